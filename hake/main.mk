@@ -1,0 +1,64 @@
+SHELL := /bin/bash
+# hake/main.mk: the whole build in one make process (non-recursive).
+# Each module's rules.mk is included once; see hake/module.mk.
+
+BUILD := build
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+.DEFAULT_GOAL := all
+.PHONY: all run test unit-test system-test bench debug iso deps clean
+.DELETE_ON_ERROR:
+
+include hake/toolchain.mk
+
+ALL_MODULES :=
+KERNEL_OBJS :=
+HOST_TESTS :=
+MODULE_FRAGMENTS := $(sort $(shell find kernel drivers lib usr tests -name rules.mk 2>/dev/null))
+include $(MODULE_FRAGMENTS)
+
+include hake/kernel.mk
+include hake/iso.mk
+
+# Compile rules, one per toolchain.
+$(BUILD)/kernel/%.c.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
+$(BUILD)/kernel/%.S.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c -o $@ $<
+$(BUILD)/host/%.c.o: %.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c -o $@ $<
+
+all: $(ISO)
+
+deps:
+	@bash hake/deps.sh
+
+iso: $(ISO)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/run-qemu
+
+debug: deps
+	@$(MAKE) --no-print-directory all
+	@tools/run-qemu --gdb
+
+test: deps
+	@$(MAKE) --no-print-directory all $(HOST_TESTS)
+	@tools/run-tests $(HOST_TESTS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@echo "bench: no benchmarks yet (the multikernel issue adds the first)"
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,35 @@
+# hake/toolchain.mk: the one place for compilers and flags.
+#
+# Kernel and drivers are freestanding and use no SSE/x87 registers, so the
+# CPU driver never has to save FPU state and MMIO instructions stay simple
+# enough for KVM's instruction emulator. Frame pointers stay on: the panic
+# handler walks them for a backtrace.
+
+CC        ?= gcc
+LD        := ld
+OBJCOPY   := objcopy
+NM        := nm
+HOST_CC   := gcc
+PYTHON    := /usr/bin/python3
+
+COMMON_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes \
+               -Wmissing-prototypes -Wshadow
+
+KERNEL_CFLAGS := -std=c11 -O2 -g $(COMMON_WARN) \
+    -ffreestanding -fno-builtin -nostdlib -fno-stack-protector -fno-pic -fno-pie \
+    -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
+    -mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+    -fno-common -fno-delete-null-pointer-checks -MMD -MP \
+    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers
+
+KERNEL_ASFLAGS := $(filter-out -std=c11,$(KERNEL_CFLAGS)) -D__ASSEMBLY__
+
+KERNEL_LDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack \
+    --no-warn-rwx-segments -T kernel/arch/x86_64/linker.ld
+
+# Host unit tests compile the pure-logic kernel files unchanged, with
+# HOST_TEST defined so headers can leave out what only the CPU driver has.
+HOST_CFLAGS := -std=c11 -O1 -g $(COMMON_WARN) -DHOST_TEST -MMD -MP \
+    -fsanitize=address,undefined -fno-omit-frame-pointer \
+    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers -Itests/unit
+HOST_LDLIBS := -fsanitize=address,undefined -lcmocka

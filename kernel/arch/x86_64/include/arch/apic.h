@@ -1,0 +1,26 @@
+/**
+ * \file apic.h
+ * \brief This core's local APIC: x2APIC through MSRs when the CPU has it,
+ * xAPIC through MMIO otherwise (Intel SDM Vol. 3A, chapter 11).
+ */
+#ifndef ARCH_APIC_H
+#define ARCH_APIC_H
+#include <stdint.h>
+#include <stdbool.h>
+#include <kpi/errors.h>
+
+/** Enable the local APIC on this core (x2APIC if present). */
+errval_t apic_init(uint64_t mmio_phys);
+bool apic_is_x2apic(void);
+uint32_t apic_id(void);
+void apic_eoi(void);
+/** Measure the APIC timer (and the TSC) against the PIT, once, on the BSP. */
+void apic_timer_calibrate(void);
+/** Start the periodic timer on this core at `hz`, on VEC_APIC_TIMER. */
+void apic_timer_start(unsigned hz);
+uint64_t apic_timer_ticks(void);
+uint64_t tsc_hz(void);
+uint64_t apic_timer_hz(void);
+/** Send an IPI: INIT, STARTUP or a fixed vector (for the multikernel). */
+void apic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low);
+#endif

@@ -1,0 +1,24 @@
+/**
+ * \file cmdline.h
+ * \brief The kernel command line: space-separated `key` or `key=value`.
+ *
+ * Options the CPU driver understands:
+ *   crash=pagefault|divide   trigger a deliberate fault after boot (tests)
+ *   halt=poweroff            power off through isa-debug-exit after boot or
+ *                            a panic instead of halting (tests)
+ *   boot.ignore_memmap       act as if the loader gave no memory map (tests)
+ */
+#ifndef BOOT_CMDLINE_H
+#define BOOT_CMDLINE_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CMDLINE_MAX 512
+
+void cmdline_set(const char *s);
+const char *cmdline_raw(void);
+/** True when `key` appears, alone or as key=value. */
+bool cmdline_has(const char *key);
+/** Copy the value of key=value into buf (NUL-terminated); false if absent. */
+bool cmdline_value(const char *key, char *buf, size_t size);
+#endif

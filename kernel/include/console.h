@@ -1,0 +1,15 @@
+/**
+ * \file console.h
+ * \brief Kernel console output: kprintf, and klog which prefixes the
+ * subsystem so every boot line says who printed it ("acpi: ...").
+ */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+#include <kpi/errors.h>
+
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Print an error stack: "what: CODE_A (message) <- CODE_B (message)". */
+void kprint_err(const char *what, errval_t err);
+/** Used only by panic: drop the console lock this core may hold. */
+void console_break_lock(void);
+#endif

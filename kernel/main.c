@@ -1,0 +1,213 @@
+/*
+ * main.c: the bootstrap core's path from the multiboot2 hand-off to an
+ * idle CPU driver. Each step logs one line (or a few) so the serial log
+ * reads as the story of the boot; a step that cannot go on stops the boot
+ * with boot_fatal() and says why, never with a fault.
+ */
+#include <boot/boot.h>
+#include <boot/cmdline.h>
+#include <boot/multiboot2.h>
+#include <acpi/acpi.h>
+#include <acpi/rsdp_scan.h>
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/gdt.h>
+#include <arch/paging.h>
+#include <arch/pit.h>
+#include <arch/serial.h>
+#include <arch/trap.h>
+#include <pci/pci.h>
+#include <mm/pmm.h>
+#include <console.h>
+#include <crash.h>
+#include <memlayout.h>
+#include <panic.h>
+#include <fmt.h>
+#include <stdarg.h>
+
+#define TIMER_HZ 100
+#define TIMER_CHECK_TICKS 5
+
+extern const char _kernel_phys_start[], _kernel_phys_end[];
+
+static struct core_gdt bsp_gdt;
+static struct boot_info boot_info;
+static struct pmm bsp_pmm;
+static struct acpi_tables acpi;
+static struct madt_info madt;
+static struct mcfg_info mcfg;
+static struct pci_ecam ecam;
+
+void boot_fatal(const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    kprintf("\nFATAL: %s\n", msg);
+    machine_stop(BOOT_FAIL_STATUS);
+}
+
+static const void *acpi_map_direct(uint64_t phys, size_t len, void *ctx)
+{
+    return phys_to_virt(phys);
+}
+
+static void boot_memory(uint32_t mbi_phys)
+{
+    struct boot_info *bi = &boot_info;
+    if (!bi->has_mmap || cmdline_has("boot.ignore_memmap"))
+        boot_fatal("boot: the boot loader gave no memory map, so this kernel cannot know "
+                   "which RAM is free. Boot it with a multiboot2 loader that passes one "
+                   "(GRUB 2 does).");
+    uint64_t usable = 0;
+    for (size_t i = 0; i < bi->nregions; i++) {
+        const struct mem_region *r = &bi->regions[i];
+        kprintf("mm: %016lx-%016lx %s\n", r->base, r->base + r->length - 1,
+                mb2_mem_type_name(r->type));
+        if (r->type == MB2_MEM_AVAILABLE)
+            usable += r->length;
+    }
+    struct phys_range reserved[BOOT_MAX_MODULES + 3];
+    size_t nres = 0;
+    reserved[nres++] = (struct phys_range){ (uint64_t)_kernel_phys_start, (uint64_t)_kernel_phys_end };
+    reserved[nres++] = (struct phys_range){ mbi_phys, mbi_phys + bi->total_size };
+    for (size_t i = 0; i < bi->nmodules; i++)
+        reserved[nres++] = (struct phys_range){ bi->modules[i].start, bi->modules[i].end };
+
+    uint64_t top = pmm_usable_top(bi->regions, bi->nregions);
+    size_t bytes = pmm_bitmap_bytes(top);
+    uint64_t bitmap_pa;
+    errval_t err = pmm_place_bitmap(bi->regions, bi->nregions, reserved, nres, bytes, &bitmap_pa);
+    if (err_is_fail(err)) {
+        kprint_err("mm", err);
+        boot_fatal("mm: no usable RAM above 1 MiB for the page allocator (%lu KiB usable in all)",
+                   usable >> 10);
+    }
+    reserved[nres++] = (struct phys_range){ bitmap_pa, bitmap_pa + bytes };
+    err = pmm_init(&bsp_pmm, bi->regions, bi->nregions, reserved, nres,
+                   phys_to_virt(bitmap_pa), bytes);
+    if (err_is_fail(err)) {
+        kprint_err("mm", err);
+        boot_fatal("mm: the memory map leaves no RAM for the page allocator");
+    }
+    kprintf("mm: %lu MiB usable, %lu MiB free for allocation\n", usable >> 20,
+            (bsp_pmm.free_pages * PAGE_SIZE) >> 20);
+    err = paging_init(&bsp_pmm, top);
+    if (err_is_fail(err)) {
+        kprint_err("paging", err);
+        boot_fatal("paging: cannot build the kernel page tables");
+    }
+    kprintf("paging: kernel page tables active (direct map of RAM, no identity map)\n");
+}
+
+static void boot_acpi(void)
+{
+    const void *rsdp = boot_info.rsdp;
+    size_t len = boot_info.rsdp_len;
+    if (!rsdp)
+        rsdp = acpi_rsdp_scan(&len);
+    if (!rsdp)
+        boot_fatal("acpi: no ACPI tables found (no RSDP from the boot loader or the BIOS "
+                   "area). This kernel needs ACPI to find its cores (MADT) and PCIe "
+                   "(MCFG); enable ACPI in the firmware or drop acpi=off.");
+    errval_t err = acpi_init(&acpi, rsdp, len, acpi_map_direct, 0);
+    if (err_is_fail(err)) {
+        kprint_err("acpi", err);
+        boot_fatal("acpi: the ACPI root tables are unusable");
+    }
+    kprintf("acpi: revision %u, OEM '%s', %s\n", acpi.revision, acpi.oem_id,
+            acpi.xsdt ? "XSDT" : "RSDT");
+    const struct acpi_sdt_header *h;
+    err = acpi_find(&acpi, "APIC", &h);
+    if (err_is_ok(err))
+        err = madt_parse(h, &madt);
+    if (err_is_fail(err)) {
+        kprint_err("acpi: MADT", err);
+        boot_fatal("acpi: no usable MADT, so the cores cannot be listed");
+    }
+    kprintf("acpi: MADT lists %zu cores:", madt.ncpus);
+    for (size_t i = 0; i < madt.ncpus; i++)
+        kprintf(" apic %u", madt.cpus[i].apic_id);
+    kprintf("\n");
+    err = acpi_find(&acpi, "MCFG", &h);
+    if (err_is_ok(err))
+        err = mcfg_parse(h, &mcfg);
+    if (err_is_fail(err) || mcfg.necam == 0) {
+        kprint_err("acpi: MCFG", err_is_fail(err) ? err : ACPI_ERR_TABLE_NOT_FOUND);
+        kprintf("acpi: no PCIe ECAM region; PCI devices will not be found\n");
+        return;
+    }
+    for (size_t i = 0; i < mcfg.necam; i++)
+        kprintf("acpi: MCFG ECAM at %#lx, segment %u, buses %02x-%02x\n", mcfg.ecam[i].base,
+                mcfg.ecam[i].segment, mcfg.ecam[i].bus_start, mcfg.ecam[i].bus_end);
+}
+
+static void boot_apic(void)
+{
+    pic_disable();
+    errval_t err = apic_init(madt.lapic_address);
+    if (err_is_fail(err)) {
+        kprint_err("apic", err);
+        boot_fatal("apic: cannot enable the local APIC");
+    }
+    apic_timer_calibrate();
+    kprintf("apic: %s, id %u; timer %lu kHz; tsc %lu MHz\n", apic_is_x2apic() ? "x2APIC" : "xAPIC",
+            apic_id(), apic_timer_hz() / 1000, tsc_hz() / 1000000);
+    apic_timer_start(TIMER_HZ);
+    irq_enable();
+    uint64_t t0 = rdtsc();
+    while (apic_timer_ticks() < TIMER_CHECK_TICKS)
+        cpu_halt();
+    uint64_t ms = tsc_hz() ? (rdtsc() - t0) * 1000 / tsc_hz() : 0;
+    kprintf("apic: timer ticking at %u Hz (%u ticks in %lu ms)\n", TIMER_HZ,
+            TIMER_CHECK_TICKS, ms);
+}
+
+static void boot_pci(void)
+{
+    if (mcfg.necam == 0)
+        return;
+    const struct acpi_mcfg_alloc *a = &mcfg.ecam[0];
+    errval_t err = pci_ecam_init(&ecam, a->base, a->segment, a->bus_start, a->bus_end);
+    if (err_is_fail(err)) {
+        kprint_err("pci", err);
+        return;
+    }
+    unsigned n = pci_scan_log(&ecam);
+    kprintf("pci: %u functions found\n", n);
+}
+
+void kmain(uint32_t magic, uint32_t mbi_phys)
+{
+    serial_init();
+    kprintf("\narrakis %s: CPU driver starting on the bootstrap core\n", ARRAKIS_VERSION);
+    gdt_load(&bsp_gdt);
+    idt_init();
+    idt_load();
+    if (magic != MB2_BOOTLOADER_MAGIC)
+        boot_fatal("boot: magic %#x is not multiboot2's; boot this kernel with GRUB 2 "
+                   "(multiboot2)", magic);
+    errval_t err = mb2_parse(phys_to_virt(mbi_phys), &boot_info);
+    if (err_is_fail(err)) {
+        kprint_err("boot", err);
+        boot_fatal("boot: the multiboot2 information is malformed");
+    }
+    cmdline_set(boot_info.cmdline);
+    kprintf("boot: loaded by '%s', command line '%s'\n",
+            boot_info.loader_name ? boot_info.loader_name : "?", cmdline_raw());
+
+    boot_memory(mbi_phys);
+    boot_acpi();
+    boot_apic();
+    boot_pci();
+    crash_if_asked();
+    kprintf("arrakis: boot complete on core 0\n");
+    if (cmdline_has("halt=poweroff"))
+        machine_stop(0);
+    kprintf("arrakis: idle. (The shell arrives with the multikernel issue.) "
+            "Quit QEMU with Ctrl-A then X.\n");
+    for (;;)
+        cpu_halt();
+}

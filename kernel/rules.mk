@@ -1,0 +1,26 @@
+MODULE := kernel
+MODULE_KIND := kernel
+MODULE_SRCS := \
+	kernel/acpi/madt.c \
+	kernel/acpi/mcfg.c \
+	kernel/acpi/rsdp_scan.c \
+	kernel/acpi/tables.c \
+	kernel/arch/x86_64/apic.c \
+	kernel/arch/x86_64/boot.S \
+	kernel/arch/x86_64/gdt.c \
+	kernel/arch/x86_64/idt.c \
+	kernel/arch/x86_64/isr.S \
+	kernel/arch/x86_64/paging.c \
+	kernel/arch/x86_64/pit.c \
+	kernel/arch/x86_64/serial.c \
+	kernel/boot/cmdline.c \
+	kernel/boot/multiboot2.c \
+	kernel/console.c \
+	kernel/crash.c \
+	kernel/lib/err.c \
+	kernel/lib/fmt.c \
+	kernel/lib/string.c \
+	kernel/main.c \
+	kernel/mm/pmm.c \
+	kernel/panic.c
+include hake/module.mk
