@@ -18,9 +18,13 @@ __attribute__((noinline)) void crash_page_fault(void)
 
 __attribute__((noinline)) void crash_divide_error(void)
 {
-    volatile unsigned zero = 0;
-    volatile unsigned r = 1 / zero;     /* #DE */
-    (void)r;
+    /* An explicit div: GCC rewrites 1/x as x==1 and would never fault. */
+    volatile uint32_t zero = 0;
+    uint32_t divisor = zero, quotient, remainder;
+    __asm__ volatile("divl %4" : "=a"(quotient), "=d"(remainder)
+                     : "a"(1u), "d"(0u), "r"(divisor));          /* #DE */
+    (void)quotient;
+    (void)remainder;
 }
 
 static const struct { const char *name; void (*fn)(void); } crashes[] = {

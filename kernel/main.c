@@ -8,6 +8,7 @@
 #include <boot/cmdline.h>
 #include <boot/multiboot2.h>
 #include <acpi/acpi.h>
+#include <acpi/dump.h>
 #include <acpi/rsdp_scan.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
@@ -108,10 +109,12 @@ static void boot_acpi(void)
     size_t len = boot_info.rsdp_len;
     if (!rsdp)
         rsdp = acpi_rsdp_scan(&len);
+    if (cmdline_has("boot.ignore_acpi"))
+        rsdp = NULL;
     if (!rsdp)
         boot_fatal("acpi: no ACPI tables found (no RSDP from the boot loader or the BIOS "
                    "area). This kernel needs ACPI to find its cores (MADT) and PCIe "
-                   "(MCFG); enable ACPI in the firmware or drop acpi=off.");
+                   "(MCFG); enable ACPI in the firmware.");
     errval_t err = acpi_init(&acpi, rsdp, len, acpi_map_direct, 0);
     if (err_is_fail(err)) {
         kprint_err("acpi", err);
@@ -119,6 +122,8 @@ static void boot_acpi(void)
     }
     kprintf("acpi: revision %u, OEM '%s', %s\n", acpi.revision, acpi.oem_id,
             acpi.xsdt ? "XSDT" : "RSDT");
+    if (cmdline_has("acpi.dump"))
+        acpi_dump(&acpi, rsdp, len);
     const struct acpi_sdt_header *h;
     err = acpi_find(&acpi, "APIC", &h);
     if (err_is_ok(err))

@@ -6,7 +6,11 @@
  *   crash=pagefault|divide   trigger a deliberate fault after boot (tests)
  *   halt=poweroff            power off through isa-debug-exit after boot or
  *                            a panic instead of halting (tests)
+ *   acpi.dump                print the raw ACPI tables as "acpidump" lines
+ *                            (tools/acpi-capture makes unit-test fixtures)
  *   boot.ignore_memmap       act as if the loader gave no memory map (tests)
+ *   boot.ignore_acpi         act as if the firmware had no ACPI tables
+ *                            (tests: QEMU's q35 firmware always has them)
  */
 #ifndef BOOT_CMDLINE_H
 #define BOOT_CMDLINE_H

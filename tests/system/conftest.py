@@ -1,0 +1,80 @@
+"""Fixtures that boot the OS in QEMU through tools/run-qemu.
+
+Every boot goes through the project's one QEMU command line, keeps its own
+log under build/test-logs/, and has a timeout. A boot made with
+`halt=poweroff` ends by itself: the kernel writes a status to isa-debug-exit
+and QEMU exits with 2*status+1.
+"""
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TOP = Path(__file__).resolve().parents[2]
+RUN_QEMU = TOP / "tools" / "run-qemu"
+LOG_DIR = TOP / "build" / "test-logs"
+BOOT_TIMEOUT = int(os.environ.get("BOOT_TIMEOUT", "240"))  # TCG can be slow
+
+
+@dataclass
+class Boot:
+    log: str
+    returncode: int
+    logfile: Path
+
+    @property
+    def status(self):
+        """The guest's isa-debug-exit status, or None if it never wrote one."""
+        if self.returncode > 0 and self.returncode % 2 == 1:
+            return (self.returncode - 1) // 2
+        return None
+
+    def lines(self, pattern):
+        return [l for l in self.log.splitlines() if re.search(pattern, l)]
+
+    def expect(self, pattern, why):
+        assert re.search(pattern, self.log, re.M), f"{why}: /{pattern}/ not in {self.logfile}"
+
+
+def boot_os(name, smp=4, uefi=False, cmdline="halt=poweroff", args=()):
+    """Boot once and wait for QEMU to exit; return the serial log."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    logfile = LOG_DIR / f"{name}.log"
+    cmd = [str(RUN_QEMU), "--test", "--smp", str(smp), "--cmdline", cmdline, *args]
+    if uefi:
+        cmd.append("--uefi")
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=BOOT_TIMEOUT)
+        out, rc = p.stdout, p.returncode
+    except subprocess.TimeoutExpired as e:
+        out, rc = (e.stdout or b"") + b"\n[test: QEMU killed after timeout]\n", -1
+    text = out.decode("utf-8", "replace").replace("\r", "")
+    logfile.write_text(" ".join(cmd) + "\n" + text)
+    return Boot(text, rc, logfile)
+
+
+@pytest.fixture
+def boot(request):
+    """boot(**kw) boots the OS; the log is named after the test."""
+    count = [0]
+
+    def _boot(**kw):
+        count[0] += 1
+        name = re.sub(r"[^\w.-]", "_", request.node.name) + (f"-{count[0]}" if count[0] > 1 else "")
+        return boot_os(name, **kw)
+    return _boot
+
+
+@pytest.fixture(scope="session")
+def bios_boot():
+    """One ordinary BIOS boot with 4 cores, shared by the read-only checks."""
+    return boot_os("bios-smp4")
+
+
+@pytest.fixture(scope="session")
+def uefi_boot():
+    return boot_os("uefi-smp4", uefi=True)
