@@ -20,6 +20,7 @@
 #include <pci/pci.h>
 #include <mm/pmm.h>
 #include <console.h>
+#include <core.h>
 #include <crash.h>
 #include <memlayout.h>
 #include <panic.h>
@@ -31,9 +32,9 @@
 
 extern const char _kernel_phys_start[], _kernel_phys_end[];
 
-static struct core_gdt bsp_gdt;
+static struct core bsp_core __attribute__((aligned(64)));
 static struct boot_info boot_info;
-static struct pmm bsp_pmm;
+static uint32_t boot_mbi_phys;
 static struct acpi_tables acpi;
 static struct madt_info madt;
 static struct mcfg_info mcfg;
@@ -87,15 +88,15 @@ static void boot_memory(uint32_t mbi_phys)
                    usable >> 10);
     }
     reserved[nres++] = (struct phys_range){ bitmap_pa, bitmap_pa + bytes };
-    err = pmm_init(&bsp_pmm, bi->regions, bi->nregions, reserved, nres,
+    err = pmm_init(&bsp_core.pmm, bi->regions, bi->nregions, reserved, nres,
                    phys_to_virt(bitmap_pa), bytes);
     if (err_is_fail(err)) {
         kprint_err("mm", err);
         boot_fatal("mm: the memory map leaves no RAM for the page allocator");
     }
     kprintf("mm: %lu MiB usable, %lu MiB free for allocation\n", usable >> 20,
-            (bsp_pmm.free_pages * PAGE_SIZE) >> 20);
-    err = paging_init(&bsp_pmm, top);
+            (bsp_core.pmm.free_pages * PAGE_SIZE) >> 20);
+    err = paging_init(&bsp_core.pmm, top);
     if (err_is_fail(err)) {
         kprint_err("paging", err);
         boot_fatal("paging: cannot build the kernel page tables");
@@ -170,6 +171,40 @@ static void boot_apic(void)
             TIMER_CHECK_TICKS, ms);
 }
 
+/* A free page below 1 MiB for the AP trampoline (the SIPI vector is its
+ * page number), clear of the boot information and modules. */
+static bool trampoline_page(uint64_t *pa)
+{
+    for (uint64_t p = 0x8000; p < 0x9f000; p += PAGE_SIZE) {
+        bool usable = false, taken = p < boot_mbi_phys + boot_info.total_size &&
+                                     boot_mbi_phys < p + PAGE_SIZE;
+        for (size_t i = 0; i < boot_info.nregions; i++) {
+            const struct mem_region *r = &boot_info.regions[i];
+            if (r->base <= p && p + PAGE_SIZE <= r->base + r->length)
+                usable |= r->type == MB2_MEM_AVAILABLE;
+            else if (r->base < p + PAGE_SIZE && p < r->base + r->length && r->type != MB2_MEM_AVAILABLE)
+                taken = true;
+        }
+        for (size_t i = 0; i < boot_info.nmodules; i++)
+            taken |= boot_info.modules[i].start < p + PAGE_SIZE && p < boot_info.modules[i].end;
+        if (usable && !taken) {
+            *pa = p;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void boot_smp(void)
+{
+    uint64_t page;
+    if (!trampoline_page(&page)) {
+        kprintf("smp: no free page below 1 MiB for the trampoline; running on one core\n");
+        return;
+    }
+    smp_start_cores(&madt, &bsp_core, page);
+}
+
 static void boot_pci(void)
 {
     if (mcfg.necam == 0)
@@ -188,7 +223,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 {
     serial_init();
     kprintf("\narrakis %s: CPU driver starting on the bootstrap core\n", ARRAKIS_VERSION);
-    gdt_load(&bsp_gdt);
+    gdt_load(&bsp_core.gdt);
+    core_set_current(&bsp_core);
     idt_init();
     idt_load();
     if (magic != MB2_BOOTLOADER_MAGIC)
@@ -203,9 +239,12 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     kprintf("boot: loaded by '%s', command line '%s'\n",
             boot_info.loader_name ? boot_info.loader_name : "?", cmdline_raw());
 
+    boot_mbi_phys = mbi_phys;
     boot_memory(mbi_phys);
     boot_acpi();
     boot_apic();
+    bsp_core.apic_id = apic_id();
+    boot_smp();
     boot_pci();
     crash_if_asked();
     kprintf("arrakis: boot complete on core 0\n");

@@ -1,6 +1,7 @@
 MODULE := kernel
 MODULE_KIND := kernel
 MODULE_SRCS := \
+	kernel/acpi/dump.c \
 	kernel/acpi/madt.c \
 	kernel/acpi/mcfg.c \
 	kernel/acpi/rsdp_scan.c \
@@ -13,6 +14,8 @@ MODULE_SRCS := \
 	kernel/arch/x86_64/paging.c \
 	kernel/arch/x86_64/pit.c \
 	kernel/arch/x86_64/serial.c \
+	kernel/arch/x86_64/smp.c \
+	kernel/arch/x86_64/trampoline.S \
 	kernel/boot/cmdline.c \
 	kernel/boot/multiboot2.c \
 	kernel/console.c \

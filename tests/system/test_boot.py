@@ -30,6 +30,10 @@ def test_madt_lists_every_core(boot, smp):
     assert m, f"no MADT line in {b.logfile}"
     assert int(m.group(1)) == smp, f"MADT lists {m.group(1)} cores, -smp {smp}"
     assert m.group(2).split()[1::2] == [str(i) for i in range(smp)], "APIC ids"
+    # ...and does every one of them come up as its own CPU driver?
+    up = b.lines(r"^core \d+ up \(apic \d+\)")
+    assert sorted(l.split()[1] for l in up) == [str(i) for i in range(1, smp)], f"core up lines: {up}"
+    b.expect(rf"^smp: {smp} of {smp} cores up$", "smp summary")
 
 
 def test_apic_timer_ticks(bios_boot):

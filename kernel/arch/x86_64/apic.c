@@ -12,6 +12,7 @@
 #include <arch/paging.h>
 #include <arch/trap.h>
 #include <mmio.h>
+#include <core.h>
 
 #define APIC_ID        0x020
 #define APIC_TPR       0x080
@@ -38,7 +39,6 @@ static bool x2apic;
 static volatile uint8_t *xapic_regs;
 static uint64_t timer_hz_measured;      /* APIC timer input / 16 */
 static uint64_t tsc_hz_measured;
-static volatile uint64_t ticks;         /* BSP ticks (per core later) */
 
 static uint32_t apic_read(uint32_t reg)
 {
@@ -102,7 +102,7 @@ void apic_timer_calibrate(void)
 
 static void timer_interrupt(struct trap_frame *tf)
 {
-    ticks++;
+    this_core()->ticks++;
     apic_eoi();
 }
 
@@ -115,7 +115,7 @@ void apic_timer_start(unsigned hz)
     apic_write(APIC_TIMER_INIT, (uint32_t)(count ? count : 1));
 }
 
-uint64_t apic_timer_ticks(void) { return ticks; }
+uint64_t apic_timer_ticks(void) { return this_core()->ticks; }
 uint64_t tsc_hz(void) { return tsc_hz_measured; }
 uint64_t apic_timer_hz(void) { return timer_hz_measured; }
 
