@@ -2,6 +2,7 @@
 ISO := $(BUILD)/arrakis.iso
 ISO_ROOT := $(BUILD)/isoroot
 
-$(ISO): $(KERNEL_ELF) tools/grub.cfg tools/mkiso
+# The user programs ride along as multiboot2 modules, one per program.
+$(ISO): $(KERNEL_ELF) $(USER_PROGRAMS) tools/grub.cfg tools/mkiso
 	@echo "  ISO     $@"
-	$(Q)tools/mkiso $(KERNEL_ELF) $@ ""
+	$(Q)tools/mkiso $(KERNEL_ELF) $@ "" $(USER_PROGRAMS)

@@ -15,6 +15,7 @@ include hake/toolchain.mk
 ALL_MODULES :=
 KERNEL_OBJS :=
 HOST_TESTS :=
+USER_PROGRAMS :=
 MODULE_FRAGMENTS := $(sort $(shell find kernel drivers lib usr tests -name rules.mk 2>/dev/null))
 include $(MODULE_FRAGMENTS)
 
@@ -30,6 +31,14 @@ $(BUILD)/kernel/%.S.o: %.S
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(KERNEL_ASFLAGS) -c -o $@ $<
+$(BUILD)/user/%.c.o: %.c
+	@mkdir -p $(@D)
+	@echo "  UCC     $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
+$(BUILD)/user/%.S.o: %.S
+	@mkdir -p $(@D)
+	@echo "  UAS     $<"
+	$(Q)$(CC) $(USER_ASFLAGS) -c -o $@ $<
 $(BUILD)/host/%.c.o: %.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $<"

@@ -6,14 +6,21 @@
 #                hosttest  a cmocka program compiled for the host and run by
 #                          `make test` (sources may include kernel files of
 #                          pure logic)
+#                userlib   a static library for user programs
+#                user      a user program, packed into the ISO as a boot
+#                          module named MODULE
 #   MODULE_SRCS  sources (.c, .S), paths from the top of the tree, one a line
+#   MODULE_LIBS  (user only) userlib modules to link, in link order
 # Every MODULE_* variable is cleared at the end so fragments cannot leak.
 
 ifeq ($(strip $(MODULE)),)
 $(error $(lastword $(filter-out hake/module.mk,$(MAKEFILE_LIST))): MODULE is not set)
 endif
-ifneq ($(filter-out kernel hosttest,$(MODULE_KIND)),)
-$(error module $(MODULE): unknown MODULE_KIND '$(MODULE_KIND)' (kernel, hosttest))
+ifneq ($(filter-out kernel hosttest userlib user,$(MODULE_KIND)),)
+$(error module $(MODULE): unknown MODULE_KIND '$(MODULE_KIND)' (kernel, hosttest, userlib, user))
+endif
+ifneq ($(and $(MODULE_LIBS),$(filter-out user,$(MODULE_KIND))),)
+$(error module $(MODULE): MODULE_LIBS is only for MODULE_KIND user)
 endif
 ifeq ($(strip $(MODULE_SRCS)),)
 $(error module $(MODULE): MODULE_SRCS is empty)
@@ -36,6 +43,27 @@ $(BUILD)/host/tests/$(MODULE): $($(MODULE)_OBJS)
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
 endif
 
+ifeq ($(MODULE_KIND),userlib)
+$(MODULE)_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(MODULE_SRCS))
+$(BUILD)/lib/lib$(MODULE).a: $($(MODULE)_OBJS)
+	@mkdir -p $(@D)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+endif
+
+ifeq ($(MODULE_KIND),user)
+$(MODULE)_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(MODULE_SRCS))
+$(MODULE)_LIBS := $(patsubst %,$(BUILD)/lib/lib%.a,$(MODULE_LIBS))
+USER_PROGRAMS += $(BUILD)/usr/$(MODULE)
+$(BUILD)/usr/$(MODULE): $($(MODULE)_OBJS) $($(MODULE)_LIBS) hake/user.ld
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(USER_LDFLAGS) -o $@ $($@_OBJS) --start-group $($@_LIBS) --end-group
+$(BUILD)/usr/$(MODULE)_OBJS := $($(MODULE)_OBJS)
+$(BUILD)/usr/$(MODULE)_LIBS := $($(MODULE)_LIBS)
+endif
+
 MODULE :=
 MODULE_KIND :=
 MODULE_SRCS :=
+MODULE_LIBS :=

@@ -31,5 +31,16 @@ KERNEL_LDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack \
 # HOST_TEST defined so headers can leave out what only the CPU driver has.
 HOST_CFLAGS := -std=c11 -O1 -g $(COMMON_WARN) -DHOST_TEST -MMD -MP \
     -fsanitize=address,undefined -fno-omit-frame-pointer \
-    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers -Itests/unit
-HOST_LDLIBS := -fsanitize=address,undefined -lcmocka
+    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers -Itests/unit -Ilib/libos/include -pthread
+HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
+
+# User space: ordinary x86-64 code (SSE allowed: the CPU driver saves each
+# dispatcher's FXSAVE state), static, linked at 0x400000 by hake/user.ld.
+# Until newlib arrives (library-OS issue) programs are freestanding and use
+# lib/libos for their C runtime.
+USER_CFLAGS := -std=c11 -O2 -g $(COMMON_WARN) -ffreestanding -fno-builtin \
+    -fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
+    -fno-asynchronous-unwind-tables -fno-common -MMD -MP \
+    -Ilib/kpi/include -Ilib/libos/include
+USER_ASFLAGS := $(filter-out -std=c11,$(USER_CFLAGS)) -D__ASSEMBLY__
+USER_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T hake/user.ld

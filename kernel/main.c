@@ -22,6 +22,10 @@
 #include <console.h>
 #include <core.h>
 #include <crash.h>
+#include <dispatch.h>
+#include <spawn.h>
+#include <syscall_impl.h>
+#include <string.h>
 #include <memlayout.h>
 #include <panic.h>
 #include <fmt.h>
@@ -31,6 +35,7 @@
 #define TIMER_CHECK_TICKS 5
 
 extern const char _kernel_phys_start[], _kernel_phys_end[];
+extern char boot_stack_top[];
 
 static struct core bsp_core __attribute__((aligned(64)));
 static struct boot_info boot_info;
@@ -219,6 +224,43 @@ static void boot_pci(void)
     kprintf("pci: %u functions found\n", n);
 }
 
+/* Record the user programs GRUB loaded and start init on this core. */
+static void boot_user(void)
+{
+    static struct boot_program progs[BOOT_MAX_MODULES];
+    size_t n = 0;
+    for (size_t i = 0; i < boot_info.nmodules && n < BOOT_MAX_MODULES; i++) {
+        const struct boot_module *m = &boot_info.modules[i];
+        struct boot_program *p = &progs[n++];
+        memset(p, 0, sizeof(*p));
+        for (size_t k = 0; m->name && m->name[k] && k + 1 < sizeof(p->name); k++)
+            p->name[k] = m->name[k];
+        p->pa = m->start;
+        p->size = m->end - m->start;
+    }
+    spawn_set_modules(progs, n);
+    kprintf("boot: %zu user programs:", n);
+    for (size_t i = 0; i < n; i++)
+        kprintf(" %s", progs[i].name);
+    kprintf("\n");
+    syscall_init_core();
+    errval_t err = dispatch_init_core();
+    if (err_is_fail(err)) {
+        kprint_err("boot: dispatch", err);
+        boot_fatal("boot: cannot set up this core's domains");
+    }
+    char first[MODULE_NAME_MAX] = "init";
+    cmdline_value("init", first, sizeof(first));
+    uint32_t id;
+    err = spawn_domain(first, "", true, &id);
+    if (err_is_fail(err)) {
+        kprint_err("boot: cannot start the first domain", err);
+        kprintf("boot: no '%s' to run; the core stays idle\n", first);
+        return;
+    }
+    kprintf("boot: started %s as domain %#x on core 0\n", first, id);
+}
+
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
     serial_init();
@@ -244,14 +286,14 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     boot_acpi();
     boot_apic();
     bsp_core.apic_id = apic_id();
+    bsp_core.stack_top = (uint64_t)boot_stack_top;
+    gdt_set_kernel_stack(&bsp_core.gdt, bsp_core.stack_top);
     boot_smp();
     boot_pci();
     crash_if_asked();
+    boot_user();
     kprintf("arrakis: boot complete on core 0\n");
     if (cmdline_has("halt=poweroff"))
         machine_stop(0);
-    kprintf("arrakis: idle. (The shell arrives with the multikernel issue.) "
-            "Quit QEMU with Ctrl-A then X.\n");
-    for (;;)
-        cpu_halt();
+    dispatch_schedule();
 }

@@ -13,17 +13,31 @@ MODULE_SRCS := \
 	kernel/arch/x86_64/isr.S \
 	kernel/arch/x86_64/paging.c \
 	kernel/arch/x86_64/pit.c \
+	kernel/arch/x86_64/resume.S \
 	kernel/arch/x86_64/serial.c \
 	kernel/arch/x86_64/smp.c \
+	kernel/arch/x86_64/syscall.S \
+	kernel/arch/x86_64/syscall_init.c \
 	kernel/arch/x86_64/trampoline.S \
+	kernel/arch/x86_64/vspace.c \
 	kernel/boot/cmdline.c \
 	kernel/boot/multiboot2.c \
 	kernel/console.c \
 	kernel/crash.c \
+	kernel/cspace.c \
+	kernel/dispatch.c \
+	kernel/elf.c \
+	kernel/invoke.c \
+	kernel/invoke_cnode.c \
+	kernel/invoke_endpoint.c \
+	kernel/invoke_kernel.c \
 	kernel/lib/err.c \
 	kernel/lib/fmt.c \
 	kernel/lib/string.c \
 	kernel/main.c \
 	kernel/mm/pmm.c \
-	kernel/panic.c
+	kernel/monitor_link.c \
+	kernel/panic.c \
+	kernel/spawn.c \
+	kernel/syscall.c
 include hake/module.mk

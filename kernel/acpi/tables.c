@@ -49,7 +49,10 @@ errval_t acpi_init(struct acpi_tables *t, const void *rsdp_in, size_t rsdp_len,
     t->revision = rsdp->revision;
     memcpy(t->oem_id, rsdp->oem_id, 6);
     bool v2 = rsdp->revision >= 2 && rsdp_len >= sizeof(*rsdp) && rsdp->xsdt_address;
-    if (v2 && !acpi_checksum_ok(rsdp, rsdp->length < sizeof(*rsdp) ? sizeof(*rsdp) : rsdp->length))
+    size_t v2_len = rsdp->length < sizeof(*rsdp) ? sizeof(*rsdp) : rsdp->length;
+    if (v2 && v2_len > rsdp_len)        /* never checksum past what we were given */
+        return ACPI_ERR_TRUNCATED;
+    if (v2 && !acpi_checksum_ok(rsdp, v2_len))
         return ACPI_ERR_BAD_CHECKSUM;
     t->xsdt = v2;
     errval_t err = map_table(t, v2 ? rsdp->xsdt_address : rsdp->rsdt_address, &t->root);

@@ -10,22 +10,56 @@
 #include <stdint.h>
 #include <arch/gdt.h>
 #include <mm/pmm.h>
+#include <cap/cap.h>
+#include <core_offsets.h>
+#include <kpi/dispatcher.h>
 
 #define MAX_CORES 64
 #define CORE_STACK_SIZE (16 * 1024)
 
+struct dcb;
+
+/* A request from another core's CPU driver, one cache line, polled on the
+ * timer tick: the only way one kernel asks another for something. The
+ * sender writes the body, then `seq`; the receiver answers in `done`. */
+struct core_mailbox {
+    volatile uint32_t seq, done;
+    uint32_t op, arg;
+    char name[32];
+    uint8_t pad[16];
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct core_mailbox) == 64, "one cache line");
+#define MAILBOX_OP_SPAWN_MONITOR 1
+
 struct core {
     struct core *self;              /* gs:0, for this_core() */
+    uint64_t stack_top;             /* gs:8: kernel stack for entries from user */
+    uint64_t user_rsp;              /* gs:16: scratch for syscall entry */
     /* Written by the BSP before start, then read-only. */
     uint32_t id, apic_id;
-    uint64_t stack_top;
     uint64_t mem_base, mem_bytes;   /* RAM this core's allocator owns */
     /* Owned by this core. */
     volatile uint32_t started;      /* set once by the core itself */
     volatile uint64_t ticks;        /* APIC timer interrupts */
     struct pmm pmm;
     struct core_gdt gdt;
+    /* Domains on this core (dispatch.c). */
+    struct dcb *dcbs;
+    struct dcb *current;
+    bool idle;                      /* in the idle loop: interrupts may schedule */
+    uint32_t next_domain;
+    struct mdb mdb;
+    /* Inter-monitor channel frame: core 0 <-> this core (boot-time, like
+     * Barrelfish's URPC frame); on core 0, the array of all of them. */
+    uint64_t urpc_pa;
+    struct core_mailbox mailbox;
+    struct dispatcher_regs upcall_regs;     /* scratch for building an upcall */
 };
+#define URPC_FRAME_BYTES (8 * 1024)
+
+/** Every core's struct core, by id (written at boot, read-only after). */
+extern struct core *cores[MAX_CORES];
+extern uint32_t ncores;
 
 static inline struct core *this_core(void)
 {
@@ -42,4 +76,6 @@ struct madt_info;
 void smp_start_cores(const struct madt_info *madt, struct core *bsp, uint64_t trampoline_pa);
 /** Number of cores running (the BSP included). */
 uint32_t smp_cores_up(void);
+_Static_assert(__builtin_offsetof(struct core, stack_top) == CORE_OFF_STACK_TOP, "syscall.S");
+_Static_assert(__builtin_offsetof(struct core, user_rsp) == CORE_OFF_USER_RSP, "syscall.S");
 #endif

@@ -66,10 +66,11 @@ static void fmt_integer(struct fmt_sink *s, const struct fmt_spec *sp, uint64_t 
     const char *prefix = "";
     if (sp->alt && base == 16 && n && !(n == 1 && buf[0] == '0'))
         prefix = upper ? "0X" : "0x";
-    if (sp->alt && base == 8 && buf[n - 1] != '0')
+    int zeros = sp->precision > n ? sp->precision - n : 0;
+    /* '#' octal: the first digit must be 0 (just "0" for %#.0o of 0). */
+    if (sp->alt && base == 8 && zeros == 0 && (n == 0 || buf[n - 1] != '0'))
         prefix = "0";
     int plen = (sign ? 1 : 0) + (prefix[0] ? (prefix[1] ? 2 : 1) : 0);
-    int zeros = sp->precision > n ? sp->precision - n : 0;
     if (sp->zero && !sp->left && sp->precision < 0 && sp->width > plen + n)
         zeros = sp->width - plen - n;
     int total = plen + zeros + n;

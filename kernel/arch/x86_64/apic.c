@@ -13,6 +13,7 @@
 #include <arch/trap.h>
 #include <mmio.h>
 #include <core.h>
+#include <monitor_link.h>
 
 #define APIC_ID        0x020
 #define APIC_TPR       0x080
@@ -104,6 +105,7 @@ static void timer_interrupt(struct trap_frame *tf)
 {
     this_core()->ticks++;
     apic_eoi();
+    monitor_link_poll();
 }
 
 void apic_timer_start(unsigned hz)

@@ -9,6 +9,7 @@
 #include <arch/gdt.h>
 #include <panic.h>
 #include <console.h>
+#include <dispatch.h>
 
 /* Gate descriptor (SDM Vol. 3A, 6.14.1). */
 struct idt_gate {
@@ -74,17 +75,27 @@ void trap_register(uint8_t vector, trap_handler_fn fn)
     handlers[vector] = fn;
 }
 
+/*
+ * From user mode: save the dispatcher's state, handle the event, then let
+ * the scheduler pick who runs (dispatch_schedule never returns). From
+ * kernel mode an exception is fatal; an interrupt can only have come in
+ * the idle loop, where the scheduler may now find work.
+ */
 void trap_dispatch(struct trap_frame *tf)
 {
+    bool from_user = tf->cs & 3;
     if (tf->vector < VEC_FIRST_IRQ) {
-        if (handlers[tf->vector]) {
-            handlers[tf->vector](tf);
-            return;
-        }
-        panic_trap(tf);
+        if (!from_user)
+            panic_trap(tf);
+        dispatch_save(tf, true);
+        dispatch_user_fault(tf);
     }
+    if (from_user)
+        dispatch_save(tf, false);
     if (handlers[tf->vector])
         handlers[tf->vector](tf);
     else if (tf->vector != VEC_APIC_SPURIOUS)
         kprintf("trap: unexpected interrupt vector %lu ignored\n", tf->vector);
+    if (from_user || dispatch_idle())
+        dispatch_schedule();
 }

@@ -27,7 +27,10 @@ isr_\v:
     .endr
 
 isr_common:
-    pushq %rax
+    testb $3, 24(%rsp)              /* from user mode? (cs above vector, error, rip) */
+    jz 1f
+    swapgs
+1:  pushq %rax
     pushq %rbx
     pushq %rcx
     pushq %rdx
@@ -63,7 +66,10 @@ trap_return:
     popq %rbx
     popq %rax
     addq $16, %rsp                  /* vector and error code */
-    iretq
+    testb $3, 8(%rsp)               /* back to user mode? */
+    jz 2f
+    swapgs
+2:  iretq
 
     .section .rodata
     .balign 8

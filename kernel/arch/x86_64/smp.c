@@ -18,6 +18,8 @@
 #include <memlayout.h>
 #include <panic.h>
 #include <string.h>
+#include <dispatch.h>
+#include <syscall_impl.h>
 
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
 
@@ -33,6 +35,8 @@ struct trampoline_params {
 #define AP_TIMER_HZ   100
 
 static uint32_t cores_up = 1;
+struct core *cores[MAX_CORES];
+uint32_t ncores = 1;
 
 void core_set_current(struct core *c)
 {
@@ -76,13 +80,17 @@ static __attribute__((noreturn)) void ap_main(struct core *c)
         for (;;)
             cpu_halt();
     }
+    syscall_init_core();
+    if (err_is_fail(err = dispatch_init_core())) {
+        kprint_err("smp: core start", err);
+        for (;;)
+            cpu_halt();
+    }
     apic_timer_start(AP_TIMER_HZ);
     kprintf("core %u up (apic %u), %lu MiB of its own RAM\n", c->id, apic_id(), c->mem_bytes >> 20);
     __atomic_add_fetch(&cores_up, 1, __ATOMIC_RELEASE);
     __atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
-    irq_enable();
-    for (;;)
-        cpu_halt();
+    dispatch_schedule();            /* idle until the monitor is asked for */
 }
 
 /* A CR3 for the climb to long mode: the kernel's upper half plus an
@@ -130,13 +138,15 @@ static bool start_one(struct core *c, uint64_t page, struct trampoline_params *t
 
 static errval_t new_core(struct pmm *pmm, uint32_t id, uint32_t apic, uint64_t mem, struct core **out)
 {
-    uint64_t pa, stack, ram;
+    uint64_t pa, stack, ram, urpc;
     size_t core_pages = (sizeof(struct core) + PAGE_SIZE - 1) / PAGE_SIZE;
     errval_t err;
     if (err_is_fail(err = pmm_alloc(pmm, core_pages, 1, &pa)) ||
         err_is_fail(err = pmm_alloc(pmm, CORE_STACK_SIZE / PAGE_SIZE, 1, &stack)) ||
+        err_is_fail(err = pmm_alloc(pmm, URPC_FRAME_BYTES / PAGE_SIZE, 1, &urpc)) ||
         err_is_fail(err = pmm_alloc(pmm, mem / PAGE_SIZE, LARGE_PAGE_SIZE / PAGE_SIZE, &ram)))
         return err;
+    memset(phys_to_virt(urpc), 0, URPC_FRAME_BYTES);
     struct core *c = phys_to_virt(pa);
     memset(c, 0, sizeof(*c));
     c->id = id;
@@ -144,6 +154,7 @@ static errval_t new_core(struct pmm *pmm, uint32_t id, uint32_t apic, uint64_t m
     c->stack_top = (uint64_t)phys_to_virt(stack) + CORE_STACK_SIZE;
     c->mem_base = ram;
     c->mem_bytes = mem;
+    c->urpc_pa = urpc;
     *out = c;
     return ERR_OK;
 }
@@ -152,6 +163,7 @@ void smp_start_cores(const struct madt_info *madt, struct core *bsp, uint64_t pa
 {
     struct pmm *pmm = &bsp->pmm;
     uint64_t root;
+    cores[0] = bsp;
     errval_t err = startup_root(pmm, &root);
     if (err_is_fail(err)) {
         kprint_err("smp: cannot prepare the trampoline; running on one core", err);
@@ -182,12 +194,15 @@ void smp_start_cores(const struct madt_info *madt, struct core *bsp, uint64_t pa
             kprintf("smp: no memory for core %u (apic %u); not started\n", next_id, apic);
             continue;
         }
+        cores[next_id] = c;
         if (!start_one(c, page, tp)) {
             kprintf("smp: core %u (apic %u) did not start within %u ms; going on without it\n",
                     next_id, apic, 2 * CORE_START_TIMEOUT_MS);
+            cores[next_id] = NULL;
             continue;
         }
         next_id++;
+        ncores = next_id;
     }
     kprintf("smp: %u of %zu cores up\n", smp_cores_up(), madt->ncpus);
 }

@@ -1,6 +1,6 @@
 /**
  * \file mdb.h
- * \brief The mapping database's tree operations, used by kernel/cap/*.c
+ * \brief The mapping database's tree operations, used by the files of kernel/cap
  * (and checked directly by the unit tests). See mdb.c for the invariants.
  */
 #ifndef KERNEL_CAP_MDB_H

@@ -9,11 +9,7 @@
 #define ARCH_GDT_H
 #include <stdint.h>
 
-#define SEL_KCODE 0x08
-#define SEL_KDATA 0x10
-#define SEL_UDATA (0x18 | 3)
-#define SEL_UCODE (0x20 | 3)
-#define SEL_TSS   0x28
+#include <arch/selectors.h>
 
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI          2

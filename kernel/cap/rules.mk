@@ -1,0 +1,10 @@
+MODULE := cap
+MODULE_KIND := kernel
+MODULE_SRCS := \
+	kernel/cap/cap.c \
+	kernel/cap/cnode.c \
+	kernel/cap/copy.c \
+	kernel/cap/delete.c \
+	kernel/cap/mdb.c \
+	kernel/cap/retype.c
+include hake/module.mk

@@ -1,0 +1,221 @@
+/*
+ * dispatch.c: which dispatcher runs on this core, and how it is entered.
+ *
+ * Scheduling is round-robin over the core's runnable dispatchers, one
+ * timer tick (10 ms) each, or until one yields. Entering a dispatcher
+ * follows the protocol in kpi/dispatcher.h: resume the disabled area when
+ * it was preempted while disabled (or inside its resume critical region),
+ * otherwise upcall its run entry and let its own scheduler pick a thread.
+ * Everything here touches only this core's struct core and dcbs.
+ */
+#include <dispatch.h>
+#include <core.h>
+#include <console.h>
+#include <memlayout.h>
+#include <panic.h>
+#include <string.h>
+#include <fmt.h>
+#include <cspace.h>
+#include <monitor_link.h>
+#include <arch/paging.h>
+#include <arch/cpu.h>
+#include <arch/trap.h>
+
+#define RFLAGS_IF       (1ull << 9)
+#define RFLAGS_RESERVED (1ull << 1)
+/* What user code may keep in rflags: CF PF AF ZF SF TF DF OF AC ID. */
+#define RFLAGS_USER_MASK 0x00240dd5ull
+#define FXSAVE_FCW_OFFSET 0
+#define FXSAVE_MXCSR_OFFSET 24
+#define FCW_DEFAULT   0x037f
+#define MXCSR_DEFAULT 0x1f80
+
+static void *cap_kva(void *arg, uint64_t pa, uint64_t bytes)
+{
+    return phys_to_virt(pa);
+}
+
+errval_t dispatch_init_core(void)
+{
+    struct core *c = this_core();
+    size_t bytes = DCBS_PER_CORE * sizeof(struct dcb);
+    uint64_t pa;
+    errval_t err = pmm_alloc(&c->pmm, (bytes + PAGE_SIZE - 1) / PAGE_SIZE, 1, &pa);
+    if (err_is_fail(err))
+        return err;
+    c->dcbs = phys_to_virt(pa);
+    memset(c->dcbs, 0, bytes);
+    c->current = NULL;
+    c->next_domain = 1;
+    mdb_init(&c->mdb, c->id, cap_kva, NULL);
+    return ERR_OK;
+}
+
+struct dcb *dispatch_alloc(void)
+{
+    struct core *c = this_core();
+    for (int i = 0; i < DCBS_PER_CORE; i++) {
+        struct dcb *d = &c->dcbs[i];
+        if (d->state == 0 || d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED) {
+            memset(d, 0, sizeof(*d));
+            d->id = (c->id << 16) | (c->next_domain++ & 0xffff);
+            return d;
+        }
+    }
+    return NULL;
+}
+
+struct dcb *dispatch_find(uint32_t id)
+{
+    struct core *c = this_core();
+    for (int i = 0; i < DCBS_PER_CORE; i++)
+        if (c->dcbs[i].state != 0 && c->dcbs[i].id == id)
+            return &c->dcbs[i];
+    return NULL;
+}
+
+bool dispatch_idle(void)
+{
+    return this_core()->idle;
+}
+
+void dispatch_make_runnable(struct dcb *d)
+{
+    d->state = DOMAIN_RUNNABLE;
+    d->blocked = false;
+}
+
+void dispatch_wake(struct dcb *d)
+{
+    if (d->state == DOMAIN_RUNNABLE)
+        d->blocked = false;
+}
+
+static bool in_crit(const struct dispatcher_shared *s, uint64_t rip)
+{
+    return rip >= s->crit_start && rip < s->crit_end;
+}
+
+static void frame_to_regs(const struct trap_frame *tf, struct dispatcher_regs *r)
+{
+    r->rax = tf->rax; r->rbx = tf->rbx; r->rcx = tf->rcx; r->rdx = tf->rdx;
+    r->rsi = tf->rsi; r->rdi = tf->rdi; r->rbp = tf->rbp; r->rsp = tf->rsp;
+    r->r8 = tf->r8; r->r9 = tf->r9; r->r10 = tf->r10; r->r11 = tf->r11;
+    r->r12 = tf->r12; r->r13 = tf->r13; r->r14 = tf->r14; r->r15 = tf->r15;
+    r->rip = tf->rip; r->rflags = tf->rflags;
+    __asm__ volatile("fxsave64 %0" : "=m"(r->fxsave));
+}
+
+void dispatch_save(struct trap_frame *tf, bool is_fault)
+{
+    struct dcb *d = this_core()->current;
+    if (!d)
+        return;
+    struct dispatcher_shared *s = d->disp;
+    struct dispatcher_regs *area;
+    if (is_fault) {
+        area = &s->trap_area;
+    } else if (!s->run_entry || s->disabled || in_crit(s, tf->rip)) {
+        area = &s->disabled_area;
+        d->resume_disabled = true;
+    } else {
+        area = &s->enabled_area;
+        d->resume_disabled = false;
+    }
+    frame_to_regs(tf, area);
+}
+
+/* Enter `d`: resume where it was, or upcall its scheduler. */
+static __attribute__((noreturn)) void enter(struct dcb *d)
+{
+    struct core *c = this_core();
+    struct dispatcher_shared *s = d->disp;
+    c->current = d;
+    write_cr3(d->vspace.root);
+    wrmsr(MSR_FS_BASE, d->fs_base);
+    struct dispatcher_regs *upcall = &c->upcall_regs;
+    const struct dispatcher_regs *r;
+    if (d->resume_disabled || !s->run_entry) {
+        r = &s->disabled_area;
+    } else {
+        s->disabled = 1;
+        memset(upcall, 0, sizeof(*upcall));
+        memcpy(upcall->fxsave, s->enabled_area.fxsave, sizeof(upcall->fxsave));
+        upcall->rip = s->run_entry;
+        upcall->rsp = s->upcall_stack;
+        upcall->rdi = s->udisp;
+        r = upcall;
+        d->resume_disabled = true;     /* until it is preempted enabled again */
+    }
+    if (r->rip >= VSPACE_USER_TOP || r->rip < PAGE_SIZE) {
+        dispatch_kill(d, DOMAIN_KILLED, -1, "resume address outside user space");
+        dispatch_schedule();
+    }
+    /* The user may only keep the arithmetic flags; interrupts stay on. */
+    ((struct dispatcher_regs *)r)->rflags = (r->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED;
+    dispatch_resume_regs(r);
+}
+
+void dispatch_schedule(void)
+{
+    struct core *c = this_core();
+    int start = c->current ? (int)(c->current - c->dcbs) + 1 : 0;
+    for (int k = 0; k < DCBS_PER_CORE; k++) {
+        struct dcb *d = &c->dcbs[(start + k) % DCBS_PER_CORE];
+        if (d->state == DOMAIN_RUNNABLE && !d->blocked) {
+            c->idle = false;
+            enter(d);
+        }
+    }
+    c->current = NULL;
+    c->idle = true;
+    write_cr3(paging_kernel_root());
+    dispatch_idle_loop(c->stack_top);
+}
+
+static void reclaim(struct dcb *d)
+{
+    struct core *c = this_core();
+    if (c->current == d) {
+        write_cr3(paging_kernel_root());
+        c->current = NULL;
+    }
+    cspace_destroy(d);
+    uint64_t pages = d->vspace.pages;
+    vspace_destroy(&d->vspace);
+    if (d->disp_pa)
+        pmm_free(&c->pmm, d->disp_pa, 1);
+    if (d->ram_bytes)
+        pmm_free(&c->pmm, d->ram_pa, d->ram_bytes / PAGE_SIZE);
+    kprintf("domain %s (%#x) on core %u: %lu pages reclaimed\n", d->name, d->id, c->id,
+            pages + 1 + d->ram_bytes / PAGE_SIZE);
+    d->disp = NULL;
+    d->disp_pa = 0;
+    d->ram_bytes = 0;
+}
+
+void dispatch_kill(struct dcb *d, enum domain_state how, int status, const char *why)
+{
+    if (why)
+        kprintf("domain %s (%#x) on core %u stopped: %s\n", d->name, d->id, this_core()->id, why);
+    d->exit_status = status;
+    reclaim(d);
+    d->state = how;
+    monitor_notify_exit(d);
+}
+
+void dispatch_user_fault(struct trap_frame *tf)
+{
+    struct dcb *d = this_core()->current;
+    char why[160];
+    uint64_t addr = tf->vector == VEC_PAGE_FAULT ? read_cr2() : tf->rip;
+    if (tf->vector == VEC_PAGE_FAULT)
+        fmt_snprintf(why, sizeof(why), "page fault at %#lx (%s, %s), rip %#lx", addr,
+                     tf->error & 2 ? "write" : (tf->error & 16 ? "execute" : "read"),
+                     tf->error & 1 ? "protection" : "not present", tf->rip);
+    else
+        fmt_snprintf(why, sizeof(why), "exception %lu (%s), error %#lx, rip %#lx",
+                     tf->vector, trap_vector_name(tf->vector), tf->error, tf->rip);
+    dispatch_kill(d, DOMAIN_KILLED, -(int)tf->vector - 1, why);
+    dispatch_schedule();
+}

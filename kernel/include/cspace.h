@@ -1,0 +1,23 @@
+/**
+ * \file cspace.h
+ * \brief Creating and destroying a domain's cspace (kernel/cspace.c), and
+ * looking up the capabilities a syscall names.
+ */
+#ifndef KERNEL_CSPACE_H
+#define KERNEL_CSPACE_H
+#include <kpi/errors.h>
+#include <kpi/cspace.h>
+#include <cap/cap.h>
+#include <stdbool.h>
+
+struct dcb;
+
+/** Build the cspace of kpi/cspace.h for `d` (d->disp_pa, d->ram_* set). */
+errval_t cspace_create(struct dcb *d, bool kernel_cap);
+/** Revoke and delete everything the domain holds. */
+void cspace_destroy(struct dcb *d);
+/** The slot a level-2 cptr names in d's cspace. */
+errval_t cspace_lookup(struct dcb *d, capaddr_t cptr, struct cte **slot);
+/** The slot a level-1 cptr names (an L2 CNode, typically). */
+errval_t cspace_lookup_l1(struct dcb *d, capaddr_t cptr, struct cte **slot);
+#endif

@@ -1,0 +1,66 @@
+/**
+ * \file dispatch.h
+ * \brief Domains and their dispatchers on one core: the dispatcher control
+ * block, the run queue, and entering user space (kernel/dispatch.c).
+ *
+ * The CPU driver is event-driven with one stack per core: every entry from
+ * user space (syscall, interrupt, fault) starts at the top of that stack,
+ * and every exit is dispatch_resume() of some dispatcher or the idle loop.
+ */
+#ifndef KERNEL_DISPATCH_H
+#define KERNEL_DISPATCH_H
+#include <stdint.h>
+#include <stdbool.h>
+#include <kpi/dispatcher.h>
+#include <kpi/syscall.h>
+#include <arch/vspace.h>
+#include <cap/cap.h>
+
+#define DCBS_PER_CORE 32
+
+struct trap_frame;
+
+/** A dispatcher control block. Owner: the CPU driver of its core. */
+struct dcb {
+    uint32_t id;                    /* core << 16 | serial: unique system-wide */
+    enum domain_state state;        /* 0: slot free */
+    int exit_status;
+    char name[SPAWN_NAME_MAX];
+    struct vspace vspace;
+    struct dispatcher_shared *disp; /* the shared page, via the direct map */
+    uint64_t disp_pa;
+    bool resume_disabled;           /* next entry: resume disabled_area */
+    bool blocked;                   /* waits for an LMP message */
+    uint64_t fs_base;
+    uint32_t refusals;              /* refused syscalls, for rate-limited logs */
+    /* cspace: an L1 CNode whose slot 0 (TASKCN) and 1 (SLOTS) are L2 CNodes */
+    struct capability rootcn;       /* the L1 CNode (kernel's reference) */
+    struct cte root_slot;           /* the root capability to it */
+    uint64_t cspace_pa, cspace_bytes;
+    uint64_t ram_pa, ram_bytes;     /* the RAM the domain was given */
+    struct dcb *next;               /* run queue */
+};
+
+/** Set up this core's domain table and capability database. */
+errval_t dispatch_init_core(void);
+/** Put a new, runnable dispatcher on this core's run queue. */
+void dispatch_make_runnable(struct dcb *d);
+struct dcb *dispatch_alloc(void);
+struct dcb *dispatch_find(uint32_t id);
+/** Save the user state of the current dispatcher from a trap frame. */
+void dispatch_save(struct trap_frame *tf, bool is_fault);
+/** Run something: the next runnable dispatcher, or idle. Never returns. */
+__attribute__((noreturn)) void dispatch_schedule(void);
+/** Stop a domain on this core, reclaim its memory, log why. */
+void dispatch_kill(struct dcb *d, enum domain_state how, int status, const char *why);
+/** Wake a dispatcher blocked on LMP. */
+void dispatch_wake(struct dcb *d);
+/** The user-mode fault path: report, stop the domain, run something else. */
+__attribute__((noreturn)) void dispatch_user_fault(struct trap_frame *tf);
+/** True when the core runs its idle loop (interrupted from kernel mode). */
+bool dispatch_idle(void);
+
+/* arch: resume.S */
+__attribute__((noreturn)) void dispatch_resume_regs(const struct dispatcher_regs *r);
+__attribute__((noreturn)) void dispatch_idle_loop(uint64_t stack_top);
+#endif

@@ -1,0 +1,27 @@
+/**
+ * \file spawn.h
+ * \brief Boot modules (the user programs GRUB loaded) and starting a new
+ * domain from one, on the calling core (kernel/spawn.c).
+ */
+#ifndef KERNEL_SPAWN_H
+#define KERNEL_SPAWN_H
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <kpi/errors.h>
+
+#define MODULE_NAME_MAX 32
+
+struct boot_program {
+    char name[MODULE_NAME_MAX];
+    uint64_t pa, size;
+};
+
+/** Record the boot modules (BSP, before other cores start; read-only after). */
+void spawn_set_modules(const struct boot_program *p, size_t n);
+size_t spawn_module_count(void);
+const struct boot_program *spawn_module(size_t i);
+
+/** Start `name` as a new domain on this core with argv = name + `args`. */
+errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t *id);
+#endif

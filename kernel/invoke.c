@@ -1,0 +1,51 @@
+/*
+ * invoke.c: route a capability invocation to its decoder through the
+ * table [capability type][command]. An empty entry is an illegal
+ * invocation; a capability without the right the command needs is refused
+ * here, before any decoder runs.
+ */
+#include <invoke.h>
+#include <invoke_ops.h>
+
+struct invoke_entry {
+    invoke_fn fn;
+    const char *name;
+    uint8_t rights;             /* rights the invoked capability must hold */
+};
+
+#define MAX_CMD 8
+
+static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
+    [CAP_CNODE] = {
+        [CNODE_CMD_COPY]     = { invoke_cnode_copy, "CNode.copy", CAP_RIGHT_WRITE },
+        [CNODE_CMD_MINT]     = { invoke_cnode_mint, "CNode.mint", CAP_RIGHT_WRITE },
+        [CNODE_CMD_DELETE]   = { invoke_cnode_delete, "CNode.delete", CAP_RIGHT_WRITE },
+        [CNODE_CMD_REVOKE]   = { invoke_cnode_revoke, "CNode.revoke", CAP_RIGHT_WRITE },
+        [CNODE_CMD_RETYPE]   = { invoke_cnode_retype, "CNode.retype", CAP_RIGHT_WRITE },
+        [CNODE_CMD_IDENTIFY] = { invoke_cnode_identify, "CNode.identify", CAP_RIGHT_READ },
+    },
+    [CAP_KERNEL] = {
+        [KERNEL_CMD_SPAWN]     = { invoke_kernel_spawn, "Kernel.spawn", 0 },
+        [KERNEL_CMD_CORE_INFO] = { invoke_kernel_core_info, "Kernel.core_info", 0 },
+        [KERNEL_CMD_DOMAINS]   = { invoke_kernel_domains, "Kernel.domains", 0 },
+        [KERNEL_CMD_KILL]      = { invoke_kernel_kill, "Kernel.kill", 0 },
+        [KERNEL_CMD_MODULES]   = { invoke_kernel_modules, "Kernel.modules", 0 },
+        [KERNEL_CMD_START_MONITOR] = { invoke_kernel_start_monitor, "Kernel.start_monitor", 0 },
+    },
+    [CAP_ENDPOINT] = {
+        [ENDPOINT_CMD_SEND]  = { invoke_endpoint_send, "Endpoint.send", CAP_RIGHT_WRITE },
+    },
+};
+
+struct sysret invoke_dispatch(struct invocation *inv)
+{
+    unsigned type = inv->slot->cap.type;
+    inv->name = cap_type_name(type);
+    if (type >= CAP_TYPE_COUNT || inv->cmd >= MAX_CMD || !table[type][inv->cmd].fn)
+        return (struct sysret){ SYS_ERR_ILLEGAL_INVOCATION, 0 };
+    const struct invoke_entry *e = &table[type][inv->cmd];
+    inv->name = e->name;
+    if ((inv->slot->cap.rights & e->rights) != e->rights)
+        return (struct sysret){ CAP_ERR_RIGHTS, 0 };
+    return e->fn(inv);
+}

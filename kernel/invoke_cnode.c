@@ -1,0 +1,105 @@
+/*
+ * invoke_cnode.c: the CNode commands. Slot arguments are level-2 cptrs in
+ * the caller's cspace; each decoder resolves and checks them all, then
+ * calls the kernel/cap operation (which itself validates before acting).
+ */
+#include <invoke_ops.h>
+#include <cspace.h>
+#include <dispatch.h>
+#include <core.h>
+
+#define RETYPE_TYPE(a)    ((a) & 0xff)
+#define RETYPE_OBJBITS(a) (((a) >> 8) & 0xff)
+#define RETYPE_OFFSET(a)  ((a) >> 16)           /* pages */
+#define MAX_OBJBITS 40
+
+static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
+
+static errval_t slot_arg(struct invocation *inv, int i, struct cte **s)
+{
+    if (inv->arg[i] > UINT32_MAX)
+        return SYS_ERR_ARG_RANGE;
+    return cspace_lookup(inv->d, (capaddr_t)inv->arg[i], s);
+}
+
+struct sysret invoke_cnode_copy(struct invocation *inv)
+{
+    struct cte *src, *dest;
+    errval_t err;
+    if (err_is_fail(err = slot_arg(inv, 0, &src)) || err_is_fail(err = slot_arg(inv, 1, &dest)))
+        return ret(err);
+    return ret(cap_copy(&this_core()->mdb, src, dest));
+}
+
+struct sysret invoke_cnode_mint(struct invocation *inv)
+{
+    struct cte *src, *dest;
+    errval_t err;
+    if (err_is_fail(err = slot_arg(inv, 0, &src)) || err_is_fail(err = slot_arg(inv, 1, &dest)))
+        return ret(err);
+    if (inv->arg[2] & ~(uint64_t)CAP_RIGHT_ALL)
+        return ret(SYS_ERR_ARG_RANGE);
+    return ret(cap_mint(&this_core()->mdb, src, dest, (unsigned)inv->arg[2]));
+}
+
+struct sysret invoke_cnode_delete(struct invocation *inv)
+{
+    struct cte *s;
+    errval_t err = slot_arg(inv, 0, &s);
+    if (err_is_fail(err))
+        return ret(err);
+    if (s->cap.type == CAP_CNODE && s->cap.base == inv->d->rootcn.base)
+        return ret(CAP_ERR_WRONG_TYPE);         /* a domain keeps its own root */
+    return ret(cap_delete(&this_core()->mdb, s));
+}
+
+struct sysret invoke_cnode_revoke(struct invocation *inv)
+{
+    struct cte *s;
+    errval_t err = slot_arg(inv, 0, &s);
+    if (err_is_fail(err))
+        return ret(err);
+    if (s->cap.type == CAP_CNODE && s->cap.base == inv->d->rootcn.base)
+        return ret(CAP_ERR_WRONG_TYPE);
+    return ret(cap_revoke(&this_core()->mdb, s));
+}
+
+struct sysret invoke_cnode_retype(struct invocation *inv)
+{
+    struct cte *src, *dest_l1, *first;
+    errval_t err;
+    uint64_t a = inv->arg[1];
+    if (err_is_fail(err = slot_arg(inv, 0, &src)))
+        return ret(err);
+    if (RETYPE_OBJBITS(a) > MAX_OBJBITS || RETYPE_OFFSET(a) > (1ull << 36) ||
+        inv->arg[2] == 0 || inv->arg[2] > CAP_L2_SLOTS || inv->arg[3] > UINT32_MAX)
+        return ret(SYS_ERR_ARG_RANGE);
+    capaddr_t dest = (capaddr_t)inv->arg[3];
+    if (err_is_fail(err = slot_arg(inv, 3, &first)) ||
+        err_is_fail(err = cspace_lookup_l1(inv->d, dest, &dest_l1)))
+        return ret(err);
+    struct cap_retype_args args = {
+        .type = (enum cap_type)RETYPE_TYPE(a),
+        .offset = RETYPE_OFFSET(a) * 4096,
+        .objbytes = 1ull << RETYPE_OBJBITS(a),
+        .count = (uint32_t)inv->arg[2],
+        .dest_cnode = &dest_l1->cap,
+        .dest_slot = CAP_CPTR_L2(dest),
+    };
+    return ret(cap_retype(&this_core()->mdb, src, &args));
+}
+
+struct sysret invoke_cnode_identify(struct invocation *inv)
+{
+    struct cte *s;
+    struct cap_identity id;
+    errval_t err = slot_arg(inv, 0, &s);
+    if (err_is_ok(err))
+        err = cap_identify(s, &id);
+    if (err_is_fail(err))
+        return ret(err);
+    struct dcb *d = inv->d;
+    if (!vspace_user_range(&d->vspace, inv->arg[1], sizeof(id), true))
+        return ret(SYS_ERR_BAD_USER_POINTER);
+    return ret(vspace_copy_in(&d->vspace, inv->arg[1], &id, sizeof(id)));
+}

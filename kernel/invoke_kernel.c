@@ -1,0 +1,106 @@
+/*
+ * invoke_kernel.c: the Kernel capability, held by init and the monitors:
+ * spawn a domain on this core, list and stop this core's domains, name the
+ * boot modules, and ask another core's CPU driver to start its monitor.
+ */
+#include <invoke_ops.h>
+#include <dispatch.h>
+#include <spawn.h>
+#include <core.h>
+#include <console.h>
+#include <string.h>
+
+static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
+
+struct sysret invoke_kernel_spawn(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    struct spawn_request req;
+    if (!vspace_user_range(&d->vspace, inv->arg[0], sizeof(req), false))
+        return ret(SYS_ERR_BAD_USER_POINTER, 0);
+    vspace_copy_out(&d->vspace, &req, inv->arg[0], sizeof(req));
+    req.name[SPAWN_NAME_MAX - 1] = '\0';
+    req.args[SPAWN_ARGS_MAX - 1] = '\0';
+    uint32_t id;
+    errval_t err = spawn_domain(req.name, req.args, false, &id);
+    return ret(err, err_is_ok(err) ? id : 0);
+}
+
+struct sysret invoke_kernel_core_info(struct invocation *inv)
+{
+    return ret(ERR_OK, this_core()->id | (uint64_t)ncores << 32);
+}
+
+struct sysret invoke_kernel_domains(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    uint64_t max = inv->arg[1];
+    if (max > DCBS_PER_CORE)
+        max = DCBS_PER_CORE;
+    if (!vspace_user_range(&d->vspace, inv->arg[0], max * sizeof(struct domain_info), true))
+        return ret(SYS_ERR_BAD_USER_POINTER, 0);
+    struct core *c = this_core();
+    uint64_t n = 0;
+    for (int i = 0; i < DCBS_PER_CORE && n < max; i++) {
+        struct dcb *x = &c->dcbs[i];
+        if (x->state == 0)
+            continue;
+        struct domain_info info = { .id = x->id, .core = c->id, .state = x->state,
+                                    .exit_status = (uint32_t)x->exit_status };
+        memcpy(info.name, x->name, sizeof(info.name));
+        vspace_copy_in(&d->vspace, inv->arg[0] + n * sizeof(info), &info, sizeof(info));
+        n++;
+    }
+    return ret(ERR_OK, n);
+}
+
+struct sysret invoke_kernel_kill(struct invocation *inv)
+{
+    struct dcb *x = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
+    if (!x || x->state != DOMAIN_RUNNABLE)
+        return ret(SYS_ERR_NO_DOMAIN, 0);
+    if (x == inv->d)
+        return ret(SYS_ERR_ARG_RANGE, 0);       /* use exit */
+    dispatch_kill(x, DOMAIN_KILLED, -1, "killed on request");
+    return ret(ERR_OK, 0);
+}
+
+struct sysret invoke_kernel_modules(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    uint64_t size = inv->arg[1];
+    if (size == 0 || size > 4096 || !vspace_user_range(&d->vspace, inv->arg[0], size, true))
+        return ret(SYS_ERR_BAD_USER_POINTER, 0);
+    char buf[4096];
+    size_t pos = 0;
+    for (size_t i = 0; i < spawn_module_count(); i++) {
+        const char *n = spawn_module(i)->name;
+        size_t len = strlen(n);
+        if (pos + len + 2 > size)
+            break;
+        memcpy(buf + pos, n, len);
+        pos += len;
+        buf[pos++] = ' ';
+    }
+    buf[pos ? pos - 1 : 0] = '\0';
+    vspace_copy_in(&d->vspace, inv->arg[0], buf, pos ? pos : 1);
+    return ret(ERR_OK, pos);
+}
+
+struct sysret invoke_kernel_start_monitor(struct invocation *inv)
+{
+    uint64_t core = inv->arg[0];
+    if (core >= ncores || !cores[core])
+        return ret(SYS_ERR_ARG_RANGE, ncores);
+    if (core == this_core()->id) {
+        uint32_t id;
+        errval_t err = spawn_domain("monitor", "", true, &id);
+        return ret(err, id);
+    }
+    struct core_mailbox *m = &cores[core]->mailbox;
+    if (m->seq != m->done)
+        return ret(SYS_ERR_ARG_RANGE, 0);       /* a request is still pending */
+    m->op = MAILBOX_OP_SPAWN_MONITOR;
+    __atomic_store_n(&m->seq, m->seq + 1, __ATOMIC_RELEASE);
+    return ret(ERR_OK, 0);
+}

@@ -1,0 +1,80 @@
+/**
+ * \file syscall.h
+ * \brief The system call interface, defined once for the CPU driver and
+ * the library OS.
+ *
+ * Calling convention (`syscall` instruction):
+ *   rax  syscall number (enum sys_no)
+ *   rdi, rsi, rdx, r10, r8, r9   arguments 1..6
+ * Returns rax = errval_t, rdx = a value; rcx and r11 are clobbered.
+ *
+ * Everything except the few calls below is a capability invocation
+ * (SYS_INVOKE): argument 1 is the cptr of the invoked capability, argument
+ * 2 the command of that capability's type, and 3..6 its arguments. The
+ * kernel decodes and checks every argument before it changes anything;
+ * a bad one gets a named error, never a crash.
+ */
+#ifndef KPI_SYSCALL_H
+#define KPI_SYSCALL_H
+#include <stdint.h>
+#include <kpi/errors.h>
+
+enum sys_no {
+    SYS_NULL = 0,       /* nothing: measures the syscall path */
+    SYS_PRINT,          /* (const char *buf, size_t len): to the console */
+    SYS_YIELD,          /* give the rest of this time slice away */
+    SYS_EXIT,           /* (int status): end this dispatcher */
+    SYS_INVOKE,         /* (cptr, cmd, a1, a2, a3, a4): invoke a capability */
+    SYS_GETCHAR,        /* (): a console byte, or ERR with SYS_ERR_NO_INPUT */
+    SYS_COUNT
+};
+
+/* Invocation commands, per capability type. */
+enum cnode_cmd {
+    CNODE_CMD_COPY = 1,     /* (src cptr, dest cptr) */
+    CNODE_CMD_MINT,         /* (src cptr, dest cptr, rights) */
+    CNODE_CMD_DELETE,       /* (cptr) */
+    CNODE_CMD_REVOKE,       /* (cptr) */
+    CNODE_CMD_RETYPE,       /* (src cptr, type | objbits << 8 | offset << 16,
+                               count, dest cptr): offset in pages from the
+                               source's base */
+    CNODE_CMD_IDENTIFY,     /* (cptr, struct cap_identity *out) */
+};
+
+enum kernel_cmd {
+    KERNEL_CMD_SPAWN = 1,   /* (const struct spawn_request *req): on this core */
+    KERNEL_CMD_CORE_INFO,   /* (): value = this core id | ncores << 32 */
+    KERNEL_CMD_DOMAINS,     /* (struct domain_info *out, max): value = count */
+    KERNEL_CMD_KILL,        /* (domain id) */
+    KERNEL_CMD_MODULES,     /* (char *names, size): value = bytes written */
+    KERNEL_CMD_START_MONITOR, /* (core): start the monitor on that core */
+};
+
+enum endpoint_cmd {
+    ENDPOINT_CMD_SEND = 1,  /* (w0, w1, w2, w3): a local message (LMP) */
+};
+
+#define SPAWN_NAME_MAX 32
+#define SPAWN_ARGS_MAX 256
+
+/** What KERNEL_CMD_SPAWN is given. */
+struct spawn_request {
+    char name[SPAWN_NAME_MAX];      /* boot module to run */
+    char args[SPAWN_ARGS_MAX];      /* space-separated, argv[0] is the name */
+};
+
+/** What KERNEL_CMD_DOMAINS tells about each domain on this core. */
+struct domain_info {
+    uint32_t id, core;
+    char name[SPAWN_NAME_MAX];
+    uint32_t state;                 /* enum domain_state */
+    uint32_t exit_status;
+};
+
+enum domain_state { DOMAIN_RUNNABLE = 1, DOMAIN_BLOCKED, DOMAIN_EXITED, DOMAIN_KILLED };
+
+struct sysret {
+    errval_t err;
+    uint64_t value;
+};
+#endif
