@@ -116,7 +116,7 @@ static errval_t check_dest(const struct cap_retype_args *a, struct cte **first)
         return CAP_ERR_SLOT_OUT_OF_RANGE;
     for (uint32_t i = 0; i < a->count; i++)
         if ((*first)[i].cap.type != CAP_NULL)
-            return ERR_OK;
+            return CAP_ERR_SLOT_NOT_EMPTY;
     return ERR_OK;
 }
 

@@ -82,6 +82,8 @@ static errval_t retype(struct cte *src, enum cap_type type, uint64_t offset,
 /* ---- database walk and invariants ------------------------------------- */
 
 #define MAX_CTES 4096
+/* A walk longer than the number of slots has met a cycle: fail, do not hang. */
+#define WALK_GUARD(g) assert_true(++(g) < MAX_CTES)
 static struct cte *all[MAX_CTES];
 static size_t nall;
 
@@ -90,9 +92,11 @@ static const struct cte *tree_next(const struct cte *top, const struct cte *n)
 {
     if (n->mdb.first_child)
         return n->mdb.first_child;
-    for (; n != top; n = n->mdb.parent)
+    for (unsigned g = 0; n != top; n = n->mdb.parent) {
+        WALK_GUARD(g);
         if (n->mdb.next_sibling)
             return n->mdb.next_sibling;
+    }
     return NULL;
 }
 
@@ -106,7 +110,9 @@ static void collect(void)
     size_t nst = 0;
     stores[nst] = fx.slots;
     sizes[nst++] = ROOT_SLOTS;
+    unsigned g = 0;
     for (const struct cte *n = S(RAM_SLOT); n; n = tree_next(S(RAM_SLOT), n)) {
+        WALK_GUARD(g);
         if (n->cap.type != CAP_CNODE)
             continue;
         bool seen = false;
@@ -148,8 +154,11 @@ static void check_links(const struct cte *s)
     if (p) {
         assert_int_not_equal(p->cap.type, CAP_NULL);
         bool found = false;
-        for (const struct cte *k = p->mdb.first_child; k; k = k->mdb.next_sibling)
+        unsigned g = 0;
+        for (const struct cte *k = p->mdb.first_child; k; k = k->mdb.next_sibling) {
+            WALK_GUARD(g);
             found |= k == s;
+        }
         assert_true(found);
         /* I1: a copy, or inside the parent's memory. */
         assert_true(cap_same_object(&s->cap, &p->cap) || inside(&s->cap, &p->cap));
@@ -161,16 +170,21 @@ static void check_links(const struct cte *s)
         assert_ptr_equal(s->mdb.prev_sibling->mdb.next_sibling, s);
     else if (p)
         assert_ptr_equal(p->mdb.first_child, s);
-    for (const struct cte *k = s->mdb.first_child; k; k = k->mdb.next_sibling)
+    unsigned g = 0;
+    for (const struct cte *k = s->mdb.first_child; k; k = k->mdb.next_sibling) {
+        WALK_GUARD(g);
         assert_ptr_equal(k->mdb.parent, s);
+    }
 }
 
 /* Is b, or one of b's ancestors, a copy of a? */
 static bool derived_from(const struct cte *a, const struct cte *b)
 {
-    for (; b; b = b->mdb.parent)
+    for (unsigned g = 0; b; b = b->mdb.parent) {
+        WALK_GUARD(g);
         if (cap_same_object(&a->cap, &b->cap))
             return true;
+    }
     return false;
 }
 
@@ -209,7 +223,7 @@ static size_t children(const struct cte *s)
 {
     size_t n = 0;
     for (const struct cte *k = s->mdb.first_child; k; k = k->mdb.next_sibling)
-        n++;
+        assert_true(++n < MAX_CTES);
     return n;
 }
 
