@@ -64,6 +64,11 @@ errval_t cspace_create(struct dcb *d, bool kernel_cap)
         err_is_fail(err = put_root(&t[TASKCN_SLOT_SELFEP],
                                    mem_cap(CAP_ENDPOINT, 0, 0, (uint64_t)d->id))))
         return err;
+    struct dcb *mon = dispatch_monitor();
+    if (mon && mon != d &&
+        err_is_fail(err = put_root(&t[TASKCN_SLOT_MONITOREP],
+                                   mem_cap(CAP_ENDPOINT, 0, 0, (uint64_t)mon->id))))
+        return err;
     if (kernel_cap &&
         err_is_fail(err = put_root(&t[TASKCN_SLOT_KERNEL], mem_cap(CAP_KERNEL, 0, 0, c->id))))
         return err;

@@ -91,6 +91,44 @@ void dispatch_wake(struct dcb *d)
         d->blocked = false;
 }
 
+void dispatch_tick(void)
+{
+    struct core *c = this_core();
+    if (!c->dcbs)
+        return;
+    for (int i = 0; i < DCBS_PER_CORE; i++)
+        c->dcbs[i].blocked = false;
+}
+
+errval_t dispatch_deliver(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender)
+{
+    struct dispatcher_shared *s = d->disp;
+    if (!s || d->state != DOMAIN_RUNNABLE)
+        return SYS_ERR_ENDPOINT_DEAD;
+    uint32_t produced = s->lmp_produced;
+    if (produced - s->lmp_consumed >= LMP_RING_SLOTS)
+        return SYS_ERR_ENDPOINT_FULL;
+    struct lmp_msg *m = &s->lmp[produced % LMP_RING_SLOTS];
+    memcpy(m->words, words, sizeof(m->words));
+    m->sender = sender;
+    m->badge = 0;
+    m->cap_slot = 0;
+    m->seq = produced + 1;
+    __atomic_store_n(&s->lmp_produced, produced + 1, __ATOMIC_RELEASE);
+    s->haswork = 1;
+    dispatch_wake(d);
+    return ERR_OK;
+}
+
+struct dcb *dispatch_monitor(void)
+{
+    struct core *c = this_core();
+    for (int i = 0; c->dcbs && i < DCBS_PER_CORE; i++)
+        if (c->dcbs[i].state == DOMAIN_RUNNABLE && c->dcbs[i].monitor)
+            return &c->dcbs[i];
+    return NULL;
+}
+
 static bool in_crit(const struct dispatcher_shared *s, uint64_t rip)
 {
     return rip >= s->crit_start && rip < s->crit_end;

@@ -22,7 +22,8 @@ struct sysret invoke_kernel_spawn(struct invocation *inv)
     req.name[SPAWN_NAME_MAX - 1] = '\0';
     req.args[SPAWN_ARGS_MAX - 1] = '\0';
     uint32_t id;
-    errval_t err = spawn_domain(req.name, req.args, false, &id);
+    errval_t err = spawn_domain_frame(req.name, req.args, false, req.frame_base,
+                                      req.frame_bytes, &id);
     return ret(err, err_is_ok(err) ? id : 0);
 }
 
@@ -103,4 +104,13 @@ struct sysret invoke_kernel_start_monitor(struct invocation *inv)
     m->op = MAILBOX_OP_SPAWN_MONITOR;
     __atomic_store_n(&m->seq, m->seq + 1, __ATOMIC_RELEASE);
     return ret(ERR_OK, 0);
+}
+
+struct sysret invoke_kernel_notify(struct invocation *inv)
+{
+    struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
+    if (!t)
+        return ret(SYS_ERR_NO_DOMAIN, 0);
+    uint64_t w[LMP_WORDS] = { inv->arg[1], inv->arg[2], inv->arg[3], 0 };
+    return ret(dispatch_deliver(t, w, inv->d->id), 0);
 }

@@ -14,34 +14,13 @@
 #include <string.h>
 #include <kpi/monitor.h>
 
-static struct dcb *core_monitor(void)
-{
-    struct core *c = this_core();
-    for (int i = 0; i < DCBS_PER_CORE; i++)
-        if (c->dcbs[i].state == DOMAIN_RUNNABLE && strcmp(c->dcbs[i].name, "monitor") == 0)
-            return &c->dcbs[i];
-    return NULL;
-}
-
 void monitor_notify_exit(struct dcb *d)
 {
-    struct dcb *m = core_monitor();
-    if (!m || m == d || !m->disp)
+    struct dcb *m = dispatch_monitor();
+    if (!m || m == d)
         return;
-    struct dispatcher_shared *s = m->disp;
-    uint32_t produced = s->lmp_produced;
-    if (produced - s->lmp_consumed >= LMP_RING_SLOTS)
-        return;                         /* the monitor will see it in `ps` */
-    struct lmp_msg *msg = &s->lmp[produced % LMP_RING_SLOTS];
-    memset(msg, 0, sizeof(*msg));
-    msg->words[0] = MONITOR_MSG_EXIT;
-    msg->words[1] = d->id;
-    msg->words[2] = (uint64_t)(int64_t)d->exit_status;
-    msg->words[3] = d->state;
-    msg->seq = produced + 1;
-    __atomic_store_n(&s->lmp_produced, produced + 1, __ATOMIC_RELEASE);
-    s->haswork = 1;
-    dispatch_wake(m);
+    uint64_t w[LMP_WORDS] = { MONITOR_MSG_EXIT, d->id, (uint64_t)(int64_t)d->exit_status, d->state };
+    dispatch_deliver(m, w, 0);          /* a full ring: the monitor sees it in ps */
 }
 
 void monitor_link_poll(void)

@@ -165,7 +165,31 @@ static errval_t build(struct dcb *d, const struct boot_program *prog, const char
     return ERR_OK;
 }
 
+/* A channel frame named by a monitor: page-aligned RAM outside the kernel. */
+static errval_t map_frame(struct dcb *d, uint64_t base, uint64_t bytes)
+{
+    extern const char _kernel_phys_start[], _kernel_phys_end[];
+    if (bytes == 0)
+        return ERR_OK;
+    if (base % PAGE_SIZE || bytes % PAGE_SIZE || bytes > SPAWN_FRAME_MAX ||
+        (base < (uint64_t)_kernel_phys_end && base + bytes > (uint64_t)_kernel_phys_start))
+        return SYS_ERR_ARG_RANGE;
+    for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
+        errval_t err = vspace_map(&d->vspace, USER_SHARED_FRAME_VADDR + off, base + off,
+                                  VSPACE_WRITE | VSPACE_BORROWED);
+        if (err_is_fail(err))
+            return err;
+    }
+    return ERR_OK;
+}
+
 errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t *id)
+{
+    return spawn_domain_frame(name, args, monitor, 0, 0, id);
+}
+
+errval_t spawn_domain_frame(const char *name, const char *args, bool monitor,
+                            uint64_t frame_base, uint64_t frame_bytes, uint32_t *id)
 {
     const struct boot_program *prog = find(name);
     if (!prog)
@@ -176,11 +200,14 @@ errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t
     size_t n = strlen(name);
     memcpy(d->name, name, n < sizeof(d->name) - 1 ? n : sizeof(d->name) - 1);
     errval_t err = build(d, prog, args, monitor);
+    if (err_is_ok(err))
+        err = map_frame(d, frame_base, frame_bytes);
     if (err_is_fail(err)) {
         dispatch_kill(d, DOMAIN_KILLED, -1, NULL);
         return err;
     }
     *id = d->id;
+    d->monitor = monitor && strcmp(name, "monitor") == 0;
     dispatch_make_runnable(d);
     return ERR_OK;
 }

@@ -30,7 +30,8 @@ struct dcb {
     struct dispatcher_shared *disp; /* the shared page, via the direct map */
     uint64_t disp_pa;
     bool resume_disabled;           /* next entry: resume disabled_area */
-    bool blocked;                   /* waits for an LMP message */
+    bool blocked;                   /* sleeps until an LMP message or a tick */
+    bool monitor;                   /* this core's monitor */
     uint64_t fs_base;
     uint32_t refusals;              /* refused syscalls, for rate-limited logs */
     /* cspace: an L1 CNode whose slot 0 (TASKCN) and 1 (SLOTS) are L2 CNodes */
@@ -55,6 +56,12 @@ __attribute__((noreturn)) void dispatch_schedule(void);
 void dispatch_kill(struct dcb *d, enum domain_state how, int status, const char *why);
 /** Wake a dispatcher blocked on LMP. */
 void dispatch_wake(struct dcb *d);
+/** Wake every dispatcher of this core that sleeps until the next tick. */
+void dispatch_tick(void);
+/** Put an LMP message into d's ring and wake it. */
+errval_t dispatch_deliver(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender);
+/** This core's monitor, if it runs. */
+struct dcb *dispatch_monitor(void);
 /** The user-mode fault path: report, stop the domain, run something else. */
 __attribute__((noreturn)) void dispatch_user_fault(struct trap_frame *tf);
 /** True when the core runs its idle loop (interrupted from kernel mode). */

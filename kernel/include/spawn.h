@@ -24,4 +24,9 @@ const struct boot_program *spawn_module(size_t i);
 
 /** Start `name` as a new domain on this core with argv = name + `args`. */
 errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t *id);
+/** The same, also mapping the channel frame [base, base + bytes) at
+ *  USER_SHARED_FRAME_VADDR (named by a monitor; see Kernel.spawn). */
+errval_t spawn_domain_frame(const char *name, const char *args, bool monitor,
+                            uint64_t frame_base, uint64_t frame_bytes, uint32_t *id);
+#define SPAWN_FRAME_MAX (64 * 1024)
 #endif

@@ -14,6 +14,7 @@
 #include <mmio.h>
 #include <core.h>
 #include <monitor_link.h>
+#include <dispatch.h>
 
 #define APIC_ID        0x020
 #define APIC_TPR       0x080
@@ -106,6 +107,7 @@ static void timer_interrupt(struct trap_frame *tf)
     this_core()->ticks++;
     apic_eoi();
     monitor_link_poll();
+    dispatch_tick();
 }
 
 void apic_timer_start(unsigned hz)

@@ -22,7 +22,9 @@
 enum sys_no {
     SYS_NULL = 0,       /* nothing: measures the syscall path */
     SYS_PRINT,          /* (const char *buf, size_t len): to the console */
-    SYS_YIELD,          /* give the rest of this time slice away */
+    SYS_YIELD,          /* (block): give the rest of this time slice away;
+                           block = 1: sleep until an LMP message or the
+                           next timer tick (at most 10 ms) */
     SYS_EXIT,           /* (int status): end this dispatcher */
     SYS_INVOKE,         /* (cptr, cmd, a1, a2, a3, a4): invoke a capability */
     SYS_GETCHAR,        /* (): a console byte, or ERR with SYS_ERR_NO_INPUT */
@@ -48,6 +50,8 @@ enum kernel_cmd {
     KERNEL_CMD_KILL,        /* (domain id) */
     KERNEL_CMD_MODULES,     /* (char *names, size): value = bytes written */
     KERNEL_CMD_START_MONITOR, /* (core): start the monitor on that core */
+    KERNEL_CMD_NOTIFY,      /* (domain id, w1, w2, w3): an LMP message with
+                               w0 = MONITOR_MSG_* to a domain on this core */
 };
 
 enum endpoint_cmd {
@@ -60,7 +64,9 @@ enum endpoint_cmd {
 /** What KERNEL_CMD_SPAWN is given. */
 struct spawn_request {
     char name[SPAWN_NAME_MAX];      /* boot module to run */
-    char args[SPAWN_ARGS_MAX];      /* space-separated, argv[0] is the name */
+    char args[SPAWN_ARGS_MAX];      /* space-separated; argv[0] is the name */
+    uint64_t frame_base, frame_bytes; /* a channel frame to map at
+                                         USER_SHARED_FRAME_VADDR, or 0 */
 };
 
 /** What KERNEL_CMD_DOMAINS tells about each domain on this core. */
