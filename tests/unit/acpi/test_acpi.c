@@ -327,7 +327,8 @@ static void test_table_length_bad(void **state)
     load(&bios_smp1);
     init_ok(&t);
     struct acpi_sdt_header *mcfg = (void *)table("MCFG");
-    mcfg->length = 20;
+    mcfg->length = 20;                  /* and the 20 bytes sum to zero */
+    fix_checksum((uint8_t *)mcfg, 20, offsetof(struct acpi_sdt_header, checksum));
     assert_int_equal(acpi_find(&t, "MCFG", &h), ACPI_ERR_TABLE_NOT_FOUND);
     mcfg->length = 4096;
     assert_int_equal(acpi_find(&t, "MCFG", &h), ACPI_ERR_TABLE_NOT_FOUND);
@@ -377,7 +378,8 @@ static void test_madt_mcfg_bad_headers(void **state)
 
 /* The captured smp2 MADT plus entries: a duplicate xAPIC ID, the same ID
  * again as x2APIC, a disabled core (flags 0), an online-capable core, a
- * new x2APIC core, and an entry of an unknown type. */
+ * new x2APIC core, an entry of an unknown type, and an x2APIC entry too
+ * short to hold its fields (last, so reading it whole would overrun). */
 static void test_madt_duplicates_and_disabled(void **state)
 {
     struct acpi_tables t;
@@ -392,6 +394,7 @@ static void test_madt_duplicates_and_disabled(void **state)
         0, 8, 8, 10, 2, 0, 0, 0,                        /* LAPIC id 10, online-capable */
         9, 16, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0, /* x2APIC id 256 */
         0x7f, 4, 0xaa, 0xbb,                            /* unknown type: skipped */
+        9, 8, 0, 0, 0x20, 0, 0, 0,                      /* x2APIC cut short: skipped */
     };
     const uint8_t *old = table("APIC");
     uint32_t len = ((const struct acpi_sdt_header *)old)->length;
