@@ -26,6 +26,8 @@ typedef struct sysret (*syscall_fn)(struct dcb *d, struct trap_frame *tf);
 
 void sys_refuse_log(struct dcb *d, const char *what, errval_t err)
 {
+    if (err_no(err) == SYS_ERR_ENDPOINT_FULL)
+        return;                     /* flow control, not a bad argument */
     if (++d->refusals > REFUSALS_LOGGED) {
         if (d->refusals == REFUSALS_LOGGED + 1)
             kprintf("syscall: core %u domain %s (%#x): further refusals not logged\n",
@@ -82,11 +84,13 @@ static struct sysret sys_getchar(struct dcb *d, struct trap_frame *tf)
 static struct sysret sys_invoke(struct dcb *d, struct trap_frame *tf)
 {
     struct cte *slot;
-    errval_t err = cspace_lookup(d, (capaddr_t)tf->rdi, &slot);
-    if (err_is_fail(err))
+    errval_t err = tf->rdi > UINT32_MAX ? SYS_ERR_ARG_RANGE : cspace_lookup(d, (capaddr_t)tf->rdi, &slot);
+    if (err_is_ok(err) && slot->cap.type == CAP_NULL)
+        err = CAP_ERR_SLOT_EMPTY;
+    if (err_is_fail(err)) {
+        sys_refuse_log(d, "invoke: capability lookup", err);
         return (struct sysret){ err, 0 };
-    if (slot->cap.type == CAP_NULL)
-        return (struct sysret){ CAP_ERR_SLOT_EMPTY, 0 };
+    }
     struct invocation inv = {
         .d = d, .slot = slot, .cmd = tf->rsi,
         .arg = { tf->rdx, tf->r10, tf->r8, tf->r9 }, .tf = tf,

@@ -1,0 +1,242 @@
+/*
+ * dispatch.c: the dispatcher: start-up, the run upcall and the scheduler
+ * that picks which user-level thread runs next.
+ *
+ * Interface: libos_init() (from _start), disp_run() (from the upcall),
+ * disp_reschedule() (from thread.c when a thread yields, blocks or exits),
+ * the disp_disable()/disp_enable() pair, and the libos_* facts.
+ *
+ * The protocol with the kernel (kpi/dispatcher.h): while `disabled` is set
+ * the kernel resumes the dispatcher where it stopped; while it is clear a
+ * preemption saves the running thread in `enabled_area` and upcalls
+ * run_entry on the upcall stack, disabled. disp_run() then moves those
+ * registers into the thread's TCB, queues it, and resumes the head of the
+ * run queue with disp_resume(), which clears `disabled` inside the
+ * critical region [disp_crit_start, disp_crit_end).
+ *
+ * Invariants: the run queue, every waitq, thread states and `current`
+ * change only while disabled. Whenever the dispatcher is enabled, `current`
+ * is the thread on the CPU and it is THREAD_RUNNABLE and on no queue. With
+ * nothing runnable the dispatcher sleeps in SYS_YIELD(block) while
+ * disabled, so the kernel wakes it in place when a message arrives.
+ */
+#include "dispatch_internal.h"
+#include <libos/debug.h>
+#include <libos/dispatch.h>
+#include <libos/libos.h>
+#include <libos/lmp.h>
+#include <libos/syscall.h>
+#include <stddef.h>
+
+_Static_assert(offsetof(struct dispatcher_regs, rax) == REGS_RAX, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rbx) == REGS_RBX, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rcx) == REGS_RCX, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rdx) == REGS_RDX, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rsi) == REGS_RSI, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rdi) == REGS_RDI, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rbp) == REGS_RBP, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rsp) == REGS_RSP, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, r8) == REGS_R8, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, r9) == REGS_R9, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, r10) == REGS_R10, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, r11) == REGS_R11, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, r12) == REGS_R12, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, r13) == REGS_R13, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, r14) == REGS_R14, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, r15) == REGS_R15, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rip) == REGS_RIP, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rip) == DISP_REG_OFFSET_RIP, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, rflags) == REGS_RFLAGS, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, fxsave) == REGS_FXSAVE, "asm offset");
+_Static_assert(offsetof(struct dispatcher_shared, disabled) == SHARED_DISABLED, "asm offset");
+_Static_assert(offsetof(struct dispatcher_shared, enabled_area) % 16 == 0, "FXSAVE alignment");
+_Static_assert(_Alignof(struct thread) >= 16, "a TCB's FXSAVE area must be 16-aligned");
+
+/* The run upcall runs here (only while disabled, so one stack suffices). */
+#define DISP_UPCALL_STACK (16 * 1024)
+static uint8_t disp_upcall_stack[DISP_UPCALL_STACK] __attribute__((aligned(16)));
+
+static struct libos_disp disp_state;
+/* The thread that runs _start and main(), on the kernel's initial stack. */
+static struct thread disp_initial_thread;
+
+int libos_argc;
+char *libos_argv[LIBOS_ARGV_MAX + 1];
+
+#define barrier() __asm__ volatile("" ::: "memory")
+
+/* Copies the argv pointers, keeping only those that point into the block's
+ * own string area (the kernel wrote them; a bad one would fault in main). */
+static void libos_init_args(const struct spawn_args *args)
+{
+    uint32_t argc = args ? args->argc : 0;
+    if (argc > LIBOS_ARGV_MAX) {
+        debug_printf("libos: %u arguments, keeping the first %d\n", argc, LIBOS_ARGV_MAX);
+        argc = LIBOS_ARGV_MAX;
+    }
+    uint64_t lo = args ? (uint64_t)args->strings : 0;
+    uint64_t hi = lo + sizeof args->strings;
+    int n = 0;
+    for (uint32_t i = 0; i < argc; i++) {
+        uint64_t p = args->argv[i];
+        if (p < lo || p >= hi) {
+            debug_printf("libos: argv[%u] = %#lx is outside the argument block; dropped\n",
+                         i, (unsigned long)p);
+            break;
+        }
+        libos_argv[n++] = (char *)p;
+    }
+    libos_argv[n] = NULL;
+    libos_argc = n;
+}
+
+void libos_init(struct dispatcher_shared *shared, struct spawn_args *args)
+{
+    if (!shared) {
+        static const char msg[] = "libos: started without a dispatcher page\n";
+        (void)sys_print(msg, sizeof msg - 1);
+        (void)sys_exit(DEBUG_PANIC_STATUS);
+        for (;;)
+            ;
+    }
+    struct libos_disp *d = &disp_state;
+    d->shared = shared;
+    waitq_init(&d->runq);
+    waitq_init(&d->lmp_sleepers);
+
+    struct thread *t = &disp_initial_thread;
+    t->state = THREAD_RUNNABLE;
+    t->id = 0;
+    t->slot = -1;
+    waitq_init(&t->joiners);
+    d->current = t;
+    d->nlive = 1;
+
+    libos_init_args(args);
+
+    /* Everything the upcall needs, then the upcall itself, then enable. */
+    shared->upcall_stack = (uint64_t)(disp_upcall_stack + sizeof disp_upcall_stack);
+    shared->udisp = (uint64_t)d;
+    shared->crit_start = (uint64_t)disp_crit_start;
+    shared->crit_end = (uint64_t)disp_crit_end;
+    barrier();
+    shared->run_entry = (uint64_t)disp_run_entry;
+    barrier();
+    shared->disabled = 0;
+}
+
+struct libos_disp *disp_self(void)
+{
+    return &disp_state;
+}
+
+struct dispatcher_shared *libos_disp(void) { return disp_state.shared; }
+uint32_t libos_core_id(void) { return disp_state.shared->core_id; }
+uint32_t libos_domain_id(void) { return disp_state.shared->domain_id; }
+uint64_t libos_tsc_hz(void) { return disp_state.shared->tsc_hz; }
+uint64_t libos_ncores(void) { return disp_state.shared->ncores; }
+
+_Noreturn void exit(int status)
+{
+    errval_t err = sys_exit(status);
+    debug_err("libos: exit: the kernel refused SYS_EXIT", err);
+    for (;;)
+        (void)sys_yield(SYS_YIELD_BLOCK);
+}
+
+bool disp_disable(void)
+{
+    bool was = disp_state.shared->disabled;
+    disp_state.shared->disabled = 1;
+    barrier();
+    return was;
+}
+
+void disp_enable(void)
+{
+    barrier();
+    disp_state.shared->disabled = 0;
+}
+
+bool disp_is_disabled(void)
+{
+    return disp_state.shared->disabled;
+}
+
+void disp_disable_to_block(const char *who)
+{
+    if (disp_disable())
+        debug_panic("%s: may block, but the dispatcher is disabled", who);
+}
+
+void disp_make_runnable(struct thread *t)
+{
+    t->state = THREAD_RUNNABLE;
+    if (!waitq_push(&disp_state.runq, t))
+        debug_panic("libos: thread %u made runnable while still on a queue", t->id);
+}
+
+void disp_poll_lmp(struct libos_disp *d)
+{
+    if (lmp_ring_pending(d->shared) == 0)
+        return;
+    struct thread *t;
+    while ((t = waitq_pop(&d->lmp_sleepers)))
+        disp_make_runnable(t);
+}
+
+/* Disabled: the next thread to run, sleeping in the kernel until there is
+ * one. Ends the domain when every thread has exited. */
+static struct thread *disp_pick(struct libos_disp *d)
+{
+    bool reported = false;
+    for (;;) {
+        disp_poll_lmp(d);
+        struct thread *t = waitq_pop(&d->runq);
+        if (t)
+            return t;
+        if (d->nlive == 0)
+            exit(0);
+        if (waitq_empty(&d->lmp_sleepers))
+            debug_panic("libos: deadlock: all %u threads are blocked and none waits "
+                        "for a message", d->nlive);
+        errval_t err = sys_yield(SYS_YIELD_BLOCK);
+        if (err_is_fail(err) && !reported) {
+            debug_err("libos: idle: SYS_YIELD(block) failed; polling instead", err);
+            reported = true;
+        }
+    }
+}
+
+void disp_reschedule(struct libos_disp *d, bool requeue)
+{
+    struct thread *me = d->current;
+    if (requeue && !waitq_push(&d->runq, me))
+        debug_panic("libos: yielding thread %u is already on a queue", me->id);
+    struct thread *next = disp_pick(d);
+    d->current = next;
+    if (next == me) {
+        disp_enable();
+        return;
+    }
+    if (me->state == THREAD_EXITED)
+        disp_resume(&next->regs, d->shared);
+    disp_switch(&me->regs, &next->regs, d->shared);
+}
+
+/* The run upcall, from disp_run_entry: on the upcall stack, disabled. The
+ * kernel preempted `current` while enabled and saved it in enabled_area. */
+_Noreturn void disp_run(struct libos_disp *d);
+_Noreturn void disp_run(struct libos_disp *d)
+{
+    struct thread *cur = d->current;
+    if (cur->state != THREAD_RUNNABLE)
+        debug_panic("libos: upcall while thread %u is not runnable (state %d)",
+                    cur->id, cur->state);
+    cur->regs = d->shared->enabled_area;
+    if (!waitq_push(&d->runq, cur))
+        debug_panic("libos: preempted thread %u is already on a queue", cur->id);
+    struct thread *next = disp_pick(d);
+    d->current = next;
+    disp_resume(&next->regs, d->shared);
+}

@@ -1,0 +1,79 @@
+/*
+ * dispatch_internal.h: what dispatch.c shares with dispatch_asm.S,
+ * thread.c and lmp.c. Not installed: user programs see libos/dispatch.h.
+ *
+ * The offsets below are those of struct dispatcher_regs and struct
+ * dispatcher_shared (kpi/dispatcher.h) for the assembly; dispatch.c checks
+ * each one with a _Static_assert.
+ */
+#ifndef LIBOS_DISPATCH_INTERNAL_H
+#define LIBOS_DISPATCH_INTERNAL_H
+
+/* struct dispatcher_regs */
+#define REGS_RAX        0
+#define REGS_RBX        8
+#define REGS_RCX        16
+#define REGS_RDX        24
+#define REGS_RSI        32
+#define REGS_RDI        40
+#define REGS_RBP        48
+#define REGS_RSP        56
+#define REGS_R8         64
+#define REGS_R9         72
+#define REGS_R10        80
+#define REGS_R11        88
+#define REGS_R12        96
+#define REGS_R13        104
+#define REGS_R14        112
+#define REGS_R15        120
+#define REGS_RIP        128
+#define REGS_RFLAGS     136
+#define REGS_FXSAVE     160
+/* struct dispatcher_shared */
+#define SHARED_DISABLED 0
+
+/* The System V red zone: a preempted leaf function may keep live data in
+ * the 128 bytes below its rsp, so resume builds its frame below that. */
+#define RED_ZONE        128
+
+#ifndef __ASSEMBLY__
+#include <stdbool.h>
+#include <kpi/dispatcher.h>
+#include <libos/thread.h>
+
+/** The dispatcher's own state (the `udisp` the kernel hands back). Only
+ *  the dispatcher's core touches it, and only while disabled (except
+ *  `shared`, set once). */
+struct libos_disp {
+    struct dispatcher_shared *shared;
+    struct thread *current;         /* the thread running (or last run) */
+    struct waitq runq;              /* runnable threads other than current */
+    struct waitq lmp_sleepers;      /* threads in lmp_recv */
+    unsigned nlive;                 /* threads that have not exited */
+};
+
+/** This dispatcher. (One per domain for now: a domain spanning cores will
+ *  need one per core, found through its shared page.) */
+struct libos_disp *disp_self(void);
+/** Disables for a call that may block; panics naming `who` if the caller
+ *  already had the dispatcher disabled (it would wake up enabled). */
+void disp_disable_to_block(const char *who);
+/** Disabled: puts a woken or new thread on the run queue. */
+void disp_make_runnable(struct thread *t);
+/** Disabled: if messages wait in the LMP ring, wakes the lmp_sleepers. */
+void disp_poll_lmp(struct libos_disp *d);
+/** Disabled, from a thread: runs the next runnable thread (first putting
+ *  the caller back on the run queue if `requeue`), idling in the kernel if
+ *  there is none. Returns enabled, when the caller is chosen again; never
+ *  returns to a caller that has exited. */
+void disp_reschedule(struct libos_disp *d, bool requeue);
+
+/* dispatch_asm.S */
+void disp_run_entry(void);
+_Noreturn void disp_resume(const struct dispatcher_regs *regs,
+                           struct dispatcher_shared *shared);
+void disp_switch(struct dispatcher_regs *save, const struct dispatcher_regs *to,
+                 struct dispatcher_shared *shared);
+extern const char disp_crit_start[], disp_crit_end[];
+#endif
+#endif

@@ -1,0 +1,20 @@
+/**
+ * \file string.h
+ * \brief The few string and memory functions user programs have until
+ * newlib arrives (then newlib's string.h replaces this file).
+ * GCC may emit calls to memcpy/memset/memmove/memcmp on its own.
+ */
+#ifndef LIBOS_STRING_H
+#define LIBOS_STRING_H
+#include <stddef.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strncpy(char *dst, const char *src, size_t n);
+#endif

@@ -1,0 +1,17 @@
+MODULE := libos
+MODULE_KIND := userlib
+MODULE_SRCS := \
+	kernel/lib/err.c \
+	kernel/lib/fmt.c \
+	lib/libos/crt0.S \
+	lib/libos/debug.c \
+	lib/libos/dispatch.c \
+	lib/libos/dispatch_asm.S \
+	lib/libos/lmp.c \
+	lib/libos/string.c \
+	lib/libos/syscall.c \
+	lib/libos/textmsg.c \
+	lib/libos/thread.c \
+	lib/libos/ump/ump.c \
+	lib/libos/waitq.c
+include hake/module.mk

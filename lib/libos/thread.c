@@ -1,0 +1,243 @@
+/*
+ * thread.c: user-level threads, wait queues and mutexes on top of the
+ * dispatcher (see libos/thread.h for the interface and its limits).
+ *
+ * TCBs and stacks come from static pools; a slot is THREAD_FREE until
+ * thread_create takes it and becomes free again when thread_join has
+ * collected its exit value (the initial thread has no slot). A new
+ * thread's registers are built so that disp_resume() enters
+ * thread_start(fn, arg) as if it had been called: rsp = stack top - 8,
+ * IF set, default FPU/SSE control words.
+ *
+ * Every change of a state, a queue or a mutex happens with the dispatcher
+ * disabled; a call that may sleep (join, mutex lock, lmp_recv) must be
+ * made enabled and panics otherwise, because it would return enabled.
+ */
+#include "dispatch_internal.h"
+#include <libos/debug.h>
+#include <libos/dispatch.h>
+#include <libos/thread.h>
+#include <stddef.h>
+#include <string.h>
+
+/* rflags of a new thread: IF, and bit 1, which is always set. */
+#define THREAD_RFLAGS_INIT  0x202
+/* FXSAVE image defaults (Intel SDM vol. 1, 10.5.1): x87 control word with
+ * all exceptions masked and 64-bit precision; MXCSR with all masked. */
+#define FXSAVE_FCW_OFFSET   0
+#define FXSAVE_MXCSR_OFFSET 24
+#define FCW_INIT            0x037f
+#define MXCSR_INIT          0x1f80
+
+static struct thread thread_pool[LIBOS_THREADS_MAX];
+static uint8_t thread_stacks[LIBOS_THREADS_MAX][LIBOS_THREAD_STACK] __attribute__((aligned(16)));
+static uint32_t thread_next_id = 1;        /* changed only while disabled */
+
+/* Where a new thread begins, enabled, on its own stack. */
+static _Noreturn void thread_start(thread_func_t fn, void *arg)
+{
+    thread_exit(fn(arg));
+}
+
+static void thread_init_regs(struct thread *t, thread_func_t fn, void *arg)
+{
+    struct dispatcher_regs *r = &t->regs;
+    memset(r, 0, sizeof *r);
+    uint64_t top = (uint64_t)(thread_stacks[t->slot] + LIBOS_THREAD_STACK);
+    top -= 8;
+    *(uint64_t *)top = 0;               /* thread_start's (null) return address */
+    r->rsp = top;
+    r->rip = (uint64_t)thread_start;
+    r->rdi = (uint64_t)fn;
+    r->rsi = (uint64_t)arg;
+    r->rflags = THREAD_RFLAGS_INIT;
+    uint16_t fcw = FCW_INIT;
+    uint32_t mxcsr = MXCSR_INIT;
+    memcpy(&r->fxsave[FXSAVE_FCW_OFFSET], &fcw, sizeof fcw);
+    memcpy(&r->fxsave[FXSAVE_MXCSR_OFFSET], &mxcsr, sizeof mxcsr);
+}
+
+errval_t thread_create(thread_func_t fn, void *arg, struct thread **out)
+{
+    if (!fn || !out)
+        return LIBOS_ERR_BAD_ARG;
+    bool was = disp_disable();
+    struct thread *t = NULL;
+    for (int i = 0; i < LIBOS_THREADS_MAX && !t; i++)
+        if (thread_pool[i].state == THREAD_FREE)
+            t = &thread_pool[i];
+    if (!t) {
+        if (!was)
+            disp_enable();
+        return LIBOS_ERR_THREAD_NO_SLOT;
+    }
+    int slot = (int)(t - thread_pool);
+    memset(t, 0, sizeof *t);
+    t->slot = slot;
+    t->id = thread_next_id++;
+    waitq_init(&t->joiners);
+    thread_init_regs(t, fn, arg);
+    disp_self()->nlive++;
+    disp_make_runnable(t);
+    *out = t;
+    if (!was)
+        disp_enable();
+    return ERR_OK;
+}
+
+struct thread *thread_self(void)
+{
+    return disp_self()->current;
+}
+
+uint32_t thread_id(const struct thread *t)
+{
+    return t->id;
+}
+
+void thread_yield(void)
+{
+    if (disp_disable())
+        return;                         /* inside a critical section: keep it */
+    struct libos_disp *d = disp_self();
+    disp_poll_lmp(d);
+    if (waitq_empty(&d->runq)) {
+        disp_enable();
+        return;
+    }
+    disp_reschedule(d, true);
+}
+
+void thread_block(struct waitq *q)
+{
+    struct libos_disp *d = disp_self();
+    struct thread *me = d->current;
+    if (!disp_is_disabled())
+        debug_panic("thread_block: thread %u called it with the dispatcher enabled", me->id);
+    me->state = THREAD_BLOCKED;
+    if (!waitq_push(q, me))
+        debug_panic("thread_block: thread %u is already on a queue", me->id);
+    disp_reschedule(d, false);
+}
+
+struct thread *thread_wake_one(struct waitq *q)
+{
+    bool was = disp_disable();
+    struct thread *t = waitq_pop(q);
+    if (t)
+        disp_make_runnable(t);
+    if (!was)
+        disp_enable();
+    return t;
+}
+
+unsigned thread_wake_all(struct waitq *q)
+{
+    bool was = disp_disable();
+    unsigned n = 0;
+    struct thread *t;
+    while ((t = waitq_pop(q))) {
+        disp_make_runnable(t);
+        n++;
+    }
+    if (!was)
+        disp_enable();
+    return n;
+}
+
+_Noreturn void thread_exit(int retval)
+{
+    disp_disable();
+    struct libos_disp *d = disp_self();
+    struct thread *me = d->current;
+    me->retval = retval;
+    me->state = THREAD_EXITED;
+    d->nlive--;
+    (void)thread_wake_all(&me->joiners);    /* stays disabled: it was */
+    disp_reschedule(d, false);              /* does not return: we exited */
+    debug_panic("thread_exit: exited thread %u was resumed", me->id);
+}
+
+errval_t thread_join(struct thread *t, int *retval)
+{
+    if (!t)
+        return LIBOS_ERR_BAD_ARG;
+    if (t == thread_self())
+        return LIBOS_ERR_THREAD_JOIN_SELF;
+    disp_disable_to_block("thread_join");
+    if (t->state == THREAD_FREE) {
+        disp_enable();
+        return LIBOS_ERR_BAD_ARG;       /* already joined and freed */
+    }
+    if (t->joining) {
+        disp_enable();
+        return LIBOS_ERR_THREAD_JOINED;
+    }
+    t->joining = true;
+    while (t->state != THREAD_EXITED) {
+        thread_block(&t->joiners);
+        disp_disable();
+    }
+    if (retval)
+        *retval = t->retval;
+    if (t->slot >= 0)
+        t->state = THREAD_FREE;         /* its stack is no longer in use */
+    disp_enable();
+    return ERR_OK;
+}
+
+void thread_mutex_init(struct thread_mutex *m)
+{
+    m->locked = false;
+    m->owner = NULL;
+    waitq_init(&m->waiters);
+}
+
+void thread_mutex_lock(struct thread_mutex *m)
+{
+    disp_disable_to_block("thread_mutex_lock");
+    struct thread *me = thread_self();
+    if (!m->locked) {
+        m->locked = true;
+        m->owner = me;
+        disp_enable();
+        return;
+    }
+    if (m->owner == me)
+        debug_panic("thread_mutex_lock: thread %u already holds mutex %p", me->id, (void *)m);
+    thread_block(&m->waiters);          /* unlock hands us the mutex */
+    if (m->owner != me)
+        debug_panic("thread_mutex_lock: thread %u woken without the mutex %p", me->id,
+                    (void *)m);
+}
+
+bool thread_mutex_trylock(struct thread_mutex *m)
+{
+    bool was = disp_disable();
+    bool taken = !m->locked;
+    if (taken) {
+        m->locked = true;
+        m->owner = thread_self();
+    }
+    if (!was)
+        disp_enable();
+    return taken;
+}
+
+void thread_mutex_unlock(struct thread_mutex *m)
+{
+    bool was = disp_disable();
+    struct thread *me = thread_self();
+    if (!m->locked || m->owner != me)
+        debug_panic("thread_mutex_unlock: thread %u does not hold mutex %p", me->id, (void *)m);
+    struct thread *next = waitq_pop(&m->waiters);
+    if (next) {
+        m->owner = next;                /* handed over: stays locked */
+        disp_make_runnable(next);
+    } else {
+        m->locked = false;
+        m->owner = NULL;
+    }
+    if (!was)
+        disp_enable();
+}

@@ -1,0 +1,338 @@
+/*
+ * commands.c: what a monitor can be asked, as text lines.
+ *
+ *   [@N] spawn NAME [ARGS]       start NAME on this core (or core N)
+ *   [@N] spawnch BASE BYTES NAME [ARGS]   the same, with a channel frame
+ *   [@N] ps                      domains (on core 0 without @: all cores)
+ *   [@N] kill ID                 stop a domain
+ *   [@N] ping ID                 ask a domain to answer (MONITOR_MSG_PING)
+ *   cores                        cores and their monitors (core 0)
+ *   pair NAME A B [ARGS]         NAME on cores A and B sharing a new UMP
+ *                                channel frame; they get "a"/"b" first (core 0)
+ * A table maps names to handlers; each checks its arguments first.
+ */
+#include "monitor.h"
+#include <libos/debug.h>
+#include <libos/libos.h>
+#include <libos/lmp.h>
+#include <libos/syscall.h>
+#include <kpi/monitor.h>
+#include <kpi/syscall.h>
+#include <fmt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#define MAX_ARGS 16
+#define PING_TIMEOUT_S 5
+#define CHANNEL_BYTES (16 * 1024)
+#define CHANNEL_OBJBITS 14
+#define KNOWN_MAX 64
+
+static struct { uint32_t id; char name[SPAWN_NAME_MAX]; } known[KNOWN_MAX];
+static unsigned known_next;
+static uint64_t pong_token;
+static uint32_t pong_from;
+static unsigned channels_made;
+
+void reply_printf(struct reply *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = fmt_vsnprintf(r->text + r->len, sizeof(r->text) - r->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        r->len += (size_t)n < sizeof(r->text) - r->len ? (size_t)n : sizeof(r->text) - r->len - 1;
+}
+
+const char *commands_domain_name(uint32_t id)
+{
+    for (unsigned i = 0; i < KNOWN_MAX; i++)
+        if (known[i].id == id)
+            return known[i].name;
+    return "?";
+}
+
+void commands_pong(uint64_t token, uint32_t from)
+{
+    pong_token = token;
+    pong_from = from;
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+    uint64_t x = 0;
+    unsigned base = 10;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        unsigned d;
+        if (*s >= '0' && *s <= '9') d = (unsigned)(*s - '0');
+        else if (base == 16 && *s >= 'a' && *s <= 'f') d = (unsigned)(*s - 'a' + 10);
+        else if (base == 16 && *s >= 'A' && *s <= 'F') d = (unsigned)(*s - 'A' + 10);
+        else return false;
+        x = x * base + d;
+    }
+    *v = x;
+    return true;
+}
+
+/* Join argv[from..] with spaces into buf. */
+static void join(char *buf, size_t size, int argc, char **argv, int from)
+{
+    size_t pos = 0;
+    buf[0] = '\0';
+    for (int i = from; i < argc; i++)
+        pos += (size_t)fmt_snprintf(buf + pos, pos < size ? size - pos : 0, "%s%s",
+                                    i > from ? " " : "", argv[i]);
+}
+
+static errval_t spawn_here(const char *name, const char *args, uint64_t base, uint64_t bytes,
+                           struct reply *r)
+{
+    static struct spawn_request req;
+    memset(&req, 0, sizeof(req));
+    strncpy(req.name, name, sizeof(req.name) - 1);
+    strncpy(req.args, args, sizeof(req.args) - 1);
+    req.frame_base = base;
+    req.frame_bytes = bytes;
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_SPAWN, (uint64_t)(uintptr_t)&req, 0, 0, 0);
+    if (err_is_fail(sr.err)) {
+        reply_printf(r, "spawn %s on core %u failed: %s (%s)\n", name, mon_core,
+                     err_name(err_no(sr.err)), err_msg(err_no(sr.err)));
+        return sr.err;
+    }
+    known[known_next % KNOWN_MAX].id = (uint32_t)sr.value;
+    strncpy(known[known_next % KNOWN_MAX].name, name, SPAWN_NAME_MAX - 1);
+    known_next++;
+    reply_printf(r, "spawned %s as domain %#lx on core %u\n", name, sr.value, mon_core);
+    return ERR_OK;
+}
+
+static errval_t cmd_spawn(int argc, char **argv, struct reply *r)
+{
+    if (argc < 2)
+        return MONITOR_ERR_BAD_COMMAND;
+    char args[SPAWN_ARGS_MAX];
+    join(args, sizeof(args), argc, argv, 2);
+    return spawn_here(argv[1], args, 0, 0, r);
+}
+
+static errval_t cmd_spawnch(int argc, char **argv, struct reply *r)
+{
+    uint64_t base, bytes;
+    if (argc < 4 || !parse_u64(argv[1], &base) || !parse_u64(argv[2], &bytes))
+        return MONITOR_ERR_BAD_COMMAND;
+    char args[SPAWN_ARGS_MAX];
+    join(args, sizeof(args), argc, argv, 4);
+    return spawn_here(argv[3], args, base, bytes, r);
+}
+
+static const char *state_name(uint32_t s)
+{
+    switch (s) {
+    case DOMAIN_RUNNABLE: return "running";
+    case DOMAIN_EXITED: return "exited";
+    case DOMAIN_KILLED: return "stopped";
+    default: return "?";
+    }
+}
+
+static errval_t ps_here(struct reply *r)
+{
+    static struct domain_info info[32];
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_DOMAINS, (uint64_t)(uintptr_t)info, 32, 0, 0);
+    if (err_is_fail(sr.err))
+        return sr.err;
+    for (uint64_t i = 0; i < sr.value; i++) {
+        if (info[i].state != DOMAIN_RUNNABLE)
+            continue;
+        reply_printf(r, "  %#8x  core %u  %-12s %s\n", info[i].id, info[i].core, info[i].name,
+                     state_name(info[i].state));
+    }
+    return ERR_OK;
+}
+
+static errval_t cmd_ps(int argc, char **argv, struct reply *r)
+{
+    if (argc != 1)
+        return MONITOR_ERR_BAD_COMMAND;
+    if (argv[0][0] == '@' || mon_core != 0)
+        return ps_here(r);
+    reply_printf(r, "  %8s  %-6s  %-12s %s\n", "domain", "core", "name", "state");
+    errval_t err = ps_here(r);
+    for (uint32_t c = 1; c < mon_ncores && err_is_ok(err); c++)
+        err = channels_remote(c, "ps", r);
+    return err;
+}
+
+static errval_t cmd_kill(int argc, char **argv, struct reply *r)
+{
+    uint64_t id;
+    if (argc != 2 || !parse_u64(argv[1], &id))
+        return MONITOR_ERR_BAD_COMMAND;
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_KILL, id, 0, 0, 0);
+    if (err_is_ok(sr.err))
+        reply_printf(r, "domain %#lx stopped\n", id);
+    return sr.err;
+}
+
+static errval_t cmd_ping(int argc, char **argv, struct reply *r)
+{
+    uint64_t id;
+    if (argc != 2 || !parse_u64(argv[1], &id))
+        return MONITOR_ERR_BAD_COMMAND;
+    static uint64_t token = 1;
+    uint64_t mine = token++;
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_NOTIFY, id, MONITOR_MSG_PING, mine, 0);
+    if (err_is_fail(sr.err))
+        return sr.err;
+    uint64_t deadline = rdtsc_now() + PING_TIMEOUT_S * libos_tsc_hz();
+    while (pong_token != mine && rdtsc_now() < deadline) {
+        struct lmp_msg m;
+        if (err_is_ok(lmp_poll(&m)))
+            monitor_handle_lmp(&m, true);
+        else
+            sys_yield(SYS_YIELD_SLICE);
+    }
+    if (pong_token != mine) {
+        reply_printf(r, "domain %#lx did not answer within %d s\n", id, PING_TIMEOUT_S);
+        return MONITOR_ERR_TIMEOUT;
+    }
+    reply_printf(r, "pong from domain %#x on core %u\n", pong_from, mon_core);
+    return ERR_OK;
+}
+
+static errval_t cmd_cores(int argc, char **argv, struct reply *r)
+{
+    channels_poll();
+    reply_printf(r, "%u cores:", mon_ncores);
+    for (uint32_t c = 0; c < mon_ncores; c++)
+        reply_printf(r, " %u(%s)", c, c == 0 || mon_peers[c].up ? "monitor up" : "no monitor");
+    reply_printf(r, "\n");
+    return ERR_OK;
+}
+
+/* A channel frame from this monitor's RAM; it lives as long as monitor 0. */
+static errval_t new_channel(uint64_t *base, struct reply *r)
+{
+    capaddr_t slot = CAP_SLOT(channels_made);
+    uint64_t spec = CAP_FRAME | (CHANNEL_OBJBITS << 8) |
+                    ((uint64_t)channels_made * (CHANNEL_BYTES / 4096) << 16);
+    struct sysret sr = sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_RETYPE,
+                                  CAP_TASK(TASKCN_SLOT_RAM), spec, 1, slot);
+    if (err_is_fail(sr.err)) {
+        reply_printf(r, "no memory for a channel: %s\n", err_name(err_no(sr.err)));
+        return sr.err;
+    }
+    static struct cap_identity id;
+    sr = sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_IDENTIFY, slot,
+                    (uint64_t)(uintptr_t)&id, 0, 0);
+    if (err_is_fail(sr.err))
+        return sr.err;
+    channels_made++;
+    *base = id.base;
+    return ERR_OK;
+}
+
+static errval_t cmd_pair(int argc, char **argv, struct reply *r)
+{
+    uint64_t a, b, base;
+    if (argc < 4 || !parse_u64(argv[2], &a) || !parse_u64(argv[3], &b) || a == b)
+        return MONITOR_ERR_BAD_COMMAND;
+    errval_t err = new_channel(&base, r);
+    if (err_is_fail(err))
+        return err;
+    char rest[SPAWN_ARGS_MAX], cmd[TEXTMSG_MAX];
+    join(rest, sizeof(rest), argc, argv, 4);
+    const uint64_t cores_[2] = { a, b };
+    for (int i = 0; i < 2 && err_is_ok(err); i++) {
+        fmt_snprintf(cmd, sizeof(cmd), "@%lu spawnch %#lx %u %s %s %s", cores_[i], base,
+                     CHANNEL_BYTES, argv[1], i == 0 ? "a" : "b", rest);
+        err = commands_run(cmd, r);
+    }
+    return err;
+}
+
+static errval_t cmd_help(int argc, char **argv, struct reply *r);
+
+static const struct command {
+    const char *name;
+    errval_t (*fn)(int argc, char **argv, struct reply *r);
+    bool core0_only;
+    const char *help;
+} commands[] = {
+    { "spawn", cmd_spawn, false, "spawn NAME [ARGS]: start a program" },
+    { "spawnch", cmd_spawnch, false, "spawnch BASE BYTES NAME [ARGS]: with a channel frame" },
+    { "ps", cmd_ps, false, "ps: list domains" },
+    { "kill", cmd_kill, false, "kill ID: stop a domain" },
+    { "ping", cmd_ping, false, "ping ID: ask a domain to answer" },
+    { "cores", cmd_cores, true, "cores: list cores and monitors" },
+    { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
+    { "help", cmd_help, false, "help: this list" },
+};
+
+static errval_t cmd_help(int argc, char **argv, struct reply *r)
+{
+    for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        reply_printf(r, "  %s\n", commands[i].help);
+    return ERR_OK;
+}
+
+errval_t commands_run(const char *line, struct reply *r)
+{
+    char buf[TEXTMSG_MAX];          /* not static: pair runs commands within */
+    strncpy(buf, line, sizeof(buf) - 1);
+    buf[sizeof(buf) - 1] = '\0';
+    char *argv[MAX_ARGS];
+    int argc = 0;
+    for (char *p = buf; *p && argc < MAX_ARGS;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    if (argc == 0)
+        return ERR_OK;
+    bool routed = false;
+    if (argv[0][0] == '@') {
+        uint64_t core;
+        if (!parse_u64(argv[0] + 1, &core) || argc < 2)
+            return MONITOR_ERR_BAD_COMMAND;
+        if (core != mon_core) {
+            if (mon_core != 0)
+                return MONITOR_ERR_NO_CORE;
+            const char *rest = line;
+            while (*rest == ' ') rest++;
+            while (*rest && *rest != ' ') rest++;
+            return channels_remote((uint32_t)core, rest, r);
+        }
+        routed = true;
+        argv[1][-1] = '\0';
+        for (int i = 1; i < argc; i++)
+            argv[i - 1] = argv[i];
+        argc--;
+    }
+    for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[0], commands[i].name) != 0)
+            continue;
+        if (commands[i].core0_only && mon_core != 0)
+            return MONITOR_ERR_BAD_COMMAND;
+        char *saved = argv[0];
+        if (routed && commands[i].fn == cmd_ps)
+            argv[0] = "@ps";             /* this core only */
+        errval_t err = commands[i].fn(argc, argv, r);
+        argv[0] = saved;
+        if (err_no(err) == MONITOR_ERR_BAD_COMMAND)
+            reply_printf(r, "usage: %s\n", commands[i].help);
+        return err;
+    }
+    reply_printf(r, "unknown command '%s' (try help)\n", argv[0]);
+    return MONITOR_ERR_BAD_COMMAND;
+}
