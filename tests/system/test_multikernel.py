@@ -1,0 +1,85 @@
+"""The multikernel from the outside: a CPU driver per core, monitors,
+domains spawned on every core, cross-core channels, and faults and bad
+system calls contained. Driven through the serial shell like a user."""
+import re
+
+import pytest
+
+PINGPONG_TIMEOUT = 600          # 100000 round trips under TCG
+
+
+def domain_id(text, name):
+    m = re.search(r"spawned %s as domain (0x[0-9a-f]+) on core" % name, text)
+    assert m, f"no 'spawned {name}' in {text!r}"
+    return m.group(1)
+
+
+def test_every_core_runs_a_monitor(shell):
+    # Did init get a monitor started on each core, through its CPU driver?
+    out = shell.command("cores")
+    assert "4 cores: 0(monitor up) 1(monitor up) 2(monitor up) 3(monitor up)" in out, out
+
+
+@pytest.mark.parametrize("core", [0, 1, 2, 3])
+def test_spawned_program_reports_its_core(shell, core):
+    # Does a program spawned on core N run there, end, and get reaped?
+    out = shell.command(f"spawn coreid core {core}")
+    dom = domain_id(out, "coreid")
+    assert int(dom, 16) >> 16 == core, f"domain id {dom} does not name core {core}"
+    shell.wait(rf"coreid: domain {dom} running on core {core}\n", 30, "core report")
+    shell.wait(rf"monitor: domain coreid \({dom}\) on core {core} exited, status 0", 30,
+                 "exit reported by the monitor")
+
+
+def test_cross_core_pingpong_arrives_in_order(shell):
+    # Do 100000 messages between domains on two cores arrive in order and intact?
+    out = shell.command("pair pingpong 1 2")
+    assert domain_id(out, "pingpong")
+    shell.wait(r"pingpong a: 100000 round trips in order and intact", PINGPONG_TIMEOUT,
+                 "side a finished")
+    shell.wait(r"monitor: domain pingpong \(0x\w+\) on core 2 exited, status 0", 60, "b done")
+
+
+def test_faults_and_bad_syscalls_are_contained(shell):
+    # A NULL dereference and garbage syscalls are reported and stopped;
+    # does a domain started before them still answer afterwards?
+    echo = domain_id(shell.command("spawn echo core 2"), "echo")
+    shell.wait(rf"echo: domain {echo} waiting", 30, "echo up")
+
+    shell.command("spawn nullderef core 2")
+    shell.wait(r"domain nullderef \((0x\w+)\) on core 2 stopped: page fault at 0 "
+                 r"\(read, not present\), rip 0x[0-9a-f]+", 30, "fault reported with address")
+    shell.wait(r"domain nullderef \(0x\w+\) on core 2: \d+ pages reclaimed", 30, "memory reclaimed")
+
+    shell.command("spawn badsys core 2")
+    shell.wait(r"syscall: core 2 domain badsys \(0x\w+\): print refused: "
+                 r"SYS_ERR_BAD_USER_POINTER", 30, "kernel log line for a refusal")
+    shell.wait(r"badsys: 10 of 10 bad calls refused as expected", 30, "all refused")
+    shell.wait(r"monitor: domain badsys \(0x\w+\) on core 2 exited", 30, "badsys ended")
+
+    out = shell.command(f"ping {echo}")
+    assert f"pong from domain {echo} on core 2" in out, out
+
+
+def test_fuzzed_syscalls_leave_the_kernel_up(shell):
+    # Do 100000 random syscalls with random arguments leave every core working?
+    shell.command("spawn fuzz core 3")
+    shell.wait(r"fuzz: 100000 random system calls done, \d+ refused, kernel still up", 300,
+                 "fuzz finished")
+    shell.wait(r"monitor: domain fuzz \(0x\w+\) on core 3 exited, status 0", 30, "fuzz ended")
+    out = shell.command("spawn coreid core 3")
+    dom = domain_id(out, "coreid")
+    shell.wait(rf"coreid: domain {dom} running on core 3", 30, "core 3 still spawns")
+
+
+def test_ps_and_kill(shell):
+    # Does ps list a running domain on another core, and kill stop it?
+    echo = domain_id(shell.command("spawn echo core 3"), "echo")
+    out = shell.command("ps")
+    assert re.search(rf"{echo}\s+core 3\s+echo\s+running", out), out
+    out = shell.command(f"kill {echo}")
+    assert f"domain {echo} stopped" in out, out
+    out = shell.command("ps")
+    assert echo not in out, out
+    out = shell.command(f"ping {echo}")
+    assert "SYS_ERR_NO_DOMAIN" in out or "error" in out, out
