@@ -65,7 +65,7 @@ test: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@echo "bench: no benchmarks yet (the multikernel issue adds the first)"
+	@tools/bench
 
 clean:
 	rm -rf $(BUILD)

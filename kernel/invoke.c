@@ -13,7 +13,7 @@ struct invoke_entry {
     uint8_t rights;             /* rights the invoked capability must hold */
 };
 
-#define MAX_CMD 8
+#define MAX_CMD 12
 
 static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
     [CAP_CNODE] = {
@@ -32,6 +32,7 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [KERNEL_CMD_MODULES]   = { invoke_kernel_modules, "Kernel.modules", 0 },
         [KERNEL_CMD_START_MONITOR] = { invoke_kernel_start_monitor, "Kernel.start_monitor", 0 },
         [KERNEL_CMD_NOTIFY]    = { invoke_kernel_notify, "Kernel.notify", 0 },
+        [KERNEL_CMD_CAPS]      = { invoke_kernel_caps, "Kernel.caps", 0 },
     },
     [CAP_ENDPOINT] = {
         [ENDPOINT_CMD_SEND]  = { invoke_endpoint_send, "Endpoint.send", CAP_RIGHT_WRITE },

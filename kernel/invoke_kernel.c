@@ -9,6 +9,7 @@
 #include <core.h>
 #include <console.h>
 #include <string.h>
+#include <cap/cap.h>
 
 static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
 
@@ -113,4 +114,37 @@ struct sysret invoke_kernel_notify(struct invocation *inv)
         return ret(SYS_ERR_NO_DOMAIN, 0);
     uint64_t w[LMP_WORDS] = { inv->arg[1], inv->arg[2], inv->arg[3], 0 };
     return ret(dispatch_deliver(t, w, inv->d->id), 0);
+}
+
+/* Walk a domain's L1 CNode and the L2 CNodes in it. */
+struct sysret invoke_kernel_caps(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    struct dcb *x = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
+    uint64_t max = inv->arg[2];
+    if (!x || x->state != DOMAIN_RUNNABLE)
+        return ret(SYS_ERR_NO_DOMAIN, 0);
+    if (max > 1024 || !vspace_user_range(&d->vspace, inv->arg[1], max * sizeof(struct cap_info), true))
+        return ret(SYS_ERR_BAD_USER_POINTER, 0);
+    uint64_t n = 0;
+    const struct capability *root = &x->root_slot.cap;
+    for (uint64_t i = 0; i < cnode_slot_count(root) && n < max; i++) {
+        struct cte *l1 = &root->u.cnode.slots[i];
+        if (l1->cap.type == CAP_NULL)
+            continue;
+        struct cap_info info = { .cptr = (uint32_t)CAP_CPTR(i, 0), .level = 1 };
+        cap_identify(l1, &info.id);
+        vspace_copy_in(&d->vspace, inv->arg[1] + n++ * sizeof(info), &info, sizeof(info));
+        if (l1->cap.type != CAP_CNODE)
+            continue;
+        for (uint64_t k = 0; k < cnode_slot_count(&l1->cap) && n < max; k++) {
+            struct cte *s = &l1->cap.u.cnode.slots[k];
+            if (s->cap.type == CAP_NULL)
+                continue;
+            info = (struct cap_info){ .cptr = (uint32_t)CAP_CPTR(i, k), .level = 2 };
+            cap_identify(s, &info.id);
+            vspace_copy_in(&d->vspace, inv->arg[1] + n++ * sizeof(info), &info, sizeof(info));
+        }
+    }
+    return ret(ERR_OK, n);
 }

@@ -20,6 +20,7 @@ struct sysret invoke_kernel_kill(struct invocation *inv);
 struct sysret invoke_kernel_modules(struct invocation *inv);
 struct sysret invoke_kernel_start_monitor(struct invocation *inv);
 struct sysret invoke_kernel_notify(struct invocation *inv);
+struct sysret invoke_kernel_caps(struct invocation *inv);
 /* invoke_endpoint.c */
 struct sysret invoke_endpoint_send(struct invocation *inv);
 #endif

@@ -6,12 +6,16 @@ log under build/test-logs/, and has a timeout. A boot made with
 and QEMU exits with 2*status+1.
 """
 import os
+import sys
 import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from console import Console  # noqa: E402  (tools/console.py: the one serial driver)
 
 TOP = Path(__file__).resolve().parents[2]
 RUN_QEMU = TOP / "tools" / "run-qemu"
@@ -80,78 +84,10 @@ def uefi_boot():
     return boot_os("uefi-smp4", uefi=True)
 
 
-class Console:
-    """The serial console of a running OS, driven like a user at a
-    terminal: send a line, expect output, each wait with a timeout."""
-
-    PROMPT = "arrakis> "
-
-    def __init__(self, name, smp=4, args=()):
-        import pexpect
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        self.logfile = LOG_DIR / f"{name}.log"
-        self._log = open(self.logfile, "w")
-        cmd = [str(RUN_QEMU), "--test", "--smp", str(smp), *args]
-        self._log.write(" ".join(cmd) + "\n")
-        self.seen = ""
-        self.p = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
-                               timeout=60)
-        self.p.logfile_read = self._log
-        waiting = [rf"monitor: core {c} up" for c in range(smp)] + [r"shell: type 'help'"]
-        while waiting:                  # boot messages come in any order
-            i = self.expect(waiting, BOOT_TIMEOUT, "monitors and shell up")
-            waiting.pop(i)
-        self.p.sendline("")             # a fresh prompt, after the boot messages
-        self.expect(self.PROMPT, 30, "shell prompt")
-
-    def mark(self, text):
-        self._log.write(f"\n===== {text} =====\n")
-        self._log.flush()
-
-    def expect(self, pattern, timeout, why):
-        """Wait for `pattern` in the stream; everything read is kept in
-        self.seen (the output since the last command)."""
-        import pexpect
-        try:
-            i = self.p.expect(pattern, timeout=timeout)
-        except (pexpect.TIMEOUT, pexpect.EOF) as e:
-            raise AssertionError(f"{why}: /{pattern}/ not seen within {timeout}s "
-                                 f"({type(e).__name__}); see {self.logfile}") from None
-        self.seen += (self.p.before + self.p.after).replace("\r", "")
-        return i if isinstance(pattern, list) else self.p.match
-
-    def wait(self, pattern, timeout, why):
-        """Wait for output of the last command's domains, which may have
-        come before its prompt or may still be coming."""
-        import time
-        end = time.monotonic() + timeout
-        m = re.search(pattern, self.seen)
-        while not m:
-            left = end - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"{why}: /{pattern}/ not seen within {timeout}s; "
-                                     f"see {self.logfile}")
-            self.expect(r"\n", left, f"{why} (/{pattern}/)")
-            m = re.search(pattern, self.seen)
-        return m
-
-    def command(self, line, timeout=60):
-        """Run a shell command; return what it printed before the next prompt."""
-        self.seen = ""
-        self.p.sendline(line)
-        self.expect(re.escape(line), 10, f"echo of '{line}'")
-        self.expect(self.PROMPT, timeout, f"prompt after '{line}'")
-        return self.p.before.replace("\r", "")
-
-    def close(self):
-        self.p.terminate(force=True)
-        self._log.close()
-
-
 @pytest.fixture(scope="module")
 def console(request):
     """One booted system per test module, driven through its shell."""
-    c = Console(request.module.__name__.split(".")[-1])
+    c = Console(LOG_DIR / f"{request.module.__name__.split('.')[-1]}.log", BOOT_TIMEOUT)
     yield c
     c.close()
 

@@ -83,3 +83,14 @@ def test_ps_and_kill(shell):
     assert echo not in out, out
     out = shell.command(f"ping {echo}")
     assert "SYS_ERR_NO_DOMAIN" in out or "error" in out, out
+
+
+def test_caps_lists_what_a_domain_holds(shell):
+    # Does `caps` show the cspace a new domain starts with?
+    echo = domain_id(shell.command("spawn echo core 1"), "echo")
+    out = shell.command(f"caps {echo}")
+    assert f"domain {echo} on core 1 holds 7 capabilities" in out, out
+    for kind in ("CNode", "Dispatcher", "RAM", "Endpoint"):
+        assert re.search(rf"L\d\s+\d+\.\d+\s+{kind}\s+rights", out), f"no {kind} in {out}"
+    assert re.search(r"RAM\s+rights rwxg 0x[0-9a-f]+\+0x100000", out), "1 MiB of RAM"
+    shell.command(f"kill {echo}")

@@ -6,6 +6,7 @@
  *   [@N] ps                      domains (on core 0 without @: all cores)
  *   [@N] kill ID                 stop a domain
  *   [@N] ping ID                 ask a domain to answer (MONITOR_MSG_PING)
+ *   [@N] caps ID                 the capabilities a domain holds
  *   cores                        cores and their monitors (core 0)
  *   pair NAME A B [ARGS]         NAME on cores A and B sharing a new UMP
  *                                channel frame; they get "a"/"b" first (core 0)
@@ -206,6 +207,29 @@ static errval_t cmd_ping(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
+static errval_t cmd_caps(int argc, char **argv, struct reply *r)
+{
+    uint64_t id;
+    if (argc != 2 || !parse_u64(argv[1], &id))
+        return MONITOR_ERR_BAD_COMMAND;
+    static struct cap_info caps[64];
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_CAPS, id, (uint64_t)(uintptr_t)caps, 64, 0);
+    if (err_is_fail(sr.err))
+        return sr.err;
+    reply_printf(r, "domain %#lx on core %u holds %lu capabilities:\n", id, mon_core, sr.value);
+    for (uint64_t i = 0; i < sr.value; i++) {
+        const struct cap_info *c = &caps[i];
+        reply_printf(r, "  L%u %3u.%-3u %-11s rights %c%c%c%c", c->level, CAP_CPTR_L1(c->cptr),
+                     CAP_CPTR_L2(c->cptr), cap_type_name(c->id.type),
+                     c->id.rights & CAP_RIGHT_READ ? 'r' : '-', c->id.rights & CAP_RIGHT_WRITE ? 'w' : '-',
+                     c->id.rights & CAP_RIGHT_EXECUTE ? 'x' : '-', c->id.rights & CAP_RIGHT_GRANT ? 'g' : '-');
+        if (c->id.bytes)
+            reply_printf(r, " %#lx+%#lx", c->id.base, c->id.bytes);
+        reply_printf(r, "\n");
+    }
+    return ERR_OK;
+}
+
 static errval_t cmd_cores(int argc, char **argv, struct reply *r)
 {
     channels_poll();
@@ -270,6 +294,7 @@ static const struct command {
     { "ps", cmd_ps, false, "ps: list domains" },
     { "kill", cmd_kill, false, "kill ID: stop a domain" },
     { "ping", cmd_ping, false, "ping ID: ask a domain to answer" },
+    { "caps", cmd_caps, false, "caps ID: capabilities a domain holds" },
     { "cores", cmd_cores, true, "cores: list cores and monitors" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
     { "help", cmd_help, false, "help: this list" },

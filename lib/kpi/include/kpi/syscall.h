@@ -18,6 +18,7 @@
 #define KPI_SYSCALL_H
 #include <stdint.h>
 #include <kpi/errors.h>
+#include <kpi/caps.h>
 
 enum sys_no {
     SYS_NULL = 0,       /* nothing: measures the syscall path */
@@ -52,6 +53,15 @@ enum kernel_cmd {
     KERNEL_CMD_START_MONITOR, /* (core): start the monitor on that core */
     KERNEL_CMD_NOTIFY,      /* (domain id, w1, w2, w3): an LMP message with
                                w0 = MONITOR_MSG_* to a domain on this core */
+    KERNEL_CMD_CAPS,        /* (domain id, struct cap_info *out, max):
+                               value = number of entries written */
+};
+
+/** What KERNEL_CMD_CAPS tells about each capability a domain holds. */
+struct cap_info {
+    uint32_t cptr;                  /* level 2, or the L1 index << 8 for L1 slots */
+    uint32_t level;
+    struct cap_identity id;
 };
 
 enum endpoint_cmd {
