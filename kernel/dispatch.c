@@ -102,6 +102,12 @@ void dispatch_tick(void)
 
 errval_t dispatch_deliver(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender)
 {
+    return dispatch_deliver_cap(d, words, sender, 0);
+}
+
+errval_t dispatch_deliver_cap(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender,
+                              uint32_t cap_slot)
+{
     struct dispatcher_shared *s = d->disp;
     if (!s || d->state != DOMAIN_RUNNABLE)
         return SYS_ERR_ENDPOINT_DEAD;
@@ -112,7 +118,7 @@ errval_t dispatch_deliver(struct dcb *d, const uint64_t words[LMP_WORDS], uint32
     memcpy(m->words, words, sizeof(m->words));
     m->sender = sender;
     m->badge = 0;
-    m->cap_slot = 0;
+    m->cap_slot = cap_slot;
     m->seq = produced + 1;
     __atomic_store_n(&s->lmp_produced, produced + 1, __ATOMIC_RELEASE);
     s->haswork = 1;

@@ -36,6 +36,8 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
     },
     [CAP_ENDPOINT] = {
         [ENDPOINT_CMD_SEND]  = { invoke_endpoint_send, "Endpoint.send", CAP_RIGHT_WRITE },
+        [ENDPOINT_CMD_SEND_CAP] = { invoke_endpoint_send_cap, "Endpoint.send_cap",
+                                    CAP_RIGHT_WRITE | CAP_RIGHT_GRANT },
     },
 };
 

@@ -60,6 +60,9 @@ void dispatch_wake(struct dcb *d);
 void dispatch_tick(void);
 /** Put an LMP message into d's ring and wake it. */
 errval_t dispatch_deliver(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender);
+/** The same, telling the receiver a capability arrived in `cap_slot`. */
+errval_t dispatch_deliver_cap(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender,
+                              uint32_t cap_slot);
 /** This core's monitor, if it runs. */
 struct dcb *dispatch_monitor(void);
 /** The user-mode fault path: report, stop the domain, run something else. */

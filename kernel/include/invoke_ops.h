@@ -23,4 +23,5 @@ struct sysret invoke_kernel_notify(struct invocation *inv);
 struct sysret invoke_kernel_caps(struct invocation *inv);
 /* invoke_endpoint.c */
 struct sysret invoke_endpoint_send(struct invocation *inv);
+struct sysret invoke_endpoint_send_cap(struct invocation *inv);
 #endif

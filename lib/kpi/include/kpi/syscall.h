@@ -66,6 +66,10 @@ struct cap_info {
 
 enum endpoint_cmd {
     ENDPOINT_CMD_SEND = 1,  /* (w0, w1, w2, w3): a local message (LMP) */
+    ENDPOINT_CMD_SEND_CAP,  /* (w0, w1, w2, cptr): the same carrying a copy of
+                               the capability at cptr (the endpoint needs the
+                               GRANT right); it lands in the receiver's
+                               TASKCN_SLOT_RECV, which must be empty */
 };
 
 #define SPAWN_NAME_MAX 32
