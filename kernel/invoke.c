@@ -33,6 +33,7 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [KERNEL_CMD_START_MONITOR] = { invoke_kernel_start_monitor, "Kernel.start_monitor", 0 },
         [KERNEL_CMD_NOTIFY]    = { invoke_kernel_notify, "Kernel.notify", 0 },
         [KERNEL_CMD_CAPS]      = { invoke_kernel_caps, "Kernel.caps", 0 },
+        [KERNEL_CMD_CAP_IMPORT] = { invoke_kernel_cap_import, "Kernel.cap_import", 0 },
     },
     [CAP_ENDPOINT] = {
         [ENDPOINT_CMD_SEND]  = { invoke_endpoint_send, "Endpoint.send", CAP_RIGHT_WRITE },

@@ -10,6 +10,8 @@
 #include <console.h>
 #include <string.h>
 #include <cap/cap.h>
+#include <cspace.h>
+#include <kpi/monitor.h>
 
 static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
 
@@ -147,4 +149,41 @@ struct sysret invoke_kernel_caps(struct invocation *inv)
         }
     }
     return ret(ERR_OK, n);
+}
+
+/*
+ * A capability moved from another core by the monitors. Only memory that
+ * cannot be retyped into kernel objects here may travel (Frame, DevFrame):
+ * RAM would let two cores hand out the same memory. The new capability is
+ * a root of this core's database; revoking the original on its own core
+ * does not reach it (no cross-core revoke yet).
+ */
+struct sysret invoke_kernel_cap_import(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
+    struct cap_identity id;
+    if (!t || t->state != DOMAIN_RUNNABLE)
+        return ret(SYS_ERR_NO_DOMAIN, 0);
+    if (!vspace_user_range(&d->vspace, inv->arg[1], sizeof(id), false))
+        return ret(SYS_ERR_BAD_USER_POINTER, 0);
+    vspace_copy_out(&d->vspace, &id, inv->arg[1], sizeof(id));
+    if ((id.type != CAP_FRAME && id.type != CAP_DEVFRAME) || id.bytes < 4096 ||
+        (id.bytes & (id.bytes - 1)) || id.base % id.bytes || (id.rights & ~CAP_RIGHT_ALL))
+        return ret(SYS_ERR_ARG_RANGE, 0);
+    struct cte *recv;
+    errval_t err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
+    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
+        err = SYS_ERR_RECV_SLOT_FULL;
+    if (err_is_ok(err) && t->disp->lmp_produced - t->disp->lmp_consumed >= LMP_RING_SLOTS)
+        err = SYS_ERR_ENDPOINT_FULL;
+    if (err_is_fail(err))
+        return ret(err, 0);
+    struct capability cap = { .type = (uint8_t)id.type, .rights = (uint8_t)id.rights,
+                              .base = id.base, .bytes = id.bytes };
+    err = cap_create_root(&this_core()->mdb, recv, &cap);
+    if (err_is_fail(err))
+        return ret(err, 0);
+    uint64_t w[LMP_WORDS] = { MONITOR_MSG_CAP, inv->arg[2], inv->arg[3], 0 };
+    return ret(dispatch_deliver_cap(t, w, d->id, CAP_TASK(TASKCN_SLOT_RECV)), 0);
 }

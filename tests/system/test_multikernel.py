@@ -103,3 +103,15 @@ def test_capabilities_from_user_space(shell):
     m = shell.wait(r"captest: (\d+) of (\d+) capability checks passed", 60, "captest summary")
     assert m.group(1) == m.group(2), shell.seen
     shell.wait(r"monitor: domain captest \(0x\w+\) on core 2 exited, status 0", 30, "captest ended")
+
+
+@pytest.mark.parametrize("a,b", [(1, 2), (2, 0), (0, 3)])
+def test_capability_moves_between_cores_through_monitors(shell, a, b):
+    # Does a Frame capability sent by a domain on core a reach a domain on
+    # core b through the monitors, naming the same memory?
+    shell.command(f"pair capxfer {a} {b}")
+    m = shell.wait(rf"capxfer a: sent Frame (0x[0-9a-f]+)\+0x1000 from core {a} to domain", 60,
+                   "a sent")
+    shell.wait(rf"capxfer b: on core {b} received Frame {m.group(1)}\+0x1000 from domain 0x\w+: "
+               r"the same memory", 60, "b received")
+    shell.wait(rf"monitor: domain capxfer \(0x\w+\) on core {a} exited, status 0", 60, "a ended")

@@ -78,6 +78,52 @@ static bool serve(struct peer *p)
     return true;
 }
 
+void channels_forward(const char *cmd)
+{
+    if (mon_core != 0 && mon_peers[0].up)
+        channels_send_text(&mon_peers[0], MONITOR_MSG_FORWARD, cmd);
+}
+
+/* Core 0: a message from monitor N that is not a reply we wait for. */
+static void take_unsolicited(struct peer *p, const uint64_t *w)
+{
+    if (w[0] != MONITOR_MSG_FORWARD)
+        return;
+    if (p->fwd_ready) {                 /* one line waits already: N sends one at a time */
+        debug_printf("monitor: core 0: forwarded line dropped (one is still pending)\n");
+        return;
+    }
+    if (textmsg_unpack(&p->fwd, &w[1], TEXT_WORDS))
+        p->fwd_ready = true;
+}
+
+/* Core 0: run the command lines other monitors forwarded. */
+static bool run_forwarded(void)
+{
+    bool work = false;
+    for (uint32_t i = 1; i < mon_ncores && i < MON_MAX_CORES; i++) {
+        struct peer *p = &mon_peers[i];
+        uint64_t w[UMP_PAYLOAD_WORDS];
+        while (p->up && !p->fwd_ready && err_is_ok(ump_recv(&p->chan, w))) {
+            take_unsolicited(p, w);
+            work = true;
+        }
+        if (!p->fwd_ready)
+            continue;
+        p->fwd_ready = false;
+        static char line[TEXTMSG_MAX];
+        strncpy(line, p->fwd.buf, sizeof(line) - 1);
+        static struct reply r;
+        r.len = 0;
+        r.text[0] = '\0';
+        errval_t err = commands_run(line, &r);
+        if (err_is_fail(err))
+            debug_printf("monitor: core 0: '%s' from core %u failed: %s", line, i, r.text);
+        work = true;
+    }
+    return work;
+}
+
 bool channels_poll(void)
 {
     if (mon_core != 0)
@@ -87,7 +133,7 @@ bool channels_poll(void)
         if (!p->up && err_is_ok(ump_chan_init(&p->chan, frame_of(i), URPC_BYTES, true)))
             p->up = true;
     }
-    return false;
+    return run_forwarded();
 }
 
 errval_t channels_remote(uint32_t core, const char *cmd, struct reply *r)
@@ -101,6 +147,8 @@ errval_t channels_remote(uint32_t core, const char *cmd, struct reply *r)
     channels_send_text(p, MONITOR_MSG_CMD_CHUNK, cmd);
     textmsg_reset(&p->rx);
     uint64_t deadline = rdtsc_now() + REMOTE_TIMEOUT_S * libos_tsc_hz();
+    /* Replies share the ring with lines monitor N forwards; a forwarded
+     * line already half-read stays in p->fwd and is completed below. */
     while (rdtsc_now() < deadline) {
         uint64_t w[UMP_PAYLOAD_WORDS];
         if (err_is_fail(ump_recv(&p->chan, w))) {
@@ -111,6 +159,8 @@ errval_t channels_remote(uint32_t core, const char *cmd, struct reply *r)
             reply_printf(r, "%s", p->rx.buf);
         else if (w[0] == MONITOR_MSG_REPLY_END)
             return (errval_t)w[1];
+        else
+            take_unsolicited(p, w);     /* run once this command is done */
     }
     reply_printf(r, "core %u did not answer within %d s\n", core, REMOTE_TIMEOUT_S);
     return MONITOR_ERR_TIMEOUT;

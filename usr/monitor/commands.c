@@ -230,6 +230,56 @@ static errval_t cmd_caps(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
+/* capimport TARGET TYPE BASE BYTES RIGHTS TAG SENDER: give TARGET (on this
+ * core) a capability that was on another core (Kernel.cap_import). */
+static errval_t cmd_capimport(int argc, char **argv, struct reply *r)
+{
+    uint64_t v[7];
+    if (argc != 8)
+        return MONITOR_ERR_BAD_COMMAND;
+    for (int i = 0; i < 7; i++)
+        if (!parse_u64(argv[i + 1], &v[i]))
+            return MONITOR_ERR_BAD_COMMAND;
+    static struct cap_identity id;
+    id = (struct cap_identity){ .type = (uint32_t)v[1], .rights = (uint32_t)v[4],
+                                .base = v[2], .bytes = v[3] };
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_CAP_IMPORT, v[0],
+                                  (uint64_t)(uintptr_t)&id, v[5], v[6]);
+    if (err_is_ok(sr.err))
+        reply_printf(r, "moved %s %#lx+%#lx to domain %#lx on core %u\n", cap_type_name(id.type),
+                     id.base, id.bytes, v[0], mon_core);
+    else
+        reply_printf(r, "cannot give %s to domain %#lx: %s\n", cap_type_name(id.type), v[0],
+                     err_name(err_no(sr.err)));
+    return sr.err;
+}
+
+void commands_move_cap(uint32_t target, uint64_t tag, uint32_t sender)
+{
+    static struct cap_identity id;
+    capaddr_t recv = CAP_TASK(TASKCN_SLOT_RECV);
+    errval_t err = sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_IDENTIFY, recv,
+                              (uint64_t)(uintptr_t)&id, 0, 0).err;
+    sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_DELETE, recv, 0, 0, 0);
+    if (err_is_fail(err)) {
+        debug_err("monitor: capability to move", err);
+        return;
+    }
+    char cmd[160];
+    uint32_t core = target >> 16;
+    fmt_snprintf(cmd, sizeof(cmd), "@%u capimport %#x %u %#lx %#lx %u %#lx %#x", core, target,
+                 id.type, id.base, id.bytes, id.rights, tag, sender);
+    static struct reply r;
+    r.len = 0;
+    r.text[0] = '\0';
+    if (core == mon_core || mon_core == 0)
+        err = commands_run(cmd, &r);
+    else
+        channels_forward(cmd);          /* monitor 0 routes it to `core` */
+    if (err_is_fail(err))
+        debug_printf("monitor: core %u: %s", mon_core, r.text);
+}
+
 static errval_t cmd_cores(int argc, char **argv, struct reply *r)
 {
     channels_poll();
@@ -295,6 +345,8 @@ static const struct command {
     { "kill", cmd_kill, false, "kill ID: stop a domain" },
     { "ping", cmd_ping, false, "ping ID: ask a domain to answer" },
     { "caps", cmd_caps, false, "caps ID: capabilities a domain holds" },
+    { "capimport", cmd_capimport, false, "capimport ID TYPE BASE BYTES RIGHTS TAG FROM: "
+      "hand a moved capability to a domain here" },
     { "cores", cmd_cores, true, "cores: list cores and monitors" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
     { "help", cmd_help, false, "help: this list" },

@@ -98,6 +98,10 @@ void monitor_handle_lmp(const struct lmp_msg *m, bool busy)
     case MONITOR_MSG_PONG:
         commands_pong(m->words[1], (uint32_t)m->words[2]);
         break;
+    case MONITOR_MSG_SEND_CAP:
+        if (m->cap_slot)
+            commands_move_cap((uint32_t)m->words[1], m->words[2], m->sender);
+        break;
     default:
         debug_printf("monitor: core %u: unknown message %lu from %#x ignored\n", mon_core,
                      m->words[0], m->sender);

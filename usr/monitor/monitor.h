@@ -25,7 +25,9 @@ struct reply {
 struct peer {
     struct ump_chan chan;
     bool up;
-    struct textmsg_rx rx;
+    struct textmsg_rx rx;           /* replies (core 0) or commands (core N) */
+    struct textmsg_rx fwd;          /* core 0: command lines forwarded by N */
+    bool fwd_ready;                 /* core 0: fwd holds a whole line to run */
 };
 
 extern uint32_t mon_core, mon_ncores;
@@ -52,4 +54,8 @@ errval_t commands_run(const char *line, struct reply *r);
 /** Remember the names of domains this monitor started. */
 const char *commands_domain_name(uint32_t id);
 void commands_pong(uint64_t token, uint32_t from);
+/** A local domain sent us a capability for `target` (any core): move it. */
+void commands_move_cap(uint32_t target, uint64_t tag, uint32_t sender);
+/** Core N: ask monitor 0 to run a command line (no reply is awaited). */
+void channels_forward(const char *cmd);
 #endif

@@ -11,6 +11,10 @@
  *       MONITOR_MSG_REPLY_END, errval_t status
  *   monitor -> domain: MONITOR_MSG_PING, token; the domain answers
  *       MONITOR_MSG_PONG, token, its id (LMP to its monitor)
+ *   domain -> monitor: MONITOR_MSG_SEND_CAP, target domain id, tag, with a
+ *       capability (Endpoint.send_cap); the monitors move it to the
+ *       target's core, whose CPU driver gives it to the target with
+ *       MONITOR_MSG_CAP, tag, sender id (the capability in its receive slot)
  *   CPU driver -> monitor, LMP:
  *       MONITOR_MSG_EXIT, domain id, exit status, enum domain_state
  * Between monitors, over the boot-time UMP channel core 0 <-> N
@@ -25,5 +29,8 @@ enum monitor_msg {
     MONITOR_MSG_REPLY_END,
     MONITOR_MSG_PING,
     MONITOR_MSG_PONG,
+    MONITOR_MSG_SEND_CAP,
+    MONITOR_MSG_CAP,
+    MONITOR_MSG_FORWARD,        /* UMP, monitor N -> 0: run this command line */
 };
 #endif

@@ -55,6 +55,10 @@ enum kernel_cmd {
                                w0 = MONITOR_MSG_* to a domain on this core */
     KERNEL_CMD_CAPS,        /* (domain id, struct cap_info *out, max):
                                value = number of entries written */
+    KERNEL_CMD_CAP_IMPORT,  /* (domain id, const struct cap_identity *, tag):
+                               a capability moved from another core (Frame or
+                               DevFrame only) into the domain's receive slot,
+                               announced by an LMP message (MONITOR_MSG_CAP) */
 };
 
 /** What KERNEL_CMD_CAPS tells about each capability a domain holds. */
