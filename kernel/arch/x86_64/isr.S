@@ -4,6 +4,7 @@
  * number, saves the general registers and calls trap_dispatch().
  */
 #include <memlayout.h>
+#include <arch/frame.h>
 
 /* Vectors for which the CPU pushes an error code (SDM Vol. 3A, 6.3.1). */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -30,41 +31,13 @@ isr_common:
     testb $3, 24(%rsp)              /* from user mode? (cs above vector, error, rip) */
     jz 1f
     swapgs
-1:  pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+1:  SAVE_GPRS
     cld
     movq %rsp, %rdi
     call trap_dispatch
     .globl trap_return
 trap_return:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    RESTORE_GPRS
     addq $16, %rsp                  /* vector and error code */
     testb $3, 8(%rsp)               /* back to user mode? */
     jz 2f

@@ -6,6 +6,7 @@
  */
 #include <arch/selectors.h>
 #include <core_offsets.h>
+#include <arch/frame.h>
 
     .text
     .globl syscall_entry
@@ -20,21 +21,7 @@ syscall_entry:
     pushq %rcx                      /* rip */
     pushq $0                        /* error */
     pushq $VEC_SYSCALL              /* vector */
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    SAVE_GPRS
     cld
     xorl %ebp, %ebp
     movq %rsp, %rdi

@@ -94,9 +94,10 @@ bool vspace_lookup(const struct vspace *vs, uint64_t va, uint64_t *pa)
     return true;
 }
 
-errval_t vspace_copy_in(const struct vspace *vs, uint64_t va, const void *src, size_t n)
+/* Copy between kernel memory and the space, page by page through the
+ * direct map; `to_space` says which way. */
+static errval_t copy(const struct vspace *vs, uint64_t va, uint8_t *k, size_t n, bool to_space)
 {
-    const uint8_t *s = src;
     while (n) {
         uint64_t pa;
         if (!vspace_lookup(vs, va, &pa))
@@ -104,10 +105,18 @@ errval_t vspace_copy_in(const struct vspace *vs, uint64_t va, const void *src, s
         size_t chunk = PAGE_SIZE - (va % PAGE_SIZE);
         if (chunk > n)
             chunk = n;
-        memcpy(phys_to_virt(pa), s, chunk);
-        s += chunk, va += chunk, n -= chunk;
+        if (to_space)
+            memcpy(phys_to_virt(pa), k, chunk);
+        else
+            memcpy(k, phys_to_virt(pa), chunk);
+        k += chunk, va += chunk, n -= chunk;
     }
     return ERR_OK;
+}
+
+errval_t vspace_copy_in(const struct vspace *vs, uint64_t va, const void *src, size_t n)
+{
+    return copy(vs, va, (uint8_t *)src, n, true);
 }
 
 bool vspace_user_range(const struct vspace *vs, uint64_t va, size_t n, bool write)
@@ -125,18 +134,7 @@ bool vspace_user_range(const struct vspace *vs, uint64_t va, size_t n, bool writ
 
 errval_t vspace_copy_out(const struct vspace *vs, void *dst, uint64_t va, size_t n)
 {
-    uint8_t *d = dst;
-    while (n) {
-        uint64_t pa;
-        if (!vspace_lookup(vs, va, &pa))
-            return MM_ERR_BAD_ADDRESS;
-        size_t chunk = PAGE_SIZE - (va % PAGE_SIZE);
-        if (chunk > n)
-            chunk = n;
-        memcpy(d, phys_to_virt(pa), chunk);
-        d += chunk, va += chunk, n -= chunk;
-    }
-    return ERR_OK;
+    return copy(vs, va, dst, n, false);
 }
 
 static void free_level(struct vspace *vs, uint64_t *t, int level)

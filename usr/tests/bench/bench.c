@@ -4,6 +4,7 @@
  * 100000) runs. The cross-core figure comes from pingpong. */
 #include <libos/debug.h>
 #include <libos/lmp.h>
+#include <libos/stats.h>
 #include <libos/syscall.h>
 #include <libos/tsc.h>
 #include <libos/libos.h>
@@ -12,29 +13,11 @@
 #define SAMPLES_MAX 100000
 static uint64_t samples[SAMPLES_MAX];
 
-static void sort(uint64_t *a, uint64_t n)      /* insertion into buckets is overkill: heapsort */
-{
-    for (uint64_t k = n / 2; k-- > 0;)
-        for (uint64_t i = k, c; (c = 2 * i + 1) < n; i = c) {
-            if (c + 1 < n && a[c + 1] > a[c]) c++;
-            if (a[i] >= a[c]) break;
-            uint64_t t = a[i]; a[i] = a[c]; a[c] = t;
-        }
-    for (uint64_t end = n; end-- > 1;) {
-        uint64_t t = a[0]; a[0] = a[end]; a[end] = t;
-        for (uint64_t i = 0, c; (c = 2 * i + 1) < end; i = c) {
-            if (c + 1 < end && a[c + 1] > a[c]) c++;
-            if (a[i] >= a[c]) break;
-            t = a[i]; a[i] = a[c]; a[c] = t;
-        }
-    }
-}
-
 static void report(const char *what, uint64_t n)
 {
-    sort(samples, n);
+    stats_sort(samples, n);
     debug_printf("bench: %s: median %lu cycles, p99 %lu cycles (%lu samples)\n", what,
-                 samples[n / 2], samples[n * 99 / 100], n);
+                 stats_percentile(samples, n, 50), stats_percentile(samples, n, 99), n);
 }
 
 int main(int argc, char *argv[])

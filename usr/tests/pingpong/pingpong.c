@@ -5,6 +5,7 @@
  * the round-trip time in cycles (median and 99th percentile). */
 #include <libos/debug.h>
 #include <libos/libos.h>
+#include <libos/stats.h>
 #include <libos/syscall.h>
 #include <libos/tsc.h>
 #include <libos/ump.h>
@@ -40,24 +41,6 @@ static void send_wait(struct ump_chan *c, const uint64_t *w)
 {
     while (err_no(ump_send(c, w)) == UMP_ERR_FULL)
         sys_yield(SYS_YIELD_SLICE);
-}
-
-static void sort(uint64_t *a, uint64_t n)      /* heapsort: no recursion */
-{
-    for (uint64_t k = n / 2; k-- > 0;)
-        for (uint64_t i = k, c; (c = 2 * i + 1) < n; i = c) {
-            if (c + 1 < n && a[c + 1] > a[c]) c++;
-            if (a[i] >= a[c]) break;
-            uint64_t t = a[i]; a[i] = a[c]; a[c] = t;
-        }
-    for (uint64_t end = n; end-- > 1;) {
-        uint64_t t = a[0]; a[0] = a[end]; a[end] = t;
-        for (uint64_t i = 0, c; (c = 2 * i + 1) < end; i = c) {
-            if (c + 1 < end && a[c + 1] > a[c]) c++;
-            if (a[i] >= a[c]) break;
-            t = a[i]; a[i] = a[c]; a[c] = t;
-        }
-    }
 }
 
 int main(int argc, char *argv[])
@@ -106,10 +89,11 @@ int main(int argc, char *argv[])
         return 1;
     }
     if (side_a) {
-        sort(samples, count);
+        stats_sort(samples, count);
         debug_printf("pingpong a: %lu round trips in order and intact\n", count);
         debug_printf("bench: cross-core message round trip: median %lu cycles, p99 %lu cycles "
-                     "(%lu samples)\n", samples[count / 2], samples[count * 99 / 100], count);
+                     "(%lu samples)\n", stats_percentile(samples, count, 50),
+                     stats_percentile(samples, count, 99), count);
     } else {
         debug_printf("pingpong b: %lu messages in order and intact\n", count);
     }
