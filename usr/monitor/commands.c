@@ -50,6 +50,12 @@ const char *commands_domain_name(uint32_t id)
     for (unsigned i = 0; i < KNOWN_MAX; i++)
         if (known[i].id == id)
             return known[i].name;
+    /* Not started by us (init, say): the CPU driver still has its name. */
+    static struct domain_info info[32];
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_DOMAINS, (uint64_t)(uintptr_t)info, 32, 0, 0);
+    for (uint64_t i = 0; err_is_ok(sr.err) && i < sr.value; i++)
+        if (info[i].id == id)
+            return info[i].name;
     return "?";
 }
 
