@@ -18,6 +18,7 @@
 #include <cspace.h>
 #include <monitor_link.h>
 #include <arch/paging.h>
+#include <span.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
 
@@ -177,6 +178,7 @@ static __attribute__((noreturn)) void enter(struct dcb *d)
     c->current = d;
     write_cr3(d->vspace.root);
     wrmsr(MSR_FS_BASE, d->fs_base);
+    wrmsr(MSR_KERNEL_GS_BASE, d->gs_base);     /* swapgs makes it the user's */
     struct dispatcher_regs *upcall = &c->upcall_regs;
     const struct dispatcher_regs *r;
     if (d->resume_disabled || !s->run_entry) {
@@ -226,13 +228,20 @@ static void reclaim(struct dcb *d)
     }
     cspace_destroy(d);
     uint64_t pages = d->vspace.pages;
-    vspace_destroy(&d->vspace);
+    if (d->secondary)
+        d->vspace.root = 0;             /* the origin's to free */
+    else if (!span_defer_teardown(d))
+        vspace_destroy(&d->vspace);
     if (d->disp_pa)
         pmm_free(&c->pmm, d->disp_pa, 1);
     if (d->ram_bytes)
         pmm_free(&c->pmm, d->ram_pa, d->ram_bytes / PAGE_SIZE);
-    kprintf("domain %s (%#x) on core %u: %lu pages reclaimed\n", d->name, d->id, c->id,
-            pages + 1 + d->ram_bytes / PAGE_SIZE);
+    if (d->secondary)
+        kprintf("domain %s (%#x) on core %u: dispatcher stopped (its memory is the origin's)\n",
+                d->name, d->id, c->id);
+    else
+        kprintf("domain %s (%#x) on core %u: %lu pages reclaimed\n", d->name, d->id, c->id,
+                pages + 1 + d->ram_bytes / PAGE_SIZE);
     d->disp = NULL;
     d->disp_pa = 0;
     d->ram_bytes = 0;

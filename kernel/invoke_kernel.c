@@ -9,6 +9,7 @@
 #include <core.h>
 #include <console.h>
 #include <string.h>
+#include <mailbox.h>
 #include <cap/cap.h>
 #include <cspace.h>
 #include <kpi/monitor.h>
@@ -101,12 +102,8 @@ struct sysret invoke_kernel_start_monitor(struct invocation *inv)
         errval_t err = spawn_domain("monitor", "", true, &id);
         return ret(err, id);
     }
-    struct core_mailbox *m = &cores[core]->mailbox;
-    if (m->seq != m->done)
-        return ret(SYS_ERR_ARG_RANGE, 0);       /* a request is still pending */
-    m->op = MAILBOX_OP_SPAWN_MONITOR;
-    __atomic_store_n(&m->seq, m->seq + 1, __ATOMIC_RELEASE);
-    return ret(ERR_OK, 0);
+    uint32_t seq;
+    return ret(mailbox_post((uint32_t)core, MAILBOX_OP_SPAWN_MONITOR, 0, 0, 0, "monitor", &seq), 0);
 }
 
 struct sysret invoke_kernel_notify(struct invocation *inv)

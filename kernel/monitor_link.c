@@ -2,9 +2,8 @@
  * monitor_link.c: the CPU driver's two small conversations outside
  * syscalls. A domain's end is reported to the monitor of its core as an
  * LMP message (MONITOR_MSG_EXIT, id, status), so the monitor can tell
- * whoever waits for it. And another core's CPU driver may ask, through
- * this core's one-cache-line mailbox, for this core's monitor to start
- * (init asks for every core), which happens on the next timer tick here.
+ * whoever waits for it. And init may ask, through any core's mailbox
+ * (kernel/mailbox.c), for that core's monitor to start.
  */
 #include <monitor_link.h>
 #include <dispatch.h>
@@ -23,19 +22,10 @@ void monitor_notify_exit(struct dcb *d)
     dispatch_deliver(m, w, 0);          /* a full ring: the monitor sees it in ps */
 }
 
-void monitor_link_poll(void)
+void monitor_link_start(void)
 {
-    struct core_mailbox *m = &this_core()->mailbox;
-    if (!this_core()->dcbs)
-        return;                         /* not taking requests yet */
-    uint32_t seq = __atomic_load_n(&m->seq, __ATOMIC_ACQUIRE);
-    if (seq == m->done)
-        return;
-    if (m->op == MAILBOX_OP_SPAWN_MONITOR) {
-        uint32_t id;
-        errval_t err = spawn_domain("monitor", "", true, &id);
-        if (err_is_fail(err))
-            kprint_err("monitor: cannot start on this core", err);
-    }
-    __atomic_store_n(&m->done, seq, __ATOMIC_RELEASE);
+    uint32_t id;
+    errval_t err = spawn_domain("monitor", "", true, &id);
+    if (err_is_fail(err))
+        kprint_err("monitor: cannot start on this core", err);
 }

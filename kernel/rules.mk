@@ -34,10 +34,12 @@ MODULE_SRCS := \
 	kernel/lib/err.c \
 	kernel/lib/fmt.c \
 	kernel/lib/string.c \
+	kernel/mailbox.c \
 	kernel/main.c \
 	kernel/mm/pmm.c \
 	kernel/monitor_link.c \
 	kernel/panic.c \
+	kernel/span.c \
 	kernel/spawn.c \
 	kernel/syscall.c
 include hake/module.mk

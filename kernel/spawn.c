@@ -107,6 +107,7 @@ static errval_t build_dispatcher(struct dcb *d, uint64_t entry)
     struct dispatcher_shared *s = phys_to_virt(d->disp_pa);
     memset(s, 0, PAGE_SIZE);
     d->disp = s;
+    d->gs_base = DISP_SHARED_VADDR;
     s->disabled = 1;
     s->core_id = c->id;
     s->domain_id = d->id;

@@ -13,23 +13,35 @@
 #include <cap/cap.h>
 #include <core_offsets.h>
 #include <kpi/dispatcher.h>
+#include <arch/vspace.h>
 
 #define MAX_CORES 64
 #define CORE_STACK_SIZE (16 * 1024)
 
 struct dcb;
 
+/* An address space waiting for other cores to stop using it (span.c). */
+#define SPAN_ZOMBIES 8
+struct span_zombie {
+    struct vspace vspace;           /* root 0: slot free */
+    uint32_t origin;
+    uint64_t to_post, to_confirm;   /* cores, as bit masks */
+    uint32_t seq[MAX_CORES];
+};
+
 /* A request from another core's CPU driver, one cache line, polled on the
- * timer tick: the only way one kernel asks another for something. The
- * sender writes the body, then `seq`; the receiver answers in `done`. */
+ * timer tick: the only way one kernel asks another for something
+ * (kernel/mailbox.c). Writers take `claim` first; the body, then `seq`,
+ * is written last; the receiver answers by setting `done` to that seq. */
 struct core_mailbox {
     volatile uint32_t seq, done;
+    volatile uint32_t claim;
     uint32_t op, arg;
-    char name[32];
-    uint8_t pad[16];
+    uint32_t reserved;
+    uint64_t a, b;
+    char name[24];
 } __attribute__((aligned(64)));
 _Static_assert(sizeof(struct core_mailbox) == 64, "one cache line");
-#define MAILBOX_OP_SPAWN_MONITOR 1
 
 struct core {
     struct core *self;              /* gs:0, for this_core() */
@@ -54,6 +66,7 @@ struct core {
     uint64_t urpc_pa;
     struct core_mailbox mailbox;
     struct dispatcher_regs upcall_regs;     /* scratch for building an upcall */
+    struct span_zombie zombies[SPAN_ZOMBIES];
 };
 #define URPC_FRAME_BYTES (8 * 1024)
 

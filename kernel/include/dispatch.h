@@ -32,6 +32,10 @@ struct dcb {
     bool resume_disabled;           /* next entry: resume disabled_area */
     bool blocked;                   /* sleeps until an LMP message or a tick */
     bool monitor;                   /* this core's monitor */
+    bool secondary;                 /* spans from another core (span.c) */
+    uint32_t origin;                /* secondary: the origin dispatcher's id */
+    uint64_t span_mask;             /* origin: cores with a secondary */
+    uint64_t gs_base;               /* user GS base: this dispatcher's page */
     uint64_t fs_base;
     uint32_t refusals;              /* refused syscalls, for rate-limited logs */
     /* cspace: an L1 CNode whose slot 0 (TASKCN) and 1 (SLOTS) are L2 CNodes */

@@ -27,6 +27,8 @@
 #include <libos/lmp.h>
 #include <libos/syscall.h>
 #include <stddef.h>
+#include <kpi/cspace.h>
+#include <kpi/syscall.h>
 
 _Static_assert(offsetof(struct dispatcher_regs, rax) == REGS_RAX, "asm offset");
 _Static_assert(offsetof(struct dispatcher_regs, rbx) == REGS_RBX, "asm offset");
@@ -52,13 +54,16 @@ _Static_assert(offsetof(struct dispatcher_shared, disabled) == SHARED_DISABLED, 
 _Static_assert(offsetof(struct dispatcher_shared, enabled_area) % 16 == 0, "FXSAVE alignment");
 _Static_assert(_Alignof(struct thread) >= 16, "a TCB's FXSAVE area must be 16-aligned");
 
-/* The run upcall runs here (only while disabled, so one stack suffices). */
+/* The run upcall runs here (only while disabled, so one stack per
+ * dispatcher suffices). A domain has one dispatcher per core it spans. */
 #define DISP_UPCALL_STACK (16 * 1024)
-static uint8_t disp_upcall_stack[DISP_UPCALL_STACK] __attribute__((aligned(16)));
+static uint8_t disp_upcall_stacks[LIBOS_MAX_CORES][DISP_UPCALL_STACK] __attribute__((aligned(16)));
 
-static struct libos_disp disp_state;
+static struct libos_disp disp_states[LIBOS_MAX_CORES];
 /* The thread that runs _start and main(), on the kernel's initial stack. */
 static struct thread disp_initial_thread;
+
+static void disp_install(struct libos_disp *d);
 
 int libos_argc;
 char *libos_argv[LIBOS_ARGV_MAX + 1];
@@ -99,7 +104,9 @@ void libos_init(struct dispatcher_shared *shared, struct spawn_args *args)
         for (;;)
             ;
     }
-    struct libos_disp *d = &disp_state;
+    if (shared->core_id >= LIBOS_MAX_CORES)
+        debug_panic("libos: core %u is beyond LIBOS_MAX_CORES", shared->core_id);
+    struct libos_disp *d = &disp_states[shared->core_id];
     d->shared = shared;
     waitq_init(&d->runq);
     waitq_init(&d->lmp_sleepers);
@@ -113,28 +120,76 @@ void libos_init(struct dispatcher_shared *shared, struct spawn_args *args)
     d->nlive = 1;
 
     libos_init_args(args);
+    disp_install(d);
+    shared->disabled = 0;
+}
 
-    /* Everything the upcall needs, then the upcall itself, then enable. */
-    shared->upcall_stack = (uint64_t)(disp_upcall_stack + sizeof disp_upcall_stack);
+/* Everything the upcall needs, then the upcall itself (still disabled). */
+static void disp_install(struct libos_disp *d)
+{
+    struct dispatcher_shared *shared = d->shared;
+    uint8_t *stack = disp_upcall_stacks[shared->core_id];
+    shared->upcall_stack = (uint64_t)(stack + DISP_UPCALL_STACK);
     shared->udisp = (uint64_t)d;
     shared->crit_start = (uint64_t)disp_crit_start;
     shared->crit_end = (uint64_t)disp_crit_end;
     barrier();
     shared->run_entry = (uint64_t)disp_run_entry;
     barrier();
-    shared->disabled = 0;
 }
 
+/* The kernel points each dispatcher's GS base at its own shared page, so
+ * the core we run on is one load away. */
 struct libos_disp *disp_self(void)
 {
-    return &disp_state;
+    uint32_t core;
+    __asm__ volatile("movl %%gs:%c1, %0" : "=r"(core)
+                     : "i"(offsetof(struct dispatcher_shared, core_id)));
+    return &disp_states[core % LIBOS_MAX_CORES];
 }
 
-struct dispatcher_shared *libos_disp(void) { return disp_state.shared; }
-uint32_t libos_core_id(void) { return disp_state.shared->core_id; }
-uint32_t libos_domain_id(void) { return disp_state.shared->domain_id; }
-uint64_t libos_tsc_hz(void) { return disp_state.shared->tsc_hz; }
-uint64_t libos_ncores(void) { return disp_state.shared->ncores; }
+struct dispatcher_shared *libos_disp(void) { return disp_self()->shared; }
+uint32_t libos_core_id(void) { return disp_self()->shared->core_id; }
+uint32_t libos_domain_id(void) { return disp_self()->shared->domain_id; }
+uint64_t libos_tsc_hz(void) { return disp_self()->shared->tsc_hz; }
+uint64_t libos_ncores(void) { return disp_self()->shared->ncores; }
+
+/* A new dispatcher on another core starts here (disp_span_entry_asm, on
+ * that core's upcall stack, disabled) and runs its first thread. */
+_Noreturn void disp_span_start(struct dispatcher_shared *shared, struct thread *t);
+_Noreturn void disp_span_start(struct dispatcher_shared *shared, struct thread *t)
+{
+    struct libos_disp *d = &disp_states[shared->core_id % LIBOS_MAX_CORES];
+    d->shared = shared;
+    waitq_init(&d->runq);
+    waitq_init(&d->lmp_sleepers);
+    t->state = THREAD_RUNNABLE;
+    d->current = t;
+    d->nlive = 1;
+    disp_install(d);
+    disp_resume(&t->regs, shared);
+}
+
+errval_t disp_span(uint32_t core, thread_func_t fn, void *arg)
+{
+    if (core >= LIBOS_MAX_CORES || core >= libos_ncores())
+        return LIBOS_ERR_BAD_ARG;
+    struct thread *t;
+    errval_t err = thread_alloc(fn, arg, &t);
+    if (err_is_fail(err))
+        return err;
+    uint64_t stack = (uint64_t)(disp_upcall_stacks[core] + DISP_UPCALL_STACK);
+    for (;;) {
+        err = sys_invoke(CAP_TASK(TASKCN_SLOT_DISPATCHER), DISPATCHER_CMD_SPAN, core,
+                         (uint64_t)disp_span_entry_asm, stack, (uint64_t)t).err;
+        if (err_no(err) != SYS_ERR_BUSY)
+            break;
+        (void)sys_yield(SYS_YIELD_SLICE);
+    }
+    if (err_is_fail(err))
+        thread_free(t);
+    return err;
+}
 
 _Noreturn void exit(int status)
 {
@@ -146,8 +201,9 @@ _Noreturn void exit(int status)
 
 bool disp_disable(void)
 {
-    bool was = disp_state.shared->disabled;
-    disp_state.shared->disabled = 1;
+    struct dispatcher_shared *s = disp_self()->shared;
+    bool was = s->disabled;
+    s->disabled = 1;
     barrier();
     return was;
 }
@@ -155,12 +211,12 @@ bool disp_disable(void)
 void disp_enable(void)
 {
     barrier();
-    disp_state.shared->disabled = 0;
+    disp_self()->shared->disabled = 0;
 }
 
 bool disp_is_disabled(void)
 {
-    return disp_state.shared->disabled;
+    return disp_self()->shared->disabled;
 }
 
 void disp_disable_to_block(const char *who)
@@ -172,7 +228,7 @@ void disp_disable_to_block(const char *who)
 void disp_make_runnable(struct thread *t)
 {
     t->state = THREAD_RUNNABLE;
-    if (!waitq_push(&disp_state.runq, t))
+    if (!waitq_push(&disp_self()->runq, t))
         debug_panic("libos: thread %u made runnable while still on a queue", t->id);
 }
 

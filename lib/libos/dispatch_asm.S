@@ -97,4 +97,16 @@ disp_switch:
 1:  ret
     .size disp_switch, . - disp_switch
 
+/* A dispatcher on another core begins here (Dispatcher.span): rdi = its
+ * shared page, rsi = its first thread; rsp = its upcall stack. */
+    .globl disp_span_entry_asm
+    .type disp_span_entry_asm, @function
+disp_span_entry_asm:
+    cld
+    xorl %ebp, %ebp
+    andq $-16, %rsp
+    call disp_span_start
+    ud2
+    .size disp_span_entry_asm, . - disp_span_entry_asm
+
     .section .note.GNU-stack, "", @progbits

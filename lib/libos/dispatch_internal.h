@@ -52,8 +52,7 @@ struct libos_disp {
     unsigned nlive;                 /* threads that have not exited */
 };
 
-/** This dispatcher. (One per domain for now: a domain spanning cores will
- *  need one per core, found through its shared page.) */
+/** This core's dispatcher of the domain (found through the GS base). */
 struct libos_disp *disp_self(void);
 /** Disables for a call that may block; panics naming `who` if the caller
  *  already had the dispatcher disabled (it would wake up enabled). */
@@ -68,7 +67,13 @@ void disp_poll_lmp(struct libos_disp *d);
  *  returns to a caller that has exited. */
 void disp_reschedule(struct libos_disp *d, bool requeue);
 
+/* thread.c: a TCB and stack from the pool, set to run fn(arg), not queued
+ * anywhere; and back to the pool. */
+errval_t thread_alloc(thread_func_t fn, void *arg, struct thread **out);
+void thread_free(struct thread *t);
+
 /* dispatch_asm.S */
+void disp_span_entry_asm(void);
 void disp_run_entry(void);
 _Noreturn void disp_resume(const struct dispatcher_regs *regs,
                            struct dispatcher_shared *shared);

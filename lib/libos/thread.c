@@ -31,7 +31,20 @@
 
 static struct thread thread_pool[LIBOS_THREADS_MAX];
 static uint8_t thread_stacks[LIBOS_THREADS_MAX][LIBOS_THREAD_STACK] __attribute__((aligned(16)));
-static uint32_t thread_next_id = 1;        /* changed only while disabled */
+static uint32_t thread_next_id = 1;        /* under pool_lock */
+/* The pool is shared by the domain's dispatchers on all cores. */
+static volatile int pool_lock;
+
+static void pool_acquire(void)
+{
+    while (__atomic_exchange_n(&pool_lock, 1, __ATOMIC_ACQUIRE))
+        __asm__ volatile("pause");
+}
+
+static void pool_release(void)
+{
+    __atomic_store_n(&pool_lock, 0, __ATOMIC_RELEASE);
+}
 
 /* Where a new thread begins, enabled, on its own stack. */
 static _Noreturn void thread_start(thread_func_t fn, void *arg)
@@ -57,26 +70,48 @@ static void thread_init_regs(struct thread *t, thread_func_t fn, void *arg)
     memcpy(&r->fxsave[FXSAVE_MXCSR_OFFSET], &mxcsr, sizeof mxcsr);
 }
 
-errval_t thread_create(thread_func_t fn, void *arg, struct thread **out)
+errval_t thread_alloc(thread_func_t fn, void *arg, struct thread **out)
 {
     if (!fn || !out)
         return LIBOS_ERR_BAD_ARG;
     bool was = disp_disable();
+    pool_acquire();
     struct thread *t = NULL;
     for (int i = 0; i < LIBOS_THREADS_MAX && !t; i++)
         if (thread_pool[i].state == THREAD_FREE)
             t = &thread_pool[i];
-    if (!t) {
-        if (!was)
-            disp_enable();
-        return LIBOS_ERR_THREAD_NO_SLOT;
+    if (t) {
+        int slot = (int)(t - thread_pool);
+        memset(t, 0, sizeof *t);
+        t->slot = slot;
+        t->id = thread_next_id++;
+        t->state = THREAD_BLOCKED;      /* taken; not runnable yet */
     }
-    int slot = (int)(t - thread_pool);
-    memset(t, 0, sizeof *t);
-    t->slot = slot;
-    t->id = thread_next_id++;
+    pool_release();
+    if (!was)
+        disp_enable();
+    if (!t)
+        return LIBOS_ERR_THREAD_NO_SLOT;
     waitq_init(&t->joiners);
     thread_init_regs(t, fn, arg);
+    *out = t;
+    return ERR_OK;
+}
+
+void thread_free(struct thread *t)
+{
+    pool_acquire();
+    t->state = THREAD_FREE;
+    pool_release();
+}
+
+errval_t thread_create(thread_func_t fn, void *arg, struct thread **out)
+{
+    struct thread *t;
+    errval_t err = thread_alloc(fn, arg, &t);
+    if (err_is_fail(err))
+        return err;
+    bool was = disp_disable();
     disp_self()->nlive++;
     disp_make_runnable(t);
     *out = t;

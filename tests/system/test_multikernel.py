@@ -115,3 +115,33 @@ def test_capability_moves_between_cores_through_monitors(shell, a, b):
     shell.wait(rf"capxfer b: on core {b} received Frame {m.group(1)}\+0x1000 from domain 0x\w+: "
                r"the same memory", 60, "b received")
     shell.wait(rf"monitor: domain capxfer \(0x\w+\) on core {a} exited, status 0", 60, "a ended")
+
+
+def test_domain_spans_cores(shell):
+    # Can one domain run a dispatcher on every core in one address space,
+    # and is that address space freed only after all of them stopped?
+    out = shell.command("spawn span core 1")
+    dom = domain_id(out, "span")
+    for core in (0, 2, 3):
+        shell.wait(rf"span: domain span \({dom}\) now also runs on core {core} as dispatcher", 30,
+                   f"dispatcher on core {core}")
+    shell.wait(rf"span: domain {dom} on 4 cores, one address space: counter 3000, expected 3000: ok",
+               60, "shared counter")
+    shell.wait(rf"span: domain {dom}'s address space freed after its other dispatchers stopped",
+               30, "address space freed last")
+
+
+def test_killing_a_spanning_domain_stops_every_dispatcher(shell):
+    # Killing the first dispatcher: are the others stopped before the
+    # address space goes?
+    out = shell.command("spawn span core 2 1000 hold")
+    dom = domain_id(out, "span")
+    shell.wait(rf"span: domain {dom} on 4 cores, one address space: counter 3000", 60, "running")
+    shell.command(f"kill {dom}")
+    for core in (0, 1, 3):
+        shell.wait(rf"domain span \(0x\w+\) on core {core}: dispatcher stopped", 30,
+                   f"dispatcher on core {core} stopped")
+    shell.wait(rf"span: domain {dom}'s address space freed after its other dispatchers stopped",
+               30, "address space freed after the others")
+    out = shell.command("ps")
+    assert "span" not in out, out

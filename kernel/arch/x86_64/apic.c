@@ -13,7 +13,8 @@
 #include <arch/trap.h>
 #include <mmio.h>
 #include <core.h>
-#include <monitor_link.h>
+#include <mailbox.h>
+#include <span.h>
 #include <dispatch.h>
 
 #define APIC_ID        0x020
@@ -106,7 +107,8 @@ static void timer_interrupt(struct trap_frame *tf)
 {
     this_core()->ticks++;
     apic_eoi();
-    monitor_link_poll();
+    mailbox_poll();
+    span_tick();
     dispatch_tick();
 }
 

@@ -10,7 +10,6 @@
 #define MSR_STAR   0xc0000081
 #define MSR_LSTAR  0xc0000082
 #define MSR_FMASK  0xc0000084
-#define MSR_KERNEL_GS_BASE 0xc0000102
 #define EFER_SCE   (1ull << 0)
 #define RFLAGS_TF  (1ull << 8)
 #define RFLAGS_IF  (1ull << 9)

@@ -75,6 +75,9 @@ _Static_assert(sizeof(struct dispatcher_shared) <= 4096, "one page");
 #define USER_STACK_TOP      0x00007ff000000000ull
 #define USER_STACK_BYTES    (256 * 1024)
 #define USER_ARGS_VADDR     0x00007f0000001000ull
+/* The shared page of the domain's dispatcher on `core` when it spans cores
+ * (the first dispatcher's stays at DISP_SHARED_VADDR). */
+#define DISP_SPAN_VADDR(core) (0x00007f0000100000ull + (uint64_t)(core) * 4096)
 #define USER_SHARED_FRAME_VADDR 0x00007e0000000000ull
 #define USER_IMAGE_LIMIT    0x0000700000000000ull   /* ELF segments below this */
 

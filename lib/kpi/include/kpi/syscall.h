@@ -68,6 +68,14 @@ struct cap_info {
     struct cap_identity id;
 };
 
+enum dispatcher_cmd {
+    DISPATCHER_CMD_SPAN = 1, /* (core, entry, stack, arg): a dispatcher of this
+                                domain on another core, sharing the address
+                                space; it starts disabled at entry with
+                                rdi = its page (DISP_SPAN_VADDR(core), also
+                                its GS base) and rsi = arg */
+};
+
 enum endpoint_cmd {
     ENDPOINT_CMD_SEND = 1,  /* (w0, w1, w2, w3): a local message (LMP) */
     ENDPOINT_CMD_SEND_CAP,  /* (w0, w1, w2, cptr): the same carrying a copy of

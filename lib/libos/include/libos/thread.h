@@ -23,6 +23,7 @@
 #include <kpi/errors.h>
 
 #define LIBOS_THREADS_MAX       8
+#define LIBOS_MAX_CORES         8
 #define LIBOS_THREAD_STACK      (64 * 1024)
 
 typedef int (*thread_func_t)(void *arg);
@@ -78,6 +79,11 @@ struct thread *waitq_pop(struct waitq *q);
 
 /** Starts fn(arg) in a new thread (runnable, not yet running); *out names it. */
 errval_t thread_create(thread_func_t fn, void *arg, struct thread **out);
+/** Run fn(arg) as the first thread of a new dispatcher of this domain on
+ *  `core` (same address space; Dispatcher.span). Only the domain's first
+ *  dispatcher may call it. Threads stay on the core they start on; join
+ *  works only between threads of one core (use memory to meet across). */
+errval_t disp_span(uint32_t core, thread_func_t fn, void *arg);
 /** Lets the other runnable threads run first; returns at once if there are
  *  none, or if called with the dispatcher disabled. */
 void thread_yield(void);

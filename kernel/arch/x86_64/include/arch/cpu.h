@@ -50,5 +50,6 @@ static inline uint64_t read_rflags(void) { uint64_t f; __asm__ volatile("pushfq;
 #define MSR_EFER      0xc0000080
 #define MSR_FS_BASE   0xc0000100
 #define MSR_GS_BASE   0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
 
 #endif

@@ -1,0 +1,151 @@
+/*
+ * span.c: a domain on more than one core.
+ *
+ * Dispatcher.span, invoked by the domain's first dispatcher on its own
+ * core, makes a dispatcher page for the target core in the domain's
+ * address space (at DISP_SPAN_VADDR(core), from this core's memory) and posts a mailbox request; the target's CPU driver then runs a
+ * new dispatcher on the same page tables, starting disabled at the given
+ * entry with rdi = its page and rsi = the argument.
+ *
+ * Ownership stays with the origin: the page tables, the cspace (the other
+ * dispatchers have none: capability invocations work only on the origin),
+ * the memory. When the origin ends, its address space is kept until every
+ * other core has stopped the domain's dispatchers there (KILL_SPAN through
+ * the mailbox, retried on each tick), then freed.
+ */
+#include <span.h>
+#include <dispatch.h>
+#include <invoke.h>
+#include <mailbox.h>
+#include <core.h>
+#include <console.h>
+#include <memlayout.h>
+#include <string.h>
+#include <arch/apic.h>
+
+#define FXSAVE_FCW   0
+#define FXSAVE_MXCSR 24
+
+static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
+
+static bool user_addr(uint64_t a) { return a >= PAGE_SIZE && a < VSPACE_USER_TOP; }
+
+struct sysret span_invoke(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    struct core *c = this_core();
+    uint64_t core = inv->arg[0], entry = inv->arg[1], stack = inv->arg[2];
+    if (d->secondary || inv->slot->cap.u.raw != d->id)
+        return ret(SPAN_ERR_NOT_ORIGIN);
+    if (core >= ncores || core >= 64 || core == c->id || !cores[core] ||
+        !user_addr(entry) || !user_addr(stack) || stack % 16)
+        return ret(SYS_ERR_ARG_RANGE);
+    if (d->span_mask & (1ull << core))
+        return ret(SPAN_ERR_ALREADY);
+    uint64_t va = DISP_SPAN_VADDR(core);
+    uint64_t pa;
+    errval_t err = pmm_alloc(&c->pmm, 1, 1, &pa);
+    if (err_is_fail(err))
+        return ret(err);
+    struct dispatcher_shared *s = phys_to_virt(pa);
+    memset(s, 0, PAGE_SIZE);
+    s->disabled = 1;
+    s->core_id = (uint32_t)core;
+    s->domain_id = d->id;
+    s->tsc_hz = tsc_hz();
+    s->ncores = ncores;
+    s->disabled_area.rip = entry;
+    s->disabled_area.rsp = stack;
+    s->disabled_area.rdi = va;
+    s->disabled_area.rsi = inv->arg[3];
+    *(uint16_t *)&s->disabled_area.fxsave[FXSAVE_FCW] = 0x037f;
+    *(uint32_t *)&s->disabled_area.fxsave[FXSAVE_MXCSR] = 0x1f80;
+    err = vspace_map(&d->vspace, va, pa, VSPACE_WRITE);      /* freed with the space */
+    if (err_is_fail(err)) {
+        pmm_free(&c->pmm, pa, 1);
+        return ret(err);
+    }
+    uint32_t seq;
+    err = mailbox_post((uint32_t)core, MAILBOX_OP_SPAN, d->id, d->vspace.root, pa, d->name, &seq);
+    if (err_is_fail(err))
+        return ret(err);                /* the page stays mapped: a retry reuses nothing */
+    d->span_mask |= 1ull << core;
+    d->vspace.pages++;
+    return ret(ERR_OK);
+}
+
+void span_start_secondary(uint32_t origin, uint64_t root, uint64_t page, const char *name)
+{
+    struct dcb *d = dispatch_alloc();
+    if (!d) {
+        kprintf("span: core %u has no room for a dispatcher of domain %#x\n", this_core()->id, origin);
+        return;
+    }
+    memcpy(d->name, name, sizeof(d->name) - 1 < 23 ? sizeof(d->name) - 1 : 23);
+    d->secondary = true;
+    d->origin = origin;
+    d->vspace = (struct vspace){ .root = root, .pmm = NULL };
+    d->disp = phys_to_virt(page);
+    d->gs_base = DISP_SPAN_VADDR(this_core()->id);
+    d->resume_disabled = true;
+    kprintf("span: domain %s (%#x) now also runs on core %u as dispatcher %#x\n", d->name, origin,
+            this_core()->id, d->id);
+    dispatch_make_runnable(d);
+}
+
+void span_stop_secondaries(uint32_t origin)
+{
+    struct core *c = this_core();
+    for (int i = 0; i < DCBS_PER_CORE; i++) {
+        struct dcb *d = &c->dcbs[i];
+        if (d->state == DOMAIN_RUNNABLE && d->secondary && d->origin == origin)
+            dispatch_kill(d, DOMAIN_KILLED, 0, NULL);
+    }
+}
+
+bool span_defer_teardown(struct dcb *d)
+{
+    if (!d->span_mask)
+        return false;
+    struct core *c = this_core();
+    for (int i = 0; i < SPAN_ZOMBIES; i++) {
+        struct span_zombie *z = &c->zombies[i];
+        if (z->vspace.root)
+            continue;
+        z->vspace = d->vspace;
+        z->origin = d->id;
+        z->to_post = d->span_mask;
+        z->to_confirm = 0;
+        d->vspace.root = 0;             /* not the dcb's to free any more */
+        return true;
+    }
+    kprintf("span: core %u: no room to wait for domain %#x's other dispatchers; its address "
+            "space is leaked, not freed under them\n", c->id, d->id);
+    d->vspace.root = 0;
+    return true;
+}
+
+void span_tick(void)
+{
+    struct core *c = this_core();
+    for (int i = 0; i < SPAN_ZOMBIES; i++) {
+        struct span_zombie *z = &c->zombies[i];
+        if (!z->vspace.root)
+            continue;
+        for (uint32_t core = 0; core < ncores && core < 64; core++) {
+            uint64_t bit = 1ull << core;
+            if ((z->to_post & bit) &&
+                err_is_ok(mailbox_post(core, MAILBOX_OP_KILL_SPAN, z->origin, 0, 0, "", &z->seq[core]))) {
+                z->to_post &= ~bit;
+                z->to_confirm |= bit;
+            } else if ((z->to_confirm & bit) && mailbox_done(core, z->seq[core])) {
+                z->to_confirm &= ~bit;
+            }
+        }
+        if (!z->to_post && !z->to_confirm) {
+            vspace_destroy(&z->vspace);
+            kprintf("span: domain %#x's address space freed after its other dispatchers stopped\n",
+                    z->origin);
+        }
+    }
+}
