@@ -11,6 +11,7 @@ Q := $(if $(filter 1,$(V)),,@)
 .DELETE_ON_ERROR:
 
 include hake/toolchain.mk
+include hake/newlib.mk
 
 ALL_MODULES :=
 KERNEL_OBJS :=
@@ -70,4 +71,4 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/newlib -prune -o -name '*.d' -print 2>/dev/null)

@@ -11,6 +11,13 @@
 #                          module named MODULE
 #   MODULE_SRCS  sources (.c, .S), paths from the top of the tree, one a line
 #   MODULE_LIBS  (user only) userlib modules to link, in link order
+#   MODULE_LIBC  (user, userlib) the C library the code is written against:
+#                minic   (the default) freestanding, libos's own <string.h>;
+#                        a program links libos_minic (memcpy..., exit)
+#                newlib  newlib's headers; a program links the glue
+#                        (lib/newlib), newlib's libc.a and libm.a, and libgcc
+#                The two worlds compile into separate object directories
+#                (build/user, build/user-newlib); see hake/toolchain.mk.
 # Every MODULE_* variable is cleared at the end so fragments cannot leak.
 
 ifeq ($(strip $(MODULE)),)
@@ -21,6 +28,13 @@ $(error module $(MODULE): unknown MODULE_KIND '$(MODULE_KIND)' (kernel, hosttest
 endif
 ifneq ($(and $(MODULE_LIBS),$(filter-out user,$(MODULE_KIND))),)
 $(error module $(MODULE): MODULE_LIBS is only for MODULE_KIND user)
+endif
+MODULE_LIBC := $(or $(strip $(MODULE_LIBC)),minic)
+ifneq ($(filter-out minic newlib,$(MODULE_LIBC)),)
+$(error module $(MODULE): unknown MODULE_LIBC '$(MODULE_LIBC)' (minic, newlib))
+endif
+ifneq ($(and $(filter newlib,$(MODULE_LIBC)),$(filter-out user userlib,$(MODULE_KIND))),)
+$(error module $(MODULE): MODULE_LIBC is only for MODULE_KIND user and userlib)
 endif
 ifeq ($(strip $(MODULE_SRCS)),)
 $(error module $(MODULE): MODULE_SRCS is empty)
@@ -43,8 +57,13 @@ $(BUILD)/host/tests/$(MODULE): $($(MODULE)_OBJS)
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
 endif
 
+# User code: the object directory and the C library follow MODULE_LIBC.
+MODULE_ODIR := $(if $(filter newlib,$(MODULE_LIBC)),$(BUILD)/user-newlib,$(BUILD)/user)
+MODULE_CLIBS := $(if $(filter newlib,$(MODULE_LIBC)),\
+    $(BUILD)/lib/libnewlib_glue.a $(NEWLIB_LIBS) $(LIBGCC),$(BUILD)/lib/liblibos_minic.a)
+
 ifeq ($(MODULE_KIND),userlib)
-$(MODULE)_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(MODULE_SRCS))
+$(MODULE)_OBJS := $(patsubst %,$(MODULE_ODIR)/%.o,$(MODULE_SRCS))
 $(BUILD)/lib/lib$(MODULE).a: $($(MODULE)_OBJS)
 	@mkdir -p $(@D)
 	@echo "  AR      $@"
@@ -52,10 +71,11 @@ $(BUILD)/lib/lib$(MODULE).a: $($(MODULE)_OBJS)
 endif
 
 ifeq ($(MODULE_KIND),user)
-$(MODULE)_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(MODULE_SRCS))
-$(MODULE)_LIBS := $(patsubst %,$(BUILD)/lib/lib%.a,$(MODULE_LIBS))
+$(MODULE)_OBJS := $(patsubst %,$(MODULE_ODIR)/%.o,$(MODULE_SRCS))
+$(MODULE)_LIBS := $(patsubst %,$(BUILD)/lib/lib%.a,$(MODULE_LIBS)) $(MODULE_CLIBS)
 USER_PROGRAMS += $(BUILD)/usr/$(MODULE)
-$(BUILD)/usr/$(MODULE): $($(MODULE)_OBJS) $($(MODULE)_LIBS) hake/user.ld
+$(BUILD)/usr/$(MODULE): $($(MODULE)_OBJS) $(filter $(BUILD)/lib/%,$($(MODULE)_LIBS)) hake/user.ld \
+    $(if $(filter newlib,$(MODULE_LIBC)),$(NEWLIB_STAMP))
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(LD) $(USER_LDFLAGS) -o $@ $($@_OBJS) --start-group $($@_LIBS) --end-group
@@ -67,3 +87,6 @@ MODULE :=
 MODULE_KIND :=
 MODULE_SRCS :=
 MODULE_LIBS :=
+MODULE_LIBC :=
+MODULE_ODIR :=
+MODULE_CLIBS :=

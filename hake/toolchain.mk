@@ -36,11 +36,24 @@ HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
 
 # User space: ordinary x86-64 code (SSE allowed: the CPU driver saves each
 # dispatcher's FXSAVE state), static, linked at 0x400000 by hake/user.ld.
-# Until newlib arrives (library-OS issue) programs are freestanding and use
-# lib/libos for their C runtime.
-USER_CFLAGS := -std=c11 -O2 -g $(COMMON_WARN) -ffreestanding -fno-builtin \
-    -fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
-    -fno-asynchronous-unwind-tables -fno-common -MMD -MP \
+# A program picks its C library with MODULE_LIBC (hake/module.mk), and the
+# choice picks the flags and the object directory:
+#   minic   freestanding; <string.h> is libos's own (lib/libos/minic), and
+#           libos_minic supplies memcpy..., exit. Objects in build/user/.
+#   newlib  hosted C with newlib's headers (hake/newlib.mk) and gcc's own
+#           (stddef.h, stdarg.h), never the host's; gnu11 so POSIX and BSD
+#           declarations are visible. Objects in build/user-newlib/.
+# libos itself is compiled once, in the minic world, and links into both:
+# its sources use only standard prototypes, so the ABI is the same.
+USER_BASE_CFLAGS := -O2 -g $(COMMON_WARN) -fno-stack-protector -fno-pic -fno-pie \
+    -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common -MMD -MP \
     -Ilib/kpi/include -Ilib/libos/include
+USER_CFLAGS := -std=c11 $(USER_BASE_CFLAGS) -ffreestanding -fno-builtin \
+    -Ilib/libos/minic/include
 USER_ASFLAGS := $(filter-out -std=c11,$(USER_CFLAGS)) -D__ASSEMBLY__
+USER_NEWLIB_CFLAGS = -std=gnu11 $(USER_BASE_CFLAGS) -nostdinc -isystem $(NEWLIB_INC) \
+    -isystem $(GCC_INC)
+USER_NEWLIB_ASFLAGS = $(filter-out -std=gnu11,$(USER_NEWLIB_CFLAGS)) -D__ASSEMBLY__
 USER_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T hake/user.ld
+GCC_INC := $(shell $(CC) -print-file-name=include)
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)

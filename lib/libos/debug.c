@@ -82,5 +82,5 @@ _Noreturn void debug_panic(const char *fmt, ...)
     debug_vprintf(fmt, ap);
     va_end(ap);
     debug_printf("\n");
-    exit(DEBUG_PANIC_STATUS);
+    libos_exit(DEBUG_PANIC_STATUS);
 }

@@ -9,7 +9,6 @@ MODULE_SRCS := \
 	lib/libos/dispatch_asm.S \
 	lib/libos/lmp.c \
 	lib/libos/stats.c \
-	lib/libos/string.c \
 	lib/libos/syscall.c \
 	lib/libos/textmsg.c \
 	lib/libos/thread.c \

@@ -35,6 +35,18 @@ uint64_t libos_ncores(void);
 /** The program's entry point, called by _start on the initial thread. */
 int main(int argc, char *argv[]);
 
-/** Ends the domain's dispatcher (all its threads) with `status`. */
+/** The C library's start-up hook: _start calls it after libos_init() and
+ *  before main(). libos_minic's does nothing; newlib's glue
+ *  (lib/newlib/syscalls.c) runs constructors and registers destructors. */
+void libos_libc_init(void);
+
+/** Ends the domain's dispatcher (all its threads) with `status`, at once:
+ *  no atexit handlers, no stdio flush. */
+_Noreturn void libos_exit(int status);
+
+/** exit() belongs to the C library the program links (MODULE_LIBC):
+ *  minic's is libos_exit(); newlib's runs atexit handlers and flushes
+ *  stdio, then ends through _exit() -> libos_exit(). The prototype is
+ *  <stdlib.h>'s, so this declaration agrees with newlib's. */
 _Noreturn void exit(int status);
 #endif

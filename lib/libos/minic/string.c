@@ -1,5 +1,6 @@
 /*
- * string.c: memory and string primitives for user programs (until newlib).
+ * string.c: memory and string primitives for freestanding user programs
+ * (MODULE_LIBC := minic; programs on newlib get newlib's instead).
  *
  * memcpy, memmove and memset are `rep movsb` / `rep stosb` (fast on every
  * CPU with ERMS, and short). Writing them as C loops would risk GCC turning

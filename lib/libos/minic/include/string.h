@@ -1,7 +1,9 @@
 /**
  * \file string.h
- * \brief The few string and memory functions user programs have until
- * newlib arrives (then newlib's string.h replaces this file).
+ * \brief The few string and memory functions of freestanding user programs
+ * (MODULE_LIBC := minic, lib/libos/minic/string.c). A program on newlib
+ * sees newlib's string.h instead; the prototypes here are the standard
+ * ones, so code written against this file compiles against either.
  * GCC may emit calls to memcpy/memset/memmove/memcmp on its own.
  */
 #ifndef LIBOS_STRING_H
