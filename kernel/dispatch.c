@@ -148,6 +148,7 @@ static void frame_to_regs(const struct trap_frame *tf, struct dispatcher_regs *r
     r->r8 = tf->r8; r->r9 = tf->r9; r->r10 = tf->r10; r->r11 = tf->r11;
     r->r12 = tf->r12; r->r13 = tf->r13; r->r14 = tf->r14; r->r15 = tf->r15;
     r->rip = tf->rip; r->rflags = tf->rflags;
+    r->fs_base = rdmsr(MSR_FS_BASE);    /* the kernel never changes it */
     __asm__ volatile("fxsave64 %0" : "=m"(r->fxsave));
 }
 
@@ -177,7 +178,6 @@ static __attribute__((noreturn)) void enter(struct dcb *d)
     struct dispatcher_shared *s = d->disp;
     c->current = d;
     write_cr3(d->vspace.root);
-    wrmsr(MSR_FS_BASE, d->fs_base);
     wrmsr(MSR_KERNEL_GS_BASE, d->gs_base);     /* swapgs makes it the user's */
     struct dispatcher_regs *upcall = &c->upcall_regs;
     const struct dispatcher_regs *r;
@@ -187,6 +187,7 @@ static __attribute__((noreturn)) void enter(struct dcb *d)
         s->disabled = 1;
         memset(upcall, 0, sizeof(*upcall));
         memcpy(upcall->fxsave, s->enabled_area.fxsave, sizeof(upcall->fxsave));
+        upcall->fs_base = s->enabled_area.fs_base;
         upcall->rip = s->run_entry;
         upcall->rsp = s->upcall_stack;
         upcall->rdi = s->udisp;
@@ -197,6 +198,8 @@ static __attribute__((noreturn)) void enter(struct dcb *d)
         dispatch_kill(d, DOMAIN_KILLED, -1, "resume address outside user space");
         dispatch_schedule();
     }
+    /* A non-canonical FS base would fault in wrmsr: user half only. */
+    wrmsr(MSR_FS_BASE, r->fs_base < VSPACE_USER_TOP ? r->fs_base : 0);
     /* The user may only keep the arithmetic flags; interrupts stay on. */
     ((struct dispatcher_regs *)r)->rflags = (r->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED;
     dispatch_resume_regs(r);

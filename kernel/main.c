@@ -15,6 +15,7 @@
 #include <arch/gdt.h>
 #include <arch/paging.h>
 #include <arch/pit.h>
+#include <arch/rtc.h>
 #include <arch/serial.h>
 #include <arch/trap.h>
 #include <pci/pci.h>
@@ -210,6 +211,22 @@ static void boot_smp(void)
     smp_start_cores(&madt, &bsp_core, page);
 }
 
+uint64_t boot_rtc_epoch_s, boot_rtc_tsc;
+
+static void boot_clock(void)
+{
+    struct civil_time t;
+    int64_t epoch;
+    if (!rtc_read(&t) || !civil_to_unix(&t, &epoch) || epoch < 0) {
+        kprintf("rtc: no valid date in the CMOS clock; wall-clock time starts at 1970\n");
+        return;
+    }
+    boot_rtc_tsc = rdtsc();
+    boot_rtc_epoch_s = (uint64_t)epoch;
+    kprintf("rtc: %04d-%02d-%02d %02d:%02d:%02d UTC\n", t.year, t.month, t.day, t.hour,
+            t.minute, t.second);
+}
+
 static void boot_pci(void)
 {
     if (mcfg.necam == 0)
@@ -285,6 +302,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     boot_memory(mbi_phys);
     boot_acpi();
     boot_apic();
+    boot_clock();
     bsp_core.apic_id = apic_id();
     bsp_core.stack_top = (uint64_t)boot_stack_top;
     gdt_set_kernel_stack(&bsp_core.gdt, bsp_core.stack_top);

@@ -14,6 +14,7 @@ MODULE_SRCS := \
 	kernel/arch/x86_64/paging.c \
 	kernel/arch/x86_64/pit.c \
 	kernel/arch/x86_64/resume.S \
+	kernel/arch/x86_64/rtc.c \
 	kernel/arch/x86_64/serial.c \
 	kernel/arch/x86_64/smp.c \
 	kernel/arch/x86_64/syscall.S \
@@ -34,6 +35,7 @@ MODULE_SRCS := \
 	kernel/lib/err.c \
 	kernel/lib/fmt.c \
 	kernel/lib/string.c \
+	kernel/lib/timeconv.c \
 	kernel/mailbox.c \
 	kernel/main.c \
 	kernel/mm/pmm.c \

@@ -22,6 +22,8 @@
 #include <memlayout.h>
 #include <string.h>
 #include <arch/apic.h>
+#include <spawn.h>
+#include <syscall_impl.h>
 
 #define FXSAVE_FCW   0
 #define FXSAVE_MXCSR 24
@@ -54,6 +56,9 @@ struct sysret span_invoke(struct invocation *inv)
     s->domain_id = d->id;
     s->tsc_hz = tsc_hz();
     s->ncores = ncores;
+    s->rtc_epoch_s = boot_rtc_epoch_s;
+    s->rtc_tsc = boot_rtc_tsc;
+    s->features = syscall_has_fsgsbase() ? DISP_FEATURE_FSGSBASE : 0;
     s->disabled_area.rip = entry;
     s->disabled_area.rsp = stack;
     s->disabled_area.rdi = va;

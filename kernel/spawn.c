@@ -17,6 +17,7 @@
 #include <string.h>
 #include <arch/apic.h>
 #include <arch/paging.h>
+#include <syscall_impl.h>
 
 #define MAX_PROGRAMS 32
 #define FXSAVE_FCW   0
@@ -113,6 +114,9 @@ static errval_t build_dispatcher(struct dcb *d, uint64_t entry)
     s->domain_id = d->id;
     s->tsc_hz = tsc_hz();
     s->ncores = ncores;
+    s->rtc_epoch_s = boot_rtc_epoch_s;
+    s->rtc_tsc = boot_rtc_tsc;
+    s->features = syscall_has_fsgsbase() ? DISP_FEATURE_FSGSBASE : 0;
     struct dispatcher_regs *r = &s->disabled_area;
     r->rip = entry;
     r->rsp = USER_STACK_TOP;

@@ -16,6 +16,7 @@
 #include <invoke.h>
 #include <arch/trap.h>
 #include <arch/serial.h>
+#include <arch/cpu.h>
 #include <string.h>
 
 #define PRINT_MAX 1024
@@ -81,6 +82,14 @@ static struct sysret sys_getchar(struct dcb *d, struct trap_frame *tf)
     return (struct sysret){ ERR_OK, (uint64_t)c };
 }
 
+static struct sysret sys_set_fs_base(struct dcb *d, struct trap_frame *tf)
+{
+    if (tf->rdi >= VSPACE_USER_TOP)
+        return (struct sysret){ SYS_ERR_ARG_RANGE, 0 };
+    wrmsr(MSR_FS_BASE, tf->rdi);        /* saved with the registers from now on */
+    return (struct sysret){ ERR_OK, 0 };
+}
+
 static struct sysret sys_invoke(struct dcb *d, struct trap_frame *tf)
 {
     struct cte *slot;
@@ -108,10 +117,11 @@ static const syscall_fn syscalls[SYS_COUNT] = {
     [SYS_EXIT] = sys_exit,
     [SYS_INVOKE] = sys_invoke,
     [SYS_GETCHAR] = sys_getchar,
+    [SYS_SET_FS_BASE] = sys_set_fs_base,
 };
 
 static const char *const syscall_names[SYS_COUNT] = {
-    "null", "print", "yield", "exit", "invoke", "getchar",
+    "null", "print", "yield", "exit", "invoke", "getchar", "set_fs_base",
 };
 
 void syscall_dispatch(struct trap_frame *tf)

@@ -36,7 +36,6 @@ struct dcb {
     uint32_t origin;                /* secondary: the origin dispatcher's id */
     uint64_t span_mask;             /* origin: cores with a secondary */
     uint64_t gs_base;               /* user GS base: this dispatcher's page */
-    uint64_t fs_base;
     uint32_t refusals;              /* refused syscalls, for rate-limited logs */
     /* cspace: an L1 CNode whose slot 0 (TASKCN) and 1 (SLOTS) are L2 CNodes */
     struct capability rootcn;       /* the L1 CNode (kernel's reference) */

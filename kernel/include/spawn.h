@@ -29,4 +29,7 @@ errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t
 errval_t spawn_domain_frame(const char *name, const char *args, bool monitor,
                             uint64_t frame_base, uint64_t frame_bytes, uint32_t *id);
 #define SPAWN_FRAME_MAX (64 * 1024)
+
+/** Wall clock at boot (main.c): Unix seconds and the TSC at that moment. */
+extern uint64_t boot_rtc_epoch_s, boot_rtc_tsc;
 #endif

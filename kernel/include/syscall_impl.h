@@ -10,4 +10,7 @@ void syscall_dispatch(struct trap_frame *tf);
 void sys_refuse_log(struct dcb *d, const char *what, errval_t err);
 /** Program the syscall MSRs and enable SSE state on this core. */
 void syscall_init_core(void);
+/** True if user code may use rd/wrfsbase (CR4.FSGSBASE set on every core). */
+#include <stdbool.h>
+bool syscall_has_fsgsbase(void);
 #endif

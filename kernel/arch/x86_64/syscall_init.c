@@ -20,8 +20,15 @@
 #define CR0_TS (1ull << 3)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_FSGSBASE (1ull << 16)
+#define CPUID7_EBX_FSGSBASE (1u << 0)
 
 extern char syscall_entry[];
+
+bool syscall_has_fsgsbase(void)
+{
+    return cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & CPUID7_EBX_FSGSBASE);
+}
 
 void syscall_init_core(void)
 {
@@ -38,6 +45,8 @@ void syscall_init_core(void)
     __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+    if (syscall_has_fsgsbase())
+        cr4 |= CR4_FSGSBASE;            /* threads set their TLS pointer themselves */
     __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
     __asm__ volatile("fninit");
 }

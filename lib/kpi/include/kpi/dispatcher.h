@@ -26,7 +26,11 @@
 #define KPI_DISPATCHER_H
 #include <stdint.h>
 
-/** The user register file, as saved by the kernel and by libos. */
+/* What the CPU driver enabled for user code. */
+#define DISP_FEATURE_FSGSBASE (1u << 0)   /* rd/wrfsbase work (else SYS_SET_FS_BASE) */
+
+/** The user register file, as saved by the kernel and by libos. fs_base is
+ *  the thread's TLS pointer: saved and restored with the registers. */
 struct dispatcher_regs {
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
     uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
@@ -60,6 +64,10 @@ struct dispatcher_shared {
     uint64_t crit_start, crit_end;      /* resume critical region */
     uint64_t tsc_hz;                    /* written by the kernel */
     uint64_t ncores;                    /* written by the kernel */
+    uint64_t rtc_epoch_s;               /* wall clock (Unix seconds, UTC) ... */
+    uint64_t rtc_tsc;                   /* ... when the TSC read this */
+    uint32_t features;                  /* DISP_FEATURE_* */
+    uint32_t reserved;
     /* LMP receive ring: the kernel is the only writer of `lmp`, the
      * dispatcher the only writer of `lmp_consumed`. */
     volatile uint32_t lmp_produced, lmp_consumed;

@@ -29,6 +29,8 @@ enum sys_no {
     SYS_EXIT,           /* (int status): end this dispatcher */
     SYS_INVOKE,         /* (cptr, cmd, a1, a2, a3, a4): invoke a capability */
     SYS_GETCHAR,        /* (): a console byte, or ERR with SYS_ERR_NO_INPUT */
+    SYS_SET_FS_BASE,    /* (base): this thread's TLS pointer, where the CPU
+                           has no wrfsbase (see DISP_FEATURE_FSGSBASE) */
     SYS_COUNT
 };
 
