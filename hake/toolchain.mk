@@ -42,7 +42,11 @@ HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
 #           libos_minic supplies memcpy..., exit. Objects in build/user/.
 #   newlib  hosted C with newlib's headers (hake/newlib.mk) and gcc's own
 #           (stddef.h, stdarg.h), never the host's; gnu11 so POSIX and BSD
-#           declarations are visible. Objects in build/user-newlib/.
+#           declarations are visible. lib/posix/include comes first: its
+#           <pthread.h> and <sys/_pthreadtypes.h> replace newlib's (which
+#           are RTEMS's object ids). __DYNAMIC_REENT__: _REENT is
+#           __getreent(), per thread (lib/newlib/threads.c); newlib itself
+#           is built with it too. Objects in build/user-newlib/.
 # libos itself is compiled once, in the minic world, and links into both:
 # its sources use only standard prototypes, so the ABI is the same.
 USER_BASE_CFLAGS := -O2 -g $(COMMON_WARN) -fno-stack-protector -fno-pic -fno-pie \
@@ -51,8 +55,8 @@ USER_BASE_CFLAGS := -O2 -g $(COMMON_WARN) -fno-stack-protector -fno-pic -fno-pie
 USER_CFLAGS := -std=c11 $(USER_BASE_CFLAGS) -ffreestanding -fno-builtin \
     -Ilib/libos/minic/include
 USER_ASFLAGS := $(filter-out -std=c11,$(USER_CFLAGS)) -D__ASSEMBLY__
-USER_NEWLIB_CFLAGS = -std=gnu11 $(USER_BASE_CFLAGS) -nostdinc -isystem $(NEWLIB_INC) \
-    -isystem $(GCC_INC)
+USER_NEWLIB_CFLAGS = -std=gnu11 $(USER_BASE_CFLAGS) -Ilib/posix/include -nostdinc \
+    -isystem $(NEWLIB_INC) -isystem $(GCC_INC) -D__DYNAMIC_REENT__
 USER_NEWLIB_ASFLAGS = $(filter-out -std=gnu11,$(USER_NEWLIB_CFLAGS)) -D__ASSEMBLY__
 USER_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T hake/user.ld
 GCC_INC := $(shell $(CC) -print-file-name=include)

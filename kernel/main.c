@@ -19,6 +19,7 @@
 #include <arch/serial.h>
 #include <arch/trap.h>
 #include <pci/pci.h>
+#include <iommu/vtd/vtd.h>
 #include <mm/pmm.h>
 #include <console.h>
 #include <core.h>
@@ -45,6 +46,7 @@ static struct acpi_tables acpi;
 static struct madt_info madt;
 static struct mcfg_info mcfg;
 static struct pci_ecam ecam;
+static struct pci_table pci;
 
 void boot_fatal(const char *fmt, ...)
 {
@@ -237,8 +239,11 @@ static void boot_pci(void)
         kprint_err("pci", err);
         return;
     }
-    unsigned n = pci_scan_log(&ecam);
+    unsigned n = pci_enumerate(&pci, pci_ecam_ops(&ecam));
     kprintf("pci: %u functions found\n", n);
+    char vfs[8] = "4";      /* the control plane's default: 4 VFs per SR-IOV NIC */
+    cmdline_value("sriov.vfs", vfs, sizeof(vfs));
+    pci_sriov_boot(&pci, vfs);
 }
 
 /* Record the user programs GRUB loaded and start init on this core. */
@@ -256,6 +261,9 @@ static void boot_user(void)
         p->size = m->end - m->start;
     }
     spawn_set_modules(progs, n);
+    if (boot_info.modules_dropped)
+        kprintf("boot: %zu more modules ignored: this kernel takes at most %d\n",
+                boot_info.modules_dropped, BOOT_MAX_MODULES);
     kprintf("boot: %zu user programs:", n);
     for (size_t i = 0; i < n; i++)
         kprintf(" %s", progs[i].name);
@@ -308,6 +316,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     gdt_set_kernel_stack(&bsp_core.gdt, bsp_core.stack_top);
     boot_smp();
     boot_pci();
+    vtd_init(&acpi);
     crash_if_asked();
     boot_user();
     kprintf("arrakis: boot complete on core 0\n");

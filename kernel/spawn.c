@@ -19,7 +19,7 @@
 #include <arch/paging.h>
 #include <syscall_impl.h>
 
-#define MAX_PROGRAMS 32
+#define MAX_PROGRAMS 64
 #define FXSAVE_FCW   0
 #define FXSAVE_MXCSR 24
 

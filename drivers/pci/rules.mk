@@ -1,6 +1,9 @@
 MODULE := pci
 MODULE_KIND := kernel
 MODULE_SRCS := \
+	drivers/pci/bar.c \
+	drivers/pci/caps.c \
 	drivers/pci/ecam.c \
-	drivers/pci/scan.c
+	drivers/pci/enum.c \
+	drivers/pci/sriov.c
 include hake/module.mk

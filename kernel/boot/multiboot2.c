@@ -49,7 +49,9 @@ errval_t mb2_parse(const void *mbi, struct boot_info *out)
             out->loader_name = payload;
             break;
         case MB2_TAG_MODULE:
-            if (out->nmodules < BOOT_MAX_MODULES && tag->size >= sizeof(struct mb2_tag_module)) {
+            if (out->nmodules == BOOT_MAX_MODULES)
+                out->modules_dropped++;
+            else if (tag->size >= sizeof(struct mb2_tag_module)) {
                 const struct mb2_tag_module *m = (const void *)tag;
                 out->modules[out->nmodules++] =
                     (struct boot_module){ m->mod_start, m->mod_end, m->name };

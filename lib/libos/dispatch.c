@@ -49,8 +49,11 @@ _Static_assert(offsetof(struct dispatcher_regs, r15) == REGS_R15, "asm offset");
 _Static_assert(offsetof(struct dispatcher_regs, rip) == REGS_RIP, "asm offset");
 _Static_assert(offsetof(struct dispatcher_regs, rip) == DISP_REG_OFFSET_RIP, "asm offset");
 _Static_assert(offsetof(struct dispatcher_regs, rflags) == REGS_RFLAGS, "asm offset");
+_Static_assert(offsetof(struct dispatcher_regs, fs_base) == REGS_FS_BASE, "asm offset");
 _Static_assert(offsetof(struct dispatcher_regs, fxsave) == REGS_FXSAVE, "asm offset");
 _Static_assert(offsetof(struct dispatcher_shared, disabled) == SHARED_DISABLED, "asm offset");
+_Static_assert(offsetof(struct dispatcher_shared, features) == SHARED_FEATURES, "asm offset");
+_Static_assert(DISP_FEATURE_FSGSBASE == FEATURE_FSGSBASE, "asm constant");
 _Static_assert(offsetof(struct dispatcher_shared, enabled_area) % 16 == 0, "FXSAVE alignment");
 _Static_assert(_Alignof(struct thread) >= 16, "a TCB's FXSAVE area must be 16-aligned");
 
@@ -60,6 +63,15 @@ _Static_assert(_Alignof(struct thread) >= 16, "a TCB's FXSAVE area must be 16-al
 static uint8_t disp_upcall_stacks[LIBOS_MAX_CORES][DISP_UPCALL_STACK] __attribute__((aligned(16)));
 
 static struct libos_disp disp_states[LIBOS_MAX_CORES];
+/* Written by any core, each under its own lock (see struct disp_inbox). */
+static struct disp_inbox disp_inboxes[LIBOS_MAX_CORES];
+/* Which cores have a dispatcher of this domain, or one being started:
+ * claimed with a compare-and-swap by the one dispatcher that may span. */
+static volatile uint8_t disp_started[LIBOS_MAX_CORES];
+/* Set once thread_create_on() has spanned: a dispatcher on another core
+ * then idles when its threads are done (new ones may be placed on it)
+ * instead of ending; the domain ends with its first dispatcher. */
+static volatile bool disp_persist;
 /* The thread that runs _start and main(), on the kernel's initial stack. */
 static struct thread disp_initial_thread;
 
@@ -118,6 +130,8 @@ void libos_init(struct dispatcher_shared *shared, struct spawn_args *args)
     waitq_init(&t->joiners);
     d->current = t;
     d->nlive = 1;
+    d->first = true;
+    disp_started[shared->core_id] = 1;
 
     libos_init_args(args);
     disp_install(d);
@@ -167,7 +181,82 @@ _Noreturn void disp_span_start(struct dispatcher_shared *shared, struct thread *
     d->current = t;
     d->nlive = 1;
     disp_install(d);
+    if (!(shared->features & DISP_FEATURE_FSGSBASE) && t->regs.fs_base)
+        (void)sys_set_fs_base(t->regs.fs_base);
     disp_resume(&t->regs, shared);
+}
+
+/* Starts a dispatcher on `core` with `t` as its first thread. */
+static errval_t disp_span_thread(uint32_t core, struct thread *t)
+{
+    uint64_t stack = (uint64_t)(disp_upcall_stacks[core] + DISP_UPCALL_STACK);
+    errval_t err;
+    for (;;) {
+        err = sys_invoke(CAP_TASK(TASKCN_SLOT_DISPATCHER), DISPATCHER_CMD_SPAN, core,
+                         (uint64_t)disp_span_entry_asm, stack, (uint64_t)t).err;
+        if (err_no(err) != SYS_ERR_BUSY)
+            return err;
+        (void)sys_yield(SYS_YIELD_SLICE);
+    }
+}
+
+static void inbox_acquire(struct disp_inbox *b)
+{
+    while (__atomic_exchange_n(&b->lock, 1, __ATOMIC_ACQUIRE))
+        __asm__ volatile("pause");
+}
+
+static void inbox_release(struct disp_inbox *b)
+{
+    __atomic_store_n(&b->lock, 0, __ATOMIC_RELEASE);
+}
+
+errval_t disp_place(uint32_t core, struct thread *t)
+{
+    if (core >= LIBOS_MAX_CORES || core >= libos_ncores())
+        return LIBOS_ERR_BAD_ARG;
+    uint8_t none = 0;
+    if (__atomic_compare_exchange_n(&disp_started[core], &none, 1, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
+        disp_persist = true;
+        errval_t err = disp_span_thread(core, t);
+        if (err_is_fail(err))
+            __atomic_store_n(&disp_started[core], 0, __ATOMIC_RELEASE);
+        return err;
+    }
+    /* A dispatcher runs there, or is starting: it takes t from its inbox
+     * (thread states of the pool are shared; the lock orders the rest). */
+    struct disp_inbox *b = &disp_inboxes[core];
+    bool was = disp_disable();          /* no preemption while holding the lock */
+    inbox_acquire(b);
+    bool ok = waitq_push(&b->q, t);
+    inbox_release(b);
+    if (!was)
+        disp_enable();
+    return ok ? ERR_OK : LIBOS_ERR_BAD_ARG;
+}
+
+/* Disabled: the threads other cores placed here join the run queue. */
+static void disp_poll_inbox(struct libos_disp *d)
+{
+    struct disp_inbox *b = &disp_inboxes[d->shared->core_id % LIBOS_MAX_CORES];
+    if (!__atomic_load_n(&b->q.head, __ATOMIC_RELAXED))
+        return;
+    inbox_acquire(b);
+    struct thread *t;
+    while ((t = waitq_pop(&b->q))) {
+        d->nlive++;
+        disp_make_runnable(t);
+    }
+    inbox_release(b);
+}
+
+void disp_load_fs(struct libos_disp *d, const struct thread *prev, const struct thread *next)
+{
+    if (d->shared->features & DISP_FEATURE_FSGSBASE)
+        return;                         /* disp_resume does it */
+    if (!prev || prev->regs.fs_base != next->regs.fs_base)
+        (void)sys_set_fs_base(next->regs.fs_base);
 }
 
 errval_t disp_span(uint32_t core, thread_func_t fn, void *arg)
@@ -178,16 +267,11 @@ errval_t disp_span(uint32_t core, thread_func_t fn, void *arg)
     errval_t err = thread_alloc(fn, arg, &t);
     if (err_is_fail(err))
         return err;
-    uint64_t stack = (uint64_t)(disp_upcall_stacks[core] + DISP_UPCALL_STACK);
-    for (;;) {
-        err = sys_invoke(CAP_TASK(TASKCN_SLOT_DISPATCHER), DISPATCHER_CMD_SPAN, core,
-                         (uint64_t)disp_span_entry_asm, stack, (uint64_t)t).err;
-        if (err_no(err) != SYS_ERR_BUSY)
-            break;
-        (void)sys_yield(SYS_YIELD_SLICE);
-    }
+    err = disp_span_thread(core, t);
     if (err_is_fail(err))
         thread_free(t);
+    else
+        __atomic_store_n(&disp_started[core], 1, __ATOMIC_RELEASE);
     return err;
 }
 
@@ -249,14 +333,20 @@ void disp_poll_lmp(struct libos_disp *d)
 static struct thread *disp_pick(struct libos_disp *d)
 {
     bool reported = false;
+    if (d->zombie) {                    /* we are off its stack now */
+        thread_free(d->zombie);
+        d->zombie = NULL;
+    }
     for (;;) {
         disp_poll_lmp(d);
+        disp_poll_inbox(d);
         struct thread *t = waitq_pop(&d->runq);
         if (t)
             return t;
-        if (d->nlive == 0)
+        bool idle_ok = disp_persist && !d->first;
+        if (d->nlive == 0 && !idle_ok)
             libos_exit(0);          /* disabled: no atexit handlers here */
-        if (waitq_empty(&d->lmp_sleepers))
+        if (waitq_empty(&d->lmp_sleepers) && !disp_persist)
             debug_panic("libos: deadlock: all %u threads are blocked and none waits "
                         "for a message", d->nlive);
         errval_t err = sys_yield(SYS_YIELD_BLOCK);
@@ -278,8 +368,12 @@ void disp_reschedule(struct libos_disp *d, bool requeue)
         disp_enable();
         return;
     }
-    if (me->state == THREAD_EXITED)
+    disp_load_fs(d, me, next);
+    if (me->state == THREAD_EXITED) {
+        if (me->reap)
+            d->zombie = me;             /* freed by the next disp_pick */
         disp_resume(&next->regs, d->shared);
+    }
     disp_switch(&me->regs, &next->regs, d->shared);
 }
 
@@ -297,5 +391,6 @@ _Noreturn void disp_run(struct libos_disp *d)
         debug_panic("libos: preempted thread %u is already on a queue", cur->id);
     struct thread *next = disp_pick(d);
     d->current = next;
+    disp_load_fs(d, cur, next);
     disp_resume(&next->regs, d->shared);
 }

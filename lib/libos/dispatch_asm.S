@@ -3,12 +3,15 @@
  *
  *  disp_run_entry  the kernel's run upcall lands here (rdi = udisp,
  *                  rsp = upcall_stack, disabled = 1) and calls disp_run().
- *  disp_resume     loads a complete struct dispatcher_regs and enables the
- *                  dispatcher: after `disabled` is cleared, the rest of the
- *                  restore is [disp_crit_start, disp_crit_end), which the
- *                  kernel treats as disabled when it preempts there.
+ *  disp_resume     loads a complete struct dispatcher_regs (the FS base
+ *                  with wrfsbase where the kernel enabled it, still
+ *                  disabled; else the caller loaded it, disp_load_fs) and
+ *                  enables the dispatcher: after `disabled` is cleared, the
+ *                  rest of the restore is [disp_crit_start, disp_crit_end),
+ *                  which the kernel treats as disabled when it preempts
+ *                  there.
  *  disp_switch     saves the caller's callee-saved state (rbx, rbp,
- *                  r12-r15, rsp, rflags, FPU/SSE control) as a resumable
+ *                  r12-r15, rsp, rflags, FPU/SSE control, FS base) as a resumable
  *                  struct dispatcher_regs whose rip returns from
  *                  disp_switch, then resumes another thread.
  *
@@ -39,7 +42,11 @@ disp_run_entry:
     .globl disp_resume
     .type disp_resume, @function
 disp_resume:
-    fxrstor REGS_FXSAVE(%rdi)       /* regs is 16-aligned: the struct says so */
+    testl $FEATURE_FSGSBASE, SHARED_FEATURES(%rsi)
+    jz 1f
+    movq REGS_FS_BASE(%rdi), %rax
+    wrfsbase %rax                   /* the thread's TLS pointer */
+1:  fxrstor REGS_FXSAVE(%rdi)       /* regs is 16-aligned: the struct says so */
     movq REGS_RSP(%rdi), %rax
     subq $(RED_ZONE + 16), %rax     /* frame below the target's red zone */
     movq REGS_RFLAGS(%rdi), %rcx
@@ -91,7 +98,11 @@ disp_switch:
     pushfq
     popq REGS_RFLAGS(%rdi)
     fxsave REGS_FXSAVE(%rdi)        /* MXCSR and the x87 control word are callee-saved */
-    movq %rsi, %rdi
+    testl $FEATURE_FSGSBASE, SHARED_FEATURES(%rdx)
+    jz 2f
+    rdfsbase %rax                   /* else regs->fs_base is kept by thread_set_tls */
+    movq %rax, REGS_FS_BASE(%rdi)
+2:  movq %rsi, %rdi
     movq %rdx, %rsi
     jmp disp_resume
 1:  ret

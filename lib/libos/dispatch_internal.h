@@ -28,9 +28,13 @@
 #define REGS_R15        120
 #define REGS_RIP        128
 #define REGS_RFLAGS     136
+#define REGS_FS_BASE    144
 #define REGS_FXSAVE     160
 /* struct dispatcher_shared */
 #define SHARED_DISABLED 0
+#define SHARED_FEATURES 96
+/* DISP_FEATURE_FSGSBASE, as a plain number for the assembler. */
+#define FEATURE_FSGSBASE 1
 
 /* The System V red zone: a preempted leaf function may keep live data in
  * the 128 bytes below its rsp, so resume builds its frame below that. */
@@ -50,6 +54,16 @@ struct libos_disp {
     struct waitq runq;              /* runnable threads other than current */
     struct waitq lmp_sleepers;      /* threads in lmp_recv */
     unsigned nlive;                 /* threads that have not exited */
+    struct thread *zombie;          /* exited, to be freed once off its stack */
+    bool first;                     /* the domain's first dispatcher */
+};
+
+/** Threads another core placed on this dispatcher (thread_create_on): the
+ *  only scheduler state written from other cores, so it has its own lock.
+ *  The owning dispatcher moves them to its run queue in disp_pick(). */
+struct disp_inbox {
+    volatile int lock;
+    struct waitq q;
 };
 
 /** This core's dispatcher of the domain (found through the GS base). */
@@ -66,6 +80,13 @@ void disp_poll_lmp(struct libos_disp *d);
  *  there is none. Returns enabled, when the caller is chosen again; never
  *  returns to a caller that has exited. */
 void disp_reschedule(struct libos_disp *d, bool requeue);
+
+/** Disabled: loads `next`'s FS base where the CPU has no wrfsbase (then
+ *  disp_resume cannot) and it differs from `prev`'s. */
+void disp_load_fs(struct libos_disp *d, const struct thread *prev, const struct thread *next);
+/** Starts the dispatcher on `core` with `t` as its first thread, or hands
+ *  `t` to the one already there. */
+errval_t disp_place(uint32_t core, struct thread *t);
 
 /* thread.c: a TCB and stack from the pool, set to run fn(arg), not queued
  * anywhere; and back to the pool. */

@@ -9,9 +9,11 @@ MODULE_SRCS := \
 	lib/libos/dispatch_asm.S \
 	lib/libos/lmp.c \
 	lib/libos/stats.c \
+	lib/libos/sync.c \
 	lib/libos/syscall.c \
 	lib/libos/textmsg.c \
 	lib/libos/thread.c \
+	lib/libos/tls.c \
 	lib/libos/ump/ump.c \
 	lib/libos/waitq.c
 include hake/module.mk

@@ -37,3 +37,8 @@ struct sysret sys_getchar(void)
 {
     return syscall6(SYS_GETCHAR, 0, 0, 0, 0, 0, 0);
 }
+
+errval_t sys_set_fs_base(uint64_t base)
+{
+    return syscall6(SYS_SET_FS_BASE, base, 0, 0, 0, 0, 0).err;
+}

@@ -16,6 +16,8 @@
 #include "dispatch_internal.h"
 #include <libos/debug.h>
 #include <libos/dispatch.h>
+#include <libos/libos.h>
+#include <libos/syscall.h>
 #include <libos/thread.h>
 #include <stddef.h>
 #include <string.h>
@@ -94,6 +96,7 @@ errval_t thread_alloc(thread_func_t fn, void *arg, struct thread **out)
         return LIBOS_ERR_THREAD_NO_SLOT;
     waitq_init(&t->joiners);
     thread_init_regs(t, fn, arg);
+    t->regs.fs_base = (uint64_t)thread_get_tls();   /* the creator's TLS, by default */
     *out = t;
     return ERR_OK;
 }
@@ -118,6 +121,72 @@ errval_t thread_create(thread_func_t fn, void *arg, struct thread **out)
     if (!was)
         disp_enable();
     return ERR_OK;
+}
+
+errval_t thread_create_on(uint32_t core, thread_func_t fn, void *arg, uint64_t tls, bool reap,
+                          struct thread **out)
+{
+    if (!out)
+        return LIBOS_ERR_BAD_ARG;
+    struct thread *t;
+    errval_t err = thread_alloc(fn, arg, &t);
+    if (err_is_fail(err))
+        return err;
+    if (tls)
+        t->regs.fs_base = tls;
+    t->reap = reap;
+    *out = t;
+    bool was = disp_disable();
+    if (core == libos_core_id()) {
+        disp_self()->nlive++;
+        disp_make_runnable(t);
+        if (!was)
+            disp_enable();
+        return ERR_OK;
+    }
+    if (!was)
+        disp_enable();
+    err = disp_place(core, t);
+    if (err_is_fail(err))
+        thread_free(t);
+    return err;
+}
+
+void thread_set_tls(void *tcb)
+{
+    bool was = disp_disable();
+    struct libos_disp *d = disp_self();
+    d->current->regs.fs_base = (uint64_t)tcb;
+    if (d->shared->features & DISP_FEATURE_FSGSBASE)
+        __asm__ volatile("wrfsbase %0" ::"r"((uint64_t)tcb) : "memory");
+    else
+        (void)sys_set_fs_base((uint64_t)tcb);
+    if (!was)
+        disp_enable();
+}
+
+void *thread_get_tls(void)
+{
+    struct libos_disp *d = disp_self();
+    if (!(d->shared->features & DISP_FEATURE_FSGSBASE))
+        return d->current ? (void *)d->current->regs.fs_base : NULL;
+    uint64_t base;
+    __asm__ volatile("rdfsbase %0" : "=r"(base));
+    return (void *)base;
+}
+
+void thread_relax(bool sleep)
+{
+    if (disp_disable())
+        return;
+    struct libos_disp *d = disp_self();
+    disp_poll_lmp(d);
+    if (!waitq_empty(&d->runq)) {
+        disp_reschedule(d, true);
+        return;
+    }
+    disp_enable();
+    (void)sys_yield(sleep ? SYS_YIELD_BLOCK : SYS_YIELD_SLICE);
 }
 
 struct thread *thread_self(void)

@@ -28,10 +28,14 @@ GCC_INC=$(gcc -print-file-name=include)
 # zone (upcalls run on the dispatcher's own stack, not the thread's).
 TARGET_CFLAGS="-O2 -g -nostdinc -isystem $GCC_INC -fno-pic -fno-pie -fno-stack-protector"
 TARGET_CFLAGS+=" -fno-omit-frame-pointer -fno-asynchronous-unwind-tables"
+# Each thread has its own struct _reent (errno, strtok, rand...): _REENT is
+# __getreent(), which the glue answers from the thread's TLS block.
+TARGET_CFLAGS+=" -D__DYNAMIC_REENT__"
 CONFIGURE=(--target=x86_64-elf --prefix="$(realpath -m "$DIR/install")"
     --disable-multilib --disable-nls
     --disable-newlib-supplied-syscalls
     --enable-newlib-retargetable-locking
+    --enable-newlib-global-stdio-streams
     --enable-newlib-io-long-long --enable-newlib-io-c99-formats
     CC_FOR_TARGET=gcc AS_FOR_TARGET=as AR_FOR_TARGET=ar LD_FOR_TARGET=ld
     RANLIB_FOR_TARGET=ranlib NM_FOR_TARGET=nm OBJDUMP_FOR_TARGET=objdump

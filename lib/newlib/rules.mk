@@ -2,5 +2,9 @@ MODULE := newlib_glue
 MODULE_KIND := userlib
 MODULE_LIBC := newlib
 MODULE_SRCS := \
-	lib/newlib/syscalls.c
+	lib/newlib/fd.c \
+	lib/newlib/memfs.c \
+	lib/newlib/syscalls.c \
+	lib/newlib/threads.c \
+	lib/newlib/time.c
 include hake/module.mk

@@ -19,7 +19,7 @@ def test_unsupported_call_gets_enosys_and_system_stays_up(shell):
     # leave the system running?
     shell.command("spawn libctest core 2")
     shell.wait(r"libctest: all \d+ checks passed", 120, "libctest summary")
-    assert "newlib: open not implemented yet (ENOSYS)" in shell.seen, shell.seen
-    assert shell.seen.count("newlib: open not implemented yet") == 1, "logged once per call name"
+    assert "newlib: link not implemented yet (ENOSYS)" in shell.seen, shell.seen
+    assert shell.seen.count("newlib: link not implemented yet") == 1, "logged once per call name"
     out = shell.command("cores")
     assert "4 cores" in out

@@ -11,6 +11,14 @@
  *   boot.ignore_memmap       act as if the loader gave no memory map (tests)
  *   boot.ignore_acpi         act as if the firmware had no ACPI tables
  *                            (tests: QEMU's q35 firmware always has them)
+ *   sriov.vfs=N              enable N virtual functions on every SR-IOV
+ *                            PCIe function at boot (default 4; 0 = none);
+ *                            more than its TotalVFs is refused, with a log
+ *                            line, and the boot goes on (drivers/pci)
+ *   iommu=off                leave VT-d DMA remapping off (default: on, and
+ *                            every device is blocked until attached)
+ *   iommu.selftest           after enabling VT-d, map, attach and walk a
+ *                            test domain (drivers/iommu/vtd/vtd.c)
  */
 #ifndef BOOT_CMDLINE_H
 #define BOOT_CMDLINE_H

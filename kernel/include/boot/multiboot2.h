@@ -34,7 +34,7 @@ struct mb2_mmap_entry { uint64_t base, length; uint32_t type, reserved; };
 _Static_assert(sizeof(struct mb2_mmap_entry) == 24, "multiboot2 3.6.8");
 
 #define BOOT_MAX_REGIONS 64
-#define BOOT_MAX_MODULES 16
+#define BOOT_MAX_MODULES 64
 
 struct mem_region {
     uint64_t base, length;
@@ -55,6 +55,7 @@ struct boot_info {
     bool has_mmap;
     struct boot_module modules[BOOT_MAX_MODULES];
     size_t nmodules;
+    size_t modules_dropped;     /* past BOOT_MAX_MODULES */
     const void *rsdp;           /* copy of the RSDP inside the info, or NULL */
     size_t rsdp_len;
     uint32_t total_size;

@@ -50,4 +50,6 @@ struct sysret sys_invoke(capaddr_t cptr, uint64_t cmd, uint64_t a1, uint64_t a2,
                          uint64_t a3, uint64_t a4);
 /** A console byte in .value, or SYS_ERR_NO_INPUT when none is waiting. */
 struct sysret sys_getchar(void);
+/** Loads the FS base (where the CPU has no wrfsbase; use thread_set_tls). */
+errval_t sys_set_fs_base(uint64_t base);
 #endif

@@ -10,6 +10,12 @@
  * (disp_disable(), libos/dispatch.h): that, not an atomic instruction, is
  * what keeps a preemption from seeing it half-changed.
  *
+ * A domain that spans cores has one dispatcher per core; a thread stays on
+ * the core it was created on (thread_create_on picks it). Wait queues and
+ * thread_mutex are per dispatcher: threads on different cores meet through
+ * libos/sync.h instead. Each thread has its own FS base (thread_set_tls),
+ * switched with its registers.
+ *
  * Limits: at most LIBOS_THREADS_MAX threads besides the initial one exist
  * at a time. Their TCBs and 64 KiB stacks come from a static pool in .bss
  * (no malloc yet); a slot is reused once its thread has exited and been
@@ -22,7 +28,7 @@
 #include <kpi/dispatcher.h>
 #include <kpi/errors.h>
 
-#define LIBOS_THREADS_MAX       8
+#define LIBOS_THREADS_MAX       16
 #define LIBOS_MAX_CORES         8
 #define LIBOS_THREAD_STACK      (64 * 1024)
 
@@ -56,6 +62,7 @@ struct thread {
     /* Life cycle: written by the thread at exit, read by its joiner. */
     int retval;
     bool joining;                   /* a thread_join has claimed this thread */
+    bool reap;                      /* no joiner: freed by its dispatcher at exit */
     struct waitq joiners;           /* the joiner, while it waits */
     int slot;                       /* pool slot, -1 for the initial thread */
 };
@@ -84,9 +91,26 @@ errval_t thread_create(thread_func_t fn, void *arg, struct thread **out);
  *  dispatcher may call it. Threads stay on the core they start on; join
  *  works only between threads of one core (use memory to meet across). */
 errval_t disp_span(uint32_t core, thread_func_t fn, void *arg);
+/** Starts fn(arg) in a new thread on `core`, which may be another core of
+ *  this domain: the first thread placed on a core without a dispatcher
+ *  starts one there (Dispatcher.span; only the first dispatcher may), later
+ *  ones go through that core's inbox. `tls` is its FS base (0: the
+ *  caller's). With `reap` the thread cannot be joined: its slot is freed
+ *  when it exits; meet it through memory (libos/sync.h). */
+errval_t thread_create_on(uint32_t core, thread_func_t fn, void *arg, uint64_t tls, bool reap,
+                          struct thread **out);
 /** Lets the other runnable threads run first; returns at once if there are
  *  none, or if called with the dispatcher disabled. */
 void thread_yield(void);
+/** For a thread waiting on memory another thread (maybe on another core)
+ *  will change: lets this dispatcher's other runnable threads run; if
+ *  there are none, gives the core away (`sleep`: until the next timer tick
+ *  or message, else for the rest of the slice). */
+void thread_relax(bool sleep);
+/** Sets the calling thread's FS base (its TLS pointer, x86-64 ELF TLS). */
+void thread_set_tls(void *tcb);
+/** The calling thread's FS base. */
+void *thread_get_tls(void);
 /** Ends the calling thread; retval goes to its joiner. The last thread of
  *  the domain to exit ends the domain with status 0. */
 _Noreturn void thread_exit(int retval);

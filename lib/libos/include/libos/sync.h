@@ -1,0 +1,53 @@
+/**
+ * \file sync.h
+ * \brief Locks and waits that work between threads on different cores of a
+ * spanning domain: words in the domain's shared memory changed with atomic
+ * instructions, never the per-dispatcher wait queues of libos/thread.h.
+ *
+ * A waiter spins a little (the holder is likely running on another core),
+ * then lets its dispatcher's other threads run (the holder may be one of
+ * them), and after SYNC_SLEEP_AFTER_US of waiting sleeps until the next
+ * timer tick between looks (thread_relax). Nothing is queued, so there is
+ * no fairness: a waiter may be overtaken.
+ */
+#ifndef LIBOS_SYNC_H
+#define LIBOS_SYNC_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct thread;
+
+#define SYNC_SPINS              64      /* pause loops before yielding */
+#define SYNC_SLEEP_AFTER_US     2000    /* then sleep a tick between looks */
+
+/** One wait in progress: where it is in the spin / yield / sleep ladder. */
+struct sync_backoff {
+    uint64_t start;             /* TSC at the first yield, 0 before */
+    unsigned spins;
+};
+#define SYNC_BACKOFF_INIT { 0, 0 }
+
+/** One step of waiting; call it in the loop that re-checks the condition. */
+void sync_backoff(struct sync_backoff *b);
+
+/** A mutex in shared memory; `recursive` lets its holder lock it again
+ *  (it is then free after as many unlocks). All zero is an unlocked,
+ *  non-recursive mutex. */
+struct sync_mutex {
+    uint32_t locked;            /* atomic: 0 free, 1 held */
+    uint32_t depth;             /* holder only: recursive locks held */
+    struct thread *owner;       /* the holder (libos TCBs are domain-wide) */
+    bool recursive;
+};
+#define SYNC_MUTEX_INITIALIZER { 0, 0, 0, false }
+#define SYNC_MUTEX_RECURSIVE_INITIALIZER { 0, 0, 0, true }
+
+void sync_mutex_lock(struct sync_mutex *m);
+/** True if taken (or, recursive, taken again by its holder). */
+bool sync_mutex_trylock(struct sync_mutex *m);
+/** Releases one level; false (and nothing changed) if the caller does not
+ *  hold it. */
+bool sync_mutex_unlock(struct sync_mutex *m);
+/** Whether the calling thread holds it. */
+bool sync_mutex_held(const struct sync_mutex *m);
+#endif

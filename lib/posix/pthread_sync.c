@@ -1,0 +1,274 @@
+/*
+ * pthread_sync.c: mutexes, condition variables, reader-writer locks and
+ * once, for threads that may run on different cores (pthread.h).
+ *
+ * All of them are words in shared memory changed with atomics; a waiter
+ * goes through libos's wait ladder (sync_backoff: spin, let this core's
+ * other threads run, then sleep a tick between looks). Nothing depends on
+ * per-dispatcher wait queues, which only work within one core.
+ *
+ *  mutex    libos's struct sync_mutex (pthread_mutex_t has its layout
+ *           first); ERRORCHECK refuses relocking and foreign unlocks,
+ *           NORMAL deadlocks on relock as POSIX allows, RECURSIVE counts.
+ *  cond     a sequence number: a waiter notes it, releases the mutex and
+ *           waits until it changes (or its deadline passes), then relocks.
+ *           signal and broadcast both bump it, so signal may wake more than
+ *           one waiter: a spurious wake-up, which POSIX permits.
+ *  rwlock   a count of readers, or -1 for a writer; waiting writers hold
+ *           new readers back so writers are not starved.
+ *  once     0 -> 1 (running) -> 2 (done); others wait for 2.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <libos/sync.h>
+
+_Static_assert(offsetof(pthread_mutex_t, __locked) == offsetof(struct sync_mutex, locked), "layout");
+_Static_assert(offsetof(pthread_mutex_t, __depth) == offsetof(struct sync_mutex, depth), "layout");
+_Static_assert(offsetof(pthread_mutex_t, __owner) == offsetof(struct sync_mutex, owner), "layout");
+_Static_assert(offsetof(pthread_mutex_t, __recursive) == offsetof(struct sync_mutex, recursive),
+               "layout");
+
+static struct sync_mutex *posix_sm(pthread_mutex_t *m)
+{
+    return (struct sync_mutex *)m;
+}
+
+/* Whether `abstime` on `clk` has passed. */
+static bool posix_past(clockid_t clk, const struct timespec *abstime)
+{
+    struct timespec now;
+    clock_gettime(clk, &now);
+    return now.tv_sec > abstime->tv_sec ||
+           (now.tv_sec == abstime->tv_sec && now.tv_nsec >= abstime->tv_nsec);
+}
+
+/* --- Mutexes --- */
+
+int pthread_mutexattr_init(pthread_mutexattr_t *a)
+{
+    a->__type = PTHREAD_MUTEX_DEFAULT;
+    return 0;
+}
+
+int pthread_mutexattr_destroy(pthread_mutexattr_t *a) { return 0; }
+
+int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type)
+{
+    if (type != PTHREAD_MUTEX_NORMAL && type != PTHREAD_MUTEX_RECURSIVE &&
+        type != PTHREAD_MUTEX_ERRORCHECK)
+        return EINVAL;
+    a->__type = type;
+    return 0;
+}
+
+int pthread_mutexattr_gettype(const pthread_mutexattr_t *a, int *type)
+{
+    *type = a->__type;
+    return 0;
+}
+
+int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
+{
+    int type = a ? a->__type : PTHREAD_MUTEX_DEFAULT;
+    *m = (pthread_mutex_t){ .__type = type, .__recursive = type == PTHREAD_MUTEX_RECURSIVE };
+    return 0;
+}
+
+int pthread_mutex_destroy(pthread_mutex_t *m)
+{
+    return m->__locked ? EBUSY : 0;
+}
+
+int pthread_mutex_lock(pthread_mutex_t *m)
+{
+    if (m->__type == PTHREAD_MUTEX_ERRORCHECK && sync_mutex_held(posix_sm(m)))
+        return EDEADLK;
+    sync_mutex_lock(posix_sm(m));
+    return 0;
+}
+
+int pthread_mutex_trylock(pthread_mutex_t *m)
+{
+    return sync_mutex_trylock(posix_sm(m)) ? 0 : EBUSY;
+}
+
+int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
+{
+    if (m->__type == PTHREAD_MUTEX_ERRORCHECK && sync_mutex_held(posix_sm(m)))
+        return EDEADLK;
+    struct sync_backoff b = SYNC_BACKOFF_INIT;
+    while (!sync_mutex_trylock(posix_sm(m))) {
+        if (posix_past(CLOCK_REALTIME, abstime))
+            return ETIMEDOUT;
+        sync_backoff(&b);
+    }
+    return 0;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+    return sync_mutex_unlock(posix_sm(m)) ? 0 : EPERM;
+}
+
+/* --- Condition variables --- */
+
+int pthread_condattr_init(pthread_condattr_t *a)
+{
+    a->__clock = CLOCK_REALTIME;
+    return 0;
+}
+
+int pthread_condattr_destroy(pthread_condattr_t *a) { return 0; }
+
+int pthread_condattr_setclock(pthread_condattr_t *a, clockid_t clk)
+{
+    if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)
+        return EINVAL;
+    a->__clock = clk;
+    return 0;
+}
+
+int pthread_condattr_getclock(const pthread_condattr_t *a, clockid_t *clk)
+{
+    *clk = a->__clock;
+    return 0;
+}
+
+int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *a)
+{
+    *c = (pthread_cond_t){ .__seq = 0, .__clock = a ? a->__clock : (int)CLOCK_REALTIME };
+    return 0;
+}
+
+int pthread_cond_destroy(pthread_cond_t *c) { return 0; }
+
+static int posix_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
+{
+    struct sync_mutex *sm = posix_sm(m);
+    if (!sync_mutex_held(sm))
+        return EPERM;
+    if (abstime && (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000L))
+        return EINVAL;
+    unsigned seq = __atomic_load_n(&c->__seq, __ATOMIC_ACQUIRE);
+    uint32_t depth = sm->depth;         /* a recursive mutex is released entirely */
+    sm->depth = 1;
+    (void)sync_mutex_unlock(sm);
+    int ret = 0;
+    struct sync_backoff b = SYNC_BACKOFF_INIT;
+    while (__atomic_load_n(&c->__seq, __ATOMIC_ACQUIRE) == seq) {
+        if (abstime && posix_past(c->__clock, abstime)) {
+            ret = ETIMEDOUT;
+            break;
+        }
+        sync_backoff(&b);
+    }
+    sync_mutex_lock(sm);
+    sm->depth = depth;
+    return ret;
+}
+
+int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+    return posix_cond_wait(c, m, NULL);
+}
+
+int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
+{
+    return abstime ? posix_cond_wait(c, m, abstime) : EINVAL;
+}
+
+int pthread_cond_signal(pthread_cond_t *c)
+{
+    __atomic_add_fetch(&c->__seq, 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+int pthread_cond_broadcast(pthread_cond_t *c)
+{
+    __atomic_add_fetch(&c->__seq, 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* --- Reader-writer locks --- */
+
+int pthread_rwlockattr_init(pthread_rwlockattr_t *a) { return 0; }
+int pthread_rwlockattr_destroy(pthread_rwlockattr_t *a) { return 0; }
+
+int pthread_rwlock_init(pthread_rwlock_t *rw, const pthread_rwlockattr_t *a)
+{
+    *rw = (pthread_rwlock_t)PTHREAD_RWLOCK_INITIALIZER;
+    return 0;
+}
+
+int pthread_rwlock_destroy(pthread_rwlock_t *rw)
+{
+    return rw->__state ? EBUSY : 0;
+}
+
+int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw)
+{
+    int s = __atomic_load_n(&rw->__state, __ATOMIC_RELAXED);
+    while (s >= 0 && __atomic_load_n(&rw->__writers, __ATOMIC_RELAXED) == 0) {
+        if (__atomic_compare_exchange_n(&rw->__state, &s, s + 1, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return 0;
+    }
+    return EBUSY;
+}
+
+int pthread_rwlock_rdlock(pthread_rwlock_t *rw)
+{
+    struct sync_backoff b = SYNC_BACKOFF_INIT;
+    while (pthread_rwlock_tryrdlock(rw))
+        sync_backoff(&b);
+    return 0;
+}
+
+int pthread_rwlock_trywrlock(pthread_rwlock_t *rw)
+{
+    int free = 0;
+    return __atomic_compare_exchange_n(&rw->__state, &free, -1, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED) ? 0 : EBUSY;
+}
+
+int pthread_rwlock_wrlock(pthread_rwlock_t *rw)
+{
+    __atomic_add_fetch(&rw->__writers, 1, __ATOMIC_RELAXED);
+    struct sync_backoff b = SYNC_BACKOFF_INIT;
+    while (pthread_rwlock_trywrlock(rw))
+        sync_backoff(&b);
+    __atomic_sub_fetch(&rw->__writers, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+int pthread_rwlock_unlock(pthread_rwlock_t *rw)
+{
+    int s = __atomic_load_n(&rw->__state, __ATOMIC_RELAXED);
+    if (s == 0)
+        return EPERM;
+    if (s < 0)
+        __atomic_store_n(&rw->__state, 0, __ATOMIC_RELEASE);
+    else
+        __atomic_sub_fetch(&rw->__state, 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* --- Once --- */
+
+int pthread_once(pthread_once_t *once, void (*fn)(void))
+{
+    int state = 0;
+    if (__atomic_compare_exchange_n(&once->__state, &state, 1, false, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_ACQUIRE)) {
+        fn();
+        __atomic_store_n(&once->__state, 2, __ATOMIC_RELEASE);
+        return 0;
+    }
+    struct sync_backoff b = SYNC_BACKOFF_INIT;
+    while (__atomic_load_n(&once->__state, __ATOMIC_ACQUIRE) != 2)
+        sync_backoff(&b);
+    return 0;
+}

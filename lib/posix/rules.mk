@@ -1,0 +1,7 @@
+MODULE := posix
+MODULE_KIND := userlib
+MODULE_LIBC := newlib
+MODULE_SRCS := \
+	lib/posix/pthread.c \
+	lib/posix/pthread_sync.c
+include hake/module.mk

@@ -1,0 +1,19 @@
+/* suite.h: what the test files of libos_suite share (see suite.c). */
+#ifndef LIBOS_SUITE_H
+#define LIBOS_SUITE_H
+#include <stdbool.h>
+
+/** Records one fact of the running test; a false one prints a
+ *  "# FAIL" diagnostic naming it and fails the test. */
+bool suite_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Monotonic time in nanoseconds. */
+long long suite_now_ns(void);
+
+/* suite_threads.c */
+void test_mutex_counter(void);
+void test_mutex_kinds(void);
+void test_condvar(void);
+void test_cond_timeout(void);
+void test_tls(void);
+void test_rwlock_once_keys(void);
+#endif

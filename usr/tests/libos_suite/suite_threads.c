@@ -1,0 +1,326 @@
+/*
+ * suite_threads.c: the pthread tests of libos_suite (see suite.c).
+ *
+ * Threads are spread over the domain's cores with the non-portable
+ * pthread_attr_setcore_np(), so the mutexes, condition variables and
+ * joins below work between cores, not just between threads of one
+ * dispatcher.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libos/libos.h>
+#include "suite.h"
+
+#define MUTEX_THREADS 8
+#define MUTEX_CORES 4
+#define MUTEX_ITERS 20000
+
+static int suite_ncores(void)
+{
+    int n = (int)libos_ncores();
+    return n < MUTEX_CORES ? n : MUTEX_CORES;
+}
+
+static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
+static volatile long counter;
+
+struct counter_arg {
+    int core;           /* where it was asked to run */
+    int ran_on;         /* where it found itself */
+};
+
+static void *counter_worker(void *p)
+{
+    struct counter_arg *a = p;
+    a->ran_on = pthread_getcore_np();
+    for (int i = 0; i < MUTEX_ITERS; i++) {
+        pthread_mutex_lock(&counter_lock);
+        long v = counter;           /* a read-modify-write the mutex must protect */
+        counter = v + 1;
+        pthread_mutex_unlock(&counter_lock);
+    }
+    return a;
+}
+
+/* Starts `fn(arg)` on `core`. */
+static int start_on(pthread_t *t, int core, void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setcore_np(&attr, core);
+    int err = pthread_create(t, &attr, fn, arg);
+    pthread_attr_destroy(&attr);
+    return err;
+}
+
+void test_mutex_counter(void)
+{
+    pthread_t t[MUTEX_THREADS];
+    struct counter_arg args[MUTEX_THREADS];
+    int ncores = suite_ncores(), started = 0;
+    counter = 0;
+    for (int i = 0; i < MUTEX_THREADS; i++) {
+        args[i] = (struct counter_arg){ .core = i % ncores, .ran_on = -1 };
+        int err = start_on(&t[i], args[i].core, counter_worker, &args[i]);
+        if (suite_check(err == 0, "pthread_create %d on core %d: %d", i, args[i].core, err))
+            started++;
+    }
+    unsigned cores_seen = 0;
+    for (int i = 0; i < started; i++) {
+        void *ret = NULL;
+        suite_check(pthread_join(t[i], &ret) == 0 && ret == &args[i], "join %d", i);
+        suite_check(args[i].ran_on == args[i].core, "thread %d ran on core %d, not %d", i,
+                    args[i].ran_on, args[i].core);
+        if (args[i].ran_on >= 0)
+            cores_seen |= 1u << args[i].ran_on;
+    }
+    long want = (long)MUTEX_THREADS * MUTEX_ITERS;
+    suite_check(counter == want, "counter %ld, expected %ld", counter, want);
+    suite_check(__builtin_popcount(cores_seen) == ncores, "threads ran on %d cores",
+                __builtin_popcount(cores_seen));
+    printf("# %d threads on %d cores: counter %ld, expected %ld\n", started,
+           __builtin_popcount(cores_seen), counter, want);
+}
+
+void test_mutex_kinds(void)
+{
+    pthread_mutexattr_t a;
+    pthread_mutex_t rec, chk;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&rec, &a);
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+    pthread_mutex_init(&chk, &a);
+    suite_check(pthread_mutex_lock(&rec) == 0 && pthread_mutex_lock(&rec) == 0 &&
+                pthread_mutex_trylock(&rec) == 0, "recursive: locked three times");
+    suite_check(pthread_mutex_unlock(&rec) == 0 && pthread_mutex_unlock(&rec) == 0 &&
+                pthread_mutex_unlock(&rec) == 0, "recursive: unlocked three times");
+    suite_check(pthread_mutex_unlock(&rec) == EPERM, "recursive: a fourth unlock is EPERM");
+    suite_check(pthread_mutex_lock(&chk) == 0 && pthread_mutex_lock(&chk) == EDEADLK,
+                "errorcheck: relock is EDEADLK");
+    suite_check(pthread_mutex_unlock(&chk) == 0 && pthread_mutex_unlock(&chk) == EPERM,
+                "errorcheck: unlock of a free mutex is EPERM");
+    pthread_mutex_t n = PTHREAD_MUTEX_INITIALIZER;
+    suite_check(pthread_mutex_trylock(&n) == 0 && pthread_mutex_trylock(&n) == EBUSY,
+                "normal: trylock of a held mutex is EBUSY");
+    pthread_mutex_unlock(&n);
+    suite_check(pthread_mutex_destroy(&rec) == 0 && pthread_mutex_destroy(&chk) == 0, "destroy");
+}
+
+/* A bounded buffer: one producer and two consumers on different cores. */
+#define PC_ITEMS 3000
+#define PC_SLOTS 8
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t not_empty, not_full;
+    int buf[PC_SLOTS];
+    int head, count, produced_done;
+    long sum;
+    int taken;
+} pc = { .lock = PTHREAD_MUTEX_INITIALIZER, .not_empty = PTHREAD_COND_INITIALIZER,
+         .not_full = PTHREAD_COND_INITIALIZER };
+
+static void *producer(void *arg)
+{
+    for (int i = 1; i <= PC_ITEMS; i++) {
+        pthread_mutex_lock(&pc.lock);
+        while (pc.count == PC_SLOTS)
+            pthread_cond_wait(&pc.not_full, &pc.lock);
+        pc.buf[(pc.head + pc.count) % PC_SLOTS] = i;
+        pc.count++;
+        pthread_cond_signal(&pc.not_empty);
+        pthread_mutex_unlock(&pc.lock);
+    }
+    pthread_mutex_lock(&pc.lock);
+    pc.produced_done = 1;
+    pthread_cond_broadcast(&pc.not_empty);
+    pthread_mutex_unlock(&pc.lock);
+    return NULL;
+}
+
+static void *consumer(void *arg)
+{
+    long mine = 0;
+    for (;;) {
+        pthread_mutex_lock(&pc.lock);
+        while (pc.count == 0 && !pc.produced_done)
+            pthread_cond_wait(&pc.not_empty, &pc.lock);
+        if (pc.count == 0) {
+            pthread_mutex_unlock(&pc.lock);
+            break;
+        }
+        int v = pc.buf[pc.head];
+        pc.head = (pc.head + 1) % PC_SLOTS;
+        pc.count--;
+        pc.sum += v;
+        pc.taken++;
+        pthread_cond_signal(&pc.not_full);
+        pthread_mutex_unlock(&pc.lock);
+        mine++;
+    }
+    return (void *)mine;
+}
+
+void test_condvar(void)
+{
+    int ncores = suite_ncores();
+    pthread_t p, c1, c2;
+    suite_check(start_on(&c1, 1 % ncores, consumer, NULL) == 0, "start consumer 1");
+    suite_check(start_on(&c2, 2 % ncores, consumer, NULL) == 0, "start consumer 2");
+    suite_check(start_on(&p, 3 % ncores, producer, NULL) == 0, "start producer");
+    void *n1 = 0, *n2 = 0;
+    pthread_join(p, NULL);
+    pthread_join(c1, &n1);
+    pthread_join(c2, &n2);
+    long want = (long)PC_ITEMS * (PC_ITEMS + 1) / 2;
+    suite_check(pc.taken == PC_ITEMS && pc.sum == want, "consumed %d items summing to %ld, "
+                "expected %d and %ld", pc.taken, pc.sum, PC_ITEMS, want);
+    suite_check((long)n1 + (long)n2 == PC_ITEMS, "consumers took %ld + %ld", (long)n1, (long)n2);
+    printf("# %d items through %d slots: consumers took %ld and %ld, sum %ld\n", PC_ITEMS,
+           PC_SLOTS, (long)n1, (long)n2, pc.sum);
+}
+
+void test_cond_timeout(void)
+{
+    pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t c;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&c, &ca);
+    struct timespec dl;
+    clock_gettime(CLOCK_MONOTONIC, &dl);
+    dl.tv_nsec += 20 * 1000 * 1000;
+    if (dl.tv_nsec >= 1000000000L) {
+        dl.tv_nsec -= 1000000000L;
+        dl.tv_sec++;
+    }
+    long long t0 = suite_now_ns();
+    pthread_mutex_lock(&m);
+    int ret = pthread_cond_timedwait(&c, &m, &dl);
+    long long waited = suite_now_ns() - t0;
+    suite_check(ret == ETIMEDOUT, "timedwait (monotonic) returned %d, not ETIMEDOUT", ret);
+    suite_check(waited >= 19000000LL, "timedwait waited %lld ns of 20 ms", waited);
+    suite_check(pthread_mutex_unlock(&m) == 0, "the mutex is held again after the timeout");
+    pthread_cond_t rc = PTHREAD_COND_INITIALIZER;   /* realtime deadline, already past */
+    clock_gettime(CLOCK_REALTIME, &dl);
+    dl.tv_sec -= 1;
+    pthread_mutex_lock(&m);
+    suite_check(pthread_cond_timedwait(&rc, &m, &dl) == ETIMEDOUT, "past realtime deadline");
+    pthread_mutex_unlock(&m);
+    printf("# timedwait for 20 ms (CLOCK_MONOTONIC) returned ETIMEDOUT after %lld us\n",
+           waited / 1000);
+}
+
+/* __thread: .tdata (initialised) and .tbss (zero) in every thread. */
+static __thread int tls_value = 42;
+static __thread char tls_zero[100];
+static __thread long tls_big[16] __attribute__((aligned(64)));
+
+static void *tls_worker(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    int bad = 0;
+    bad += tls_value != 42;                 /* the template, not another thread's */
+    for (size_t i = 0; i < sizeof tls_zero; i++)
+        bad += tls_zero[i] != 0;
+    bad += ((uintptr_t)tls_big & 63) != 0;
+    tls_value = 1000 + id;
+    tls_zero[0] = (char)id;
+    tls_big[15] = id;
+    errno = 500 + id;                       /* errno is per thread too */
+    for (int round = 0; round < 20; round++) {
+        struct timespec ts = { 0, 1000 * 1000 };
+        nanosleep(&ts, NULL);               /* others run and write theirs */
+        bad += tls_value != 1000 + id || tls_zero[0] != (char)id || tls_big[15] != id;
+        bad += errno != 500 + id;
+    }
+    return (void *)(intptr_t)bad;
+}
+
+void test_tls(void)
+{
+    int ncores = suite_ncores();
+    enum { N = 6 };
+    pthread_t t[N];
+    tls_value = 7;
+    errno = 0;
+    for (int i = 0; i < N; i++)
+        suite_check(start_on(&t[i], i % ncores, tls_worker, (void *)(intptr_t)i) == 0,
+                    "start tls thread %d", i);
+    for (int i = 0; i < N; i++) {
+        void *bad = (void *)1;
+        pthread_join(t[i], &bad);
+        suite_check(bad == NULL, "thread %d saw %ld wrong TLS values", i, (long)bad);
+    }
+    suite_check(tls_value == 7, "main's tls_value %d, expected 7", tls_value);
+    suite_check(errno == 0, "main's errno %d, expected 0", errno);
+    printf("# %d threads on %d cores each kept their own __thread values and errno\n", N, ncores);
+}
+
+static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+static long rw_data[2];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int once_runs;
+static pthread_key_t key;
+static int key_dtor_runs;
+
+static void once_fn(void) { once_runs++; }
+static void key_dtor(void *v) { __atomic_add_fetch(&key_dtor_runs, 1, __ATOMIC_RELAXED); }
+
+static void *rw_worker(void *arg)
+{
+    int id = (int)(intptr_t)arg, bad = 0;
+    pthread_once(&once, once_fn);
+    pthread_setspecific(key, (void *)(intptr_t)(id + 1));
+    for (int i = 0; i < 2000; i++) {
+        if (id == 0) {
+            pthread_rwlock_wrlock(&rw);
+            rw_data[0]++;
+            rw_data[1]++;
+            pthread_rwlock_unlock(&rw);
+        } else {
+            pthread_rwlock_rdlock(&rw);
+            bad += rw_data[0] != rw_data[1];    /* never half an update */
+            pthread_rwlock_unlock(&rw);
+        }
+    }
+    bad += pthread_getspecific(key) != (void *)(intptr_t)(id + 1);
+    return (void *)(intptr_t)bad;
+}
+
+void test_rwlock_once_keys(void)
+{
+    int ncores = suite_ncores();
+    suite_check(pthread_key_create(&key, key_dtor) == 0, "pthread_key_create");
+    pthread_setspecific(key, NULL);
+    enum { N = 4 };
+    pthread_t t[N];
+    for (int i = 0; i < N; i++)
+        start_on(&t[i], i % ncores, rw_worker, (void *)(intptr_t)i);
+    for (int i = 0; i < N; i++) {
+        void *bad = (void *)1;
+        pthread_join(t[i], &bad);
+        suite_check(bad == NULL, "rwlock/key worker %d: %ld bad reads", i, (long)bad);
+    }
+    suite_check(rw_data[0] == 2000 && rw_data[1] == 2000, "writer's updates %ld %ld", rw_data[0],
+                rw_data[1]);
+    suite_check(once_runs == 1, "pthread_once ran %d times", once_runs);
+    suite_check(key_dtor_runs == N, "key destructor ran %d times, expected %d", key_dtor_runs, N);
+    suite_check(pthread_getspecific(key) == NULL, "main's key value is its own");
+    suite_check(pthread_key_delete(key) == 0, "pthread_key_delete");
+    /* a detached thread ends on its own */
+    pthread_attr_t a;
+    pthread_t d;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    suite_check(pthread_create(&d, &a, rw_worker, (void *)(intptr_t)1) == 0, "detached thread");
+    suite_check(pthread_equal(pthread_self(), pthread_self()) && !pthread_equal(pthread_self(), d),
+                "pthread_equal");
+}
