@@ -19,6 +19,8 @@
 #include <monitor_link.h>
 #include <arch/paging.h>
 #include <span.h>
+#include <mapping.h>
+#include <tlb.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
 
@@ -49,6 +51,8 @@ errval_t dispatch_init_core(void)
     c->current = NULL;
     c->next_domain = 1;
     mdb_init(&c->mdb, c->id, cap_kva, NULL);
+    c->mdb.on_remove = mapping_slot_removed;
+    tlb_init_core();
     return ERR_OK;
 }
 

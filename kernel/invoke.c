@@ -7,6 +7,7 @@
 #include <invoke.h>
 #include <invoke_ops.h>
 #include <span.h>
+#include <mapping.h>
 
 struct invoke_entry {
     invoke_fn fn;
@@ -35,6 +36,10 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [KERNEL_CMD_NOTIFY]    = { invoke_kernel_notify, "Kernel.notify", 0 },
         [KERNEL_CMD_CAPS]      = { invoke_kernel_caps, "Kernel.caps", 0 },
         [KERNEL_CMD_CAP_IMPORT] = { invoke_kernel_cap_import, "Kernel.cap_import", 0 },
+    },
+    [CAP_FRAME] = {
+        [FRAME_CMD_MAP]   = { invoke_frame_map, "Frame.map", CAP_RIGHT_READ },
+        [FRAME_CMD_UNMAP] = { invoke_frame_unmap, "Frame.unmap", 0 },
     },
     [CAP_DISPATCHER] = {
         [DISPATCHER_CMD_SPAN] = { span_invoke, "Dispatcher.span", CAP_RIGHT_WRITE },

@@ -178,6 +178,7 @@ struct sysret invoke_kernel_cap_import(struct invocation *inv)
         return ret(err, 0);
     struct capability cap = { .type = (uint8_t)id.type, .rights = (uint8_t)id.rights,
                               .base = id.base, .bytes = id.bytes };
+    cap._reserved[CAP_FLAGS] = CAP_FLAG_IMPORTED;       /* never mapped here: see mapping.c */
     err = cap_create_root(&this_core()->mdb, recv, &cap);
     if (err_is_fail(err))
         return ret(err, 0);

@@ -38,10 +38,12 @@ MODULE_SRCS := \
 	kernel/lib/timeconv.c \
 	kernel/mailbox.c \
 	kernel/main.c \
+	kernel/mapping.c \
 	kernel/mm/pmm.c \
 	kernel/monitor_link.c \
 	kernel/panic.c \
 	kernel/span.c \
 	kernel/spawn.c \
-	kernel/syscall.c
+	kernel/syscall.c \
+	kernel/tlb.c
 include hake/module.mk

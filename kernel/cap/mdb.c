@@ -84,6 +84,8 @@ void mdb_insert(struct mdb *mdb, struct cte *parent, struct cte *dest,
 
 void mdb_remove(struct mdb *mdb, struct cte *slot)
 {
+    if (mdb->on_remove)
+        mdb->on_remove(slot);
     struct cte *parent = slot->mdb.parent;
     struct cte *heir;
 

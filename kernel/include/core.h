@@ -67,6 +67,9 @@ struct core {
     struct core_mailbox mailbox;
     struct dispatcher_regs upcall_regs;     /* scratch for building an upcall */
     struct span_zombie zombies[SPAN_ZOMBIES];
+    /* TLB shootdown (kernel/tlb.c): other cores raise req, this core
+     * flushes and sets done = the req it saw. */
+    volatile uint32_t tlb_req, tlb_done;
 };
 #define URPC_FRAME_BYTES (8 * 1024)
 

@@ -17,6 +17,13 @@
 #include <cap/cap.h>
 
 #define DCBS_PER_CORE 32
+#define DCB_MAPPINGS 64
+
+/** A Frame capability mapped with Frame.map (kernel/mapping.c). */
+struct frame_mapping {
+    struct cte *slot;               /* NULL: entry free */
+    uint64_t va, pages;
+};
 
 struct trap_frame;
 
@@ -36,6 +43,7 @@ struct dcb {
     uint32_t origin;                /* secondary: the origin dispatcher's id */
     uint64_t span_mask;             /* origin: cores with a secondary */
     uint64_t gs_base;               /* user GS base: this dispatcher's page */
+    struct frame_mapping maps[DCB_MAPPINGS];
     uint32_t refusals;              /* refused syscalls, for rate-limited logs */
     /* cspace: an L1 CNode whose slot 0 (TASKCN) and 1 (SLOTS) are L2 CNodes */
     struct capability rootcn;       /* the L1 CNode (kernel's reference) */

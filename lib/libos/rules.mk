@@ -8,6 +8,7 @@ MODULE_SRCS := \
 	lib/libos/dispatch.c \
 	lib/libos/dispatch_asm.S \
 	lib/libos/lmp.c \
+	lib/libos/ram.c \
 	lib/libos/stats.c \
 	lib/libos/sync.c \
 	lib/libos/syscall.c \

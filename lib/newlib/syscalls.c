@@ -14,7 +14,8 @@
  *                 system (memfs.c, in memory) through struct vfs_ops
  *   time          time.c: clock_gettime, gettimeofday, times, nanosleep
  *   threads       threads.c: per-thread struct _reent, newlib's locks
- *   sbrk          a static arena in .bss (GLUE_HEAP_SIZE)
+ *   sbrk          Frames from the domain's RAM capability, mapped with
+ *                 Frame.map at USER_MAP_BASE upwards (libos/ram.h)
  *   _exit         libos_exit(); exit() itself is newlib's (atexit handlers,
  *                 stdio flush) and ends here
  *   getpid        the domain id
@@ -36,17 +37,20 @@
 
 #include <libos/libos.h>
 #include <libos/syscall.h>
+#include <libos/ram.h>
+#include <kpi/dispatcher.h>
 #include <posix/libc.h>
 
 void time_init(void);           /* time.c */
 
-/* The heap. For now a fixed arena in .bss: malloc fails cleanly (ENOMEM)
- * once it is used up. The seam for the RAM-capability-backed heap is
- * glue_heap_grow(): it will retype RAM into frames and map them at the
- * heap's end instead. */
-#define GLUE_HEAP_SIZE (8u << 20)
-static uint8_t glue_heap[GLUE_HEAP_SIZE] __attribute__((aligned(64)));
-static size_t glue_heap_used;
+/* The heap: Frames retyped from the domain's RAM capability and mapped at
+ * USER_MAP_BASE upwards (libos/ram.h), growing in chunks that double from
+ * 64 KiB to 4 MiB. malloc fails cleanly (ENOMEM) when the RAM runs out. */
+#define GLUE_HEAP_CHUNK_MIN (64u << 10)
+#define GLUE_HEAP_CHUNK_MAX (4u << 20)
+static uint8_t *const glue_heap = (uint8_t *)(uintptr_t)USER_MAP_BASE;
+static size_t glue_heap_used, glue_heap_mapped, glue_heap_chunk = GLUE_HEAP_CHUNK_MIN;
+static volatile int glue_heap_lock;
 
 /* The calls with no meaning yet, each named once on first use. */
 enum glue_nosys {
@@ -109,22 +113,38 @@ void _exit(int status)
 
 /* --- Memory --- */
 
-/* Makes [end, end + incr) of the heap usable; the arena version has
- * nothing to do but check the bound. */
+/* Makes [end, end + incr) of the heap usable by mapping more frames. */
 static int glue_heap_grow(size_t end, ptrdiff_t incr)
 {
-    return incr <= 0 || (size_t)incr <= GLUE_HEAP_SIZE - end;
+    while (incr > 0 && end + (size_t)incr > glue_heap_mapped) {
+        capaddr_t slot;
+        size_t chunk = glue_heap_chunk;
+        while (chunk < end + (size_t)incr - glue_heap_mapped && chunk < GLUE_HEAP_CHUNK_MAX)
+            chunk *= 2;
+        errval_t err = ram_map_new((uint64_t)(uintptr_t)(glue_heap + glue_heap_mapped), chunk, &slot);
+        if (err_is_fail(err))
+            return 0;
+        glue_heap_mapped += chunk;
+        if (glue_heap_chunk < GLUE_HEAP_CHUNK_MAX)
+            glue_heap_chunk *= 2;
+    }
+    return 1;
 }
 
 void *_sbrk_r(struct _reent *r, ptrdiff_t incr)
 {
+    while (__atomic_exchange_n(&glue_heap_lock, 1, __ATOMIC_ACQUIRE))
+        __asm__ volatile("pause");
     size_t old = glue_heap_used;
+    void *ret = glue_heap + old;
     if ((incr < 0 && (size_t)-incr > old) || !glue_heap_grow(old, incr)) {
         r->_errno = ENOMEM;
-        return (void *)-1;
+        ret = (void *)-1;
+    } else {
+        glue_heap_used = old + incr;
     }
-    glue_heap_used = old + incr;
-    return glue_heap + old;
+    __atomic_store_n(&glue_heap_lock, 0, __ATOMIC_RELEASE);
+    return ret;
 }
 
 /* --- Processes --- */

@@ -92,7 +92,7 @@ def test_caps_lists_what_a_domain_holds(shell):
     assert f"domain {echo} on core 1 holds 7 capabilities" in out, out
     for kind in ("CNode", "Dispatcher", "RAM", "Endpoint"):
         assert re.search(rf"L\d\s+\d+\.\d+\s+{kind}\s+rights", out), f"no {kind} in {out}"
-    assert re.search(r"RAM\s+rights rwxg 0x[0-9a-f]+\+0x100000", out), "1 MiB of RAM"
+    assert re.search(r"RAM\s+rights rwxg 0x[0-9a-f]+\+0x1000000\n", out), "16 MiB of RAM"
     shell.command(f"kill {echo}")
 
 

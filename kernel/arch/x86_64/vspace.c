@@ -84,6 +84,13 @@ errval_t vspace_map_new(struct vspace *vs, uint64_t va, size_t bytes, unsigned f
     return ERR_OK;
 }
 
+void vspace_unmap(struct vspace *vs, uint64_t va)
+{
+    uint64_t *e;
+    if (va < VSPACE_USER_TOP && err_is_ok(leaf(vs, va, false, &e)))
+        *e = 0;
+}
+
 bool vspace_lookup(const struct vspace *vs, uint64_t va, uint64_t *pa)
 {
     uint64_t *e;

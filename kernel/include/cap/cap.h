@@ -76,12 +76,21 @@ _Static_assert(sizeof(struct cte) == CAP_SLOT_BYTES, "a CNode slot is 64 bytes")
 typedef void *(*mdb_kva_fn)(void *arg, uint64_t paddr, uint64_t bytes);
 
 /** The capability database of one core. Owner: that core's CPU driver only. */
+/** Told about every capability just before its slot is emptied (so the
+ *  kernel can undo what the capability was used for, e.g. a mapping). */
+typedef void (*mdb_remove_fn)(struct cte *slot);
+
 struct mdb {
     uint32_t core;              /* the core this database belongs to */
     mdb_kva_fn kva;             /* to clear new objects and place CNode slots */
     void *kva_arg;
     uint64_t live;              /* non-empty slots of this database */
+    mdb_remove_fn on_remove;    /* NULL: nobody to tell */
 };
+
+/* struct capability._reserved[CAP_FLAGS]: kernel bookkeeping, not identity */
+#define CAP_FLAGS 0
+#define CAP_FLAG_IMPORTED 0x1   /* came from another core (Kernel.cap_import) */
 
 /** Arguments of cap_retype. */
 struct cap_retype_args {

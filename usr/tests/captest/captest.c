@@ -40,7 +40,8 @@ int main(int argc, char *argv[])
 {
     struct cap_identity ram, id;
     errval_t err = identify(RAM, &ram);
-    check("identify RAM (1 MiB)", err_is_ok(err) && ram.type == CAP_RAM && ram.bytes == 1 << 20, err);
+    check("identify RAM (DOMAIN_RAM_BYTES)", err_is_ok(err) && ram.type == CAP_RAM &&
+          ram.bytes == DOMAIN_RAM_BYTES, err);
 
     err = retype(CAP_FRAME, 12, 0, 4, CAP_SLOT(0));
     check("retype RAM into 4 Frames", err_is_ok(err), err);

@@ -26,5 +26,5 @@
 #define CAP_TASK(slot)  CAP_CPTR(CSPACE_L1_TASKCN, slot)
 #define CAP_SLOT(slot)  CAP_CPTR(CSPACE_L1_SLOTCN, slot)
 
-#define DOMAIN_RAM_BYTES  (1024 * 1024)    /* RAM cap given to each domain */
+#define DOMAIN_RAM_BYTES  (16 * 1024 * 1024) /* RAM cap given to each domain */
 #endif

@@ -88,6 +88,9 @@ _Static_assert(sizeof(struct dispatcher_shared) <= 4096, "one page");
 #define DISP_SPAN_VADDR(core) (0x00007f0000100000ull + (uint64_t)(core) * 4096)
 #define USER_SHARED_FRAME_VADDR 0x00007e0000000000ull
 #define USER_IMAGE_LIMIT    0x0000700000000000ull   /* ELF segments below this */
+/* Where a domain may map its own Frames (Frame.map): heaps, mmap. */
+#define USER_MAP_BASE       0x0000100000000000ull
+#define USER_MAP_END        0x00006f0000000000ull
 
 /** The argument block at USER_ARGS_VADDR (rsi at the first entry). */
 struct spawn_args {

@@ -78,6 +78,17 @@ enum dispatcher_cmd {
                                 its GS base) and rsi = arg */
 };
 
+enum frame_cmd {
+    FRAME_CMD_MAP = 1,      /* (vaddr, FRAME_MAP_* flags): map the whole frame
+                               at vaddr in [USER_MAP_BASE, USER_MAP_END); one
+                               mapping per capability slot (copy it to map it
+                               again); unmapped when the slot is deleted or
+                               revoked */
+    FRAME_CMD_UNMAP,        /* (): undo this slot's mapping */
+};
+#define FRAME_MAP_WRITE 0x1     /* needs CAP_RIGHT_WRITE */
+#define FRAME_MAP_EXEC  0x2     /* needs CAP_RIGHT_EXECUTE */
+
 enum endpoint_cmd {
     ENDPOINT_CMD_SEND = 1,  /* (w0, w1, w2, w3): a local message (LMP) */
     ENDPOINT_CMD_SEND_CAP,  /* (w0, w1, w2, cptr): the same carrying a copy of

@@ -23,6 +23,7 @@ struct trap_frame {
 #define VEC_FIRST_IRQ    32
 #define VEC_APIC_TIMER   32
 #define VEC_IOMMU_FAULT  48     /* VT-d fault events (drivers/iommu/vtd) */
+#define VEC_TLB_SHOOTDOWN 49    /* another core changed page tables we may cache */
 #define VEC_APIC_SPURIOUS 255
 
 typedef void (*trap_handler_fn)(struct trap_frame *tf);

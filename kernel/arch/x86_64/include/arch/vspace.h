@@ -33,6 +33,8 @@ errval_t vspace_create(struct vspace *vs, struct pmm *pmm);
 errval_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, unsigned flags);
 /** Allocate zeroed frames for [va, va + bytes) and map them. */
 errval_t vspace_map_new(struct vspace *vs, uint64_t va, size_t bytes, unsigned flags);
+/** Remove the mapping at `va` (4 KiB); no TLB flush (the caller's job). */
+void vspace_unmap(struct vspace *vs, uint64_t va);
 /** The physical address behind a user address, if mapped. */
 bool vspace_lookup(const struct vspace *vs, uint64_t va, uint64_t *pa);
 /** True if [va, va + n) is mapped user memory (writable, if `write`). */
