@@ -145,3 +145,13 @@ def test_killing_a_spanning_domain_stops_every_dispatcher(shell):
                30, "address space freed after the others")
     out = shell.command("ps")
     assert "span" not in out, out
+
+
+def test_frame_mapping_ends_with_its_capability(shell):
+    # Can a domain map Frames from its RAM, is a bad map refused, and does
+    # deleting the capability take the mapping down at once?
+    shell.command("spawn maptest core 3")
+    m = shell.wait(r"maptest: (\d+) of (\d+) mapping checks passed", 60, "maptest summary")
+    assert m.group(1) == m.group(2), shell.seen
+    shell.wait(r"domain maptest \(0x\w+\) on core 3 stopped: page fault at 0x100000000038 "
+               r"\(write, not present\)", 30, "the old address faults")
