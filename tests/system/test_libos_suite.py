@@ -19,7 +19,7 @@ def test_libos_suite_passes_on_four_cores(shell):
     assert summary.group(1) == summary.group(2) == str(total), summary.group(0)
     for name in ("mutex_8_threads_4_cores", "condvar_producer_consumer", "tls_per_thread",
                  "nanosleep_10ms", "file_write_read_back", "malloc_stress_100000",
-                 "unsupported_call_enosys"):
+                 "mmap_anonymous", "unsupported_call_enosys"):
         assert name in shell.seen, f"{name} did not run"
     assert re.search(r"# 8 threads on 4 cores: counter 160000, expected 160000", shell.seen)
     shell.wait(r"monitor: domain libos_suite \(0x\w+\) on core 1 exited, status 0", 30,

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -269,6 +270,28 @@ static void test_nanosleep(void)
     printf("# nanosleep(10 ms) took %lld us\n", slept / 1000);
 }
 
+static void test_mmap_anonymous(void)
+{
+    size_t len = 3 * 4096 + 100;
+    unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (!suite_check(p != MAP_FAILED, "mmap anonymous: errno %d", errno))
+        return;
+    bool zero = true;
+    for (size_t i = 0; i < len; i++)
+        zero &= p[i] == 0;
+    suite_check(zero, "fresh anonymous memory is zero");
+    for (size_t i = 0; i < len; i++)
+        p[i] = (unsigned char)(i * 7);
+    bool same = true;
+    for (size_t i = 0; i < len; i++)
+        same &= p[i] == (unsigned char)(i * 7);
+    suite_check(same, "anonymous memory keeps what was written");
+    suite_check(munmap(p, len) == 0, "munmap: errno %d", errno);
+    errno = 0;
+    void *f = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0);
+    suite_check(f == MAP_FAILED && errno == ENOSYS, "file mapping: ENOSYS (errno %d)", errno);
+}
+
 static void test_enosys(void)
 {
     errno = 0;
@@ -302,6 +325,7 @@ static const struct suite_test suite_tests[] = {
     { "condvar_timedwait", test_cond_timeout },
     { "tls_per_thread", test_tls },
     { "rwlock_once_keys", test_rwlock_once_keys },
+    { "mmap_anonymous", test_mmap_anonymous },
     { "unsupported_call_enosys", test_enosys },
 };
 #define SUITE_COUNT (int)(sizeof suite_tests / sizeof suite_tests[0])
