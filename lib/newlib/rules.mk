@@ -2,6 +2,7 @@ MODULE := newlib_glue
 MODULE_KIND := userlib
 MODULE_LIBC := newlib
 MODULE_SRCS := \
+	lib/newlib/env.c \
 	lib/newlib/fd.c \
 	lib/newlib/memfs.c \
 	lib/newlib/syscalls.c \

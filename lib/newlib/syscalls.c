@@ -97,8 +97,11 @@ void _fini(void);
 void _init(void) {}
 void _fini(void) {}
 
+void glue_env_init(void);       /* env.c */
+
 void libos_libc_init(void)
 {
+    glue_env_init();
     time_init();
     glue_threads_init();
     glue_fd_init();

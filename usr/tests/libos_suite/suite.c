@@ -292,6 +292,18 @@ static void test_mmap_anonymous(void)
     suite_check(f == MAP_FAILED && errno == ENOSYS, "file mapping: ENOSYS (errno %d)", errno);
 }
 
+static int suite_argc;
+static char **suite_argv;
+
+static void test_env_from_spawn(void)
+{
+    const char *mode = getenv("SUITE_MODE");
+    suite_check(mode && strcmp(mode, "ktap") == 0, "getenv(SUITE_MODE) = %s (spawn with SUITE_MODE=ktap)",
+                mode ? mode : "(null)");
+    for (int i = 1; i < suite_argc; i++)
+        suite_check(strchr(suite_argv[i], '=') == NULL, "argv[%d] = %s is an assignment", i, suite_argv[i]);
+}
+
 static void test_enosys(void)
 {
     errno = 0;
@@ -326,12 +338,15 @@ static const struct suite_test suite_tests[] = {
     { "tls_per_thread", test_tls },
     { "rwlock_once_keys", test_rwlock_once_keys },
     { "mmap_anonymous", test_mmap_anonymous },
+    { "environment_from_spawn", test_env_from_spawn },
     { "unsupported_call_enosys", test_enosys },
 };
 #define SUITE_COUNT (int)(sizeof suite_tests / sizeof suite_tests[0])
 
 int main(int argc, char *argv[])
 {
+    suite_argc = argc;
+    suite_argv = argv;
     printf("KTAP version 1\n1..%d\n", SUITE_COUNT);
     int passed = 0;
     for (int i = 0; i < SUITE_COUNT; i++) {
