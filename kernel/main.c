@@ -20,6 +20,7 @@
 #include <arch/trap.h>
 #include <pci/pci.h>
 #include <iommu/vtd/vtd.h>
+#include <net/igb/igb.h>
 #include <mm/pmm.h>
 #include <console.h>
 #include <core.h>
@@ -244,6 +245,8 @@ static void boot_pci(void)
     char vfs[8] = "4";      /* the control plane's default: 4 VFs per SR-IOV NIC */
     cmdline_value("sriov.vfs", vfs, sizeof(vfs));
     pci_sriov_boot(&pci, vfs);
+    if (!cmdline_has("igb=off"))
+        igb_pf_init(&pci);      /* drivers/net/igb: PF, link, VF pools, mailbox */
 }
 
 /* Record the user programs GRUB loaded and start init on this core. */

@@ -16,6 +16,7 @@
 #include <mailbox.h>
 #include <span.h>
 #include <dispatch.h>
+#include <net/igb/igb.h>
 
 #define APIC_ID        0x020
 #define APIC_TPR       0x080
@@ -109,6 +110,7 @@ static void timer_interrupt(struct trap_frame *tf)
     apic_eoi();
     mailbox_poll();
     span_tick();
+    igb_tick();             /* igb PF mailbox, on the NIC's core only */
     dispatch_tick();
 }
 

@@ -17,6 +17,10 @@
  *                            line, and the boot goes on (drivers/pci)
  *   iommu=off                leave VT-d DMA remapping off (default: on, and
  *                            every device is blocked until attached)
+ *   igb=off                  leave the 82576 PF alone: no reset, link, VF
+ *                            pools or mailbox (drivers/net/igb)
+ *   igb.selftest             after igb bring-up, play VF 0 against the PF's
+ *                            mailbox and log the result (drivers/net/igb)
  *   iommu.selftest           after enabling VT-d, map, attach and walk a
  *                            test domain (drivers/iommu/vtd/vtd.c)
  */

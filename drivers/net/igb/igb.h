@@ -1,0 +1,109 @@
+/**
+ * \file igb.h
+ * \brief drivers/net/igb: the control-plane half of the 82576 driver.
+ *
+ * Runs in the CPU driver of the core that owns PCI (core 0). pf.c brings
+ * the PF up (reset, link, VMDq pools, Tx switching) and gives every
+ * enabled VF a pool and a MAC address; mailbox.c answers the VFs' mailbox
+ * requests from the timer tick. The data plane (VF rings) belongs to the
+ * library OS of whoever holds the VF.
+ *
+ * vfmsg.c and the inline encoders here are pure: the host unit tests
+ * (tests/unit/igb) compile them without the kernel.
+ */
+#ifndef NET_IGB_H
+#define NET_IGB_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/igb/regs.h>
+
+#define IGB_PF_POOL     7       /* the PF's own VMDq pool; VFs take 0..6 */
+#define IGB_MAX_VFS     7       /* so that pool 7 stays the PF's */
+#define IGB_MAC_LEN     6
+
+/* ---- Mailbox messages (the Linux igb/igbvf protocol, e1000_mbx.h) ---- */
+#define IGB_VF_RESET            0x01u   /* VF -> PF: reset me; reply ACK + MAC */
+#define IGB_VF_SET_MAC_ADDR     0x02u   /* words 1-2: the MAC the VF wants */
+#define IGB_VF_SET_MULTICAST    0x03u   /* info: hash count (<= 30) */
+#define IGB_VF_SET_VLAN         0x04u   /* info: 1 add, 0 remove; word 1 VLAN id */
+#define IGB_VF_SET_LPE          0x05u   /* word 1: max frame size */
+#define IGB_VF_SET_PROMISC      0x06u
+#define IGB_PF_CONTROL_MSG      0x0100u /* PF -> VF only */
+#define IGB_VT_MSG_TYPE_MASK    0x0000ffffu
+#define IGB_VT_MSGINFO_SHIFT    16
+#define IGB_VT_MSGINFO_MASK     0x00ff0000u
+#define IGB_VT_MSGTYPE_ACK      0x80000000u
+#define IGB_VT_MSGTYPE_NACK     0x40000000u
+#define IGB_VT_MSGTYPE_CTS      0x20000000u  /* the PF has reset the VF: clear to send */
+
+/** What the PF knows about one VF (owned by core 0). */
+struct igb_vf {
+    uint8_t mac[IGB_MAC_LEN];   /* assigned by the PF; the VF cannot change it */
+    bool cts;                   /* VF_RESET answered since the last FLR */
+    bool present;
+};
+
+enum igb_vfmsg_action {
+    IGB_VFMSG_REPLY,            /* send reply (ACK or NACK) */
+    IGB_VFMSG_RESET,            /* reset the VF's pool (VFRE/VFTE on, cts), then reply */
+    IGB_VFMSG_IGNORE,           /* an ACK/NACK from the VF: nothing to answer */
+};
+
+struct igb_vfmsg_reply {
+    enum igb_vfmsg_action action;
+    uint32_t words[IGB_MBX_WORDS];
+    unsigned n;                 /* words to write */
+    const char *refusal;        /* NULL if ACKed; else why NACKed (for the log) */
+    const char *name;           /* the request's name, "SET_VLAN" */
+};
+
+/** Decide the answer to a message `msg` (n words) from `vf`. Touches
+ * nothing: the caller applies IGB_VFMSG_RESET and writes the reply. */
+void igb_vfmsg_decide(const struct igb_vf *vf, const uint32_t *msg, unsigned n,
+                      struct igb_vfmsg_reply *r);
+
+/** MAC bytes as the mailbox carries them: bytes 0-3 in word 0, 4-5 in
+ * the low half of word 1 (little-endian, as memcpy on x86). */
+static inline void igb_mac_to_words(const uint8_t *mac, uint32_t *w)
+{
+    w[0] = (uint32_t)mac[0] | (uint32_t)mac[1] << 8 | (uint32_t)mac[2] << 16 |
+           (uint32_t)mac[3] << 24;
+    w[1] = (uint32_t)mac[4] | (uint32_t)mac[5] << 8;
+}
+
+static inline void igb_words_to_mac(const uint32_t *w, uint8_t *mac)
+{
+    for (int i = 0; i < 4; i++)
+        mac[i] = (uint8_t)(w[0] >> (8 * i));
+    mac[4] = (uint8_t)w[1];
+    mac[5] = (uint8_t)(w[1] >> 8);
+}
+
+/** RAL/RAH values for `mac` received into `pool` (0-7), entry valid. */
+static inline void igb_rar_encode(const uint8_t *mac, unsigned pool, uint32_t *ral,
+                                  uint32_t *rah)
+{
+    uint32_t w[2];
+    igb_mac_to_words(mac, w);
+    *ral = w[0];
+    *rah = (w[1] & IGB_RAH_ADDR_MASK) |
+           ((1u << (pool + IGB_RAH_POOL_SHIFT)) & IGB_RAH_POOL_MASK) | IGB_RAH_AV;
+}
+
+/** The locally administered MAC a VF gets: 02:00:00:00:01:NN. */
+static inline void igb_vf_mac(unsigned vf, uint8_t *mac)
+{
+    static const uint8_t base[IGB_MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x01, 0x00};
+    for (int i = 0; i < IGB_MAC_LEN; i++)
+        mac[i] = base[i];
+    mac[5] = (uint8_t)vf;
+}
+
+struct pci_table;
+/** Bring up the first 82576 PF in `t` and its enabled VFs; logs what it
+ * did, and on failure one line with the reason (the boot goes on). */
+void igb_pf_init(struct pci_table *t);
+/** Timer tick hook: on the core that owns the NIC, answer pending VF
+ * mailbox messages and FLRs. Does nothing elsewhere or before init. */
+void igb_tick(void);
+#endif

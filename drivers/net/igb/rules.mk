@@ -1,0 +1,8 @@
+MODULE := igb
+MODULE_KIND := kernel
+MODULE_SRCS := \
+	drivers/net/igb/mailbox.c \
+	drivers/net/igb/pf.c \
+	drivers/net/igb/selftest.c \
+	drivers/net/igb/vfmsg.c
+include hake/module.mk
