@@ -36,6 +36,7 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [KERNEL_CMD_NOTIFY]    = { invoke_kernel_notify, "Kernel.notify", 0 },
         [KERNEL_CMD_CAPS]      = { invoke_kernel_caps, "Kernel.caps", 0 },
         [KERNEL_CMD_CAP_IMPORT] = { invoke_kernel_cap_import, "Kernel.cap_import", 0 },
+        [KERNEL_CMD_NICS]      = { invoke_kernel_nics, "Kernel.nics", 0 },
     },
     [CAP_FRAME] = {
         [FRAME_CMD_MAP]   = { invoke_frame_map, "Frame.map", CAP_RIGHT_READ },

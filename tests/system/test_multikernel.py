@@ -155,3 +155,12 @@ def test_frame_mapping_ends_with_its_capability(shell):
     assert m.group(1) == m.group(2), shell.seen
     shell.wait(r"domain maptest \(0x\w+\) on core 3 stopped: page fault at 0x100000000038 "
                r"\(write, not present\)", 30, "the old address faults")
+
+
+def test_nics_lists_the_pf_and_its_vfs(shell):
+    # Does `nics` show the igb PF and the 4 VFs with their MACs and pools?
+    out = shell.command("nics")
+    assert re.search(r"PF\s+01:00\.0\s+8086:10c9\s+52:54:00:12:34:56\s+7\s+up", out), out
+    for n in range(4):
+        assert re.search(rf"VF {n}\s+01:10\.{2 * n}\s+8086:10ca\s+02:00:00:00:01:0{n}\s+{n}\s+up\s+free",
+                         out), out

@@ -8,6 +8,7 @@
  *   [@N] ping ID                 ask a domain to answer (MONITOR_MSG_PING)
  *   [@N] caps ID                 the capabilities a domain holds
  *   cores                        cores and their monitors (core 0)
+ *   nics                         the NIC's PF and VFs (routed to its core)
  *   pair NAME A B [ARGS]         NAME on cores A and B sharing a new UMP
  *                                channel frame; they get "a"/"b" first (core 0)
  * A table maps names to handlers; each checks its arguments first.
@@ -286,6 +287,32 @@ void commands_move_cap(uint32_t target, uint64_t tag, uint32_t sender)
         debug_printf("monitor: core %u: %s", mon_core, r.text);
 }
 
+static errval_t cmd_nics(int argc, char **argv, struct reply *r)
+{
+    static struct nic_info nics[8];
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_NICS, (uint64_t)(uintptr_t)nics, 8, 0, 0);
+    if (err_no(sr.err) == IGB_ERR_NOT_OWNER && mon_core == 0)
+        return channels_remote((uint32_t)sr.value, "nics", r);  /* the NIC's core */
+    if (err_is_fail(sr.err)) {
+        reply_printf(r, "no NIC to list: %s\n", err_msg(err_no(sr.err)));
+        return sr.err;
+    }
+    reply_printf(r, "  %-5s %-8s %-10s %-18s %-5s %-5s %s\n", "nic", "pci", "device", "mac",
+                 "pool", "link", "held by");
+    for (uint64_t i = 0; i < sr.value; i++) {
+        const struct nic_info *n = &nics[i];
+        char name[8], holder[16];
+        fmt_snprintf(name, sizeof(name), n->vf < 0 ? "PF" : "VF %d", n->vf);
+        fmt_snprintf(holder, sizeof(holder), n->vf < 0 ? "(kernel)" : n->holder ? "%#x" : "free",
+                     n->holder);
+        reply_printf(r, "  %-5s %02x:%02x.%x  %04x:%04x  %02x:%02x:%02x:%02x:%02x:%02x  %-5u %-5s %s\n",
+                     name, n->rid >> 8, (n->rid >> 3) & 31, n->rid & 7, n->vendor, n->device,
+                     n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5], n->pool,
+                     n->link_up ? "up" : "down", holder);
+    }
+    return ERR_OK;
+}
+
 static errval_t cmd_cores(int argc, char **argv, struct reply *r)
 {
     channels_poll();
@@ -354,6 +381,7 @@ static const struct command {
     { "capimport", cmd_capimport, false, "capimport ID TYPE BASE BYTES RIGHTS TAG FROM: "
       "hand a moved capability to a domain here" },
     { "cores", cmd_cores, true, "cores: list cores and monitors" },
+    { "nics", cmd_nics, false, "nics: the SR-IOV NIC's PF and VFs, and who holds each" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
     { "help", cmd_help, false, "help: this list" },
 };

@@ -11,6 +11,7 @@
  *   ping ID                      check that a domain still answers
  *   caps ID                      capabilities a domain holds
  *   cores                        the cores and their monitors
+ *   nics                         the SR-IOV NIC's PF and VFs, who holds each
  *   pair NAME A B [ARGS]         NAME on cores A and B with a shared channel
  *   help
  */

@@ -2,6 +2,7 @@ MODULE := igb
 MODULE_KIND := kernel
 MODULE_SRCS := \
 	drivers/net/igb/mailbox.c \
+	drivers/net/igb/nics.c \
 	drivers/net/igb/pf.c \
 	drivers/net/igb/selftest.c \
 	drivers/net/igb/vfmsg.c

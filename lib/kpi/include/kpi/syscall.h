@@ -61,6 +61,20 @@ enum kernel_cmd {
                                a capability moved from another core (Frame or
                                DevFrame only) into the domain's receive slot,
                                announced by an LMP message (MONITOR_MSG_CAP) */
+    KERNEL_CMD_NICS,        /* (struct nic_info *out, max): the SR-IOV NIC's PF
+                               and VFs, on the core that owns it; value =
+                               entries written */
+};
+
+/** What KERNEL_CMD_NICS tells about the PF and each VF. */
+struct nic_info {
+    uint32_t rid;                   /* PCI requester id: bus << 8 | devfn */
+    int32_t vf;                     /* -1 for the PF */
+    uint16_t vendor, device;
+    uint8_t mac[6];
+    uint8_t link_up, reserved;
+    uint32_t pool;                  /* VMDq pool */
+    uint32_t holder;                /* domain holding it as a VNIC, 0: none */
 };
 
 /** What KERNEL_CMD_CAPS tells about each capability a domain holds. */
