@@ -37,10 +37,16 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [KERNEL_CMD_CAPS]      = { invoke_kernel_caps, "Kernel.caps", 0 },
         [KERNEL_CMD_CAP_IMPORT] = { invoke_kernel_cap_import, "Kernel.cap_import", 0 },
         [KERNEL_CMD_NICS]      = { invoke_kernel_nics, "Kernel.nics", 0 },
+        [KERNEL_CMD_VNIC_CREATE] = { invoke_kernel_vnic_create, "Kernel.vnic_create", 0 },
     },
     [CAP_FRAME] = {
         [FRAME_CMD_MAP]   = { invoke_frame_map, "Frame.map", CAP_RIGHT_READ },
         [FRAME_CMD_UNMAP] = { invoke_frame_unmap, "Frame.unmap", 0 },
+    },
+    [CAP_VNIC] = {
+        [VNIC_CMD_MAP_REGS]       = { invoke_vnic_map_regs, "VNIC.map_regs", CAP_RIGHT_WRITE },
+        [VNIC_CMD_REGISTER_DMA]   = { invoke_vnic_register_dma, "VNIC.register_dma", CAP_RIGHT_WRITE },
+        [VNIC_CMD_UNREGISTER_DMA] = { invoke_vnic_unregister_dma, "VNIC.unregister_dma", 0 },
     },
     [CAP_DISPATCHER] = {
         [DISPATCHER_CMD_SPAN] = { span_invoke, "Dispatcher.span", CAP_RIGHT_WRITE },

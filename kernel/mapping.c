@@ -16,6 +16,7 @@
 #include <invoke.h>
 #include <core.h>
 #include <tlb.h>
+#include <net/igb/vnic.h>
 #include <arch/vspace.h>
 
 static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
@@ -50,30 +51,37 @@ struct sysret invoke_frame_map(struct invocation *inv)
     if (((flags & FRAME_MAP_WRITE) && !(cap->rights & CAP_RIGHT_WRITE)) ||
         ((flags & FRAME_MAP_EXEC) && !(cap->rights & CAP_RIGHT_EXECUTE)))
         return ret(CAP_ERR_RIGHTS);
+    unsigned vflags = (flags & FRAME_MAP_WRITE ? VSPACE_WRITE : 0) |
+                      (flags & FRAME_MAP_EXEC ? VSPACE_EXEC : 0);
+    return ret(mapping_add(d, inv->slot, va, cap->base, cap->bytes, vflags));
+}
+
+errval_t mapping_add(struct dcb *d, struct cte *slot, uint64_t va, uint64_t pa, uint64_t bytes,
+                     unsigned vflags)
+{
     if (va % PAGE_SIZE || va < USER_MAP_BASE || va >= USER_MAP_END ||
-        cap->bytes > USER_MAP_END - va || cap->bytes % PAGE_SIZE)
-        return ret(MAP_ERR_RANGE);
-    if (find(d, inv->slot))
-        return ret(MAP_ERR_ALREADY);
+        bytes > USER_MAP_END - va || bytes % PAGE_SIZE)
+        return MAP_ERR_RANGE;
+    if (find(d, slot))
+        return MAP_ERR_ALREADY;
     struct frame_mapping *m = find(d, NULL);
     if (!m)
-        return ret(MAP_ERR_TOO_MANY);
-    uint64_t pages = cap->bytes / PAGE_SIZE, pa;
+        return MAP_ERR_TOO_MANY;
+    uint64_t pages = bytes / PAGE_SIZE, old;
     for (uint64_t i = 0; i < pages; i++)
-        if (vspace_lookup(&d->vspace, va + i * PAGE_SIZE, &pa))
-            return ret(MM_ERR_ALREADY_MAPPED);
-    unsigned vflags = VSPACE_BORROWED | (flags & FRAME_MAP_WRITE ? VSPACE_WRITE : 0) |
-                      (flags & FRAME_MAP_EXEC ? VSPACE_EXEC : 0);
-    *m = (struct frame_mapping){ inv->slot, va, 0 };
+        if (vspace_lookup(&d->vspace, va + i * PAGE_SIZE, &old))
+            return MM_ERR_ALREADY_MAPPED;
+    *m = (struct frame_mapping){ slot, va, 0 };
     for (uint64_t i = 0; i < pages; i++) {
-        errval_t err = vspace_map(&d->vspace, va + i * PAGE_SIZE, cap->base + i * PAGE_SIZE, vflags);
+        errval_t err = vspace_map(&d->vspace, va + i * PAGE_SIZE, pa + i * PAGE_SIZE,
+                                  vflags | VSPACE_BORROWED);
         if (err_is_fail(err)) {             /* out of memory for tables */
             take_down(d, m);
-            return ret(err);
+            return err;
         }
         m->pages++;
     }
-    return ret(ERR_OK);
+    return ERR_OK;
 }
 
 struct sysret invoke_frame_unmap(struct invocation *inv)
@@ -87,7 +95,11 @@ struct sysret invoke_frame_unmap(struct invocation *inv)
 
 void mapping_slot_removed(struct cte *slot)
 {
-    if (slot->cap.type != CAP_FRAME && slot->cap.type != CAP_DEVFRAME)
+    if (slot->cap.type == CAP_FRAME)
+        vnic_frame_removed(slot);       /* no DMA into it any more either */
+    if (slot->cap.type == CAP_VNIC)
+        vnic_removed(slot);
+    if (slot->cap.type != CAP_FRAME && slot->cap.type != CAP_DEVFRAME && slot->cap.type != CAP_VNIC)
         return;
     struct core *c = this_core();
     for (int i = 0; c->dcbs && i < DCBS_PER_CORE; i++) {

@@ -9,6 +9,11 @@ struct invocation;
 struct cte;
 struct sysret invoke_frame_map(struct invocation *inv);
 struct sysret invoke_frame_unmap(struct invocation *inv);
+struct dcb;
+/** Map [pa, pa + bytes) at va for the capability in `slot`, recorded so
+ *  the mapping goes when the slot is emptied. */
+errval_t mapping_add(struct dcb *d, struct cte *slot, uint64_t va, uint64_t pa, uint64_t bytes,
+                     unsigned vflags);
 /** The capability database's hook: a slot is about to be emptied. */
 void mapping_slot_removed(struct cte *slot);
 #endif

@@ -313,6 +313,21 @@ static errval_t cmd_nics(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
+/* vnic [ID]: give domain ID (default: whoever asks) a VF as a VNIC. */
+static errval_t cmd_vnic(int argc, char **argv, struct reply *r)
+{
+    uint64_t id = mon_requester;
+    if (argc > 2 || (argc == 2 && !parse_u64(argv[1], &id)) || id == 0)
+        return MONITOR_ERR_BAD_COMMAND;
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_VNIC_CREATE, id, 0x71c, 0, 0);
+    if (err_is_fail(sr.err)) {
+        reply_printf(r, "no VNIC for domain %#lx: %s\n", id, err_msg(err_no(sr.err)));
+        return sr.err;
+    }
+    reply_printf(r, "domain %#lx holds VF %lu as a VNIC\n", id, sr.value);
+    return ERR_OK;
+}
+
 static errval_t cmd_cores(int argc, char **argv, struct reply *r)
 {
     channels_poll();
@@ -382,6 +397,7 @@ static const struct command {
       "hand a moved capability to a domain here" },
     { "cores", cmd_cores, true, "cores: list cores and monitors" },
     { "nics", cmd_nics, false, "nics: the SR-IOV NIC's PF and VFs, and who holds each" },
+    { "vnic", cmd_vnic, false, "vnic [ID]: give a domain on the NIC's core a VF as a VNIC" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
     { "help", cmd_help, false, "help: this list" },
 };

@@ -18,6 +18,7 @@
 #include <string.h>
 
 uint32_t mon_core, mon_ncores;
+uint32_t mon_requester;         /* the local domain whose command runs, or 0 */
 
 /* Per local client: the text it is sending us. */
 #define MAX_CLIENTS 16
@@ -91,7 +92,9 @@ void monitor_handle_lmp(const struct lmp_msg *m, bool busy)
             notify_reply(m->sender, &r, MONITOR_ERR_BUSY);
             break;
         }
+        mon_requester = m->sender;
         errval_t err = commands_run(rx->buf, &r);
+        mon_requester = 0;
         notify_reply(m->sender, &r, err);
         break;
     }

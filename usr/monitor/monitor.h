@@ -31,6 +31,7 @@ struct peer {
 };
 
 extern uint32_t mon_core, mon_ncores;
+extern uint32_t mon_requester;
 extern struct peer mon_peers[MON_MAX_CORES];
 
 void reply_printf(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

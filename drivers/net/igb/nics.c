@@ -1,11 +1,11 @@
 /*
  * nics.c: Kernel.nics, what the shell's `nics` shows: the igb PF and each
- * VF with its MAC address, VMDq pool and the domain holding it as a VNIC
- * (none until VNIC capabilities exist). Answered only on the core that
+ * VF with its MAC address, VMDq pool and the domain holding it as a VNIC. Answered only on the core that
  * owns the NIC; control-plane calls from other cores go through the
  * monitors to that core.
  */
 #include <net/igb/pf.h>
+#include <net/igb/vnic.h>
 #include <invoke_ops.h>
 #include <dispatch.h>
 #include <core.h>
@@ -33,7 +33,8 @@ struct sysret invoke_kernel_nics(struct invocation *inv)
         struct nic_info info = {
             .rid = i < 0 ? igb_pf.rid : igb_pf.vf_rid[i], .vf = i,
             .vendor = NIC_VENDOR_INTEL, .device = i < 0 ? NIC_DEVICE_PF : NIC_DEVICE_VF,
-            .link_up = link, .pool = i < 0 ? IGB_PF_POOL : (uint32_t)i, .holder = 0,
+            .link_up = link, .pool = i < 0 ? IGB_PF_POOL : (uint32_t)i,
+            .holder = i < 0 ? 0 : vnic_holder((unsigned)i),
         };
         memcpy(info.mac, i < 0 ? igb_pf.mac : igb_pf.vf[i].mac, sizeof(info.mac));
         vspace_copy_in(&d->vspace, inv->arg[0] + n * sizeof(info), &info, sizeof(info));

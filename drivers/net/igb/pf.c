@@ -17,6 +17,7 @@
  * the timer tick never polls a half-initialised device.
  */
 #include <net/igb/pf.h>
+#include <net/igb/vnic.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/paging.h>
@@ -242,6 +243,7 @@ void igb_pf_init(struct pci_table *t)
                 vf->mac[0], vf->mac[1], vf->mac[2], vf->mac[3], vf->mac[4], vf->mac[5], i);
     }
     igb_mbx_init();
+    vnic_init(t);
     igb_pf.up = true;
     if (cmdline_has("igb.selftest"))
         igb_selftest();

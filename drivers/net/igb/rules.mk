@@ -5,5 +5,6 @@ MODULE_SRCS := \
 	drivers/net/igb/nics.c \
 	drivers/net/igb/pf.c \
 	drivers/net/igb/selftest.c \
-	drivers/net/igb/vfmsg.c
+	drivers/net/igb/vfmsg.c \
+	drivers/net/igb/vnic.c
 include hake/module.mk

@@ -62,7 +62,8 @@ errval_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, unsigned flags)
         return MM_ERR_ALREADY_MAPPED;
     uint64_t nx = rdmsr_efer_nx() && !(flags & VSPACE_EXEC) ? PTE_NX : 0;
     *e = pa | PTE_PRESENT | PTE_USER | nx | (flags & VSPACE_WRITE ? PTE_WRITE : 0) |
-         (flags & VSPACE_BORROWED ? PTE_BORROWED : 0);
+         (flags & VSPACE_BORROWED ? PTE_BORROWED : 0) |
+         (flags & VSPACE_UNCACHED ? PTE_PCD | PTE_PWT : 0);
     return ERR_OK;
 }
 

@@ -64,6 +64,20 @@ enum kernel_cmd {
     KERNEL_CMD_NICS,        /* (struct nic_info *out, max): the SR-IOV NIC's PF
                                and VFs, on the core that owns it; value =
                                entries written */
+    KERNEL_CMD_VNIC_CREATE, /* (domain id, tag): a free VF as a VNIC
+                               capability in that domain's receive slot
+                               (announced by MONITOR_MSG_CAP, tag, VF);
+                               on the core that owns the NIC */
+};
+
+enum vnic_cmd {
+    VNIC_CMD_MAP_REGS = 1,  /* (vaddr): the VF's 16 KiB register BAR,
+                               uncached, in [USER_MAP_BASE, USER_MAP_END);
+                               its MSI-X BAR stays with the kernel */
+    VNIC_CMD_REGISTER_DMA,  /* (frame cptr): the VF may DMA to and from that
+                               Frame (IOVA = its physical address); nothing
+                               else is reachable through the IOMMU */
+    VNIC_CMD_UNREGISTER_DMA,/* (frame cptr) */
 };
 
 /** What KERNEL_CMD_NICS tells about the PF and each VF. */

@@ -21,6 +21,7 @@
 #define VSPACE_WRITE (1u << 0)
 #define VSPACE_EXEC  (1u << 1)
 #define VSPACE_BORROWED (1u << 2)
+#define VSPACE_UNCACHED (1u << 3)     /* device registers */
 
 struct vspace {
     uint64_t root;          /* PML4, physical */

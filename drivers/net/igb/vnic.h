@@ -1,0 +1,20 @@
+/**
+ * \file vnic.h
+ * \brief VNICs: an SR-IOV VF given to one domain (drivers/net/igb/vnic.c).
+ * Control plane, on the core that owns the NIC.
+ */
+#ifndef NET_IGB_VNIC_H
+#define NET_IGB_VNIC_H
+#include <stdint.h>
+struct pci_table;
+struct cte;
+struct invocation;
+
+/** Remember the PCI table (igb_pf_init, once the VFs are set up). */
+void vnic_init(struct pci_table *t);
+/** The domain holding VF `vf` as a VNIC, or 0. */
+uint32_t vnic_holder(unsigned vf);
+/** Hooks from the capability database (kernel/mapping.c). */
+void vnic_removed(struct cte *slot);
+void vnic_frame_removed(struct cte *frame);
+#endif

@@ -1,0 +1,32 @@
+"""VNICs: a VF given to one domain, its registers mapped into it, DMA
+confined by its own IOMMU domain to Frames it registered, and the VF freed
+when the domain ends (drivers/net/igb/vnic.c)."""
+import re
+
+
+def test_vnic_lifecycle(shell):
+    # Can a domain without a VNIC map VF registers? Does one with a VNIC
+    # read its VF, register DMA memory once, show in `nics`, and does the VF
+    # come free when the domain is killed?
+    out = shell.command("spawn vnictest core 0")
+    dom = re.search(r"spawned vnictest as domain (0x\w+) on core 0", out).group(1)
+    shell.wait(r"vnictest: without a VNIC, mapping VF registers: CAP_ERR_SLOT_EMPTY", 30,
+               "no VNIC capability, no registers")
+    m = shell.wait(r"vnictest: VF (\d) registers mapped, STATUS (0x[0-9a-f]+) \(link up\); "
+                   r"DMA frame registered: ERR_OK; twice: MAP_ERR_ALREADY", 30, "VF in use")
+    vf = int(m.group(1))
+    assert re.search(rf"vnic: VF {vf} \(01:10\.{2 * vf}\) is now domain vnictest \({dom}\)'s, "
+                     r"in its own IOMMU domain", shell.seen), shell.seen
+    out = shell.command("nics")
+    assert re.search(rf"VF {vf}\s+01:10\.{2 * vf}\s+8086:10ca\s+\S+\s+{vf}\s+up\s+{dom}", out), out
+    shell.command(f"kill {dom}")
+    shell.wait(rf"vnic: VF {vf} is free again \(domain {dom} let go of it\)", 30, "VF freed")
+    out = shell.command("nics")
+    assert re.search(rf"VF {vf}\s+01:10\.{2 * vf}\s+8086:10ca\s+\S+\s+{vf}\s+up\s+free", out), out
+
+
+def test_vnic_refused_off_the_nic_core(shell):
+    # Is a VNIC for a domain on another core refused with a named error?
+    out = shell.command("spawn vnictest core 2")
+    shell.wait(r"vnictest: no VNIC: ", 30, "refusal reaches the domain")
+    shell.wait(r"monitor: domain vnictest \(0x\w+\) on core 2 exited, status 1", 30, "it ends")
