@@ -30,3 +30,26 @@ def test_vnic_refused_off_the_nic_core(shell):
     out = shell.command("spawn vnictest core 2")
     shell.wait(r"vnictest: no VNIC: ", 30, "refusal reaches the domain")
     shell.wait(r"monitor: domain vnictest \(0x\w+\) on core 2 exited, status 1", 30, "it ends")
+
+
+def test_dma_outside_registered_memory_is_stopped(shell):
+    # A domain points its VF's DMA at another domain's memory and at kernel
+    # memory: does the IOMMU stop it and name the VF, is the domain told,
+    # do both canaries stay intact, and does the system keep running?
+    boot = open(shell.logfile).read()
+    kernel_pa = re.search(r"vnic: kernel DMA canary page at (0x[0-9a-f]+)", boot).group(1)
+    out = shell.command("spawn victim core 0")
+    victim = re.search(r"spawned victim as domain (0x\w+)", out).group(1)
+    victim_pa = shell.wait(r"victim: domain \w+ canary at physical (0x[0-9a-f]+)", 30,
+                           "victim's canary").group(1)
+    shell.command(f"spawn vnicdma core 0 {kernel_pa} {victim_pa}")
+    m = shell.wait(r"vtd: DMA fault: device (01:10\.\d), address (0x[0-9a-f]+), reason \d+", 60,
+                   "IOMMU fault naming the VF")
+    assert m.group(2) in (victim_pa, kernel_pa), m.group(0)
+    shell.wait(r"vnic: VF \d DMA fault at 0x[0-9a-f]+ reported to domain 0x\w+; kernel canary intact",
+               30, "kernel canary checked")
+    shell.wait(r"vnicdma: told of a DMA (read|write) fault", 30, "the domain was told")
+    shell.wait(r"monitor: domain vnicdma \(0x\w+\) on core 0 exited, status 0", 30, "vnicdma ended")
+    out = shell.command(f"ping {victim}")
+    assert f"pong from domain {victim}" in out, out
+    assert "victim: canary intact" in shell.seen, shell.seen

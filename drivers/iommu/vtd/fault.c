@@ -48,6 +48,13 @@ static const char *reason_name(unsigned fr)
 }
 
 /* Count one fault; true if it should still be logged. */
+static vtd_fault_fn fault_hook;
+
+void vtd_set_fault_hook(vtd_fault_fn fn)
+{
+    fault_hook = fn;
+}
+
 static bool count_fault(uint16_t sid)
 {
     for (unsigned i = 0; i < VTD_FAULT_SOURCES; i++) {
@@ -92,6 +99,8 @@ static unsigned poll_unit(struct vtd_unit *u)
                         sid >> 8, (sid >> 3) & 0x1f, sid & 7, (uint64_t)(lo & VTD_FRCD_FI_MASK), fr,
                         reason_name(fr), (hi & VTD_FRCD_T) ? "read" : "write");
             vtd_wr32(u, VTD_FRCD_HI(u->fro, i) + 4, (uint32_t)(VTD_FRCD_F >> 32));
+            if (fault_hook)
+                fault_hook(sid, (uint64_t)(lo & VTD_FRCD_FI_MASK), !(hi & VTD_FRCD_T));
             n++;
         }
     }

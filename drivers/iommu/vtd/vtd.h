@@ -57,4 +57,7 @@ errval_t vtd_detach(struct vtd_domain *dom, uint8_t bus, uint8_t devfn);
 unsigned vtd_fault_poll(void);
 /** Faults recorded so far for requester bus:devfn. */
 uint64_t vtd_fault_count(uint8_t bus, uint8_t devfn);
+/** Who else wants to hear of a DMA fault (the owner of the device). */
+typedef void (*vtd_fault_fn)(uint16_t sid, uint64_t addr, bool write);
+void vtd_set_fault_hook(vtd_fault_fn fn);
 #endif

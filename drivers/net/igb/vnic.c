@@ -24,6 +24,7 @@
 #include <console.h>
 #include <core.h>
 #include <kpi/monitor.h>
+#include <memlayout.h>
 
 #define VNIC_REGS_BYTES (16 * 1024)
 #define VNIC_DMA_MAX 16
@@ -38,9 +39,47 @@ struct vnic {
 static struct pci_table *vnic_pci;
 static struct vnic vnics[IGB_MAX_VFS];
 
+/* A page of kernel memory with a known pattern, checked after every DMA
+ * fault of a VF: the IOMMU must have kept the device out of it. */
+#define CANARY_WORD 0xca11ab1ec0ffee00ull
+static uint64_t canary_pa;
+
 void vnic_init(struct pci_table *t)
 {
     vnic_pci = t;
+    if (err_is_ok(pmm_alloc(&this_core()->pmm, 1, 1, &canary_pa))) {
+        uint64_t *c = phys_to_virt(canary_pa);
+        for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+            c[i] = CANARY_WORD + i;
+        kprintf("vnic: kernel DMA canary page at %#lx\n", canary_pa);
+    }
+    vtd_set_fault_hook(vnic_dma_fault);
+}
+
+static bool canary_intact(void)
+{
+    const uint64_t *c = phys_to_virt(canary_pa);
+    for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+        if (c[i] != CANARY_WORD + i)
+            return false;
+    return true;
+}
+
+/* The IOMMU stopped a VF: tell the domain holding it (its error upcall, an
+ * LMP message) and check the kernel's canary. */
+void vnic_dma_fault(uint16_t sid, uint64_t addr, bool write)
+{
+    for (unsigned vf = 0; vf < igb_pf.nvfs; vf++) {
+        if (igb_pf.vf_rid[vf] != sid || !vnics[vf].holder)
+            continue;
+        struct dcb *t = dispatch_find(vnics[vf].holder);
+        uint64_t w[LMP_WORDS] = { MONITOR_MSG_VNIC_FAULT, addr, write, vf };
+        if (t)
+            dispatch_deliver(t, w, 0);
+        if (canary_pa)
+            kprintf("vnic: VF %u DMA fault at %#lx reported to domain %#x; kernel canary %s\n", vf,
+                    addr, vnics[vf].holder, canary_intact() ? "intact" : "OVERWRITTEN");
+    }
 }
 
 uint32_t vnic_holder(unsigned vf)

@@ -17,4 +17,7 @@ uint32_t vnic_holder(unsigned vf);
 /** Hooks from the capability database (kernel/mapping.c). */
 void vnic_removed(struct cte *slot);
 void vnic_frame_removed(struct cte *frame);
+/** The IOMMU's fault hook: report a VF's DMA fault to its holder. */
+#include <stdbool.h>
+void vnic_dma_fault(uint16_t sid, uint64_t addr, bool write);
 #endif

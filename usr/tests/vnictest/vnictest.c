@@ -6,7 +6,7 @@
 #include <libos/libos.h>
 #include <libos/lmp.h>
 #include <libos/syscall.h>
-#include <libos/textmsg.h>
+#include <libos/vnic.h>
 #include <kpi/cspace.h>
 #include <kpi/dispatcher.h>
 #include <kpi/monitor.h>
@@ -23,25 +23,10 @@ int main(int argc, char *argv[])
 {
     errval_t before = sys_invoke(VNIC, VNIC_CMD_MAP_REGS, REGS_VA, 0, 0, 0).err;
     debug_printf("vnictest: without a VNIC, mapping VF registers: %s\n", err_name(err_no(before)));
-    uint64_t w[3];
-    size_t off = 0;
-    textmsg_pack("vnic", &off, w, 3);
-    errval_t err = lmp_send(MONITOR, MONITOR_MSG_CMD_CHUNK, w[0], w[1], w[2]);
-    uint64_t vf = ~0ull;
-    bool have_cap = false, done = false;
-    while (err_is_ok(err) && !done) {
-        struct lmp_msg m;
-        err = lmp_recv(&m);
-        if (m.words[0] == MONITOR_MSG_CAP && m.cap_slot == VNIC) {
-            have_cap = true;
-            vf = m.words[2];
-        } else if (m.words[0] == MONITOR_MSG_REPLY_END) {
-            err = (errval_t)m.words[1];
-            done = true;
-        }
-    }
-    if (err_is_fail(err) || !have_cap) {
-        debug_err("vnictest: no VNIC", err_is_fail(err) ? err : SYS_ERR_NO_DOMAIN);
+    unsigned vf;
+    errval_t err = vnic_acquire(&vf);
+    if (err_is_fail(err)) {
+        debug_err("vnictest: no VNIC", err);
         return 1;
     }
     err = sys_invoke(VNIC, VNIC_CMD_MAP_REGS, REGS_VA, 0, 0, 0).err;
@@ -54,7 +39,7 @@ int main(int argc, char *argv[])
                      CAP_SLOT(0)).err;
     errval_t reg = err_is_ok(err) ? sys_invoke(VNIC, VNIC_CMD_REGISTER_DMA, CAP_SLOT(0), 0, 0, 0).err : err;
     errval_t twice = sys_invoke(VNIC, VNIC_CMD_REGISTER_DMA, CAP_SLOT(0), 0, 0, 0).err;
-    debug_printf("vnictest: VF %lu registers mapped, STATUS %#x (link %s); DMA frame registered: %s; "
+    debug_printf("vnictest: VF %u registers mapped, STATUS %#x (link %s); DMA frame registered: %s; "
                  "twice: %s\n", vf, status, status & STATUS_LU ? "up" : "down",
                  err_name(err_no(reg)), err_name(err_no(twice)));
     for (;;) {                          /* answer pings until killed */

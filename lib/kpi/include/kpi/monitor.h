@@ -32,5 +32,6 @@ enum monitor_msg {
     MONITOR_MSG_SEND_CAP,
     MONITOR_MSG_CAP,
     MONITOR_MSG_FORWARD,        /* UMP, monitor N -> 0: run this command line */
+    MONITOR_MSG_VNIC_FAULT,     /* CPU driver -> VNIC holder: address, write, VF */
 };
 #endif

@@ -1,0 +1,67 @@
+/*
+ * vnic.c: a VNIC from the monitor, and the VF's half of the mailbox
+ * (82576: V2PMAILBOX at 0xC40, 16 words of VMBMEM at 0x800 in the VF's
+ * register window; the protocol of Linux's igbvf, which the PF driver in
+ * drivers/net/igb answers on its timer tick).
+ */
+#include <libos/vnic.h>
+#include <libos/libos.h>
+#include <libos/lmp.h>
+#include <libos/syscall.h>
+#include <libos/textmsg.h>
+#include <libos/tsc.h>
+#include <kpi/cspace.h>
+#include <kpi/monitor.h>
+
+#define VF_V2PMAILBOX 0x0c40
+#define VF_VMBMEM     0x0800
+#define V2P_REQ   (1u << 0)
+#define V2P_ACK   (1u << 1)
+#define V2P_VFU   (1u << 2)
+#define V2P_PFSTS (1u << 4)
+#define MAILBOX_TIMEOUT_S 2
+
+errval_t vnic_acquire(unsigned *vf)
+{
+    uint64_t w[3];
+    size_t off = 0;
+    textmsg_pack("vnic", &off, w, 3);
+    errval_t err = lmp_send(CAP_TASK(TASKCN_SLOT_MONITOREP), MONITOR_MSG_CMD_CHUNK, w[0], w[1], w[2]);
+    bool have = false;
+    while (err_is_ok(err)) {
+        struct lmp_msg m;
+        if (err_is_fail(err = lmp_recv(&m)))
+            break;
+        if (m.words[0] == MONITOR_MSG_CAP && m.cap_slot == CAP_TASK(TASKCN_SLOT_RECV)) {
+            have = true;
+            *vf = (unsigned)m.words[2];
+        } else if (m.words[0] == MONITOR_MSG_REPLY_END) {
+            err = (errval_t)m.words[1];
+            break;
+        }
+    }
+    return err_is_ok(err) && !have ? SYS_ERR_NO_DOMAIN : err;
+}
+
+static uint32_t rd(volatile uint8_t *r, unsigned off) { return *(volatile uint32_t *)(r + off); }
+static void wr(volatile uint8_t *r, unsigned off, uint32_t v) { *(volatile uint32_t *)(r + off) = v; }
+
+errval_t vnic_mailbox(volatile uint8_t *regs, const uint32_t *msg, unsigned n, uint32_t reply[4])
+{
+    wr(regs, VF_V2PMAILBOX, V2P_VFU);
+    if (!(rd(regs, VF_V2PMAILBOX) & V2P_VFU))
+        return SYS_ERR_BUSY;                    /* the PF holds the buffer */
+    for (unsigned i = 0; i < n; i++)
+        wr(regs, VF_VMBMEM + 4 * i, msg[i]);
+    wr(regs, VF_V2PMAILBOX, V2P_REQ);
+    uint64_t deadline = rdtsc_now() + MAILBOX_TIMEOUT_S * libos_tsc_hz();
+    while (!(rd(regs, VF_V2PMAILBOX) & V2P_PFSTS)) {
+        if (rdtsc_now() > deadline)
+            return MONITOR_ERR_TIMEOUT;
+        sys_yield(SYS_YIELD_BLOCK);             /* the PF answers on its tick */
+    }
+    for (unsigned i = 0; i < 4; i++)
+        reply[i] = rd(regs, VF_VMBMEM + 4 * i);
+    wr(regs, VF_V2PMAILBOX, V2P_ACK);
+    return ERR_OK;
+}

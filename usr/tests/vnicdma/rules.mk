@@ -1,0 +1,6 @@
+MODULE := vnicdma
+MODULE_KIND := user
+MODULE_SRCS := \
+	usr/tests/vnicdma/vnicdma.c
+MODULE_LIBS := libos
+include hake/module.mk
