@@ -47,6 +47,7 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [VNIC_CMD_MAP_REGS]       = { invoke_vnic_map_regs, "VNIC.map_regs", CAP_RIGHT_WRITE },
         [VNIC_CMD_REGISTER_DMA]   = { invoke_vnic_register_dma, "VNIC.register_dma", CAP_RIGHT_WRITE },
         [VNIC_CMD_UNREGISTER_DMA] = { invoke_vnic_unregister_dma, "VNIC.unregister_dma", 0 },
+        [VNIC_CMD_RATE_SET]       = { invoke_vnic_rate_set, "VNIC.rate_set", CAP_RIGHT_WRITE },
     },
     [CAP_DISPATCHER] = {
         [DISPATCHER_CMD_SPAN] = { span_invoke, "Dispatcher.span", CAP_RIGHT_WRITE },

@@ -15,6 +15,8 @@ def test_vnic_lifecycle(shell):
     m = shell.wait(r"vnictest: VF (\d) registers mapped, STATUS (0x[0-9a-f]+) \(link up\); "
                    r"DMA frame registered: ERR_OK; twice: MAP_ERR_ALREADY", 30, "VF in use")
     vf = int(m.group(1))
+    shell.wait(r"vnictest: rate limit of 1 MB/s: RATE_ERR_NO_HW_LIMITER", 30,
+               "QEMU's igb has no rate limiter: refused, not faked")
     assert re.search(rf"vnic: VF {vf} \(01:10\.{2 * vf}\) is now domain vnictest \({dom}\)'s, "
                      r"in its own IOMMU domain", shell.seen), shell.seen
     out = shell.command("nics")

@@ -98,6 +98,15 @@
 #define IGB_VT_CTL_DIS_DEF_PL   (1u << 29)  /* 1: drop unmatched unicast */
 #define IGB_VT_CTL_REPL_EN      (1u << 30)  /* 1: replicate multicast/broadcast (QEMU: always) */
 #define IGB_VMOLR(n)    (0x05ad0 + 4 * (n)) /* RW VM Offload Control, pool n (8.10) */
+/* Transmit rate limiting (8.12): RTTDQSEL selects the queue whose
+ * RTTBCNRC (rate factor) is read or written. QEMU's igb has neither. */
+#define IGB_RTTDQSEL    0x03604             /* RW Tx Desc Plane Queue Select (8.12) */
+#define IGB_RTTBCNRC    0x036b0             /* RW Tx BCN Rate-Scheduler Config (8.12) */
+#define IGB_RTTBCNRC_RS_ENA     (1u << 31)  /* 1: rate limiting on for the queue */
+#define IGB_RTTBCNRC_RF_INT_SHIFT 14        /* rate factor, integer part */
+#define IGB_RTTBCNRC_RF_INT_MASK  0x0fffc000u
+#define IGB_RTTBCNRC_RF_DEC_MASK  0x00003fffu /* rate factor, 14-bit fraction */
+#define IGB_LINK_MBPS   1000                /* the rate factor is link speed / rate */
 #define IGB_VMOLR_RLPML_MASK    0x00003fffu /* long packet max length */
 #define IGB_VMOLR_LPE           (1u << 16)  /* 1: long packets allowed */
 #define IGB_VMOLR_RSSE          (1u << 17)  /* 1: RSS inside the pool */

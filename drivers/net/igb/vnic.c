@@ -244,3 +244,33 @@ void vnic_removed(struct cte *slot)
     kprintf("vnic: VF %lu is free again (domain %#x let go of it)\n", vf, v->holder);
     *v = (struct vnic){ 0 };
 }
+
+/*
+ * Rate specifier: the 82576 limits a transmit queue by a rate factor =
+ * link speed / rate (RTTBCNRC, 8.12). The driver writes it and reads it
+ * back; where the NIC does not keep it (QEMU's igb drops these writes), it
+ * refuses with a named error instead of pretending.
+ */
+struct sysret invoke_vnic_rate_set(struct invocation *inv)
+{
+    struct vnic *v = of(inv->slot);
+    uint64_t bytes_per_s = inv->arg[0];
+    if (!v)
+        return ret(CAP_ERR_WRONG_TYPE, 0);
+    uint64_t mbps = bytes_per_s * 8 / 1000000;
+    if (bytes_per_s && (mbps < 1 || mbps > IGB_LINK_MBPS))
+        return ret(RATE_ERR_RANGE, 0);
+    unsigned queue = (unsigned)inv->slot->cap.u.raw;        /* VF n owns queue n */
+    uint32_t want = 0;
+    if (bytes_per_s) {
+        uint64_t rf = ((uint64_t)IGB_LINK_MBPS << 14) / mbps;   /* 14-bit fraction */
+        want = IGB_RTTBCNRC_RS_ENA | (uint32_t)((rf << 0) & (IGB_RTTBCNRC_RF_INT_MASK | IGB_RTTBCNRC_RF_DEC_MASK));
+    }
+    igb_wr(IGB_RTTDQSEL, queue);
+    igb_wr(IGB_RTTBCNRC, want | (want ? 0 : IGB_RTTBCNRC_RS_ENA));   /* probe with RS_ENA */
+    uint32_t got = igb_rd(IGB_RTTBCNRC);
+    if (!(got & IGB_RTTBCNRC_RS_ENA))
+        return ret(RATE_ERR_NO_HW_LIMITER, 0);
+    igb_wr(IGB_RTTBCNRC, want);
+    return ret(ERR_OK, mbps);
+}

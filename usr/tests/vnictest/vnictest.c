@@ -42,6 +42,8 @@ int main(int argc, char *argv[])
     debug_printf("vnictest: VF %u registers mapped, STATUS %#x (link %s); DMA frame registered: %s; "
                  "twice: %s\n", vf, status, status & STATUS_LU ? "up" : "down",
                  err_name(err_no(reg)), err_name(err_no(twice)));
+    errval_t rate = sys_invoke(VNIC, VNIC_CMD_RATE_SET, 1000000, 0, 0, 0).err;
+    debug_printf("vnictest: rate limit of 1 MB/s: %s\n", err_name(err_no(rate)));
     for (;;) {                          /* answer pings until killed */
         struct lmp_msg m;
         if (err_is_fail(lmp_recv(&m)))

@@ -78,6 +78,9 @@ enum vnic_cmd {
                                Frame (IOVA = its physical address); nothing
                                else is reachable through the IOMMU */
     VNIC_CMD_UNREGISTER_DMA,/* (frame cptr) */
+    VNIC_CMD_RATE_SET,      /* (bytes per second, 0: no limit): the NIC's
+                               transmit rate limiter for the VF's queue;
+                               refused where the NIC has none */
 };
 
 /** What KERNEL_CMD_NICS tells about the PF and each VF. */
