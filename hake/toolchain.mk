@@ -49,9 +49,11 @@ HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
 #           is built with it too. Objects in build/user-newlib/.
 # libos itself is compiled once, in the minic world, and links into both:
 # its sources use only standard prototypes, so the ABI is the same.
+# (-Idrivers: user code drives its VF directly and takes the register
+# definitions from the driver's regs.h, as the kernel does.)
 USER_BASE_CFLAGS := -O2 -g $(COMMON_WARN) -fno-stack-protector -fno-pic -fno-pie \
     -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common -MMD -MP \
-    -Ilib/kpi/include -Ilib/libos/include
+    -Ilib/kpi/include -Ilib/libos/include -Idrivers
 USER_CFLAGS := -std=c11 $(USER_BASE_CFLAGS) -ffreestanding -fno-builtin \
     -Ilib/libos/minic/include
 USER_ASFLAGS := $(filter-out -std=c11,$(USER_CFLAGS)) -D__ASSEMBLY__

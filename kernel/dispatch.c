@@ -21,6 +21,9 @@
 #include <span.h>
 #include <mapping.h>
 #include <tlb.h>
+#include <spawn.h>
+#include <syscall_impl.h>
+#include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
 
@@ -36,6 +39,27 @@
 static void *cap_kva(void *arg, uint64_t pa, uint64_t bytes)
 {
     return phys_to_virt(pa);
+}
+
+void dispatch_page_init(struct dispatcher_shared *s, uint32_t core, uint32_t domain_id,
+                        uint64_t entry, uint64_t rsp, uint64_t rdi, uint64_t rsi)
+{
+    memset(s, 0, PAGE_SIZE);
+    s->disabled = 1;
+    s->core_id = core;
+    s->domain_id = domain_id;
+    s->tsc_hz = tsc_hz();
+    s->ncores = ncores;
+    s->rtc_epoch_s = boot_rtc_epoch_s;
+    s->rtc_tsc = boot_rtc_tsc;
+    s->features = syscall_has_fsgsbase() ? DISP_FEATURE_FSGSBASE : 0;
+    struct dispatcher_regs *r = &s->disabled_area;
+    r->rip = entry;
+    r->rsp = rsp;
+    r->rdi = rdi;
+    r->rsi = rsi;
+    *(uint16_t *)&r->fxsave[FXSAVE_FCW_OFFSET] = FCW_DEFAULT;
+    *(uint32_t *)&r->fxsave[FXSAVE_MXCSR_OFFSET] = MXCSR_DEFAULT;
 }
 
 errval_t dispatch_init_core(void)

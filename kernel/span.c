@@ -25,8 +25,6 @@
 #include <spawn.h>
 #include <syscall_impl.h>
 
-#define FXSAVE_FCW   0
-#define FXSAVE_MXCSR 24
 
 static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
 
@@ -49,22 +47,7 @@ struct sysret span_invoke(struct invocation *inv)
     errval_t err = pmm_alloc(&c->pmm, 1, 1, &pa);
     if (err_is_fail(err))
         return ret(err);
-    struct dispatcher_shared *s = phys_to_virt(pa);
-    memset(s, 0, PAGE_SIZE);
-    s->disabled = 1;
-    s->core_id = (uint32_t)core;
-    s->domain_id = d->id;
-    s->tsc_hz = tsc_hz();
-    s->ncores = ncores;
-    s->rtc_epoch_s = boot_rtc_epoch_s;
-    s->rtc_tsc = boot_rtc_tsc;
-    s->features = syscall_has_fsgsbase() ? DISP_FEATURE_FSGSBASE : 0;
-    s->disabled_area.rip = entry;
-    s->disabled_area.rsp = stack;
-    s->disabled_area.rdi = va;
-    s->disabled_area.rsi = inv->arg[3];
-    *(uint16_t *)&s->disabled_area.fxsave[FXSAVE_FCW] = 0x037f;
-    *(uint32_t *)&s->disabled_area.fxsave[FXSAVE_MXCSR] = 0x1f80;
+    dispatch_page_init(phys_to_virt(pa), (uint32_t)core, d->id, entry, stack, va, inv->arg[3]);
     err = vspace_map(&d->vspace, va, pa, VSPACE_WRITE);      /* freed with the space */
     if (err_is_fail(err)) {
         pmm_free(&c->pmm, pa, 1);

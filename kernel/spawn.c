@@ -20,8 +20,6 @@
 #include <syscall_impl.h>
 
 #define MAX_PROGRAMS 64
-#define FXSAVE_FCW   0
-#define FXSAVE_MXCSR 24
 
 static struct boot_program programs[MAX_PROGRAMS];
 static size_t nprograms;
@@ -105,25 +103,10 @@ static errval_t build_dispatcher(struct dcb *d, uint64_t entry)
     errval_t err = pmm_alloc(&c->pmm, 1, 1, &d->disp_pa);
     if (err_is_fail(err))
         return err;
-    struct dispatcher_shared *s = phys_to_virt(d->disp_pa);
-    memset(s, 0, PAGE_SIZE);
-    d->disp = s;
+    d->disp = phys_to_virt(d->disp_pa);
     d->gs_base = DISP_SHARED_VADDR;
-    s->disabled = 1;
-    s->core_id = c->id;
-    s->domain_id = d->id;
-    s->tsc_hz = tsc_hz();
-    s->ncores = ncores;
-    s->rtc_epoch_s = boot_rtc_epoch_s;
-    s->rtc_tsc = boot_rtc_tsc;
-    s->features = syscall_has_fsgsbase() ? DISP_FEATURE_FSGSBASE : 0;
-    struct dispatcher_regs *r = &s->disabled_area;
-    r->rip = entry;
-    r->rsp = USER_STACK_TOP;
-    r->rdi = DISP_SHARED_VADDR;
-    r->rsi = USER_ARGS_VADDR;
-    *(uint16_t *)&r->fxsave[FXSAVE_FCW] = 0x037f;
-    *(uint32_t *)&r->fxsave[FXSAVE_MXCSR] = 0x1f80;
+    dispatch_page_init(d->disp, c->id, d->id, entry, USER_STACK_TOP, DISP_SHARED_VADDR,
+                       USER_ARGS_VADDR);
     d->resume_disabled = true;
     return vspace_map(&d->vspace, DISP_SHARED_VADDR, d->disp_pa, VSPACE_WRITE | VSPACE_BORROWED);
 }

@@ -49,12 +49,6 @@ void acpi_dump(const struct acpi_tables *t, const void *rsdp, size_t rsdp_len)
     dump_bytes("RSDP", virt_to_phys(rsdp), rsdp, len);
     uint64_t root_pa = t->xsdt ? r->xsdt_address : r->rsdt_address;
     dump_table(t, root_pa);
-    size_t esize = t->xsdt ? 8 : 4;
-    size_t n = (t->root->length - sizeof(struct acpi_sdt_header)) / esize;
-    const uint8_t *entries = (const uint8_t *)(t->root + 1);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t pa = 0;
-        memcpy(&pa, entries + i * esize, esize);    /* entries are unaligned */
-        dump_table(t, pa);
-    }
+    for (size_t i = 0; i < acpi_root_count(t); i++)
+        dump_table(t, acpi_root_entry(t, i));
 }

@@ -63,15 +63,24 @@ errval_t acpi_init(struct acpi_tables *t, const void *rsdp_in, size_t rsdp_len,
     return ERR_OK;
 }
 
+size_t acpi_root_count(const struct acpi_tables *t)
+{
+    return (t->root->length - sizeof(struct acpi_sdt_header)) / (t->xsdt ? 8 : 4);
+}
+
+uint64_t acpi_root_entry(const struct acpi_tables *t, size_t i)
+{
+    size_t esize = t->xsdt ? 8 : 4;
+    uint64_t pa = 0;
+    memcpy(&pa, (const uint8_t *)(t->root + 1) + i * esize, esize);   /* unaligned */
+    return pa;
+}
+
 errval_t acpi_find(const struct acpi_tables *t, const char sig[4],
                    const struct acpi_sdt_header **out)
 {
-    size_t esize = t->xsdt ? 8 : 4;
-    size_t n = (t->root->length - sizeof(struct acpi_sdt_header)) / esize;
-    const uint8_t *entries = (const uint8_t *)(t->root + 1);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t pa = 0;
-        memcpy(&pa, entries + i * esize, esize);     /* entries are unaligned */
+    for (size_t i = 0; i < acpi_root_count(t); i++) {
+        uint64_t pa = acpi_root_entry(t, i);
         const struct acpi_sdt_header *h;
         if (err_is_fail(map_table(t, pa, &h)))
             continue;                                /* skip a broken table */

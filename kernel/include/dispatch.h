@@ -53,6 +53,10 @@ struct dcb {
     struct dcb *next;               /* run queue */
 };
 
+/** Fill a new dispatcher's shared page: it starts disabled at `entry`
+ *  with rsp, rdi and rsi as given and default FPU control words. */
+void dispatch_page_init(struct dispatcher_shared *s, uint32_t core, uint32_t domain_id,
+                        uint64_t entry, uint64_t rsp, uint64_t rdi, uint64_t rsi);
 /** Set up this core's domain table and capability database. */
 errval_t dispatch_init_core(void);
 /** Put a new, runnable dispatcher on this core's run queue. */

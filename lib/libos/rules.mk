@@ -17,5 +17,6 @@ MODULE_SRCS := \
 	lib/libos/vnic.c \
 	lib/libos/tls.c \
 	lib/libos/ump/ump.c \
-	lib/libos/waitq.c
+	lib/libos/waitq.c \
+	lib/libos/words.c
 include hake/module.mk

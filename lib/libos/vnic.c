@@ -1,8 +1,8 @@
 /*
  * vnic.c: a VNIC from the monitor, and the VF's half of the mailbox
- * (82576: V2PMAILBOX at 0xC40, 16 words of VMBMEM at 0x800 in the VF's
- * register window; the protocol of Linux's igbvf, which the PF driver in
- * drivers/net/igb answers on its timer tick).
+ * (the VF's register window is in drivers/net/igb/regs.h; the protocol is
+ * Linux igbvf's, which the PF driver in drivers/net/igb answers on its
+ * timer tick).
  */
 #include <libos/vnic.h>
 #include <libos/libos.h>
@@ -12,13 +12,8 @@
 #include <libos/tsc.h>
 #include <kpi/cspace.h>
 #include <kpi/monitor.h>
+#include <net/igb/regs.h>
 
-#define VF_V2PMAILBOX 0x0c40
-#define VF_VMBMEM     0x0800
-#define V2P_REQ   (1u << 0)
-#define V2P_ACK   (1u << 1)
-#define V2P_VFU   (1u << 2)
-#define V2P_PFSTS (1u << 4)
 #define MAILBOX_TIMEOUT_S 2
 
 errval_t vnic_acquire(unsigned *vf)
@@ -48,20 +43,20 @@ static void wr(volatile uint8_t *r, unsigned off, uint32_t v) { *(volatile uint3
 
 errval_t vnic_mailbox(volatile uint8_t *regs, const uint32_t *msg, unsigned n, uint32_t reply[4])
 {
-    wr(regs, VF_V2PMAILBOX, V2P_VFU);
-    if (!(rd(regs, VF_V2PMAILBOX) & V2P_VFU))
+    wr(regs, IGBVF_V2PMAILBOX, IGBVF_V2P_VFU);
+    if (!(rd(regs, IGBVF_V2PMAILBOX) & IGBVF_V2P_VFU))
         return SYS_ERR_BUSY;                    /* the PF holds the buffer */
     for (unsigned i = 0; i < n; i++)
-        wr(regs, VF_VMBMEM + 4 * i, msg[i]);
-    wr(regs, VF_V2PMAILBOX, V2P_REQ);
+        wr(regs, IGBVF_VMBMEM + 4 * i, msg[i]);
+    wr(regs, IGBVF_V2PMAILBOX, IGBVF_V2P_REQ);
     uint64_t deadline = rdtsc_now() + MAILBOX_TIMEOUT_S * libos_tsc_hz();
-    while (!(rd(regs, VF_V2PMAILBOX) & V2P_PFSTS)) {
+    while (!(rd(regs, IGBVF_V2PMAILBOX) & IGBVF_V2P_PFSTS)) {
         if (rdtsc_now() > deadline)
             return MONITOR_ERR_TIMEOUT;
         sys_yield(SYS_YIELD_BLOCK);             /* the PF answers on its tick */
     }
     for (unsigned i = 0; i < 4; i++)
-        reply[i] = rd(regs, VF_VMBMEM + 4 * i);
-    wr(regs, VF_V2PMAILBOX, V2P_ACK);
+        reply[i] = rd(regs, IGBVF_VMBMEM + 4 * i);
+    wr(regs, IGBVF_V2PMAILBOX, IGBVF_V2P_ACK);
     return ERR_OK;
 }

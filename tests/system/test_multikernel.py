@@ -82,7 +82,7 @@ def test_ps_and_kill(shell):
     out = shell.command("ps")
     assert echo not in out, out
     out = shell.command(f"ping {echo}")
-    assert "SYS_ERR_NO_DOMAIN" in out or "error" in out, out
+    assert "error: SYS_ERR_ENDPOINT_DEAD" in out, out   # refused, not silently dropped
 
 
 def test_caps_lists_what_a_domain_holds(shell):

@@ -18,6 +18,7 @@
 #include <libos/libos.h>
 #include <libos/lmp.h>
 #include <libos/syscall.h>
+#include <libos/words.h>
 #include <kpi/monitor.h>
 #include <kpi/syscall.h>
 #include <fmt.h>
@@ -415,16 +416,7 @@ errval_t commands_run(const char *line, struct reply *r)
     strncpy(buf, line, sizeof(buf) - 1);
     buf[sizeof(buf) - 1] = '\0';
     char *argv[MAX_ARGS];
-    int argc = 0;
-    for (char *p = buf; *p && argc < MAX_ARGS;) {
-        while (*p == ' ')
-            *p++ = '\0';
-        if (!*p)
-            break;
-        argv[argc++] = p;
-        while (*p && *p != ' ')
-            p++;
-    }
+    int argc = words_split(buf, argv, MAX_ARGS);
     if (argc == 0)
         return ERR_OK;
     bool routed = false;

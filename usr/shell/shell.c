@@ -20,6 +20,7 @@
 #include <libos/lmp.h>
 #include <libos/syscall.h>
 #include <libos/textmsg.h>
+#include <libos/words.h>
 #include <kpi/cspace.h>
 #include <kpi/monitor.h>
 #include <fmt.h>
@@ -103,16 +104,7 @@ static uint32_t core_of(const char *id)
 static void translate(char *line, char *out, size_t size)
 {
     char *argv[16];
-    int argc = 0;
-    for (char *p = line; *p && argc < 16;) {
-        while (*p == ' ')
-            *p++ = '\0';
-        if (!*p)
-            break;
-        argv[argc++] = p;
-        while (*p && *p != ' ')
-            p++;
-    }
+    int argc = words_split(line, argv, 16);
     out[0] = '\0';
     if (argc == 0)
         return;

@@ -144,6 +144,38 @@
 #define IGB_VFRE        0x00c8c /* RW  VF Receive Enables, bit n = pool n (8.14) */
 #define IGB_VFTE        0x00c90 /* RW  VF Transmit Enables, bit n = pool n (8.14) */
 
+/* ---- The VF's own 16 KiB register window (BAR 0 of a VF; QEMU igbvf.c
+ * vf_to_pf_addr, Linux igbvf/regs.h). Used by the PF's self-test, by
+ * libos (lib/libos/vnic.c) and by programs driving their VF. ---- */
+#define IGBVF_CTRL        0x0000    /* RW  Control: RST */
+#define IGBVF_STATUS      0x0008    /* RO  the PF's STATUS */
+#define IGBVF_STATUS_LU   (1u << 1) /* 1: link up */
+#define IGBVF_VMBMEM      0x0800    /* RW  mailbox memory, IGB_MBX_WORDS dwords */
+#define IGBVF_V2PMAILBOX  0x0c40    /* RW  VF-to-PF mailbox control */
+#define IGBVF_V2P_REQ     (1u << 0) /* the VF posted a message */
+#define IGBVF_V2P_ACK     (1u << 1) /* the VF took the PF's message */
+#define IGBVF_V2P_VFU     (1u << 2) /* the VF holds the buffer */
+#define IGBVF_V2P_PFU     (1u << 3) /* the PF holds the buffer */
+#define IGBVF_V2P_PFSTS   (1u << 4) /* RC: the PF wrote a message */
+/* Transmit queue q (0 or 1) of the VF (8.12 layout at 0x3800 + 0x100 q) */
+#define IGBVF_TDBAL(q)    (0x3800 + 0x100 * (q))
+#define IGBVF_TDBAH(q)    (0x3804 + 0x100 * (q))
+#define IGBVF_TDLEN(q)    (0x3808 + 0x100 * (q))  /* bytes, multiple of 128 */
+#define IGBVF_TDH(q)      (0x3810 + 0x100 * (q))
+#define IGBVF_TDT(q)      (0x3818 + 0x100 * (q))
+#define IGBVF_TXDCTL(q)   (0x3828 + 0x100 * (q))
+#define IGBVF_TXDCTL_ENABLE (1u << 25)
+#define IGBVF_TDWBAL(q)   (0x3838 + 0x100 * (q))  /* head write-back address */
+#define IGBVF_TDWBAH(q)   (0x383c + 0x100 * (q))
+#define IGBVF_TDWBAL_HEAD_WB_EN 0x1u
+/* Advanced transmit data descriptor, second quadword (7.2.2.3) */
+#define IGB_TXD_DTYP_DATA     (3ull << 20)
+#define IGB_TXD_DCMD_EOP      (0x01ull << 24)
+#define IGB_TXD_DCMD_IFCS     (0x02ull << 24)
+#define IGB_TXD_DCMD_RS       (0x08ull << 24)
+#define IGB_TXD_DCMD_DEXT     (0x20ull << 24)
+#define IGB_TXD_PAYLEN_SHIFT  46
+
 _Static_assert(IGB_RAL(15) == 0x5478 && IGB_RAL(16) == 0x54e0 && IGB_RAH(23) == 0x551c,
                "RAL/RAH: two banks, 16 + 8 entries");
 _Static_assert(IGB_RAH_POOL_MASK == (0xffu << IGB_RAH_POOL_SHIFT), "RAH POOLSEL is 8 bits");

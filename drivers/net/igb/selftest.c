@@ -12,29 +12,23 @@
 #include <arch/paging.h>
 #include <console.h>
 
-#define VF_V2PMAILBOX   0x0c40      /* in the VF's BAR 0 */
-#define VF_VMBMEM       0x0800
-#define V2P_REQ         (1u << 0)
-#define V2P_ACK         (1u << 1)
-#define V2P_VFU         (1u << 2)
-#define V2P_PFSTS       (1u << 4)   /* read-clear */
 
 static volatile uint8_t *vfregs;
 
 static bool vf_send(const uint32_t *w, unsigned n, uint32_t *reply)
 {
-    mmio_write32(vfregs + VF_V2PMAILBOX, V2P_VFU);
-    if (!(mmio_read32(vfregs + VF_V2PMAILBOX) & V2P_VFU))
+    mmio_write32(vfregs + IGBVF_V2PMAILBOX, IGBVF_V2P_VFU);
+    if (!(mmio_read32(vfregs + IGBVF_V2PMAILBOX) & IGBVF_V2P_VFU))
         return false;
     for (unsigned i = 0; i < n; i++)
-        mmio_write32(vfregs + VF_VMBMEM + 4 * i, w[i]);
-    mmio_write32(vfregs + VF_V2PMAILBOX, V2P_REQ);   /* post it; VFU off */
+        mmio_write32(vfregs + IGBVF_VMBMEM + 4 * i, w[i]);
+    mmio_write32(vfregs + IGBVF_V2PMAILBOX, IGBVF_V2P_REQ);   /* post it; VFU off */
     igb_tick();
-    if (!(mmio_read32(vfregs + VF_V2PMAILBOX) & V2P_PFSTS))
+    if (!(mmio_read32(vfregs + IGBVF_V2PMAILBOX) & IGBVF_V2P_PFSTS))
         return false;
     for (unsigned i = 0; i < 4; i++)
-        reply[i] = mmio_read32(vfregs + VF_VMBMEM + 4 * i);
-    mmio_write32(vfregs + VF_V2PMAILBOX, V2P_ACK);
+        reply[i] = mmio_read32(vfregs + IGBVF_VMBMEM + 4 * i);
+    mmio_write32(vfregs + IGBVF_V2PMAILBOX, IGBVF_V2P_ACK);
     igb_tick();                 /* the PF sees (and clears) the VF's ACK */
     return true;
 }

@@ -94,6 +94,9 @@ bool acpi_checksum_ok(const void *p, size_t len);
 /** Check the RSDP and map its root table. */
 errval_t acpi_init(struct acpi_tables *t, const void *rsdp, size_t rsdp_len,
                    acpi_map_fn map, void *ctx);
+/** The physical addresses the root table (XSDT or RSDT) lists. */
+size_t acpi_root_count(const struct acpi_tables *t);
+uint64_t acpi_root_entry(const struct acpi_tables *t, size_t i);
 /** Find a table by signature (checksum verified). */
 errval_t acpi_find(const struct acpi_tables *t, const char sig[4],
                    const struct acpi_sdt_header **out);

@@ -14,28 +14,13 @@
 #include <kpi/dispatcher.h>
 #include <kpi/monitor.h>
 #include <kpi/syscall.h>
+#include <net/igb/igb.h>
 
 #define ROOTCN CAP_TASK(TASKCN_SLOT_ROOTCN)
 #define VNIC CAP_TASK(TASKCN_SLOT_RECV)
 #define REGS_VA USER_MAP_BASE
 #define RING_VA (USER_MAP_BASE + 0x100000)
-/* 82576 VF transmit queue 0 (REFERENCES: TX q at 0x3800 + 0x100 q) */
-#define TDBAL  0x3800
-#define TDBAH  0x3804
-#define TDLEN  0x3808
-#define TDH    0x3810
-#define TDT    0x3818
-#define TXDCTL 0x3828
-#define TDWBAL 0x3838
-#define TDWBAH 0x383c
-#define TXDCTL_ENABLE (1u << 25)
-#define TDWBAL_HEAD_WB_EN 0x1
-/* advanced transmit data descriptor: DTYP 0011, DCMD EOP|IFCS|RS|DEXT */
-#define ADV_DTYP_DATA (3ull << 20)
-#define ADV_DCMD ((0x01ull | 0x02ull | 0x08ull | 0x20ull) << 24)
-#define ADV_PAYLEN_SHIFT 46
 #define PKT_LEN 64
-#define IGB_VF_RESET 0x01u
 #define WAIT_S 5
 
 static uint64_t parse(const char *s)
@@ -83,16 +68,17 @@ int main(int argc, char *argv[])
                  victim_pa, kernel_pa);
     volatile uint64_t *desc = (volatile uint64_t *)(uintptr_t)RING_VA;
     desc[0] = victim_pa;
-    desc[1] = PKT_LEN | ADV_DTYP_DATA | ADV_DCMD | (uint64_t)PKT_LEN << ADV_PAYLEN_SHIFT;
-    wr(TDBAL, (uint32_t)ring.base);
-    wr(TDBAH, (uint32_t)(ring.base >> 32));
-    wr(TDLEN, 4096);
-    wr(TDH, 0);
-    wr(TDT, 0);
-    wr(TDWBAL, (uint32_t)kernel_pa | TDWBAL_HEAD_WB_EN);
-    wr(TDWBAH, (uint32_t)(kernel_pa >> 32));
-    wr(TXDCTL, TXDCTL_ENABLE);
-    wr(TDT, 1);                         /* go */
+    desc[1] = PKT_LEN | IGB_TXD_DTYP_DATA | IGB_TXD_DCMD_EOP | IGB_TXD_DCMD_IFCS |
+              IGB_TXD_DCMD_RS | IGB_TXD_DCMD_DEXT | (uint64_t)PKT_LEN << IGB_TXD_PAYLEN_SHIFT;
+    wr(IGBVF_TDBAL(0), (uint32_t)ring.base);
+    wr(IGBVF_TDBAH(0), (uint32_t)(ring.base >> 32));
+    wr(IGBVF_TDLEN(0), 4096);
+    wr(IGBVF_TDH(0), 0);
+    wr(IGBVF_TDT(0), 0);
+    wr(IGBVF_TDWBAL(0), (uint32_t)kernel_pa | IGBVF_TDWBAL_HEAD_WB_EN);
+    wr(IGBVF_TDWBAH(0), (uint32_t)(kernel_pa >> 32));
+    wr(IGBVF_TXDCTL(0), IGBVF_TXDCTL_ENABLE);
+    wr(IGBVF_TDT(0), 1);                /* go */
     uint64_t deadline = rdtsc_now() + WAIT_S * libos_tsc_hz();
     unsigned told = 0;
     while (rdtsc_now() < deadline) {

@@ -11,13 +11,12 @@
 #include <kpi/dispatcher.h>
 #include <kpi/monitor.h>
 #include <kpi/syscall.h>
+#include <net/igb/regs.h>
 
 #define MONITOR CAP_TASK(TASKCN_SLOT_MONITOREP)
 #define ROOTCN CAP_TASK(TASKCN_SLOT_ROOTCN)
 #define VNIC CAP_TASK(TASKCN_SLOT_RECV)
 #define REGS_VA USER_MAP_BASE
-#define VF_STATUS 0x0008                /* 82576 VF register window: STATUS */
-#define STATUS_LU 0x2
 
 int main(int argc, char *argv[])
 {
@@ -34,13 +33,13 @@ int main(int argc, char *argv[])
         debug_err("vnictest: map the VF's registers", err);
         return 1;
     }
-    uint32_t status = *(volatile uint32_t *)(uintptr_t)(REGS_VA + VF_STATUS);
+    uint32_t status = *(volatile uint32_t *)(uintptr_t)(REGS_VA + IGBVF_STATUS);
     err = sys_invoke(ROOTCN, CNODE_CMD_RETYPE, CAP_TASK(TASKCN_SLOT_RAM), CAP_FRAME | 12 << 8, 1,
                      CAP_SLOT(0)).err;
     errval_t reg = err_is_ok(err) ? sys_invoke(VNIC, VNIC_CMD_REGISTER_DMA, CAP_SLOT(0), 0, 0, 0).err : err;
     errval_t twice = sys_invoke(VNIC, VNIC_CMD_REGISTER_DMA, CAP_SLOT(0), 0, 0, 0).err;
     debug_printf("vnictest: VF %u registers mapped, STATUS %#x (link %s); DMA frame registered: %s; "
-                 "twice: %s\n", vf, status, status & STATUS_LU ? "up" : "down",
+                 "twice: %s\n", vf, status, status & IGBVF_STATUS_LU ? "up" : "down",
                  err_name(err_no(reg)), err_name(err_no(twice)));
     errval_t rate = sys_invoke(VNIC, VNIC_CMD_RATE_SET, 1000000, 0, 0, 0).err;
     debug_printf("vnictest: rate limit of 1 MB/s: %s\n", err_name(err_no(rate)));

@@ -18,9 +18,9 @@
  *  - Before the library OS sets `run_entry`, the dispatcher is always
  *    resumed where it was; a new domain starts that way, disabled, at its
  *    ELF entry with rdi = this page and rsi = the argument block.
- *  - A fault in user mode: saved in `trap_area`; if `fault_entry` is set
- *    the kernel upcalls it (rdi = udisp, rsi = vector, rdx = address),
- *    otherwise the domain is stopped and reported.
+ *  - A fault in user mode: saved in `trap_area`; the CPU driver reports it
+ *    (domain, address, cause), stops the domain and reclaims its memory.
+ *    (`fault_entry` is reserved for a fault upcall; it is not honoured yet.)
  */
 #ifndef KPI_DISPATCHER_H
 #define KPI_DISPATCHER_H
@@ -48,17 +48,18 @@ _Static_assert(sizeof(struct dispatcher_regs) == 160 + 512, "layout is ABI");
 struct lmp_msg {
     uint64_t words[LMP_WORDS];
     uint32_t sender;            /* domain id */
-    uint32_t badge;             /* the endpoint's badge */
+    uint32_t badge;             /* reserved: badged endpoints do not exist yet (0) */
     uint32_t cap_slot;          /* slot of a received capability, or 0 */
     uint32_t seq;               /* kernel's count; valid when > consumer seq */
 };
 
 struct dispatcher_shared {
     volatile uint32_t disabled;
-    volatile uint32_t haswork;          /* the kernel has news (messages) */
+    volatile uint32_t haswork;          /* set by the kernel on every delivery;
+                                           nothing reads it yet */
     uint32_t core_id, domain_id;        /* written by the kernel */
     uint64_t run_entry;                 /* set by libos */
-    uint64_t fault_entry;               /* set by libos, optional */
+    uint64_t fault_entry;               /* reserved (see above): not honoured yet */
     uint64_t udisp;                     /* opaque, given back in rdi */
     uint64_t upcall_stack;              /* top of the upcall stack */
     uint64_t crit_start, crit_end;      /* resume critical region */

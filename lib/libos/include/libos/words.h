@@ -1,0 +1,7 @@
+/** \file words.h \brief Split a command line into words, in place (lib/libos/words.c). */
+#ifndef LIBOS_WORDS_H
+#define LIBOS_WORDS_H
+/** Cut `line` at spaces (written over with NULs) into at most `max`
+ *  words; returns how many. */
+int words_split(char *line, char **argv, int max);
+#endif
