@@ -15,4 +15,5 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+char *strncpy(char *dst, const char *src, size_t n);
 #endif

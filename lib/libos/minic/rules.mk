@@ -1,6 +1,6 @@
 MODULE := libos_minic
 MODULE_KIND := userlib
 MODULE_SRCS := \
-	lib/libos/minic/exit.c \
-	lib/libos/minic/string.c
+	kernel/lib/string.c \
+	lib/libos/minic/exit.c
 include hake/module.mk
