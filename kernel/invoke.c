@@ -15,7 +15,7 @@ struct invoke_entry {
     uint8_t rights;             /* rights the invoked capability must hold */
 };
 
-#define MAX_CMD 12
+#define MAX_CMD 16
 
 static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
     [CAP_CNODE] = {
@@ -38,6 +38,7 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [KERNEL_CMD_CAP_IMPORT] = { invoke_kernel_cap_import, "Kernel.cap_import", 0 },
         [KERNEL_CMD_NICS]      = { invoke_kernel_nics, "Kernel.nics", 0 },
         [KERNEL_CMD_VNIC_CREATE] = { invoke_kernel_vnic_create, "Kernel.vnic_create", 0 },
+        [KERNEL_CMD_FILTERS]   = { invoke_kernel_filters, "Kernel.filters", 0 },
     },
     [CAP_FRAME] = {
         [FRAME_CMD_MAP]   = { invoke_frame_map, "Frame.map", CAP_RIGHT_READ },
@@ -48,6 +49,7 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [VNIC_CMD_REGISTER_DMA]   = { invoke_vnic_register_dma, "VNIC.register_dma", CAP_RIGHT_WRITE },
         [VNIC_CMD_UNREGISTER_DMA] = { invoke_vnic_unregister_dma, "VNIC.unregister_dma", 0 },
         [VNIC_CMD_RATE_SET]       = { invoke_vnic_rate_set, "VNIC.rate_set", CAP_RIGHT_WRITE },
+        [VNIC_CMD_FILTER_CREATE]  = { invoke_vnic_filter_create, "VNIC.filter_create", CAP_RIGHT_WRITE },
     },
     [CAP_DISPATCHER] = {
         [DISPATCHER_CMD_SPAN] = { span_invoke, "Dispatcher.span", CAP_RIGHT_WRITE },

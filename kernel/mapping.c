@@ -99,6 +99,8 @@ void mapping_slot_removed(struct cte *slot)
         vnic_frame_removed(slot);       /* no DMA into it any more either */
     if (slot->cap.type == CAP_VNIC)
         vnic_removed(slot);
+    if (slot->cap.type == CAP_FILTER)
+        igb_filter_removed(slot);
     if (slot->cap.type != CAP_FRAME && slot->cap.type != CAP_DEVFRAME && slot->cap.type != CAP_VNIC)
         return;
     struct core *c = this_core();

@@ -30,6 +30,9 @@ struct sysret invoke_vnic_map_regs(struct invocation *inv);
 struct sysret invoke_vnic_register_dma(struct invocation *inv);
 struct sysret invoke_vnic_unregister_dma(struct invocation *inv);
 struct sysret invoke_vnic_rate_set(struct invocation *inv);
+/* drivers/net/igb/filter.c */
+struct sysret invoke_vnic_filter_create(struct invocation *inv);
+struct sysret invoke_kernel_filters(struct invocation *inv);
 /* invoke_endpoint.c */
 struct sysret invoke_endpoint_send(struct invocation *inv);
 struct sysret invoke_endpoint_send_cap(struct invocation *inv);

@@ -60,3 +60,12 @@ errval_t vnic_mailbox(volatile uint8_t *regs, const uint32_t *msg, unsigned n, u
     wr(regs, IGBVF_V2PMAILBOX, IGBVF_V2P_ACK);
     return ERR_OK;
 }
+
+errval_t vnic_filter_create(capaddr_t vnic, const struct filter_spec *spec, capaddr_t dest,
+                            uint32_t *id)
+{
+    struct sysret r = sys_invoke(vnic, VNIC_CMD_FILTER_CREATE, (uint64_t)(uintptr_t)spec, dest, 0, 0);
+    if (err_is_ok(r.err) && id)
+        *id = (uint32_t)r.value;
+    return r.err;
+}

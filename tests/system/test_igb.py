@@ -52,7 +52,7 @@ def test_mailbox_answers_a_vf(boot):
     # of that MAC is ACKed, of another MAC and SET_VLAN are NACKed (and logged).
     b = boot(cmdline="halt=poweroff igb.selftest", smp=1)
     assert "igb: selftest: VF 0 mailbox ok" in b.log, f"mailbox self-test failed: {b.logfile}"
-    assert "igb: VF 0 asked SET_VLAN: refused (not part of any filter yet)" in b.log, \
+    assert "igb: VF 0 asked SET_VLAN: refused (the control plane sets filters: ask for a Filter capability)" in b.log, \
         f"no SET_VLAN refusal line in {b.logfile}"
     bad = [l for l in b.log.splitlines() if l.startswith("igb: selftest:") and "ok" not in l]
     assert not bad, f"self-test complaints: {bad} in {b.logfile}"

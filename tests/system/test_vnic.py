@@ -17,12 +17,24 @@ def test_vnic_lifecycle(shell):
     vf = int(m.group(1))
     shell.wait(r"vnictest: rate limit of 1 MB/s: RATE_ERR_NO_HW_LIMITER", 30,
                "QEMU's igb has no rate limiter: refused, not faked")
+    # Filters: what the NIC can steer by is programmed, the rest refused
+    # with a named error; a deleted filter leaves the NIC.
+    shell.wait(r"vnictest: filters: mac ERR_OK, mac vlan 7 ERR_OK, udp port 7 FILTER_ERR_NO_5TUPLE, "
+               r"ethertype FILTER_ERR_NO_ETHERTYPE, broadcast vlan 7 FILTER_ERR_INEXACT, "
+               r"vlan 4095 FILTER_ERR_VLAN, into a used slot CAP_ERR_SLOT_NOT_EMPTY", 30, "filters")
+    shell.wait(r"vnictest: vlan filter deleted: ERR_OK", 30, "filter deleted")
+    assert re.search(rf"igb: filter \d+: VF {vf} \(domain {dom}\) admits mac vlan 7", shell.seen)
     assert re.search(rf"vnic: VF {vf} \(01:10\.{2 * vf}\) is now domain vnictest \({dom}\)'s, "
                      r"in its own IOMMU domain", shell.seen), shell.seen
     out = shell.command("nics")
     assert re.search(rf"VF {vf}\s+01:10\.{2 * vf}\s+8086:10ca\s+\S+\s+{vf}\s+up\s+{dom}", out), out
+    out = shell.command("filters")
+    assert re.search(rf"\d+\s+VF {vf}\s+{dom}\s+its mac untagged", out), out
+    assert "vlan 7" not in out, out
     shell.command(f"kill {dom}")
     shell.wait(rf"vnic: VF {vf} is free again \(domain {dom} let go of it\)", 30, "VF freed")
+    out = shell.command("filters")
+    assert "no VNIC receives anything" in out, out      # its filters went with it
     out = shell.command("nics")
     assert re.search(rf"VF {vf}\s+01:10\.{2 * vf}\s+8086:10ca\s+\S+\s+{vf}\s+up\s+free", out), out
 

@@ -9,6 +9,7 @@
  *   [@N] caps ID                 the capabilities a domain holds
  *   cores                        cores and their monitors (core 0)
  *   nics                         the NIC's PF and VFs (routed to its core)
+ *   filters                      the NIC's Filters (routed to its core)
  *   pair NAME A B [ARGS]         NAME on cores A and B sharing a new UMP
  *                                channel frame; they get "a"/"b" first (core 0)
  * A table maps names to handlers; each checks its arguments first.
@@ -314,6 +315,32 @@ static errval_t cmd_nics(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
+static errval_t cmd_filters(int argc, char **argv, struct reply *r)
+{
+    (void)argc;
+    (void)argv;
+    static struct filter_info fs[48];
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_FILTERS, (uint64_t)(uintptr_t)fs, 48, 0, 0);
+    if (err_no(sr.err) == IGB_ERR_NOT_OWNER && mon_core == 0)
+        return channels_remote((uint32_t)sr.value, "filters", r);   /* the NIC's core */
+    if (err_is_fail(sr.err)) {
+        reply_printf(r, "no filters to list: %s\n", err_msg(err_no(sr.err)));
+        return sr.err;
+    }
+    reply_printf(r, "  %-6s %-5s %-9s %s\n", "filter", "vnic", "held by", "admits");
+    for (uint64_t i = 0; i < sr.value; i++) {
+        const struct filter_info *f = &fs[i];
+        char tag[16];
+        fmt_snprintf(tag, sizeof(tag), (f->flags & FILTER_VLAN) ? "vlan %u" : "untagged", f->vlan);
+        reply_printf(r, "  %-6u VF %-2u %-#9x %s%s%s\n", f->id, f->vf, f->holder,
+                     (f->flags & FILTER_MAC) ? "its mac " : "",
+                     (f->flags & FILTER_BROADCAST) ? "broadcast " : "", tag);
+    }
+    if (sr.value == 0)
+        reply_printf(r, "  (none: no VNIC receives anything)\n");
+    return ERR_OK;
+}
+
 /* vnic [ID]: give domain ID (default: whoever asks) a VF as a VNIC. */
 static errval_t cmd_vnic(int argc, char **argv, struct reply *r)
 {
@@ -398,6 +425,7 @@ static const struct command {
       "hand a moved capability to a domain here" },
     { "cores", cmd_cores, true, "cores: list cores and monitors" },
     { "nics", cmd_nics, false, "nics: the SR-IOV NIC's PF and VFs, and who holds each" },
+    { "filters", cmd_filters, false, "filters: the NIC's filters, and which VNIC each feeds" },
     { "vnic", cmd_vnic, false, "vnic [ID]: give a domain on the NIC's core a VF as a VNIC" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
     { "help", cmd_help, false, "help: this list" },

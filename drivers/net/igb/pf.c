@@ -7,8 +7,9 @@
  * through the PHY, and turns on VMDq: one pool per VF (pool n = VF n), the
  * PF in pool IGB_PF_POOL, switching between pools inside the NIC
  * (DTXSWC.LOOPBACK_EN). Each VF gets a locally administered MAC in a RAR
- * entry that selects its pool only, and broadcast/untagged accept in its
- * VMOLR. Then the mailbox (mailbox.c) answers the VFs from the tick.
+ * entry that selects its pool only; the entry is valid, and the pool takes
+ * broadcast, untagged or VLAN frames, only as its VNIC's Filters say
+ * (filter.c; VLAN filtering is always on). Then the mailbox (mailbox.c) answers the VFs from the tick.
  *
  * The PF itself does no DMA: bus mastering stays as the firmware left it
  * and no PF queue is enabled. Every wait is bounded by the TSC.
@@ -126,14 +127,11 @@ static void link_up(const char *bdf)
     }
 }
 
+/* The pool's receive filters (its MAC's RAR entry, VMOLR) are whatever
+ * its VNIC's Filters say: nothing until a Filter admits something. */
 void igb_pool_setup(unsigned vf)
 {
-    uint32_t ral, rah;
-    igb_rar_encode(igb_pf.vf[vf].mac, vf, &ral, &rah);
-    igb_wr(IGB_RAH(1 + vf), 0);     /* invalid while half-written */
-    igb_wr(IGB_RAL(1 + vf), ral);
-    igb_wr(IGB_RAH(1 + vf), rah);
-    igb_wr(IGB_VMOLR(vf), IGB_VMOLR_BAM | IGB_VMOLR_AUPE | IGB_VMOLR_ROPE);
+    igb_filter_pool_setup();
     igb_wr(IGB_VFRE, igb_rd(IGB_VFRE) | 1u << vf);
     igb_wr(IGB_VFTE, igb_rd(IGB_VFTE) | 1u << vf);
 }
@@ -157,7 +155,7 @@ static void vmdq_setup(void)
     for (unsigned i = 0; i < igb_pf.nvfs; i++)
         if (igb_pf.vf[i].present)
             igb_pool_setup(i);
-    igb_wr(IGB_RCTL, IGB_RCTL_EN | IGB_RCTL_BAM);
+    igb_wr(IGB_RCTL, IGB_RCTL_EN | IGB_RCTL_BAM | IGB_RCTL_VFE);
     igb_wr(IGB_TCTL, IGB_TCTL_EN | IGB_TCTL_PSP);
 }
 

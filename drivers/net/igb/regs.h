@@ -73,6 +73,7 @@
 #define IGB_RCTL        0x00100 /* RW  Receive Control (8.10) */
 #define IGB_RCTL_EN     (1u << 1)   /* 1: receiver enabled */
 #define IGB_RCTL_BAM    (1u << 15)  /* 1: accept broadcast */
+#define IGB_RCTL_VFE    (1u << 18)  /* 1: VLAN filtering (VFTA, VLVF, VMOLR.AUPE) */
 #define IGB_TCTL        0x00400 /* RW  Transmit Control (8.12) */
 #define IGB_TCTL_EN     (1u << 1)   /* 1: transmitter enabled */
 #define IGB_TCTL_PSP    (1u << 3)   /* 1: pad short packets */
@@ -85,6 +86,22 @@
 #define IGB_RAH_POOL_SHIFT  18              /* POOLSEL: bit 18 + p = pool p receives */
 #define IGB_RAH_POOL_MASK   0x03fc0000u
 #define IGB_RAH_AV          (1u << 31)      /* 1: entry valid */
+
+/* ---- VLAN filters (8.10) ---- */
+/* With RCTL.VFE a tagged frame must hit VFTA, then goes to the pools in
+ * the VLVF entry of its VLAN id (ANDed with the pools its address picked);
+ * an untagged frame goes only to pools with VMOLR.AUPE. */
+#define IGB_VFTA(n)     (0x05600 + 4 * (n)) /* RW VLAN Filter Table Array, 128 x 32 bits (8.10) */
+#define IGB_VFTA_WORDS  128
+#define IGB_VLVF(n)     (0x05d00 + 4 * (n)) /* RW VLAN VM Filter, 32 entries (8.10) */
+#define IGB_NUM_VLVF    32
+#define IGB_VLVF_VLANID_MASK    0x00000fffu
+#define IGB_VLVF_POOLSEL_SHIFT  12          /* bit 12 + p: pool p receives the VLAN */
+#define IGB_VLVF_POOLSEL_MASK   0x000ff000u
+#define IGB_VLVF_VLANID_EN      (1u << 31)  /* 1: entry valid */
+/* 5-tuple queue filters (8.10): absent from QEMU's igb (read back 0). */
+#define IGB_FTQF(n)     (0x059e0 + 4 * (n)) /* RW Five-Tuple Queue Filter, 8 entries (8.10) */
+#define IGB_FTQF_PROTO_MASK     0x000000ffu
 
 /* ---- Multiple receive queues and VMDq (8.10) ---- */
 #define IGB_MRQC        0x05818 /* RW  Multiple Receive Queues Command (8.10) */
@@ -179,7 +196,96 @@
 _Static_assert(IGB_RAL(15) == 0x5478 && IGB_RAL(16) == 0x54e0 && IGB_RAH(23) == 0x551c,
                "RAL/RAH: two banks, 16 + 8 entries");
 _Static_assert(IGB_RAH_POOL_MASK == (0xffu << IGB_RAH_POOL_SHIFT), "RAH POOLSEL is 8 bits");
+_Static_assert(IGB_VLVF_POOLSEL_MASK == (0xffu << IGB_VLVF_POOLSEL_SHIFT), "VLVF POOLSEL is 8 bits");
 _Static_assert(IGB_VMBMEM(7) + 4 * IGB_MBX_WORDS <= IGB_P2VMAILBOX(0),
                "eight 64-byte mailbox buffers end before P2VMAILBOX");
 _Static_assert(IGB_VT_CTL_DEF_PL_MASK == (7u << IGB_VT_CTL_DEF_PL_SHIFT), "DEF_PL is 3 bits");
+/* ---- The VF data path (drivers/net/igb/vf.c): the rest of the VF's
+ * window and the advanced descriptor formats. Offsets from QEMU igbvf.c
+ * vf_to_pf_addr and Linux igbvf regs.h/defines.h; the datasheet places
+ * the VF registers in 8.27 (section number unverified, no PDF at hand),
+ * the queue registers in 8.10 (receive) and 8.12 (transmit), and the
+ * descriptors in 7.1.5 (receive) and 7.2.2 (transmit). ---- */
+#define IGBVF_CTRL_RST    (1u << 26) /* RWS 1: reset the VF: its queues stop, VFRE/VFTE bits clear,
+                                        the PF sees VFLRE and must answer a VF_RESET again */
+#define IGBVF_V2P_PFACK   (1u << 5)  /* RC: the PF took the VF's message */
+#define IGBVF_V2P_RSTI    (1u << 6)  /* RO 1: the PF is resetting (VFs must not run) */
+#define IGBVF_V2P_RSTD    (1u << 7)  /* RC 1: the PF finished its reset */
+/* Receive queue q (0 or 1) of the VF (8.10 layout at 0x2800 + 0x100 q) */
+#define IGBVF_RDBAL(q)    (0x2800 + 0x100 * (q))  /* RW ring base, low (128-byte aligned) */
+#define IGBVF_RDBAH(q)    (0x2804 + 0x100 * (q))  /* RW ring base, high */
+#define IGBVF_RDLEN(q)    (0x2808 + 0x100 * (q))  /* RW bytes, multiple of 128 */
+#define IGBVF_SRRCTL(q)   (0x280c + 0x100 * (q))  /* RW Split and Replication Rx Control */
+#define IGBVF_RDH(q)      (0x2810 + 0x100 * (q))  /* RW head: the NIC's next descriptor */
+#define IGBVF_RDT(q)      (0x2818 + 0x100 * (q))  /* RW tail: one past the last given to the NIC */
+#define IGBVF_RXDCTL(q)   (0x2828 + 0x100 * (q))  /* RW Rx Descriptor Control */
+#define IGBVF_RXDCTL_ENABLE (1u << 25)            /* 1: queue enabled */
+/* SRRCTL (8.10): buffer sizes and descriptor type */
+#define IGB_SRRCTL_BSIZEPKT_SHIFT 0               /* packet buffer size, 1 KiB units (0: RCTL's) */
+#define IGB_SRRCTL_BSIZEPKT_MASK  0x0000007fu
+#define IGB_SRRCTL_BSIZEPKT_UNIT  1024u
+#define IGB_SRRCTL_BSIZEHDR_SHIFT 8               /* header buffer size, 64-byte units */
+#define IGB_SRRCTL_BSIZEHDR_MASK  0x00000f00u
+#define IGB_SRRCTL_DESCTYPE_SHIFT 25              /* 000 legacy (QEMU: as 001), 001 advanced */
+#define IGB_SRRCTL_DESCTYPE_MASK  0x0e000000u     /*   one buffer, 010 header split, 101 split always */
+#define IGB_SRRCTL_DESCTYPE_ADV_ONEBUF (1u << IGB_SRRCTL_DESCTYPE_SHIFT)
+#define IGB_SRRCTL_DROP_EN        (1u << 31)      /* 1: drop when no descriptor (QEMU: always) */
+/* Per-VF statistics (8.27; RO, 32 bits, wrap, not cleared by reading) */
+#define IGBVF_VFGPRC      0x0f10    /* good packets received (loopback included in QEMU) */
+#define IGBVF_VFGPTC      0x0f14    /* good packets transmitted */
+#define IGBVF_VFGORC      0x0f18    /* good octets received */
+#define IGBVF_VFGOTC      0x0f34    /* good octets transmitted */
+#define IGBVF_VFMPRC      0x0f3c    /* multicast packets received */
+
+/* Advanced receive descriptor (7.1.5): the driver writes the read format,
+ * the NIC overwrites it with the write-back format, status word last (DD). */
+union igb_adv_rx_desc {
+    struct {
+        uint64_t pkt_addr;          /* packet buffer (IOVA) */
+        uint64_t hdr_addr;          /* header buffer (split modes only); bit 0 reads back as DD */
+    } read;
+    struct {
+        uint16_t pkt_info;          /* RSS type 3:0, packet type 16:4 */
+        uint16_t hdr_info;          /* header length (split modes) */
+        uint32_t rss;               /* RSS hash, or IP id and checksum */
+        uint32_t status_error;      /* IGB_RXD_STAT_* | IGB_RXD_ERR_* */
+        uint16_t length;            /* bytes written to this buffer (with the CRC unless RCTL.SECRC) */
+        uint16_t vlan;              /* stripped VLAN tag when IGB_RXD_STAT_VP */
+    } wb;
+};
+_Static_assert(sizeof(union igb_adv_rx_desc) == 16, "advanced Rx descriptors are 16 bytes");
+#define IGB_RXD_STAT_DD     (1u << 0)   /* descriptor done: the NIC wrote it back */
+#define IGB_RXD_STAT_EOP    (1u << 1)   /* last descriptor of the frame */
+#define IGB_RXD_STAT_VP     (1u << 3)   /* a VLAN tag was stripped into wb.vlan */
+#define IGB_RXD_ERR_HBO     (1u << 23)  /* header buffer overflow (split modes) */
+#define IGB_RXD_ERR_CE      (1u << 24)  /* CRC or alignment error */
+#define IGB_RXD_ERR_SE      (1u << 25)  /* symbol error */
+#define IGB_RXD_ERR_SEQ     (1u << 26)  /* sequence error */
+#define IGB_RXD_ERR_CXE     (1u << 28)  /* carrier extension error */
+#define IGB_RXD_ERR_TCPE    (1u << 29)  /* TCP/UDP checksum error (offload only) */
+#define IGB_RXD_ERR_IPE     (1u << 30)  /* IP checksum error (offload only) */
+#define IGB_RXD_ERR_RXE     (1u << 31)  /* Rx data error */
+#define IGB_RXD_ERR_FRAME   (IGB_RXD_ERR_CE | IGB_RXD_ERR_SE | IGB_RXD_ERR_SEQ | \
+                             IGB_RXD_ERR_CXE | IGB_RXD_ERR_RXE)  /* the frame is bad: drop it */
+
+/* Advanced transmit data descriptor (7.2.2.3): read format as the
+ * IGB_TXD_* bits above; write-back (with DCMD.RS) sets DD in wb.status. */
+union igb_adv_tx_desc {
+    struct {
+        uint64_t buffer_addr;       /* data (IOVA) */
+        uint32_t cmd_type_len;      /* length 15:0, DTYP 23:20, DCMD 31:24 */
+        uint32_t olinfo_status;     /* PAYLEN 31:14, POPTS, IDX */
+    } read;
+    struct {
+        uint64_t reserved;
+        uint32_t nxtseq_seed;
+        uint32_t status;            /* IGB_TXD_STAT_DD */
+    } wb;
+};
+_Static_assert(sizeof(union igb_adv_tx_desc) == 16, "advanced Tx descriptors are 16 bytes");
+#define IGB_TXD_STAT_DD     (1u << 0)   /* descriptor done: the NIC has read the frame */
+#define IGB_TXD_LEN_MASK    0x0000ffffu
+#define IGB_TXD_OLINFO_PAYLEN_SHIFT 14  /* IGB_TXD_PAYLEN_SHIFT - 32 */
+_Static_assert(IGB_TXD_OLINFO_PAYLEN_SHIFT + 32 == IGB_TXD_PAYLEN_SHIFT, "PAYLEN in olinfo_status");
+
 #endif

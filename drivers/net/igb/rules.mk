@@ -1,6 +1,8 @@
 MODULE := igb
 MODULE_KIND := kernel
 MODULE_SRCS := \
+	drivers/net/igb/filter.c \
+	drivers/net/igb/filter_compile.c \
 	drivers/net/igb/mailbox.c \
 	drivers/net/igb/nics.c \
 	drivers/net/igb/pf.c \

@@ -64,7 +64,7 @@ static void on_filter(const struct igb_vf *vf, const uint32_t *msg, unsigned n,
     (void)vf;
     (void)msg;
     (void)n;
-    refuse(r, "not part of any filter yet");
+    refuse(r, "the control plane sets filters: ask for a Filter capability");
 }
 
 static const struct {

@@ -235,6 +235,7 @@ void vnic_removed(struct cte *slot)
     if (!v || !v->holder || !mdb_is_last_copy(slot))
         return;                         /* copies remain: the VF stays with its holder */
     set_master((unsigned)vf, false);
+    igb_filter_vnic_released((unsigned)vf);
     for (int i = 0; i < VNIC_DMA_MAX; i++)
         if (v->dma[i].frame)
             unregister(v, i);

@@ -20,4 +20,9 @@ void vnic_frame_removed(struct cte *frame);
 /** The IOMMU's fault hook: report a VF's DMA fault to its holder. */
 #include <stdbool.h>
 void vnic_dma_fault(uint16_t sid, uint64_t addr, bool write);
+/** Filters (drivers/net/igb/filter.c): a Filter capability went; a VF
+ *  was released (its filters go); (re)write the receive filters. */
+void igb_filter_removed(struct cte *slot);
+void igb_filter_vnic_released(unsigned vf);
+void igb_filter_pool_setup(void);
 #endif

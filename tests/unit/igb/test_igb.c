@@ -108,7 +108,7 @@ static void test_filters_refused(void **state)
         uint32_t msg[IGB_MBX_WORDS] = {types[i] | 1u << IGB_VT_MSGINFO_SHIFT, 100};
         struct igb_vfmsg_reply r;
         igb_vfmsg_decide(&vf, msg, IGB_MBX_WORDS, &r);
-        assert_string_equal(r.refusal, "not part of any filter yet");
+        assert_string_equal(r.refusal, "the control plane sets filters: ask for a Filter capability");
         assert_int_equal(r.words[0], types[i] | IGB_VT_MSGTYPE_NACK | IGB_VT_MSGTYPE_CTS);
     }
     uint32_t vlan[IGB_MBX_WORDS] = {IGB_VF_SET_VLAN};

@@ -68,6 +68,9 @@ enum kernel_cmd {
                                capability in that domain's receive slot
                                (announced by MONITOR_MSG_CAP, tag, VF);
                                on the core that owns the NIC */
+    KERNEL_CMD_FILTERS,     /* (struct filter_info *out, max): every Filter
+                               on the NIC, on the core that owns it; value =
+                               entries written */
 };
 
 enum vnic_cmd {
@@ -81,6 +84,46 @@ enum vnic_cmd {
     VNIC_CMD_RATE_SET,      /* (bytes per second, 0: no limit): the NIC's
                                transmit rate limiter for the VF's queue;
                                refused where the NIC has none */
+    VNIC_CMD_FILTER_CREATE, /* (const struct filter_spec *, dest cptr): a
+                               Filter capability in an empty slot; the NIC's
+                               filter tables now send matching frames to this
+                               VNIC. A predicate the NIC cannot express is
+                               refused (FILTER_ERR_*), never emulated.
+                               Deleting the Filter takes it out of the NIC. */
+};
+
+/* What a Filter admits (struct filter_spec.flags). A VNIC receives nothing
+ * until a Filter admits something. Address and tag combine: the frame's
+ * destination must be one the filter names (its MAC, broadcast), and its
+ * 802.1Q tag must be `vlan` (FILTER_VLAN) or absent (no FILTER_VLAN). */
+#define FILTER_MAC          0x01u   /* frames to the VNIC's own MAC */
+#define FILTER_BROADCAST    0x02u   /* broadcast frames */
+#define FILTER_VLAN         0x04u   /* tagged with vlan (1..4094), not untagged */
+#define FILTER_ETHERTYPE    0x08u   /* only this ethertype */
+#define FILTER_PROTO        0x10u   /* only this IP protocol (services) */
+#define FILTER_PORTS        0x20u   /* only these local ports (services) */
+#define FILTER_PEERS        0x40u   /* only from these IPv4 peers */
+#define FILTER_KNOWN        0x7fu
+
+/** What VNIC_CMD_FILTER_CREATE is given: Arrakis' filter(flags, peers,
+ *  services). */
+struct filter_spec {
+    uint32_t flags;                 /* FILTER_* */
+    uint16_t vlan;                  /* FILTER_VLAN */
+    uint16_t ethertype;             /* FILTER_ETHERTYPE */
+    uint8_t proto;                  /* FILTER_PROTO: 6 TCP, 17 UDP */
+    uint8_t reserved[3];
+    uint32_t peer_ip, peer_mask;    /* FILTER_PEERS, network byte order */
+    uint16_t port_lo, port_hi;      /* FILTER_PORTS, host byte order */
+};
+
+/** What KERNEL_CMD_FILTERS tells about each Filter. */
+struct filter_info {
+    uint32_t id;
+    uint32_t vf;                    /* the VNIC's VF (= VMDq pool) */
+    uint32_t holder;                /* the domain holding that VNIC */
+    uint32_t flags;
+    uint16_t vlan, reserved;
 };
 
 /** What KERNEL_CMD_NICS tells about the PF and each VF. */

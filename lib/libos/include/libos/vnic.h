@@ -8,10 +8,17 @@
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/errors.h>
+#include <kpi/syscall.h>
 
 /** Ask the monitor for a VNIC; it arrives in CAP_TASK(TASKCN_SLOT_RECV). */
 errval_t vnic_acquire(unsigned *vf);
 /** Send `n` words through the VF's mailbox (VF registers mapped at
  *  `regs`) and wait for the PF's reply (4 words). */
 errval_t vnic_mailbox(volatile uint8_t *regs, const uint32_t *msg, unsigned n, uint32_t reply[4]);
+/** A Filter on VNIC `vnic` into the empty slot `dest`: from now on the
+ *  NIC sends frames matching `spec` to the VNIC (nothing reaches a VNIC
+ *  without one). Refused with FILTER_ERR_* where the NIC cannot express
+ *  the predicate. Deleting `dest` takes the filter out of the NIC. */
+errval_t vnic_filter_create(capaddr_t vnic, const struct filter_spec *spec, capaddr_t dest,
+                            uint32_t *id);
 #endif

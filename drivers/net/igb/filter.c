@@ -1,0 +1,197 @@
+/*
+ * filter.c: the Filter capability, on the core that owns the NIC.
+ *
+ * VNIC.filter_create checks the predicate (filter_compile.c refuses what
+ * the 82576 cannot steer by), records it, recompiles every live filter to
+ * receive-filter registers and writes them: RAR valid bits and VMOLR
+ * accept bits of the VF pools, VLVF and VFTA. A VNIC without filters
+ * receives nothing. Deleting the Filter capability (or releasing its
+ * VNIC) takes the filter out of the NIC. A Filter names its entry by
+ * index and generation, so a stale capability never reaches a reused one.
+ */
+#include <net/igb/filter.h>
+#include <net/igb/pf.h>
+#include <net/igb/vnic.h>
+#include <arch/vspace.h>
+#include <cap/cap.h>
+#include <cap/mdb.h>
+#include <cspace.h>
+#include <console.h>
+#include <core.h>
+#include <dispatch.h>
+#include <invoke_ops.h>
+#include <fmt.h>
+
+struct filter {
+    bool used;
+    uint16_t gen;
+    uint8_t vf;
+    uint32_t id;                    /* shown by `filters` */
+    struct igb_filter_rule rule;
+};
+
+static struct filter filters[IGB_FILTERS_MAX];
+static uint32_t next_id = 1;
+
+static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
+
+static unsigned live_rules(struct igb_filter_rule *out)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < IGB_FILTERS_MAX; i++)
+        if (filters[i].used)
+            out[n++] = filters[i].rule;
+    return n;
+}
+
+/* Write the registers for the live filters; the PF's pool keeps its own
+ * VMOLR. VLAN filtering stays on so that a VNIC without a VLAN filter
+ * never sees tagged frames. */
+static errval_t apply(void)
+{
+    struct igb_filter_rule rules[IGB_FILTERS_MAX];
+    struct igb_filter_hw hw;
+    errval_t err = igb_filter_compile(rules, live_rules(rules), &hw);
+    if (err_is_fail(err))
+        return err;
+    for (unsigned vf = 0; vf < igb_pf.nvfs; vf++) {
+        uint32_t ral, rah;
+        igb_rar_encode(igb_pf.vf[vf].mac, vf, &ral, &rah);
+        if (!(hw.rah_av & 1u << vf))
+            rah &= ~IGB_RAH_AV;
+        igb_wr(IGB_RAH(1 + vf), 0);     /* invalid while half-written */
+        igb_wr(IGB_RAL(1 + vf), ral);
+        igb_wr(IGB_RAH(1 + vf), rah);
+        igb_wr(IGB_VMOLR(vf), hw.vmolr[vf]);
+    }
+    for (unsigned i = 0; i < IGB_NUM_VLVF; i++)
+        igb_wr(IGB_VLVF(i), hw.vlvf[i]);
+    for (unsigned i = 0; i < IGB_VFTA_WORDS; i++)
+        igb_wr(IGB_VFTA(i), hw.vfta[i]);
+    igb_wr(IGB_RCTL, igb_rd(IGB_RCTL) | IGB_RCTL_VFE);
+    return ERR_OK;
+}
+
+void igb_filter_pool_setup(void)
+{
+    errval_t err = apply();
+    if (err_is_fail(err))
+        kprint_err("igb: filters", err);
+}
+
+static void describe(const struct filter *f, char *buf, size_t n)
+{
+    const char *addr = (f->rule.flags & FILTER_MAC) && (f->rule.flags & FILTER_BROADCAST)
+                           ? "mac+broadcast" : (f->rule.flags & FILTER_MAC) ? "mac" : "broadcast";
+    if (f->rule.flags & FILTER_VLAN)
+        fmt_snprintf(buf, n, "%s vlan %u", addr, f->rule.vlan);
+    else
+        fmt_snprintf(buf, n, "%s untagged", addr);
+}
+
+struct sysret invoke_vnic_filter_create(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    unsigned vf = (unsigned)inv->slot->cap.u.raw;
+    if (igb_pf.owner_core != this_core()->id)
+        return ret(IGB_ERR_NOT_OWNER, igb_pf.owner_core);
+    if (vf >= igb_pf.nvfs || vnic_holder(vf) != d->id)
+        return ret(CAP_ERR_WRONG_TYPE, 0);
+    struct filter_spec s;
+    if (!vspace_user_range(&d->vspace, inv->arg[0], sizeof(s), false))
+        return ret(SYS_ERR_BAD_USER_POINTER, 0);
+    errval_t err = vspace_copy_out(&d->vspace, &s, inv->arg[0], sizeof(s));
+    if (err_is_ok(err))
+        err = igb_filter_check(&s);
+    struct cte *dest;
+    if (err_is_ok(err))
+        err = inv->arg[1] > UINT32_MAX ? SYS_ERR_ARG_RANGE
+                                       : cspace_lookup(d, (capaddr_t)inv->arg[1], &dest);
+    if (err_is_ok(err) && dest->cap.type != CAP_NULL)
+        err = CAP_ERR_SLOT_NOT_EMPTY;
+    struct igb_filter_rule rule = { .pool = (uint8_t)vf, .flags = s.flags & (FILTER_MAC | FILTER_BROADCAST | FILTER_VLAN),
+                                    .vlan = (s.flags & FILTER_VLAN) ? s.vlan : 0 };
+    struct igb_filter_rule rules[IGB_FILTERS_MAX];
+    if (err_is_ok(err))
+        err = igb_filter_fits(rules, live_rules(rules), &rule);
+    unsigned i = 0;
+    while (err_is_ok(err) && i < IGB_FILTERS_MAX && filters[i].used)
+        i++;
+    if (err_is_ok(err) && i == IGB_FILTERS_MAX)
+        err = FILTER_ERR_TABLE_FULL;
+    if (err_is_fail(err))
+        return ret(err, 0);
+    struct filter *f = &filters[i];
+    *f = (struct filter){ .used = true, .gen = (uint16_t)(f->gen + 1), .vf = (uint8_t)vf,
+                          .id = next_id++, .rule = rule };
+    if (err_is_fail(err = apply())) {       /* too many VLANs: back out */
+        f->used = false;
+        apply();
+        return ret(err, 0);
+    }
+    struct capability cap = { .type = CAP_FILTER, .rights = CAP_RIGHT_ALL };
+    cap.u.raw = i | (uint64_t)f->gen << 16;
+    if (err_is_fail(err = cap_create_root(&this_core()->mdb, dest, &cap))) {
+        f->used = false;
+        apply();
+        return ret(err, 0);
+    }
+    char what[40];
+    describe(f, what, sizeof(what));
+    kprintf("igb: filter %u: VF %u (domain %#x) admits %s\n", f->id, vf, d->id, what);
+    return ret(ERR_OK, f->id);
+}
+
+static struct filter *of(const struct cte *slot)
+{
+    uint64_t i = slot->cap.u.raw & 0xffff, gen = slot->cap.u.raw >> 16;
+    return i < IGB_FILTERS_MAX && filters[i].used && filters[i].gen == gen ? &filters[i] : NULL;
+}
+
+void igb_filter_removed(struct cte *slot)
+{
+    struct filter *f = of(slot);
+    if (!f || !mdb_is_last_copy(slot))
+        return;
+    f->used = false;
+    kprintf("igb: filter %u of VF %u deleted\n", f->id, f->vf);
+    igb_filter_pool_setup();
+}
+
+void igb_filter_vnic_released(unsigned vf)
+{
+    bool any = false;
+    for (unsigned i = 0; i < IGB_FILTERS_MAX; i++) {
+        if (filters[i].used && filters[i].vf == vf) {
+            filters[i].used = false;    /* its capability now names nothing */
+            any = true;
+        }
+    }
+    if (any)
+        igb_filter_pool_setup();
+}
+
+struct sysret invoke_kernel_filters(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    uint64_t max = inv->arg[1];
+    if (!igb_pf.up)
+        return ret(IGB_ERR_NOT_UP, 0);
+    if (igb_pf.owner_core != this_core()->id)
+        return ret(IGB_ERR_NOT_OWNER, igb_pf.owner_core);
+    if (max > IGB_FILTERS_MAX)
+        max = IGB_FILTERS_MAX;
+    if (!vspace_user_range(&d->vspace, inv->arg[0], max * sizeof(struct filter_info), true))
+        return ret(SYS_ERR_BAD_USER_POINTER, 0);
+    uint64_t n = 0;
+    for (unsigned i = 0; i < IGB_FILTERS_MAX && n < max; i++) {
+        const struct filter *f = &filters[i];
+        if (!f->used)
+            continue;
+        struct filter_info info = { .id = f->id, .vf = f->vf, .holder = vnic_holder(f->vf),
+                                    .flags = f->rule.flags, .vlan = f->rule.vlan };
+        vspace_copy_in(&d->vspace, inv->arg[0] + n * sizeof(info), &info, sizeof(info));
+        n++;
+    }
+    return ret(ERR_OK, n);
+}
