@@ -120,6 +120,12 @@ void dispatch_wake(struct dcb *d)
         d->blocked = false;
 }
 
+void dispatch_prefer(struct dcb *d)
+{
+    dispatch_wake(d);
+    this_core()->preferred = d;
+}
+
 void dispatch_tick(void)
 {
     struct core *c = this_core();
@@ -236,6 +242,12 @@ static __attribute__((noreturn)) void enter(struct dcb *d)
 void dispatch_schedule(void)
 {
     struct core *c = this_core();
+    struct dcb *p = c->preferred;
+    c->preferred = NULL;
+    if (p && p->state == DOMAIN_RUNNABLE && !p->blocked) {
+        c->idle = false;
+        enter(p);                       /* an upcall if it was running enabled */
+    }
     int start = c->current ? (int)(c->current - c->dcbs) + 1 : 0;
     for (int k = 0; k < DCBS_PER_CORE; k++) {
         struct dcb *d = &c->dcbs[(start + k) % DCBS_PER_CORE];
@@ -253,6 +265,8 @@ void dispatch_schedule(void)
 static void reclaim(struct dcb *d)
 {
     struct core *c = this_core();
+    if (c->preferred == d)
+        c->preferred = NULL;
     if (c->current == d) {
         write_cr3(paging_kernel_root());
         c->current = NULL;

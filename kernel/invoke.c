@@ -50,6 +50,7 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [VNIC_CMD_UNREGISTER_DMA] = { invoke_vnic_unregister_dma, "VNIC.unregister_dma", 0 },
         [VNIC_CMD_RATE_SET]       = { invoke_vnic_rate_set, "VNIC.rate_set", CAP_RIGHT_WRITE },
         [VNIC_CMD_FILTER_CREATE]  = { invoke_vnic_filter_create, "VNIC.filter_create", CAP_RIGHT_WRITE },
+        [VNIC_CMD_DOORBELL_CREATE] = { invoke_vnic_doorbell_create, "VNIC.doorbell_create", CAP_RIGHT_WRITE },
     },
     [CAP_DISPATCHER] = {
         [DISPATCHER_CMD_SPAN] = { span_invoke, "Dispatcher.span", CAP_RIGHT_WRITE },

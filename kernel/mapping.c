@@ -101,6 +101,8 @@ void mapping_slot_removed(struct cte *slot)
         vnic_removed(slot);
     if (slot->cap.type == CAP_FILTER)
         igb_filter_removed(slot);
+    if (slot->cap.type == CAP_DOORBELL)
+        doorbell_removed(slot);
     if (slot->cap.type != CAP_FRAME && slot->cap.type != CAP_DEVFRAME && slot->cap.type != CAP_VNIC)
         return;
     struct core *c = this_core();

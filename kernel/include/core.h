@@ -59,6 +59,7 @@ struct core {
     struct dcb *dcbs;
     struct dcb *current;
     bool idle;                      /* in the idle loop: interrupts may schedule */
+    struct dcb *preferred;          /* run next if runnable (a doorbell rang) */
     uint32_t next_domain;
     struct mdb mdb;
     /* Inter-monitor channel frame: core 0 <-> this core (boot-time, like

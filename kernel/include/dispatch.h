@@ -71,6 +71,8 @@ __attribute__((noreturn)) void dispatch_schedule(void);
 void dispatch_kill(struct dcb *d, enum domain_state how, int status, const char *why);
 /** Wake a dispatcher blocked on LMP. */
 void dispatch_wake(struct dcb *d);
+/** Wake d and run it next (an upcall if it is running now). */
+void dispatch_prefer(struct dcb *d);
 /** Wake every dispatcher of this core that sleeps until the next tick. */
 void dispatch_tick(void);
 /** Put an LMP message into d's ring and wake it. */

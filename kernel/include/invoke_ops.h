@@ -33,6 +33,8 @@ struct sysret invoke_vnic_rate_set(struct invocation *inv);
 /* drivers/net/igb/filter.c */
 struct sysret invoke_vnic_filter_create(struct invocation *inv);
 struct sysret invoke_kernel_filters(struct invocation *inv);
+/* drivers/net/igb/doorbell.c */
+struct sysret invoke_vnic_doorbell_create(struct invocation *inv);
 /* invoke_endpoint.c */
 struct sysret invoke_endpoint_send(struct invocation *inv);
 struct sysret invoke_endpoint_send_cap(struct invocation *inv);

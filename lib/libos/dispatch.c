@@ -122,6 +122,7 @@ void libos_init(struct dispatcher_shared *shared, struct spawn_args *args)
     d->shared = shared;
     waitq_init(&d->runq);
     waitq_init(&d->lmp_sleepers);
+    waitq_init(&d->doorbell_sleepers);
 
     struct thread *t = &disp_initial_thread;
     t->state = THREAD_RUNNABLE;
@@ -177,6 +178,7 @@ _Noreturn void disp_span_start(struct dispatcher_shared *shared, struct thread *
     d->shared = shared;
     waitq_init(&d->runq);
     waitq_init(&d->lmp_sleepers);
+    waitq_init(&d->doorbell_sleepers);
     t->state = THREAD_RUNNABLE;
     d->current = t;
     d->nlive = 1;
@@ -319,6 +321,17 @@ void disp_make_runnable(struct thread *t)
         debug_panic("libos: thread %u made runnable while still on a queue", t->id);
 }
 
+void disp_poll_doorbells(struct libos_disp *d, bool woke)
+{
+    uint32_t now = __atomic_load_n(&d->shared->doorbells, __ATOMIC_ACQUIRE);
+    if (now == d->doorbells_seen && !woke)
+        return;
+    d->doorbells_seen = now;
+    struct thread *t;
+    while ((t = waitq_pop(&d->doorbell_sleepers)))
+        disp_make_runnable(t);          /* each checks its own count and deadline */
+}
+
 void disp_poll_lmp(struct libos_disp *d)
 {
     if (lmp_ring_pending(d->shared) == 0)
@@ -337,8 +350,10 @@ static struct thread *disp_pick(struct libos_disp *d)
         thread_free(d->zombie);
         d->zombie = NULL;
     }
+    bool woke = false;
     for (;;) {
         disp_poll_lmp(d);
+        disp_poll_doorbells(d, woke);
         disp_poll_inbox(d);
         struct thread *t = waitq_pop(&d->runq);
         if (t)
@@ -346,10 +361,11 @@ static struct thread *disp_pick(struct libos_disp *d)
         bool idle_ok = disp_persist && !d->first;
         if (d->nlive == 0 && !idle_ok)
             libos_exit(0);          /* disabled: no atexit handlers here */
-        if (waitq_empty(&d->lmp_sleepers) && !disp_persist)
+        if (waitq_empty(&d->lmp_sleepers) && waitq_empty(&d->doorbell_sleepers) && !disp_persist)
             debug_panic("libos: deadlock: all %u threads are blocked and none waits "
                         "for a message", d->nlive);
         errval_t err = sys_yield(SYS_YIELD_BLOCK);
+        woke = true;
         if (err_is_fail(err) && !reported) {
             debug_err("libos: idle: SYS_YIELD(block) failed; polling instead", err);
             reported = true;

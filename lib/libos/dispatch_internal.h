@@ -53,6 +53,8 @@ struct libos_disp {
     struct thread *current;         /* the thread running (or last run) */
     struct waitq runq;              /* runnable threads other than current */
     struct waitq lmp_sleepers;      /* threads in lmp_recv */
+    struct waitq doorbell_sleepers; /* threads in libos_doorbell_wait */
+    uint32_t doorbells_seen;        /* shared->doorbells when last polled */
     unsigned nlive;                 /* threads that have not exited */
     struct thread *zombie;          /* exited, to be freed once off its stack */
     bool first;                     /* the domain's first dispatcher */
@@ -73,6 +75,9 @@ struct libos_disp *disp_self(void);
 void disp_disable_to_block(const char *who);
 /** Disabled: puts a woken or new thread on the run queue. */
 void disp_make_runnable(struct thread *t);
+/** Disabled: wakes the doorbell sleepers if a doorbell rang, or if the
+ *  kernel just woke the dispatcher (`woke`: they may have timed out). */
+void disp_poll_doorbells(struct libos_disp *d, bool woke);
 /** Disabled: if messages wait in the LMP ring, wakes the lmp_sleepers. */
 void disp_poll_lmp(struct libos_disp *d);
 /** Disabled, from a thread: runs the next runnable thread (first putting

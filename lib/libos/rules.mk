@@ -7,6 +7,7 @@ MODULE_SRCS := \
 	lib/libos/debug.c \
 	lib/libos/dispatch.c \
 	lib/libos/dispatch_asm.S \
+	lib/libos/doorbell.c \
 	lib/libos/lmp.c \
 	lib/libos/ram.c \
 	lib/libos/stats.c \

@@ -69,3 +69,8 @@ errval_t vnic_filter_create(capaddr_t vnic, const struct filter_spec *spec, capa
         *id = (uint32_t)r.value;
     return r.err;
 }
+
+errval_t vnic_doorbell_create(capaddr_t vnic, unsigned msix_entry, capaddr_t dest)
+{
+    return sys_invoke(vnic, VNIC_CMD_DOORBELL_CREATE, msix_entry, dest, 0, 0).err;
+}

@@ -67,3 +67,18 @@ def test_dma_outside_registered_memory_is_stopped(shell):
     out = shell.command(f"ping {victim}")
     assert f"pong from domain {victim}" in out, out
     assert "victim: canary intact" in shell.seen, shell.seen
+
+
+def test_doorbell_wakes_a_sleeping_thread(shell):
+    # Does the VF's MSI-X entry, routed by a Doorbell, reach the holder's
+    # core and wake a thread sleeping on it, every time? Is a second
+    # doorbell or a bad entry refused, and does deleting it mask the entry?
+    shell.command("spawn doorbelltest core 0 50")
+    shell.wait(r"doorbell: VF (\d) MSI-X entry 0 rings domain doorbelltest \(0x\w+\) on core 0 "
+               r"\(vector 6\d\)", 30, "doorbell routed")
+    shell.wait(r"a second one: DOORBELL_ERR_EXISTS; entry 9: SYS_ERR_ARG_RANGE", 30, "refusals")
+    shell.wait(r"doorbelltest: 50 of 50 rings woke the sleeping thread \(waiter status 0\)", 60,
+               "every ring wakes the waiter")
+    shell.wait(r"doorbelltest: doorbell deleted \(ERR_OK\); rings after that: 0", 30,
+               "a deleted doorbell is silent")
+    shell.wait(r"monitor: domain doorbelltest \(0x\w+\) on core 0 exited, status 0", 30, "it ends")

@@ -68,6 +68,11 @@
 #define IGB_ICR_LSC     (1u << 2)   /* link status change */
 #define IGB_ICR_VMMB    (1u << 8)   /* VF mailbox message or VF FLR */
 #define IGB_IRQ_ALL     0xffffffffu
+#define IGB_GPIE        0x01514 /* RW  General Purpose Interrupt Enable (8.8) */
+#define IGB_GPIE_NSICR  (1u << 0)   /* clear ICR on read only if an interrupt is asserted */
+#define IGB_GPIE_MSIX_MODE (1u << 4) /* 1: MSI-X: EICR bits are vectors (the VFs' too) */
+#define IGB_GPIE_EIAME  (1u << 30)  /* 1: auto-mask via EIAM */
+#define IGB_GPIE_PBA    (1u << 31)  /* 1: PBA support mode */
 
 /* ---- Receive / transmit (8.10, 8.12) ---- */
 #define IGB_RCTL        0x00100 /* RW  Receive Control (8.10) */
@@ -185,6 +190,18 @@
 #define IGBVF_TDWBAL(q)   (0x3838 + 0x100 * (q))  /* head write-back address */
 #define IGBVF_TDWBAH(q)   (0x383c + 0x100 * (q))
 #define IGBVF_TDWBAL_HEAD_WB_EN 0x1u
+/* VF interrupts (8.27; QEMU igbvf.c): bit v = the VF's MSI-X entry v.
+ * IVAR0 routes queue 0's Rx (bits 7:0) and Tx (15:8) events to an entry. */
+#define IGBVF_EICS        0x1520    /* WO  cause set: raise entry v by hand */
+#define IGBVF_EIMS        0x1524    /* RW  mask set: entry v may interrupt */
+#define IGBVF_EIMC        0x1528    /* WO  mask clear */
+#define IGBVF_EIAC        0x152c    /* RW  auto clear of EICR on MSI-X */
+#define IGBVF_EIAM        0x1530    /* RW  auto mask on MSI-X */
+#define IGBVF_EICR        0x1580    /* RC  cause read */
+#define IGBVF_IVAR0       0x1700    /* RW  queue 0/1 events -> MSI-X entry */
+#define IGBVF_IVAR_VALID  0x80u     /* per byte: the entry number is valid */
+#define IGBVF_IVAR_RX0_SHIFT 0
+#define IGBVF_IVAR_TX0_SHIFT 8
 /* Advanced transmit data descriptor, second quadword (7.2.2.3) */
 #define IGB_TXD_DTYP_DATA     (3ull << 20)
 #define IGB_TXD_DCMD_EOP      (0x01ull << 24)

@@ -1,6 +1,7 @@
 MODULE := igb
 MODULE_KIND := kernel
 MODULE_SRCS := \
+	drivers/net/igb/doorbell.c \
 	drivers/net/igb/filter.c \
 	drivers/net/igb/filter_compile.c \
 	drivers/net/igb/mailbox.c \

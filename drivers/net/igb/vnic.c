@@ -54,6 +54,7 @@ void vnic_init(struct pci_table *t)
         kprintf("vnic: kernel DMA canary page at %#lx\n", canary_pa);
     }
     vtd_set_fault_hook(vnic_dma_fault);
+    doorbell_init();
 }
 
 static bool canary_intact(void)
@@ -87,12 +88,17 @@ uint32_t vnic_holder(unsigned vf)
     return vf < IGB_MAX_VFS ? vnics[vf].holder : 0;
 }
 
-static const struct pci_dev *vf_dev(unsigned vf)
+const struct pci_dev *vnic_vf_dev(unsigned vf)
 {
     for (unsigned i = 0; vnic_pci && i < vnic_pci->n; i++)
         if (vnic_pci->dev[i].rid == igb_pf.vf_rid[vf] && vnic_pci->dev[i].is_vf)
             return &vnic_pci->dev[i];
     return NULL;
+}
+
+const struct pci_ops *vnic_pci_ops(void)
+{
+    return &vnic_pci->ops;
 }
 
 static void set_master(unsigned vf, bool on)
@@ -118,7 +124,7 @@ struct sysret invoke_kernel_vnic_create(struct invocation *inv)
     unsigned vf = 0;
     while (vf < igb_pf.nvfs && vnics[vf].holder)
         vf++;
-    const struct pci_dev *dev = vf < igb_pf.nvfs ? vf_dev(vf) : NULL;
+    const struct pci_dev *dev = vf < igb_pf.nvfs ? vnic_vf_dev(vf) : NULL;
     if (!dev)
         return ret(VNIC_ERR_NONE_FREE, 0);
     struct cte *recv;
@@ -236,6 +242,7 @@ void vnic_removed(struct cte *slot)
         return;                         /* copies remain: the VF stays with its holder */
     set_master((unsigned)vf, false);
     igb_filter_vnic_released((unsigned)vf);
+    doorbell_vnic_released((unsigned)vf);
     for (int i = 0; i < VNIC_DMA_MAX; i++)
         if (v->dma[i].frame)
             unregister(v, i);

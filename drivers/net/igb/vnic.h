@@ -25,4 +25,13 @@ void vnic_dma_fault(uint16_t sid, uint64_t addr, bool write);
 void igb_filter_removed(struct cte *slot);
 void igb_filter_vnic_released(unsigned vf);
 void igb_filter_pool_setup(void);
+/** Doorbells (drivers/net/igb/doorbell.c). */
+void doorbell_init(void);
+void doorbell_removed(struct cte *slot);
+void doorbell_vnic_released(unsigned vf);
+/** VF `vf`'s PCI function (NULL if absent) and the config space access. */
+struct pci_dev;
+struct pci_ops;
+const struct pci_dev *vnic_vf_dev(unsigned vf);
+const struct pci_ops *vnic_pci_ops(void);
 #endif

@@ -68,7 +68,8 @@ struct dispatcher_shared {
     uint64_t rtc_epoch_s;               /* wall clock (Unix seconds, UTC) ... */
     uint64_t rtc_tsc;                   /* ... when the TSC read this */
     uint32_t features;                  /* DISP_FEATURE_* */
-    uint32_t reserved;
+    volatile uint32_t doorbells;        /* rings of this domain's Doorbells here,
+                                           counted by the kernel (wraps) */
     /* LMP receive ring: the kernel is the only writer of `lmp`, the
      * dispatcher the only writer of `lmp_consumed`. */
     volatile uint32_t lmp_produced, lmp_consumed;

@@ -90,6 +90,13 @@ enum vnic_cmd {
                                VNIC. A predicate the NIC cannot express is
                                refused (FILTER_ERR_*), never emulated.
                                Deleting the Filter takes it out of the NIC. */
+    VNIC_CMD_DOORBELL_CREATE, /* (MSI-X entry, dest cptr): a Doorbell
+                               capability; the VF's MSI-X entry now
+                               interrupts the holder's core, which counts it
+                               in the dispatcher page (`doorbells`) and wakes
+                               or upcalls the holder; value = the vector.
+                               The holder routes queue events to the entry
+                               (VF IVAR, EIMS). Deleting it masks the entry. */
 };
 
 /* What a Filter admits (struct filter_spec.flags). A VNIC receives nothing

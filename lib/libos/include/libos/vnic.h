@@ -21,4 +21,8 @@ errval_t vnic_mailbox(volatile uint8_t *regs, const uint32_t *msg, unsigned n, u
  *  the predicate. Deleting `dest` takes the filter out of the NIC. */
 errval_t vnic_filter_create(capaddr_t vnic, const struct filter_spec *spec, capaddr_t dest,
                             uint32_t *id);
+/** A Doorbell on VNIC `vnic` into the empty slot `dest`: the VF's MSI-X
+ *  entry `msix_entry` now wakes this domain (libos/doorbell.h). The VF's
+ *  IVAR/EIMS choose which queue events raise that entry. */
+errval_t vnic_doorbell_create(capaddr_t vnic, unsigned msix_entry, capaddr_t dest);
 #endif

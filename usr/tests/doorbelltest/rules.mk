@@ -1,0 +1,6 @@
+MODULE := doorbelltest
+MODULE_KIND := user
+MODULE_SRCS := \
+	usr/tests/doorbelltest/doorbelltest.c
+MODULE_LIBS := libos
+include hake/module.mk
