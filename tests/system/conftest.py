@@ -16,9 +16,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 from console import Console  # noqa: E402  (tools/console.py: the one serial driver)
+import netpeer  # noqa: E402  (tools/netpeer.py: raw frames on the namespace's tap0)
 
 TOP = Path(__file__).resolve().parents[2]
 RUN_QEMU = TOP / "tools" / "run-qemu"
+NETNS = TOP / "tools" / "netns"
 LOG_DIR = TOP / "build" / "test-logs"
 BOOT_TIMEOUT = int(os.environ.get("BOOT_TIMEOUT", "240"))  # TCG can be slow
 
@@ -96,3 +98,95 @@ def console(request):
 def shell(console, request):
     console.mark(request.node.name)
     return console
+
+
+# Host networking: a network namespace holding tap0 (10.11.0.1/24), made by
+# tools/netns, removed at teardown even when a test fails; the OS booted
+# with `run-qemu --netns NAME` runs QEMU inside it, with the igb on tap0.
+
+_netns_count = [0]
+
+
+def netns_up():
+    """Make a namespace named after this pytest process; return its name."""
+    _netns_count[0] += 1
+    name = f"arrakis-test-{os.getpid()}-{_netns_count[0]}"
+    subprocess.run([str(NETNS), "down", name], check=True)   # a leftover of a dead run
+    subprocess.run([str(NETNS), "up", name], check=True, stdin=subprocess.DEVNULL,
+                   capture_output=True, timeout=30)
+    return name
+
+
+def netns_down(name):
+    """Remove the namespace; first stop what our tests left running in it
+    (by pid: only they put processes there), since a process inside keeps
+    the namespace and its tap alive."""
+    pids = subprocess.run(["ip", "netns", "pids", name], capture_output=True,
+                          text=True).stdout.split()
+    for pid in pids:
+        try:
+            os.kill(int(pid), 9)
+        except (ProcessLookupError, ValueError):
+            pass
+    subprocess.run([str(NETNS), "down", name], check=True, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def netns():
+    """The name of a fresh network namespace with tap0, for this module."""
+    if os.geteuid() != 0:
+        pytest.skip("network namespaces need root")
+    name = netns_up()
+    try:
+        yield name
+    finally:
+        netns_down(name)
+
+
+@pytest.fixture
+def fresh_netns():
+    """A namespace of its own for one test (no QEMU in it unless the test
+    starts one)."""
+    if os.geteuid() != 0:
+        pytest.skip("network namespaces need root")
+    name = netns_up()
+    try:
+        yield name
+    finally:
+        netns_down(name)
+
+
+@pytest.fixture(scope="module")
+def peer(netns):
+    """peer(command, **options): tools/netpeer.py run inside the module's
+    namespace; returns its JSON report (see netpeer.py)."""
+    return lambda command, **opts: netpeer.run(netns, command, **opts)
+
+
+def boot_console(logfile, args=()):
+    """Console(), but QEMU is stopped if the boot fails half way."""
+    c = Console.__new__(Console)
+    try:
+        c.__init__(logfile, BOOT_TIMEOUT, args=args)
+    except BaseException:
+        if getattr(c, "p", None) is not None:
+            c.close()
+        raise
+    return c
+
+
+@pytest.fixture(scope="module")
+def net_console(request, netns):
+    """One booted system per test module, its igb wired to tap0 in the
+    module's namespace, driven through its shell."""
+    c = boot_console(LOG_DIR / f"{request.module.__name__.split('.')[-1]}.log",
+                     args=("--netns", netns))
+    c.netns = netns
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def net_shell(net_console, request):
+    net_console.mark(request.node.name)
+    return net_console
