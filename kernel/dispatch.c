@@ -120,6 +120,28 @@ void dispatch_wake(struct dcb *d)
         d->blocked = false;
 }
 
+void dispatch_await_answer(struct trap_frame *tf)
+{
+    struct dcb *d = this_core()->current;
+    d->awaiting = true;
+    dispatch_save(tf, false);
+    dispatch_schedule();
+}
+
+void dispatch_answer(uint32_t id, errval_t err, uint64_t value)
+{
+    struct dcb *d = dispatch_find(id);
+    if (!d || d->state != DOMAIN_RUNNABLE || !d->awaiting)
+        return;
+    struct dispatcher_regs *r = d->resume_disabled ? &d->disp->disabled_area : &d->disp->enabled_area;
+    r->rax = err;
+    r->rdx = value;
+    d->awaiting = false;
+    if (err_is_fail(err))
+        sys_refuse_log(d, "call answered by another core", err);
+    dispatch_wake(d);
+}
+
 void dispatch_prefer(struct dcb *d)
 {
     dispatch_wake(d);
@@ -244,14 +266,14 @@ void dispatch_schedule(void)
     struct core *c = this_core();
     struct dcb *p = c->preferred;
     c->preferred = NULL;
-    if (p && p->state == DOMAIN_RUNNABLE && !p->blocked) {
+    if (p && p->state == DOMAIN_RUNNABLE && !p->blocked && !p->awaiting) {
         c->idle = false;
         enter(p);                       /* an upcall if it was running enabled */
     }
     int start = c->current ? (int)(c->current - c->dcbs) + 1 : 0;
     for (int k = 0; k < DCBS_PER_CORE; k++) {
         struct dcb *d = &c->dcbs[(start + k) % DCBS_PER_CORE];
-        if (d->state == DOMAIN_RUNNABLE && !d->blocked) {
+        if (d->state == DOMAIN_RUNNABLE && !d->blocked && !d->awaiting) {
             c->idle = false;
             enter(d);
         }

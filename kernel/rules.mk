@@ -37,6 +37,7 @@ MODULE_SRCS := \
 	kernel/lib/string.c \
 	kernel/lib/timeconv.c \
 	kernel/mailbox.c \
+	kernel/rpc.c \
 	kernel/main.c \
 	kernel/mapping.c \
 	kernel/mm/pmm.c \

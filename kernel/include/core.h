@@ -14,6 +14,7 @@
 #include <core_offsets.h>
 #include <kpi/dispatcher.h>
 #include <arch/vspace.h>
+#include <rpc.h>
 
 #define MAX_CORES 64
 #define CORE_STACK_SIZE (16 * 1024)
@@ -71,6 +72,9 @@ struct core {
     /* TLB shootdown (kernel/tlb.c): other cores raise req, this core
      * flushes and sets done = the req it saw. */
     volatile uint32_t tlb_req, tlb_done;
+    /* Requests from other cores (rpc.c), and this core's own queue. */
+    struct core_rpc rpc;
+    struct rpc_call rpc_calls[RPC_CALLS];
 };
 #define URPC_FRAME_BYTES (8 * 1024)
 

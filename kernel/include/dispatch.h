@@ -38,6 +38,7 @@ struct dcb {
     uint64_t disp_pa;
     bool resume_disabled;           /* next entry: resume disabled_area */
     bool blocked;                   /* sleeps until an LMP message or a tick */
+    bool awaiting;                  /* in a call another core answers (rpc.c) */
     bool monitor;                   /* this core's monitor */
     bool secondary;                 /* spans from another core (span.c) */
     uint32_t origin;                /* secondary: the origin dispatcher's id */
@@ -71,6 +72,12 @@ __attribute__((noreturn)) void dispatch_schedule(void);
 void dispatch_kill(struct dcb *d, enum domain_state how, int status, const char *why);
 /** Wake a dispatcher blocked on LMP. */
 void dispatch_wake(struct dcb *d);
+/** The current dispatcher's system call is answered by another core:
+ *  save it and run something else until dispatch_answer(). */
+__attribute__((noreturn)) void dispatch_await_answer(struct trap_frame *tf);
+/** Finish the awaited call of domain `id` on this core (if it still
+ *  exists) with (err, value) in its rax/rdx. */
+void dispatch_answer(uint32_t id, errval_t err, uint64_t value);
 /** Wake d and run it next (an upcall if it is running now). */
 void dispatch_prefer(struct dcb *d);
 /** Wake every dispatcher of this core that sleeps until the next tick. */

@@ -24,7 +24,7 @@ def test_vnic_lifecycle(shell):
                r"vlan 4095 FILTER_ERR_VLAN, into a used slot CAP_ERR_SLOT_NOT_EMPTY", 30, "filters")
     shell.wait(r"vnictest: vlan filter deleted: ERR_OK", 30, "filter deleted")
     assert re.search(rf"igb: filter \d+: VF {vf} \(domain {dom}\) admits mac vlan 7", shell.seen)
-    assert re.search(rf"vnic: VF {vf} \(01:10\.{2 * vf}\) is now domain vnictest \({dom}\)'s, "
+    assert re.search(rf"vnic: VF {vf} \(01:10\.{2 * vf}\) is now domain {dom}'s \(core 0\), "
                      r"in its own IOMMU domain", shell.seen), shell.seen
     out = shell.command("nics")
     assert re.search(rf"VF {vf}\s+01:10\.{2 * vf}\s+8086:10ca\s+\S+\s+{vf}\s+up\s+{dom}", out), out
@@ -39,11 +39,26 @@ def test_vnic_lifecycle(shell):
     assert re.search(rf"VF {vf}\s+01:10\.{2 * vf}\s+8086:10ca\s+\S+\s+{vf}\s+up\s+free", out), out
 
 
-def test_vnic_refused_off_the_nic_core(shell):
-    # Is a VNIC for a domain on another core refused with a named error?
+def test_vnic_control_calls_forwarded_from_another_core(shell):
+    # A domain on core 2 (the NIC is core 0's): are vnic_create, DMA
+    # registration, rate, filters and their deletion forwarded to core 0 and
+    # answered, with the same results as on core 0, and the VF freed after?
     out = shell.command("spawn vnictest core 2")
-    shell.wait(r"vnictest: no VNIC: ", 30, "refusal reaches the domain")
-    shell.wait(r"monitor: domain vnictest \(0x\w+\) on core 2 exited, status 1", 30, "it ends")
+    dom = re.search(r"spawned vnictest as domain (0x\w+) on core 2", out).group(1)
+    m = shell.wait(rf"vnic: VF (\d) \(01:10\.\d\) is now domain {dom}'s \(core 2\)", 30,
+                   "core 0 gave the VF to the domain on core 2")
+    vf = int(m.group(1))
+    shell.wait(r"vnictest: VF \d registers mapped, STATUS 0x[0-9a-f]+ \(link up\); "
+               r"DMA frame registered: ERR_OK; twice: MAP_ERR_ALREADY", 30, "DMA registered")
+    shell.wait(r"vnictest: rate limit of 1 MB/s: RATE_ERR_NO_HW_LIMITER", 30, "rate refused")
+    shell.wait(r"vnictest: filters: mac ERR_OK, mac vlan 7 ERR_OK, udp port 7 FILTER_ERR_NO_5TUPLE, "
+               r"ethertype FILTER_ERR_NO_ETHERTYPE, broadcast vlan 7 FILTER_ERR_INEXACT, "
+               r"vlan 4095 FILTER_ERR_VLAN, into a used slot CAP_ERR_SLOT_NOT_EMPTY", 30, "filters")
+    shell.wait(rf"igb: filter \d+ of VF {vf} deleted", 30, "the deletion reached core 0")
+    out = shell.command("filters")
+    assert re.search(rf"\d+\s+VF {vf}\s+{dom}\s+its mac untagged", out), out
+    shell.command(f"kill {dom}")
+    shell.wait(rf"vnic: VF {vf} is free again \(domain {dom} let go of it\)", 30, "VF freed")
 
 
 def test_dma_outside_registered_memory_is_stopped(shell):
@@ -74,11 +89,23 @@ def test_doorbell_wakes_a_sleeping_thread(shell):
     # core and wake a thread sleeping on it, every time? Is a second
     # doorbell or a bad entry refused, and does deleting it mask the entry?
     shell.command("spawn doorbelltest core 0 50")
-    shell.wait(r"doorbell: VF (\d) MSI-X entry 0 rings domain doorbelltest \(0x\w+\) on core 0 "
-               r"\(vector 6\d\)", 30, "doorbell routed")
+    shell.wait(r"doorbell: VF (\d) MSI-X entry 0 rings domain 0x\w+ on core 0 "
+               r"\(APIC 0, vector 6\d\)", 30, "doorbell routed")
     shell.wait(r"a second one: DOORBELL_ERR_EXISTS; entry 9: SYS_ERR_ARG_RANGE", 30, "refusals")
     shell.wait(r"doorbelltest: 50 of 50 rings woke the sleeping thread \(waiter status 0\)", 60,
                "every ring wakes the waiter")
     shell.wait(r"doorbelltest: doorbell deleted \(ERR_OK\); rings after that: 0", 30,
                "a deleted doorbell is silent")
     shell.wait(r"monitor: domain doorbelltest \(0x\w+\) on core 0 exited, status 0", 30, "it ends")
+
+
+def test_doorbell_on_another_core(shell):
+    # The doorbell of a domain on core 3: does core 0 route the VF's MSI-X
+    # entry to core 3's APIC, and does every ring wake the thread there?
+    out = shell.command("spawn doorbelltest core 3 30")
+    shell.wait(r"doorbell: VF \d MSI-X entry 0 rings domain 0x3\w+ on core 3 \(APIC 3, vector 6\d\)",
+               30, "routed to core 3")
+    shell.wait(r"doorbelltest: 30 of 30 rings woke the sleeping thread \(waiter status 0\)", 60,
+               "every ring wakes the waiter on core 3")
+    shell.wait(r"doorbelltest: doorbell deleted \(ERR_OK\); rings after that: 0", 30, "silent after")
+    shell.wait(r"monitor: domain doorbelltest \(0x\w+\) on core 3 exited, status 0", 30, "it ends")

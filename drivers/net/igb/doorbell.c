@@ -27,6 +27,7 @@
 #include <cspace.h>
 #include <dispatch.h>
 #include <invoke_ops.h>
+#include <net/igb/forward.h>
 
 /* MSI-X table entry (PCIe 3.0, 6.8.2): address, data, vector control. */
 #define MSIX_ENTRY_BYTES    16
@@ -40,31 +41,37 @@
 
 _Static_assert(IGB_MAX_VFS <= VEC_DOORBELLS, "one doorbell vector per VF");
 
-struct doorbell {
+struct doorbell {                   /* on the NIC's core */
     bool used;
-    uint16_t gen;
     uint16_t entry;
     uint32_t domain;
     volatile uint8_t *table;        /* the VF's MSI-X table, kernel-mapped */
+};
+
+struct ringer {                     /* on the core the vector goes to */
+    uint32_t domain;
     uint64_t rings, spurious;
 };
 
 static struct doorbell bells[IGB_MAX_VFS];
+static struct ringer ringers[MAX_CORES][IGB_MAX_VFS];   /* a row per core */
+
+#define DOORBELL_RAW(vf, holder) ((uint64_t)(vf) | (uint64_t)(holder) << 32)
 
 static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
 
 static void ring(struct trap_frame *tf)
 {
     unsigned vf = (unsigned)(tf->vector - VEC_DOORBELL_BASE);
-    struct doorbell *b = vf < IGB_MAX_VFS ? &bells[vf] : NULL;
-    struct dcb *d = b && b->used ? dispatch_find(b->domain) : NULL;
+    struct ringer *r = vf < IGB_MAX_VFS ? &ringers[this_core()->id][vf] : NULL;
+    struct dcb *d = r && r->domain ? dispatch_find(r->domain) : NULL;
     if (d && d->disp && d->state == DOMAIN_RUNNABLE) {
-        b->rings++;
+        r->rings++;
         __atomic_add_fetch(&d->disp->doorbells, 1, __ATOMIC_RELEASE);
         d->disp->haswork = 1;
         dispatch_prefer(d);
-    } else if (b) {
-        b->spurious++;
+    } else if (r) {
+        r->spurious++;
     }
     apic_eoi();
 }
@@ -81,51 +88,36 @@ static void mask(struct doorbell *b, bool masked)
     mmio_write32(e + MSIX_VECTOR_CTRL, masked ? MSIX_VECTOR_MASKED : 0);
 }
 
-struct sysret invoke_vnic_doorbell_create(struct invocation *inv)
+errval_t doorbell_svc_create(unsigned vf, uint32_t holder, unsigned entry, uint32_t apic,
+                             uint64_t *vector)
 {
-    struct dcb *d = inv->d;
-    unsigned vf = (unsigned)inv->slot->cap.u.raw;
     const struct pci_dev *dev = vf < igb_pf.nvfs ? vnic_vf_dev(vf) : NULL;
-    if (igb_pf.owner_core != this_core()->id)
-        return ret(IGB_ERR_NOT_OWNER, igb_pf.owner_core);
-    if (!dev || vnic_holder(vf) != d->id)
-        return ret(CAP_ERR_WRONG_TYPE, 0);
+    if (!dev || !holder || vnic_holder(vf) != holder)
+        return CAP_ERR_WRONG_TYPE;
     if (!dev->caps.msix)
-        return ret(DOORBELL_ERR_NO_MSIX, 0);
-    uint64_t entry = inv->arg[0];
+        return DOORBELL_ERR_NO_MSIX;
     if (entry >= dev->msix.vectors)
-        return ret(SYS_ERR_ARG_RANGE, dev->msix.vectors);
+        return SYS_ERR_ARG_RANGE;
+    if (apic > 0xff)
+        return DOORBELL_ERR_APIC_ID;
     struct doorbell *b = &bells[vf];
     if (b->used)
-        return ret(DOORBELL_ERR_EXISTS, 0);
-    if (this_core()->apic_id > 0xff)
-        return ret(DOORBELL_ERR_APIC_ID, 0);
-    struct cte *dest;
-    errval_t err = inv->arg[1] > UINT32_MAX ? SYS_ERR_ARG_RANGE
-                                            : cspace_lookup(d, (capaddr_t)inv->arg[1], &dest);
-    if (err_is_ok(err) && dest->cap.type != CAP_NULL)
-        err = CAP_ERR_SLOT_NOT_EMPTY;
+        return DOORBELL_ERR_EXISTS;
     const struct pci_bar *bar = &dev->bar[dev->msix.table_bir];
-    if (err_is_ok(err) && !b->table) {
+    if (!b->table) {
         volatile void *va;
-        err = paging_map_device(bar->addr + dev->msix.table_off,
-                                (size_t)dev->msix.vectors * MSIX_ENTRY_BYTES, &va);
-        if (err_is_ok(err))
-            b->table = va;
+        errval_t err = paging_map_device(bar->addr + dev->msix.table_off,
+                                         (size_t)dev->msix.vectors * MSIX_ENTRY_BYTES, &va);
+        if (err_is_fail(err))
+            return err;
+        b->table = va;
     }
-    if (err_is_fail(err))
-        return ret(err, 0);
-    struct capability cap = { .type = CAP_DOORBELL, .rights = CAP_RIGHT_ALL };
-    cap.u.raw = vf | (uint64_t)(uint16_t)(b->gen + 1) << 16;
-    if (err_is_fail(err = cap_create_root(&this_core()->mdb, dest, &cap)))
-        return ret(err, 0);
     b->used = true;
-    b->gen++;
     b->entry = (uint16_t)entry;
-    b->domain = d->id;
+    b->domain = holder;
     volatile uint8_t *e = b->table + entry * MSIX_ENTRY_BYTES;
     mask(b, true);
-    mmio_write32(e + MSIX_ADDR_LO, MSI_ADDR_BASE | this_core()->apic_id << MSI_DEST_SHIFT);
+    mmio_write32(e + MSIX_ADDR_LO, MSI_ADDR_BASE | apic << MSI_DEST_SHIFT);
     mmio_write32(e + MSIX_ADDR_HI, 0);
     mmio_write32(e + MSIX_DATA, VEC_DOORBELL_BASE + vf);
     mask(b, false);
@@ -133,31 +125,103 @@ struct sysret invoke_vnic_doorbell_create(struct invocation *inv)
     uint16_t ctrl = pci_rd16(o, dev->rid, dev->caps.msix + PCI_MSIX_CTRL);
     ctrl = (uint16_t)((ctrl | PCI_MSIX_CTRL_ENABLE) & ~PCI_MSIX_CTRL_MASKALL);
     pci_wr16(o, dev->rid, dev->caps.msix + PCI_MSIX_CTRL, ctrl);
-    kprintf("doorbell: VF %u MSI-X entry %lu rings domain %s (%#x) on core %u (vector %u)\n", vf,
-            entry, d->name, d->id, this_core()->id, VEC_DOORBELL_BASE + vf);
-    return ret(ERR_OK, VEC_DOORBELL_BASE + vf);
+    kprintf("doorbell: VF %u MSI-X entry %u rings domain %#x on core %u (APIC %u, vector %u)\n",
+            vf, entry, holder, holder >> 16, apic, VEC_DOORBELL_BASE + vf);
+    *vector = VEC_DOORBELL_BASE + vf;
+    return ERR_OK;
 }
 
-static void release(unsigned vf)
+void doorbell_svc_delete(unsigned vf, uint32_t holder)
 {
-    struct doorbell *b = &bells[vf];
-    if (!b->used)
+    struct doorbell *b = vf < IGB_MAX_VFS ? &bells[vf] : NULL;
+    if (!b || !b->used || b->domain != holder)
         return;
     mask(b, true);
     b->used = false;
-    kprintf("doorbell: VF %u silenced after %lu rings\n", vf, b->rings);
-    b->rings = 0;
-}
-
-void doorbell_removed(struct cte *slot)
-{
-    uint64_t vf = slot->cap.u.raw & 0xffff, gen = slot->cap.u.raw >> 16;
-    if (vf < IGB_MAX_VFS && bells[vf].used && bells[vf].gen == gen && mdb_is_last_copy(slot))
-        release((unsigned)vf);
+    kprintf("doorbell: VF %u silenced\n", vf);
 }
 
 void doorbell_vnic_released(unsigned vf)
 {
-    if (vf < IGB_MAX_VFS)
-        release(vf);
+    if (vf < IGB_MAX_VFS && bells[vf].used)
+        doorbell_svc_delete(vf, bells[vf].domain);
+}
+
+static errval_t cap_into(struct dcb *d, uint64_t slot, uint64_t raw, struct cte **dest)
+{
+    errval_t err = slot > UINT32_MAX ? SYS_ERR_ARG_RANGE : cspace_lookup(d, (capaddr_t)slot, dest);
+    if (err_is_ok(err) && (*dest)->cap.type != CAP_NULL)
+        err = CAP_ERR_SLOT_NOT_EMPTY;
+    if (err_is_fail(err) || raw == UINT64_MAX)
+        return err;
+    struct capability cap = { .type = CAP_DOORBELL, .rights = CAP_RIGHT_ALL };
+    cap.u.raw = raw;
+    return cap_create_root(&this_core()->mdb, *dest, &cap);
+}
+
+/* The vector now comes to this core: whom it wakes, and its capability. */
+static errval_t settle(struct dcb *d, unsigned vf, uint64_t slot)
+{
+    struct cte *dest;
+    errval_t err = cap_into(d, slot, DOORBELL_RAW(vf, d->id), &dest);
+    if (err_is_ok(err))
+        ringers[this_core()->id][vf] = (struct ringer){ .domain = d->id };
+    return err;
+}
+
+static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
+{
+    struct dcb *d = dispatch_find((uint32_t)c->ctx[0]);
+    errval_t err = a->err;
+    if (err_is_ok(err))
+        err = d ? settle(d, c->msg.vf, c->ctx[1]) : SYS_ERR_NO_DOMAIN;
+    if (err_is_fail(err) && err_is_ok(a->err)) {
+        struct rpc_msg m = { .op = NIC_RPC_DOORBELL_DELETE, .vf = c->msg.vf, .holder = c->msg.holder };
+        nic_tell(&m);
+    }
+    dispatch_answer((uint32_t)c->ctx[0], err, err_is_ok(err) ? a->value : 0);
+}
+
+struct sysret invoke_vnic_doorbell_create(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    unsigned vf = vnic_cap_vf(inv->slot);
+    uint32_t holder = vnic_cap_holder(inv->slot);
+    struct cte *dest;
+    errval_t err = cap_into(d, inv->arg[1], UINT64_MAX, &dest);     /* only check the slot */
+    if (err_is_ok(err) && holder != d->id)
+        err = CAP_ERR_WRONG_TYPE;       /* the doorbell wakes the holder: only it may ask */
+    if (err_is_ok(err) && inv->arg[0] > UINT16_MAX)
+        err = SYS_ERR_ARG_RANGE;
+    if (err_is_fail(err))
+        return ret(err, 0);
+    if (!nic_is_owner()) {
+        struct rpc_msg m = { .op = NIC_RPC_DOORBELL_CREATE, .vf = vf, .holder = holder,
+                             .arg = (uint32_t)inv->arg[0], .a = this_core()->apic_id };
+        return nic_forward(inv, &m, created_remote, inv->arg[1], 0);
+    }
+    uint64_t vector;
+    err = doorbell_svc_create(vf, holder, (unsigned)inv->arg[0], this_core()->apic_id, &vector);
+    if (err_is_ok(err) && err_is_fail(err = settle(d, vf, inv->arg[1])))
+        doorbell_svc_delete(vf, holder);
+    return ret(err, err_is_ok(err) ? vector : 0);
+}
+
+void doorbell_removed(struct cte *slot)
+{
+    unsigned vf = (unsigned)(slot->cap.u.raw & 0xffff);
+    uint32_t holder = (uint32_t)(slot->cap.u.raw >> 32);
+    if (vf >= IGB_MAX_VFS || !mdb_is_last_copy(slot))
+        return;
+    struct ringer *r = &ringers[this_core()->id][vf];
+    if (r->domain == holder) {
+        kprintf("doorbell: VF %u rang %lu times for domain %#x\n", vf, r->rings, holder);
+        *r = (struct ringer){ 0 };
+    }
+    if (nic_is_owner()) {
+        doorbell_svc_delete(vf, holder);
+        return;
+    }
+    struct rpc_msg m = { .op = NIC_RPC_DOORBELL_DELETE, .vf = vf, .holder = holder };
+    nic_tell(&m);
 }

@@ -20,6 +20,8 @@
 #include <core.h>
 #include <dispatch.h>
 #include <invoke_ops.h>
+#include <net/igb/forward.h>
+#include <string.h>
 #include <fmt.h>
 
 struct filter {
@@ -89,28 +91,15 @@ static void describe(const struct filter *f, char *buf, size_t n)
         fmt_snprintf(buf, n, "%s untagged", addr);
 }
 
-struct sysret invoke_vnic_filter_create(struct invocation *inv)
+errval_t filter_svc_create(unsigned vf, uint32_t holder, const struct filter_spec *s,
+                           uint64_t *key, uint64_t *id)
 {
-    struct dcb *d = inv->d;
-    unsigned vf = (unsigned)inv->slot->cap.u.raw;
-    if (igb_pf.owner_core != this_core()->id)
-        return ret(IGB_ERR_NOT_OWNER, igb_pf.owner_core);
-    if (vf >= igb_pf.nvfs || vnic_holder(vf) != d->id)
-        return ret(CAP_ERR_WRONG_TYPE, 0);
-    struct filter_spec s;
-    if (!vspace_user_range(&d->vspace, inv->arg[0], sizeof(s), false))
-        return ret(SYS_ERR_BAD_USER_POINTER, 0);
-    errval_t err = vspace_copy_out(&d->vspace, &s, inv->arg[0], sizeof(s));
-    if (err_is_ok(err))
-        err = igb_filter_check(&s);
-    struct cte *dest;
-    if (err_is_ok(err))
-        err = inv->arg[1] > UINT32_MAX ? SYS_ERR_ARG_RANGE
-                                       : cspace_lookup(d, (capaddr_t)inv->arg[1], &dest);
-    if (err_is_ok(err) && dest->cap.type != CAP_NULL)
-        err = CAP_ERR_SLOT_NOT_EMPTY;
-    struct igb_filter_rule rule = { .pool = (uint8_t)vf, .flags = s.flags & (FILTER_MAC | FILTER_BROADCAST | FILTER_VLAN),
-                                    .vlan = (s.flags & FILTER_VLAN) ? s.vlan : 0 };
+    if (vf >= igb_pf.nvfs || !holder || vnic_holder(vf) != holder)
+        return CAP_ERR_WRONG_TYPE;
+    errval_t err = igb_filter_check(s);
+    struct igb_filter_rule rule = { .pool = (uint8_t)vf,
+                                    .flags = s->flags & (FILTER_MAC | FILTER_BROADCAST | FILTER_VLAN),
+                                    .vlan = (s->flags & FILTER_VLAN) ? s->vlan : 0 };
     struct igb_filter_rule rules[IGB_FILTERS_MAX];
     if (err_is_ok(err))
         err = igb_filter_fits(rules, live_rules(rules), &rule);
@@ -120,42 +109,105 @@ struct sysret invoke_vnic_filter_create(struct invocation *inv)
     if (err_is_ok(err) && i == IGB_FILTERS_MAX)
         err = FILTER_ERR_TABLE_FULL;
     if (err_is_fail(err))
-        return ret(err, 0);
+        return err;
     struct filter *f = &filters[i];
     *f = (struct filter){ .used = true, .gen = (uint16_t)(f->gen + 1), .vf = (uint8_t)vf,
                           .id = next_id++, .rule = rule };
     if (err_is_fail(err = apply())) {       /* too many VLANs: back out */
         f->used = false;
         apply();
-        return ret(err, 0);
-    }
-    struct capability cap = { .type = CAP_FILTER, .rights = CAP_RIGHT_ALL };
-    cap.u.raw = i | (uint64_t)f->gen << 16;
-    if (err_is_fail(err = cap_create_root(&this_core()->mdb, dest, &cap))) {
-        f->used = false;
-        apply();
-        return ret(err, 0);
+        return err;
     }
     char what[40];
     describe(f, what, sizeof(what));
-    kprintf("igb: filter %u: VF %u (domain %#x) admits %s\n", f->id, vf, d->id, what);
-    return ret(ERR_OK, f->id);
+    kprintf("igb: filter %u: VF %u (domain %#x) admits %s\n", f->id, vf, holder, what);
+    *key = i | (uint64_t)f->gen << 16;
+    *id = f->id;
+    return ERR_OK;
 }
 
-static struct filter *of(const struct cte *slot)
+static struct filter *of_key(uint64_t key)
 {
-    uint64_t i = slot->cap.u.raw & 0xffff, gen = slot->cap.u.raw >> 16;
+    uint64_t i = key & 0xffff, gen = key >> 16;
     return i < IGB_FILTERS_MAX && filters[i].used && filters[i].gen == gen ? &filters[i] : NULL;
 }
 
-void igb_filter_removed(struct cte *slot)
+void filter_svc_delete(uint64_t key)
 {
-    struct filter *f = of(slot);
-    if (!f || !mdb_is_last_copy(slot))
+    struct filter *f = of_key(key);
+    if (!f)
         return;
     f->used = false;
     kprintf("igb: filter %u of VF %u deleted\n", f->id, f->vf);
     igb_filter_pool_setup();
+}
+
+static errval_t cap_into(struct dcb *d, uint64_t slot, uint64_t key, struct cte **dest)
+{
+    errval_t err = slot > UINT32_MAX ? SYS_ERR_ARG_RANGE : cspace_lookup(d, (capaddr_t)slot, dest);
+    if (err_is_ok(err) && (*dest)->cap.type != CAP_NULL)
+        err = CAP_ERR_SLOT_NOT_EMPTY;
+    if (err_is_fail(err) || key == UINT64_MAX)
+        return err;
+    struct capability cap = { .type = CAP_FILTER, .rights = CAP_RIGHT_ALL };
+    cap.u.raw = key;
+    return cap_create_root(&this_core()->mdb, *dest, &cap);
+}
+
+/* Another core created the filter: the capability comes to be here. */
+static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
+{
+    struct dcb *d = dispatch_find((uint32_t)c->ctx[0]);
+    struct cte *dest;
+    errval_t err = a->err;
+    if (err_is_ok(err))
+        err = d ? cap_into(d, c->ctx[1], a->value, &dest) : SYS_ERR_NO_DOMAIN;
+    if (err_is_fail(err) && err_is_ok(a->err)) {
+        struct rpc_msg m = { .op = NIC_RPC_FILTER_DELETE, .a = a->value };
+        nic_tell(&m);
+    }
+    dispatch_answer((uint32_t)c->ctx[0], err, err_is_ok(err) ? a->value2 : 0);
+}
+
+struct sysret invoke_vnic_filter_create(struct invocation *inv)
+{
+    struct dcb *d = inv->d;
+    struct filter_spec s;
+    struct cte *dest;
+    if (!vspace_user_range(&d->vspace, inv->arg[0], sizeof(s), false))
+        return ret(SYS_ERR_BAD_USER_POINTER, 0);
+    errval_t err = vspace_copy_out(&d->vspace, &s, inv->arg[0], sizeof(s));
+    if (err_is_ok(err))
+        err = cap_into(d, inv->arg[1], UINT64_MAX, &dest);     /* only check the slot */
+    if (err_is_fail(err))
+        return ret(err, 0);
+    unsigned vf = vnic_cap_vf(inv->slot);
+    uint32_t holder = vnic_cap_holder(inv->slot);
+    if (!nic_is_owner()) {
+        struct rpc_msg m = { .op = NIC_RPC_FILTER_CREATE, .vf = vf, .holder = holder };
+        memcpy(m.blob, &s, sizeof(s));
+        return nic_forward(inv, &m, created_remote, inv->arg[1], 0);
+    }
+    uint64_t key, id;
+    if (err_is_fail(err = filter_svc_create(vf, holder, &s, &key, &id)))
+        return ret(err, 0);
+    if (err_is_fail(err = cap_into(d, inv->arg[1], key, &dest))) {
+        filter_svc_delete(key);
+        return ret(err, 0);
+    }
+    return ret(ERR_OK, id);
+}
+
+void igb_filter_removed(struct cte *slot)
+{
+    if (!mdb_is_last_copy(slot))
+        return;
+    if (nic_is_owner()) {
+        filter_svc_delete(slot->cap.u.raw);
+        return;
+    }
+    struct rpc_msg m = { .op = NIC_RPC_FILTER_DELETE, .a = slot->cap.u.raw };
+    nic_tell(&m);
 }
 
 void igb_filter_vnic_released(unsigned vf)

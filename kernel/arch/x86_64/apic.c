@@ -13,6 +13,7 @@
 #include <arch/trap.h>
 #include <mmio.h>
 #include <core.h>
+#include <rpc.h>
 #include <mailbox.h>
 #include <span.h>
 #include <dispatch.h>
@@ -109,6 +110,7 @@ static void timer_interrupt(struct trap_frame *tf)
     this_core()->ticks++;
     apic_eoi();
     mailbox_poll();
+    rpc_poll();
     span_tick();
     igb_tick();             /* igb PF mailbox, on the NIC's core only */
     dispatch_tick();
