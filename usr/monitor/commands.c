@@ -426,7 +426,7 @@ static const struct command {
     { "cores", cmd_cores, true, "cores: list cores and monitors" },
     { "nics", cmd_nics, false, "nics: the SR-IOV NIC's PF and VFs, and who holds each" },
     { "filters", cmd_filters, false, "filters: the NIC's filters, and which VNIC each feeds" },
-    { "vnic", cmd_vnic, false, "vnic [ID]: give a domain on the NIC's core a VF as a VNIC" },
+    { "vnic", cmd_vnic, false, "vnic [ID]: give a domain on this core a VF as a VNIC" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
     { "help", cmd_help, false, "help: this list" },
 };

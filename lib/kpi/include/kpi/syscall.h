@@ -67,7 +67,8 @@ enum kernel_cmd {
     KERNEL_CMD_VNIC_CREATE, /* (domain id, tag): a free VF as a VNIC
                                capability in that domain's receive slot
                                (announced by MONITOR_MSG_CAP, tag, VF);
-                               on the core that owns the NIC */
+                               on any core: other cores forward it, and
+                               every VNIC call, to the NIC's core */
     KERNEL_CMD_FILTERS,     /* (struct filter_info *out, max): every Filter
                                on the NIC, on the core that owns it; value =
                                entries written */
