@@ -1,0 +1,6 @@
+MODULE := test_vfring
+MODULE_KIND := hosttest
+MODULE_SRCS := \
+	drivers/net/igb/vfring.c \
+	tests/unit/vfring/test_vfring.c
+include hake/module.mk

@@ -1,0 +1,6 @@
+MODULE := rawecho
+MODULE_KIND := user
+MODULE_SRCS := \
+	usr/tests/rawecho/rawecho.c
+MODULE_LIBS := arrakis libos
+include hake/module.mk

@@ -1,0 +1,6 @@
+MODULE := rawsend
+MODULE_KIND := user
+MODULE_SRCS := \
+	usr/tests/rawsend/rawsend.c
+MODULE_LIBS := arrakis libos
+include hake/module.mk
