@@ -27,7 +27,7 @@ def test_raw_echo_between_two_vfs(shell):
     assert m.groups() == ("0", "0", "0", "0"), m.group(0)
     shell.wait(r"monitor: domain rawsend \(0x\w+\) on core 0 exited, status 0", 30, "rawsend ends")
 
-    m = shell.wait(r"rawecho: echoed (\d+) frames, (\d+) not answered; rx (\d+) \(\d+ bytes\), "
+    m = shell.wait(r"rawecho: VF \d echoed (\d+) frames, (\d+) not answered; rx (\d+) \(\d+ bytes\), "
                    r"tx (\d+) .* rx errors (\d+), tx drops \d+, tx errors (\d+)", 60,
                    "rawecho's counters")
     assert m.groups() == (str(FRAMES), "0", str(FRAMES), str(FRAMES), "0", "0"), m.group(0)

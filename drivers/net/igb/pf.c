@@ -11,8 +11,9 @@
  * broadcast, untagged or VLAN frames, only as its VNIC's Filters say
  * (filter.c; VLAN filtering is always on). Then the mailbox (mailbox.c) answers the VFs from the tick.
  *
- * The PF itself does no DMA: bus mastering stays as the firmware left it
- * and no PF queue is enabled. Every wait is bounded by the TSC.
+ * The PF itself does no DMA: no PF queue is enabled (bus mastering is on
+ * only because QEMU receives from the wire only then; see
+ * enable_decoding). Every wait is bounded by the TSC.
  *
  * Invariant: igb_pf.up is set last, after every register write here, so
  * the timer tick never polls a half-initialised device.
@@ -83,13 +84,18 @@ static const struct pci_dev *find_pf(const struct pci_table *t)
     return NULL;
 }
 
-/* Memory decoding on (the firmware normally did it); bus mastering is
- * left alone: the PF does no DMA. */
+/* Memory decoding and bus mastering on. The PF itself enables no queue
+ * and does no DMA (and the IOMMU has no context for it: any PF DMA would
+ * fault), but the NIC takes frames off the wire only while the PF may
+ * master the bus: QEMU's igb checks the PF's Command.BME before it
+ * receives for any pool (e1000x_rx_ready), as the VFs' DMA rides on the
+ * PF's link. */
 static void enable_decoding(const struct pci_table *t, pci_rid_t rid)
 {
     uint16_t cmd = pci_rd16(&t->ops, rid, PCI_COMMAND);
-    if (!(cmd & PCI_COMMAND_MEMORY))
-        pci_wr16(&t->ops, rid, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY);
+    uint16_t want = cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+    if (cmd != want)
+        pci_wr16(&t->ops, rid, PCI_COMMAND, want);
 }
 
 static errval_t reset(void)

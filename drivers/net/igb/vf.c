@@ -32,10 +32,15 @@
 #include <libos/ram.h>
 #include <libos/syscall.h>
 #include <libos/vnic.h>
+#include <libos/doorbell.h>
+#include <libos/libos.h>
+#include <libos/tsc.h>
 #include <kpi/cspace.h>
 #include <kpi/dispatcher.h>
 #include <kpi/syscall.h>
 #include <string.h>
+
+#define VF_DOORBELL_ENTRY 0             /* MSI-X entry for queue 0 events */
 
 #define ROOTCN          CAP_TASK(TASKCN_SLOT_ROOTCN)
 #define RECV            CAP_TASK(TASKCN_SLOT_RECV)
@@ -179,10 +184,39 @@ bool vf_link_up(const struct vf *vf)
     return rd(vf, IGBVF_STATUS) & IGBVF_STATUS_LU;
 }
 
+/* Polling: give the core away until the next message or timer tick.
+ * Doorbell: re-arm the interrupt (EICR is write-1-to-clear; the next event
+ * raises it anew), look once more, then sleep until it rings; the deadline
+ * only bounds a lost wake-up. */
+#define DOORBELL_WAIT_MAX_MS 100
+
 void vf_wait(struct vf *vf)
 {
-    (void)vf;
-    sys_yield(SYS_YIELD_BLOCK);         /* the next message or timer tick */
+    if (!vf->doorbell) {
+        sys_yield(SYS_YIELD_BLOCK);
+        return;
+    }
+    wr(vf, IGBVF_EICR, 1u << VF_DOORBELL_ENTRY);
+    wr(vf, IGBVF_EIMS, 1u << VF_DOORBELL_ENTRY);
+    if (vf_rx_pending(vf))
+        return;
+    uint64_t deadline = rdtsc_now() + libos_tsc_hz() / 1000 * DOORBELL_WAIT_MAX_MS;
+    if (err_is_ok(libos_doorbell_wait(&vf->bells_seen, deadline)))
+        vf->wakeups++;
+}
+
+errval_t vf_doorbell_enable(struct vf *vf, capaddr_t slot)
+{
+    vf->bells_seen = libos_doorbell_count();
+    errval_t err = vnic_doorbell_create(vf->vnic, VF_DOORBELL_ENTRY, slot);
+    if (err_is_fail(err))
+        return err;
+    uint32_t e = IGBVF_IVAR_VALID | VF_DOORBELL_ENTRY;
+    wr(vf, IGBVF_IVAR0, e << IGBVF_IVAR_RX0_SHIFT | e << IGBVF_IVAR_TX0_SHIFT);
+    wr(vf, IGBVF_EIAC, 1u << VF_DOORBELL_ENTRY);
+    wr(vf, IGBVF_EIMS, 1u << VF_DOORBELL_ENTRY);
+    vf->doorbell = true;
+    return ERR_OK;
 }
 
 void vf_close(struct vf *vf)

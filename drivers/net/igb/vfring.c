@@ -33,6 +33,11 @@ static volatile union igb_adv_rx_desc *rxd(struct vf *vf, unsigned i)
     return &((volatile union igb_adv_rx_desc *)vf->rx_ring)[i];
 }
 
+bool vf_rx_pending(struct vf *vf)
+{
+    return vf->rx_next != vf->rx_tail && (rxd(vf, vf->rx_next)->wb.status_error & IGB_RXD_STAT_DD);
+}
+
 static volatile union igb_adv_tx_desc *txd(struct vf *vf, unsigned i)
 {
     return &((volatile union igb_adv_tx_desc *)vf->tx_ring)[i];

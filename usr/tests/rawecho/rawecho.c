@@ -1,12 +1,14 @@
-/* rawecho [COUNT [SECONDS]]: drive a VF from user space (lib/arrakis) and
+/* rawecho [COUNT [SECONDS]] [vlan=N] [doorbell]: drive a VF from user space (lib/arrakis) and
  * send every frame that arrives back where it came from: the destination
  * becomes the sender, the source this VF's MAC (for a frame addressed to
  * this VF, the two addresses swapped); an 802.1Q tag and everything after
  * the addresses stay as they were. The answer goes out of the very buffer
  * the frame came in (zero-copy). Frames from this VF itself or with a
  * group source address are not answered. Stops after COUNT echoes or
- * SECONDS seconds (0 or absent: never), then prints its counters. Run it
- * on the NIC's core (0). */
+ * SECONDS seconds (0 or absent: never), then prints its counters.
+ * Its Filter admits untagged frames to its MAC, or with vlan=N only frames
+ * to its MAC tagged with VLAN N. With `doorbell` it sleeps on the VF's
+ * receive interrupt instead of polling on the timer tick. */
 #include <arrakis/vf.h>
 #include <libos/debug.h>
 #include <libos/libos.h>
@@ -14,10 +16,12 @@
 #include <libos/vnic.h>
 #include <kpi/cspace.h>
 #include <string.h>
+#include <fmt.h>
 
 #define BATCH 32
 #define ETH_ALEN 6
 #define FILTER_SLOT CAP_SLOT(0)
+#define DOORBELL_SLOT CAP_SLOT(1)
 #define DRAIN_S 1       /* how long to wait at the end for the last echoes to leave */
 
 static struct vf vf;
@@ -37,9 +41,9 @@ static bool parse_u64(const char *s, uint64_t *v)
 
 /* The filters that admit frames for this VNIC (nothing reaches it
  * without one): untagged frames to its own MAC address. */
-static errval_t rawecho_filters(struct vf *v)
+static errval_t rawecho_filters(struct vf *v, uint64_t vlan)
 {
-    struct filter_spec spec = { .flags = FILTER_MAC };
+    struct filter_spec spec = { .flags = FILTER_MAC | (vlan ? FILTER_VLAN : 0), .vlan = (uint16_t)vlan };
     return vnic_filter_create(v->vnic, &spec, FILTER_SLOT, NULL);
 }
 
@@ -57,23 +61,39 @@ static bool echo(struct vf_buf *b)
 
 int main(int argc, char *argv[])
 {
-    uint64_t count = 0, seconds = 0;
-    if (argc > 3 || (argc > 1 && !parse_u64(argv[1], &count)) ||
-        (argc > 2 && !parse_u64(argv[2], &seconds))) {
-        debug_printf("usage: rawecho [COUNT [SECONDS]]\n");
+    uint64_t num[2] = { 0, 0 }, vlan = 0;   /* COUNT, SECONDS */
+    unsigned nnum = 0;
+    bool doorbell = false, ok = true;
+    for (int i = 1; i < argc && ok; i++) {
+        if (!strcmp(argv[i], "doorbell"))
+            doorbell = true;
+        else if (!strncmp(argv[i], "vlan=", 5))
+            ok = parse_u64(argv[i] + 5, &vlan) && vlan >= 1 && vlan <= 4094;
+        else
+            ok = nnum < 2 && parse_u64(argv[i], &num[nnum++]);
+    }
+    if (!ok) {
+        debug_printf("usage: rawecho [COUNT [SECONDS]] [vlan=N] [doorbell]\n");
         return 2;
     }
+    uint64_t count = num[0], seconds = num[1];
     errval_t err = vf_open(&vf);
     if (err_is_ok(err))
-        err = rawecho_filters(&vf);
+        err = rawecho_filters(&vf, vlan);
+    if (err_is_ok(err) && doorbell)
+        err = vf_doorbell_enable(&vf, DOORBELL_SLOT);
     if (err_is_fail(err)) {
         debug_err("rawecho: no VF", err);
         return 1;
     }
     char mac[18];
     vf_mac_format(vf.mac, mac);
-    debug_printf("rawecho: VF %u MAC %s ready (link %s)\n", vf.index, mac,
-                 vf_link_up(&vf) ? "up" : "down");
+    char admits[32] = "untagged";
+    if (vlan)
+        fmt_snprintf(admits, sizeof(admits), "vlan %lu", vlan);
+    debug_printf("rawecho: VF %u MAC %s ready (link %s), admits %s frames to its MAC, %s\n",
+                 vf.index, mac, vf_link_up(&vf) ? "up" : "down", admits,
+                 doorbell ? "sleeps on its doorbell" : "polls");
 
     uint64_t hz = libos_tsc_hz();
     uint64_t deadline = seconds ? rdtsc_now() + seconds * hz : UINT64_MAX;
@@ -98,11 +118,11 @@ int main(int argc, char *argv[])
 
     struct vf_stats s;
     vf_stats(&vf, &s);
-    debug_printf("rawecho: echoed %lu frames, %lu not answered; rx %lu (%lu bytes), tx %lu "
+    debug_printf("rawecho: VF %u echoed %lu frames, %lu not answered; rx %lu (%lu bytes), tx %lu "
                  "(%lu bytes), rx drops %lu, rx errors %lu, tx drops %lu, tx errors %lu; "
-                 "NIC counted rx %u tx %u\n", echoed, ignored, s.rx_packets, s.rx_bytes,
-                 s.tx_packets, s.tx_bytes, s.rx_drops, s.rx_errors, s.tx_drops, s.tx_errors,
-                 s.nic_rx, s.nic_tx);
+                 "NIC counted rx %u tx %u; doorbell wake-ups %lu\n", vf.index, echoed, ignored, s.rx_packets,
+                 s.rx_bytes, s.tx_packets, s.tx_bytes, s.rx_drops, s.rx_errors, s.tx_drops,
+                 s.tx_errors, s.nic_rx, s.nic_tx, vf.wakeups);
     vf_close(&vf);
     return 0;
 }

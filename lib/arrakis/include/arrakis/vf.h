@@ -97,6 +97,11 @@ struct vf {
     uint16_t tx_nfree;
 
     uint8_t owner[VF_BUFS];         /* enum vf_buf_owner */
+
+    /* Doorbell mode (vf_doorbell_enable): vf_wait sleeps until it rings. */
+    bool doorbell;
+    uint32_t bells_seen;
+    uint64_t wakeups;               /* vf_wait calls that slept and were rung */
     struct vf_stats stats;
 };
 
@@ -130,6 +135,12 @@ unsigned vf_tx_reclaim(struct vf *vf);
  *  Polling mode sleeps until the next message or timer tick; with a
  *  Doorbell this is where the VF's interrupt will wake the domain. */
 void vf_wait(struct vf *vf);
+/** From now on vf_wait sleeps until the VF interrupts (queue 0 receive or
+ *  transmit done): a Doorbell in capability slot `slot` (empty), MSI-X
+ *  entry 0, routed to this core. */
+errval_t vf_doorbell_enable(struct vf *vf, capaddr_t slot);
+/** A received frame waits at the head of the ring. */
+bool vf_rx_pending(struct vf *vf);
 
 /** The counters (with the NIC's own, read now). */
 void vf_stats(const struct vf *vf, struct vf_stats *out);
