@@ -1,0 +1,49 @@
+/**
+ * \file lwip_port.h
+ * \brief Starting this application's lwIP, and attaching network
+ * interfaces to it (lib/lwip/init.c).
+ *
+ * lwIP is a library linked into each application: one stack per domain,
+ * with one tcpip thread (a pthread on the core that calls
+ * lwip_port_start()). After lwip_port_start() the loopback interface
+ * (127.0.0.1, "lo") is up and the socket API (lwip/sockets.h:
+ * lwip_socket(), lwip_bind()...) works.
+ *
+ * A driver's interface (the VNIC netif, lib/lwip/netif_vnic.c) attaches
+ * through lwip_port_netif_add() with its lwIP init function; received
+ * frames then go to netif->input (tcpip_input: queued for the tcpip
+ * thread), so the driver may call it from any thread. Anything else a
+ * driver does to lwIP state (netif_set_link_up...) must hold the core lock
+ * (LOCK_TCPIP_CORE()/UNLOCK_TCPIP_CORE(), lwip/tcpip.h) or run in the
+ * tcpip thread (tcpip_callback()); lwIP asserts it does.
+ */
+#ifndef LWIP_PORT_H
+#define LWIP_PORT_H
+
+#include "lwip/err.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+
+/** Starts lwIP once: lwip_init(), the tcpip thread, the loopback
+ *  interface; returns when the thread runs. Later calls return ERR_OK at
+ *  once. Safe from several threads. */
+err_t lwip_port_start(void);
+
+/** lwip_port_netif_add(): make the interface the default route. */
+#define LWIP_PORT_NETIF_DEFAULT 0x1
+
+/**
+ * The seam for network interfaces: adds `netif` (the caller's storage, for
+ * as long as the interface exists) with the IPv4 address, netmask and
+ * gateway given, calls `init(netif)` (which sets its name, MTU, hardware
+ * address, flags and output functions, with netif->state = `state`), and
+ * sets it up; with LWIP_PORT_NETIF_DEFAULT it also becomes the default
+ * interface. Takes the core lock itself. Starts lwIP if needed.
+ * Returns ERR_OK, ERR_IF if `init` refused, or lwip_port_start()'s error.
+ */
+err_t lwip_port_netif_add(struct netif *netif, const ip4_addr_t *addr, const ip4_addr_t *netmask,
+                          const ip4_addr_t *gw, void *state, netif_init_fn init, unsigned flags);
+
+/** Takes the interface down and removes it (under the core lock). */
+void lwip_port_netif_remove(struct netif *netif);
+#endif
