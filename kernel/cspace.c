@@ -101,3 +101,14 @@ errval_t cspace_lookup_l1(struct dcb *d, capaddr_t cptr, struct cte **slot)
 {
     return cnode_lookup(&d->rootcn, cptr, CAP_LEVEL_L1, slot);
 }
+
+errval_t cspace_put(struct dcb *d, uint64_t cptr, const struct capability *cap)
+{
+    struct cte *dest;
+    errval_t err = cptr > UINT32_MAX ? SYS_ERR_ARG_RANGE : cspace_lookup(d, (capaddr_t)cptr, &dest);
+    if (err_is_ok(err) && dest->cap.type != CAP_NULL)
+        err = CAP_ERR_SLOT_NOT_EMPTY;
+    if (err_is_fail(err) || !cap)
+        return err;
+    return cap_create_root(&this_core()->mdb, dest, cap);
+}

@@ -18,6 +18,10 @@ errval_t cspace_create(struct dcb *d, bool kernel_cap);
 void cspace_destroy(struct dcb *d);
 /** The slot a level-2 cptr names in d's cspace. */
 errval_t cspace_lookup(struct dcb *d, capaddr_t cptr, struct cte **slot);
+/** Put `cap` (a new root in this core's database) into the empty slot
+ *  `cptr` (a user argument: range-checked) names; with cap NULL, only check
+ *  that the slot exists and is empty. */
+errval_t cspace_put(struct dcb *d, uint64_t cptr, const struct capability *cap);
 /** The slot a level-1 cptr names (an L2 CNode, typically). */
 errval_t cspace_lookup_l1(struct dcb *d, capaddr_t cptr, struct cte **slot);
 #endif

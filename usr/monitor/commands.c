@@ -68,28 +68,6 @@ void commands_pong(uint64_t token, uint32_t from)
     pong_from = from;
 }
 
-static bool parse_u64(const char *s, uint64_t *v)
-{
-    uint64_t x = 0;
-    unsigned base = 10;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        unsigned d;
-        if (*s >= '0' && *s <= '9') d = (unsigned)(*s - '0');
-        else if (base == 16 && *s >= 'a' && *s <= 'f') d = (unsigned)(*s - 'a' + 10);
-        else if (base == 16 && *s >= 'A' && *s <= 'F') d = (unsigned)(*s - 'A' + 10);
-        else return false;
-        x = x * base + d;
-    }
-    *v = x;
-    return true;
-}
-
 /* Join argv[from..] with spaces into buf. */
 static void join(char *buf, size_t size, int argc, char **argv, int from)
 {
@@ -134,7 +112,7 @@ static errval_t cmd_spawn(int argc, char **argv, struct reply *r)
 static errval_t cmd_spawnch(int argc, char **argv, struct reply *r)
 {
     uint64_t base, bytes;
-    if (argc < 4 || !parse_u64(argv[1], &base) || !parse_u64(argv[2], &bytes))
+    if (argc < 4 || !words_u64(argv[1], &base) || !words_u64(argv[2], &bytes))
         return MONITOR_ERR_BAD_COMMAND;
     char args[SPAWN_ARGS_MAX];
     join(args, sizeof(args), argc, argv, 4);
@@ -182,7 +160,7 @@ static errval_t cmd_ps(int argc, char **argv, struct reply *r)
 static errval_t cmd_kill(int argc, char **argv, struct reply *r)
 {
     uint64_t id;
-    if (argc != 2 || !parse_u64(argv[1], &id))
+    if (argc != 2 || !words_u64(argv[1], &id))
         return MONITOR_ERR_BAD_COMMAND;
     struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_KILL, id, 0, 0, 0);
     if (err_is_ok(sr.err))
@@ -193,7 +171,7 @@ static errval_t cmd_kill(int argc, char **argv, struct reply *r)
 static errval_t cmd_ping(int argc, char **argv, struct reply *r)
 {
     uint64_t id;
-    if (argc != 2 || !parse_u64(argv[1], &id))
+    if (argc != 2 || !words_u64(argv[1], &id))
         return MONITOR_ERR_BAD_COMMAND;
     static uint64_t token = 1;
     uint64_t mine = token++;
@@ -219,7 +197,7 @@ static errval_t cmd_ping(int argc, char **argv, struct reply *r)
 static errval_t cmd_caps(int argc, char **argv, struct reply *r)
 {
     uint64_t id;
-    if (argc != 2 || !parse_u64(argv[1], &id))
+    if (argc != 2 || !words_u64(argv[1], &id))
         return MONITOR_ERR_BAD_COMMAND;
     static struct cap_info caps[64];
     struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_CAPS, id, (uint64_t)(uintptr_t)caps, 64, 0);
@@ -247,7 +225,7 @@ static errval_t cmd_capimport(int argc, char **argv, struct reply *r)
     if (argc != 8)
         return MONITOR_ERR_BAD_COMMAND;
     for (int i = 0; i < 7; i++)
-        if (!parse_u64(argv[i + 1], &v[i]))
+        if (!words_u64(argv[i + 1], &v[i]))
             return MONITOR_ERR_BAD_COMMAND;
     static struct cap_identity id;
     id = (struct cap_identity){ .type = (uint32_t)v[1], .rights = (uint32_t)v[4],
@@ -345,7 +323,7 @@ static errval_t cmd_filters(int argc, char **argv, struct reply *r)
 static errval_t cmd_vnic(int argc, char **argv, struct reply *r)
 {
     uint64_t id = mon_requester;
-    if (argc > 2 || (argc == 2 && !parse_u64(argv[1], &id)) || id == 0)
+    if (argc > 2 || (argc == 2 && !words_u64(argv[1], &id)) || id == 0)
         return MONITOR_ERR_BAD_COMMAND;
     struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_VNIC_CREATE, id, 0x71c, 0, 0);
     if (err_is_fail(sr.err)) {
@@ -391,7 +369,7 @@ static errval_t new_channel(uint64_t *base, struct reply *r)
 static errval_t cmd_pair(int argc, char **argv, struct reply *r)
 {
     uint64_t a, b, base;
-    if (argc < 4 || !parse_u64(argv[2], &a) || !parse_u64(argv[3], &b) || a == b)
+    if (argc < 4 || !words_u64(argv[2], &a) || !words_u64(argv[3], &b) || a == b)
         return MONITOR_ERR_BAD_COMMAND;
     errval_t err = new_channel(&base, r);
     if (err_is_fail(err))
@@ -450,7 +428,7 @@ errval_t commands_run(const char *line, struct reply *r)
     bool routed = false;
     if (argv[0][0] == '@') {
         uint64_t core;
-        if (!parse_u64(argv[0] + 1, &core) || argc < 2)
+        if (!words_u64(argv[0] + 1, &core) || argc < 2)
             return MONITOR_ERR_BAD_COMMAND;
         if (core != mon_core) {
             if (mon_core != 0)

@@ -147,23 +147,12 @@ void doorbell_vnic_released(unsigned vf)
         doorbell_svc_delete(vf, bells[vf].domain);
 }
 
-static errval_t cap_into(struct dcb *d, uint64_t slot, uint64_t raw, struct cte **dest)
-{
-    errval_t err = slot > UINT32_MAX ? SYS_ERR_ARG_RANGE : cspace_lookup(d, (capaddr_t)slot, dest);
-    if (err_is_ok(err) && (*dest)->cap.type != CAP_NULL)
-        err = CAP_ERR_SLOT_NOT_EMPTY;
-    if (err_is_fail(err) || raw == UINT64_MAX)
-        return err;
-    struct capability cap = { .type = CAP_DOORBELL, .rights = CAP_RIGHT_ALL };
-    cap.u.raw = raw;
-    return cap_create_root(&this_core()->mdb, *dest, &cap);
-}
-
 /* The vector now comes to this core: whom it wakes, and its capability. */
 static errval_t settle(struct dcb *d, unsigned vf, uint64_t slot)
 {
-    struct cte *dest;
-    errval_t err = cap_into(d, slot, DOORBELL_RAW(vf, d->id), &dest);
+    struct capability cap = { .type = CAP_DOORBELL, .rights = CAP_RIGHT_ALL };
+    cap.u.raw = DOORBELL_RAW(vf, d->id);
+    errval_t err = cspace_put(d, slot, &cap);
     if (err_is_ok(err))
         ringers[this_core()->id][vf] = (struct ringer){ .domain = d->id };
     return err;
@@ -187,8 +176,7 @@ struct sysret invoke_vnic_doorbell_create(struct invocation *inv)
     struct dcb *d = inv->d;
     unsigned vf = vnic_cap_vf(inv->slot);
     uint32_t holder = vnic_cap_holder(inv->slot);
-    struct cte *dest;
-    errval_t err = cap_into(d, inv->arg[1], UINT64_MAX, &dest);     /* only check the slot */
+    errval_t err = cspace_put(d, inv->arg[1], NULL);     /* only check the slot */
     if (err_is_ok(err) && holder != d->id)
         err = CAP_ERR_WRONG_TYPE;       /* the doorbell wakes the holder: only it may ask */
     if (err_is_ok(err) && inv->arg[0] > UINT16_MAX)

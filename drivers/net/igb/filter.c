@@ -142,26 +142,20 @@ void filter_svc_delete(uint64_t key)
     igb_filter_pool_setup();
 }
 
-static errval_t cap_into(struct dcb *d, uint64_t slot, uint64_t key, struct cte **dest)
+static errval_t cap_into(struct dcb *d, uint64_t slot, uint64_t key)
 {
-    errval_t err = slot > UINT32_MAX ? SYS_ERR_ARG_RANGE : cspace_lookup(d, (capaddr_t)slot, dest);
-    if (err_is_ok(err) && (*dest)->cap.type != CAP_NULL)
-        err = CAP_ERR_SLOT_NOT_EMPTY;
-    if (err_is_fail(err) || key == UINT64_MAX)
-        return err;
     struct capability cap = { .type = CAP_FILTER, .rights = CAP_RIGHT_ALL };
     cap.u.raw = key;
-    return cap_create_root(&this_core()->mdb, *dest, &cap);
+    return cspace_put(d, slot, &cap);
 }
 
 /* Another core created the filter: the capability comes to be here. */
 static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
 {
     struct dcb *d = dispatch_find((uint32_t)c->ctx[0]);
-    struct cte *dest;
     errval_t err = a->err;
     if (err_is_ok(err))
-        err = d ? cap_into(d, c->ctx[1], a->value, &dest) : SYS_ERR_NO_DOMAIN;
+        err = d ? cap_into(d, c->ctx[1], a->value) : SYS_ERR_NO_DOMAIN;
     if (err_is_fail(err) && err_is_ok(a->err)) {
         struct rpc_msg m = { .op = NIC_RPC_FILTER_DELETE, .a = a->value };
         nic_tell(&m);
@@ -173,12 +167,11 @@ struct sysret invoke_vnic_filter_create(struct invocation *inv)
 {
     struct dcb *d = inv->d;
     struct filter_spec s;
-    struct cte *dest;
     if (!vspace_user_range(&d->vspace, inv->arg[0], sizeof(s), false))
         return ret(SYS_ERR_BAD_USER_POINTER, 0);
     errval_t err = vspace_copy_out(&d->vspace, &s, inv->arg[0], sizeof(s));
     if (err_is_ok(err))
-        err = cap_into(d, inv->arg[1], UINT64_MAX, &dest);     /* only check the slot */
+        err = cspace_put(d, inv->arg[1], NULL);     /* only check the slot */
     if (err_is_fail(err))
         return ret(err, 0);
     unsigned vf = vnic_cap_vf(inv->slot);
@@ -191,7 +184,7 @@ struct sysret invoke_vnic_filter_create(struct invocation *inv)
     uint64_t key, id;
     if (err_is_fail(err = filter_svc_create(vf, holder, &s, &key, &id)))
         return ret(err, 0);
-    if (err_is_fail(err = cap_into(d, inv->arg[1], key, &dest))) {
+    if (err_is_fail(err = cap_into(d, inv->arg[1], key))) {
         filter_svc_delete(key);
         return ret(err, 0);
     }

@@ -6,6 +6,7 @@
  * Doorbell is deleted, rings must no longer arrive. */
 #include <libos/debug.h>
 #include <libos/doorbell.h>
+#include <libos/words.h>
 #include <libos/libos.h>
 #include <libos/syscall.h>
 #include <libos/thread.h>
@@ -58,12 +59,10 @@ static void sort(uint64_t *a, unsigned n)
 
 int main(int argc, char *argv[])
 {
-    rings = 100;
-    if (argc > 1) {
-        rings = 0;
-        for (const char *c = argv[1]; *c >= '0' && *c <= '9'; c++)
-            rings = rings * 10 + (unsigned)(*c - '0');
-    }
+    uint64_t n = 100;
+    if (argc > 1 && !words_u64(argv[1], &n))
+        n = 0;
+    rings = (unsigned)n;
     if (rings == 0 || rings > MAX_RINGS)
         rings = 100;
     unsigned vf;

@@ -11,6 +11,7 @@
  * receive interrupt instead of polling on the timer tick. */
 #include <arrakis/vf.h>
 #include <libos/debug.h>
+#include <libos/words.h>
 #include <libos/libos.h>
 #include <libos/tsc.h>
 #include <libos/vnic.h>
@@ -25,19 +26,6 @@
 #define DRAIN_S 1       /* how long to wait at the end for the last echoes to leave */
 
 static struct vf vf;
-
-static bool parse_u64(const char *s, uint64_t *v)
-{
-    *v = 0;
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        *v = *v * 10 + (uint64_t)(*s - '0');
-    }
-    return true;
-}
 
 /* The filters that admit frames for this VNIC (nothing reaches it
  * without one): untagged frames to its own MAC address. */
@@ -68,9 +56,9 @@ int main(int argc, char *argv[])
         if (!strcmp(argv[i], "doorbell"))
             doorbell = true;
         else if (!strncmp(argv[i], "vlan=", 5))
-            ok = parse_u64(argv[i] + 5, &vlan) && vlan >= 1 && vlan <= 4094;
+            ok = words_u64(argv[i] + 5, &vlan) && vlan >= 1 && vlan <= 4094;
         else
-            ok = nnum < 2 && parse_u64(argv[i], &num[nnum++]);
+            ok = nnum < 2 && words_u64(argv[i], &num[nnum++]);
     }
     if (!ok) {
         debug_printf("usage: rawecho [COUNT [SECONDS]] [vlan=N] [doorbell]\n");

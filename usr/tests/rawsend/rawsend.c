@@ -9,6 +9,7 @@
  * "rawsend: N sent, M echoed, K identical" and exits 0 if K == N. */
 #include <arrakis/vf.h>
 #include <libos/debug.h>
+#include <libos/words.h>
 #include <libos/libos.h>
 #include <libos/tsc.h>
 #include <libos/vnic.h>
@@ -31,19 +32,6 @@ static uint8_t dst[ETH_ALEN];
 static uint8_t seen[MAX_FRAMES / 8];
 static uint8_t frame[VF_FRAME_MAX], expect[VF_FRAME_MAX];
 static uint64_t echoed, identical, duplicates, other;
-
-static bool parse_u64(const char *s, uint64_t *v)
-{
-    *v = 0;
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        *v = *v * 10 + (uint64_t)(*s - '0');
-    }
-    return true;
-}
 
 /* Frame `seq` from `from` to `to`; returns its length. */
 static size_t make_frame(uint8_t *f, const uint8_t *to, const uint8_t *from, uint32_t seq)
@@ -96,8 +84,8 @@ static void check(const struct vf_buf *b, uint64_t n)
 int main(int argc, char *argv[])
 {
     uint64_t n = 0, seconds = 30;
-    if (argc < 3 || argc > 4 || !vf_mac_parse(argv[1], dst) || !parse_u64(argv[2], &n) ||
-        n > MAX_FRAMES || (argc > 3 && !parse_u64(argv[3], &seconds))) {
+    if (argc < 3 || argc > 4 || !vf_mac_parse(argv[1], dst) || !words_u64(argv[2], &n) ||
+        n > MAX_FRAMES || (argc > 3 && !words_u64(argv[3], &seconds))) {
         debug_printf("usage: rawsend DSTMAC N [SECONDS] (N at most %u)\n", MAX_FRAMES);
         return 2;
     }
