@@ -2,12 +2,7 @@
 #ifndef LIBOS_SUITE_H
 #define LIBOS_SUITE_H
 #include <stdbool.h>
-
-/** Records one fact of the running test; a false one prints a
- *  "# FAIL" diagnostic naming it and fails the test. */
-bool suite_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/** Monotonic time in nanoseconds. */
-long long suite_now_ns(void);
+#include "../ktap/ktap.h"
 
 /* suite_threads.c */
 void test_mutex_counter(void);

@@ -68,21 +68,21 @@ void test_mutex_counter(void)
     for (int i = 0; i < MUTEX_THREADS; i++) {
         args[i] = (struct counter_arg){ .core = i % ncores, .ran_on = -1 };
         int err = start_on(&t[i], args[i].core, counter_worker, &args[i]);
-        if (suite_check(err == 0, "pthread_create %d on core %d: %d", i, args[i].core, err))
+        if (ktap_check(err == 0, "pthread_create %d on core %d: %d", i, args[i].core, err))
             started++;
     }
     unsigned cores_seen = 0;
     for (int i = 0; i < started; i++) {
         void *ret = NULL;
-        suite_check(pthread_join(t[i], &ret) == 0 && ret == &args[i], "join %d", i);
-        suite_check(args[i].ran_on == args[i].core, "thread %d ran on core %d, not %d", i,
+        ktap_check(pthread_join(t[i], &ret) == 0 && ret == &args[i], "join %d", i);
+        ktap_check(args[i].ran_on == args[i].core, "thread %d ran on core %d, not %d", i,
                     args[i].ran_on, args[i].core);
         if (args[i].ran_on >= 0)
             cores_seen |= 1u << args[i].ran_on;
     }
     long want = (long)MUTEX_THREADS * MUTEX_ITERS;
-    suite_check(counter == want, "counter %ld, expected %ld", counter, want);
-    suite_check(__builtin_popcount(cores_seen) == ncores, "threads ran on %d cores",
+    ktap_check(counter == want, "counter %ld, expected %ld", counter, want);
+    ktap_check(__builtin_popcount(cores_seen) == ncores, "threads ran on %d cores",
                 __builtin_popcount(cores_seen));
     printf("# %d threads on %d cores: counter %ld, expected %ld\n", started,
            __builtin_popcount(cores_seen), counter, want);
@@ -97,20 +97,20 @@ void test_mutex_kinds(void)
     pthread_mutex_init(&rec, &a);
     pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
     pthread_mutex_init(&chk, &a);
-    suite_check(pthread_mutex_lock(&rec) == 0 && pthread_mutex_lock(&rec) == 0 &&
+    ktap_check(pthread_mutex_lock(&rec) == 0 && pthread_mutex_lock(&rec) == 0 &&
                 pthread_mutex_trylock(&rec) == 0, "recursive: locked three times");
-    suite_check(pthread_mutex_unlock(&rec) == 0 && pthread_mutex_unlock(&rec) == 0 &&
+    ktap_check(pthread_mutex_unlock(&rec) == 0 && pthread_mutex_unlock(&rec) == 0 &&
                 pthread_mutex_unlock(&rec) == 0, "recursive: unlocked three times");
-    suite_check(pthread_mutex_unlock(&rec) == EPERM, "recursive: a fourth unlock is EPERM");
-    suite_check(pthread_mutex_lock(&chk) == 0 && pthread_mutex_lock(&chk) == EDEADLK,
+    ktap_check(pthread_mutex_unlock(&rec) == EPERM, "recursive: a fourth unlock is EPERM");
+    ktap_check(pthread_mutex_lock(&chk) == 0 && pthread_mutex_lock(&chk) == EDEADLK,
                 "errorcheck: relock is EDEADLK");
-    suite_check(pthread_mutex_unlock(&chk) == 0 && pthread_mutex_unlock(&chk) == EPERM,
+    ktap_check(pthread_mutex_unlock(&chk) == 0 && pthread_mutex_unlock(&chk) == EPERM,
                 "errorcheck: unlock of a free mutex is EPERM");
     pthread_mutex_t n = PTHREAD_MUTEX_INITIALIZER;
-    suite_check(pthread_mutex_trylock(&n) == 0 && pthread_mutex_trylock(&n) == EBUSY,
+    ktap_check(pthread_mutex_trylock(&n) == 0 && pthread_mutex_trylock(&n) == EBUSY,
                 "normal: trylock of a held mutex is EBUSY");
     pthread_mutex_unlock(&n);
-    suite_check(pthread_mutex_destroy(&rec) == 0 && pthread_mutex_destroy(&chk) == 0, "destroy");
+    ktap_check(pthread_mutex_destroy(&rec) == 0 && pthread_mutex_destroy(&chk) == 0, "destroy");
 }
 
 /* A bounded buffer: one producer and two consumers on different cores. */
@@ -171,17 +171,17 @@ void test_condvar(void)
 {
     int ncores = suite_ncores();
     pthread_t p, c1, c2;
-    suite_check(start_on(&c1, 1 % ncores, consumer, NULL) == 0, "start consumer 1");
-    suite_check(start_on(&c2, 2 % ncores, consumer, NULL) == 0, "start consumer 2");
-    suite_check(start_on(&p, 3 % ncores, producer, NULL) == 0, "start producer");
+    ktap_check(start_on(&c1, 1 % ncores, consumer, NULL) == 0, "start consumer 1");
+    ktap_check(start_on(&c2, 2 % ncores, consumer, NULL) == 0, "start consumer 2");
+    ktap_check(start_on(&p, 3 % ncores, producer, NULL) == 0, "start producer");
     void *n1 = 0, *n2 = 0;
     pthread_join(p, NULL);
     pthread_join(c1, &n1);
     pthread_join(c2, &n2);
     long want = (long)PC_ITEMS * (PC_ITEMS + 1) / 2;
-    suite_check(pc.taken == PC_ITEMS && pc.sum == want, "consumed %d items summing to %ld, "
+    ktap_check(pc.taken == PC_ITEMS && pc.sum == want, "consumed %d items summing to %ld, "
                 "expected %d and %ld", pc.taken, pc.sum, PC_ITEMS, want);
-    suite_check((long)n1 + (long)n2 == PC_ITEMS, "consumers took %ld + %ld", (long)n1, (long)n2);
+    ktap_check((long)n1 + (long)n2 == PC_ITEMS, "consumers took %ld + %ld", (long)n1, (long)n2);
     printf("# %d items through %d slots: consumers took %ld and %ld, sum %ld\n", PC_ITEMS,
            PC_SLOTS, (long)n1, (long)n2, pc.sum);
 }
@@ -201,18 +201,18 @@ void test_cond_timeout(void)
         dl.tv_nsec -= 1000000000L;
         dl.tv_sec++;
     }
-    long long t0 = suite_now_ns();
+    long long t0 = ktap_now_ns();
     pthread_mutex_lock(&m);
     int ret = pthread_cond_timedwait(&c, &m, &dl);
-    long long waited = suite_now_ns() - t0;
-    suite_check(ret == ETIMEDOUT, "timedwait (monotonic) returned %d, not ETIMEDOUT", ret);
-    suite_check(waited >= 19000000LL, "timedwait waited %lld ns of 20 ms", waited);
-    suite_check(pthread_mutex_unlock(&m) == 0, "the mutex is held again after the timeout");
+    long long waited = ktap_now_ns() - t0;
+    ktap_check(ret == ETIMEDOUT, "timedwait (monotonic) returned %d, not ETIMEDOUT", ret);
+    ktap_check(waited >= 19000000LL, "timedwait waited %lld ns of 20 ms", waited);
+    ktap_check(pthread_mutex_unlock(&m) == 0, "the mutex is held again after the timeout");
     pthread_cond_t rc = PTHREAD_COND_INITIALIZER;   /* realtime deadline, already past */
     clock_gettime(CLOCK_REALTIME, &dl);
     dl.tv_sec -= 1;
     pthread_mutex_lock(&m);
-    suite_check(pthread_cond_timedwait(&rc, &m, &dl) == ETIMEDOUT, "past realtime deadline");
+    ktap_check(pthread_cond_timedwait(&rc, &m, &dl) == ETIMEDOUT, "past realtime deadline");
     pthread_mutex_unlock(&m);
     printf("# timedwait for 20 ms (CLOCK_MONOTONIC) returned ETIMEDOUT after %lld us\n",
            waited / 1000);
@@ -252,15 +252,15 @@ void test_tls(void)
     tls_value = 7;
     errno = 0;
     for (int i = 0; i < N; i++)
-        suite_check(start_on(&t[i], i % ncores, tls_worker, (void *)(intptr_t)i) == 0,
+        ktap_check(start_on(&t[i], i % ncores, tls_worker, (void *)(intptr_t)i) == 0,
                     "start tls thread %d", i);
     for (int i = 0; i < N; i++) {
         void *bad = (void *)1;
         pthread_join(t[i], &bad);
-        suite_check(bad == NULL, "thread %d saw %ld wrong TLS values", i, (long)bad);
+        ktap_check(bad == NULL, "thread %d saw %ld wrong TLS values", i, (long)bad);
     }
-    suite_check(tls_value == 7, "main's tls_value %d, expected 7", tls_value);
-    suite_check(errno == 0, "main's errno %d, expected 0", errno);
+    ktap_check(tls_value == 7, "main's tls_value %d, expected 7", tls_value);
+    ktap_check(errno == 0, "main's errno %d, expected 0", errno);
     printf("# %d threads on %d cores each kept their own __thread values and errno\n", N, ncores);
 }
 
@@ -298,7 +298,7 @@ static void *rw_worker(void *arg)
 void test_rwlock_once_keys(void)
 {
     int ncores = suite_ncores();
-    suite_check(pthread_key_create(&key, key_dtor) == 0, "pthread_key_create");
+    ktap_check(pthread_key_create(&key, key_dtor) == 0, "pthread_key_create");
     pthread_setspecific(key, NULL);
     enum { N = 4 };
     pthread_t t[N];
@@ -307,20 +307,20 @@ void test_rwlock_once_keys(void)
     for (int i = 0; i < N; i++) {
         void *bad = (void *)1;
         pthread_join(t[i], &bad);
-        suite_check(bad == NULL, "rwlock/key worker %d: %ld bad reads", i, (long)bad);
+        ktap_check(bad == NULL, "rwlock/key worker %d: %ld bad reads", i, (long)bad);
     }
-    suite_check(rw_data[0] == 2000 && rw_data[1] == 2000, "writer's updates %ld %ld", rw_data[0],
+    ktap_check(rw_data[0] == 2000 && rw_data[1] == 2000, "writer's updates %ld %ld", rw_data[0],
                 rw_data[1]);
-    suite_check(once_runs == 1, "pthread_once ran %d times", once_runs);
-    suite_check(key_dtor_runs == N, "key destructor ran %d times, expected %d", key_dtor_runs, N);
-    suite_check(pthread_getspecific(key) == NULL, "main's key value is its own");
-    suite_check(pthread_key_delete(key) == 0, "pthread_key_delete");
+    ktap_check(once_runs == 1, "pthread_once ran %d times", once_runs);
+    ktap_check(key_dtor_runs == N, "key destructor ran %d times, expected %d", key_dtor_runs, N);
+    ktap_check(pthread_getspecific(key) == NULL, "main's key value is its own");
+    ktap_check(pthread_key_delete(key) == 0, "pthread_key_delete");
     /* a detached thread ends on its own */
     pthread_attr_t a;
     pthread_t d;
     pthread_attr_init(&a);
     pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    suite_check(pthread_create(&d, &a, rw_worker, (void *)(intptr_t)1) == 0, "detached thread");
-    suite_check(pthread_equal(pthread_self(), pthread_self()) && !pthread_equal(pthread_self(), d),
+    ktap_check(pthread_create(&d, &a, rw_worker, (void *)(intptr_t)1) == 0, "detached thread");
+    ktap_check(pthread_equal(pthread_self(), pthread_self()) && !pthread_equal(pthread_self(), d),
                 "pthread_equal");
 }

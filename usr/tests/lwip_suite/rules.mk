@@ -2,6 +2,7 @@ MODULE := lwip_suite
 MODULE_KIND := user
 MODULE_LIBC := newlib
 MODULE_SRCS := \
+	usr/tests/ktap/ktap.c \
 	usr/tests/lwip_suite/suite.c \
 	usr/tests/lwip_suite/suite_tcp.c \
 	usr/tests/lwip_suite/suite_udp.c

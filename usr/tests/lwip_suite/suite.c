@@ -9,7 +9,7 @@
  *     1..N
  *     ok 1 start_loopback_up          (or "not ok 1 ..." after "# FAIL" lines)
  * then "# lwip_suite: P of N tests passed" and exits with status 0 only if
- * all passed. Every test calls suite_check() once per fact. This file has
+ * all passed. Every test calls ktap_check() once per fact. This file has
  * the runner, the helpers and the socket-option tests; suite_udp.c has
  * UDP, select and poll; suite_tcp.c has TCP.
  * tests/system/test_lwip.py runs it.
@@ -26,29 +26,6 @@
 #include "lwip/tcpip.h"
 #include "lwip_port.h"
 #include "suite.h"
-
-static int suite_failed_checks;
-
-bool suite_check(bool ok, const char *fmt, ...)
-{
-    if (ok)
-        return true;
-    __atomic_add_fetch(&suite_failed_checks, 1, __ATOMIC_RELAXED);
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    printf("# FAIL %s\n", line);
-    return false;
-}
-
-long long suite_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 struct sockaddr_in suite_lo(uint16_t port)
 {
@@ -124,19 +101,19 @@ bool suite_recv_all(int fd, void *buf, size_t n)
 
 static void test_start(void)
 {
-    long long t0 = suite_now_ns();
+    long long t0 = ktap_now_ns();
     err_t err = lwip_port_start();
-    suite_check(err == ERR_OK, "lwip_port_start gave %d", err);
-    suite_check(lwip_port_start() == ERR_OK, "a second lwip_port_start is not ERR_OK");
+    ktap_check(err == ERR_OK, "lwip_port_start gave %d", err);
+    ktap_check(lwip_port_start() == ERR_OK, "a second lwip_port_start is not ERR_OK");
     LOCK_TCPIP_CORE();
     struct netif *lo = netif_find("lo0");
     bool up = lo && netif_is_up(lo) && netif_is_link_up(lo);
     uint32_t addr = lo ? ip4_addr_get_u32(netif_ip4_addr(lo)) : 0;
     UNLOCK_TCPIP_CORE();
-    suite_check(lo != NULL, "no loopback interface lo0");
-    suite_check(up, "lo0 is not up with its link up");
-    suite_check(addr == lwip_htonl(INADDR_LOOPBACK), "lo0 has address %08x", (unsigned)lwip_ntohl(addr));
-    printf("# lwIP started in %lld ms; lo0 127.0.0.1\n", (suite_now_ns() - t0) / 1000000);
+    ktap_check(lo != NULL, "no loopback interface lo0");
+    ktap_check(up, "lo0 is not up with its link up");
+    ktap_check(addr == lwip_htonl(INADDR_LOOPBACK), "lo0 has address %08x", (unsigned)lwip_ntohl(addr));
+    printf("# lwIP started in %lld ms; lo0 127.0.0.1\n", (ktap_now_ns() - t0) / 1000000);
 }
 
 /* --- Socket options --- */
@@ -157,61 +134,56 @@ static int suite_setint(int fd, int level, int name, int val)
 void test_sockopts(void)
 {
     int t = suite_socket(SOCK_STREAM), u = suite_socket(SOCK_DGRAM), v;
-    suite_check(t >= LWIP_SOCKET_OFFSET && u >= LWIP_SOCKET_OFFSET,
+    ktap_check(t >= LWIP_SOCKET_OFFSET && u >= LWIP_SOCKET_OFFSET,
                 "socket numbers %d %d below LWIP_SOCKET_OFFSET %d", t, u, LWIP_SOCKET_OFFSET);
-    suite_check(suite_getint(t, SOL_SOCKET, SO_TYPE, &v) == 0 && v == SOCK_STREAM, "SO_TYPE tcp %d", v);
-    suite_check(suite_getint(u, SOL_SOCKET, SO_TYPE, &v) == 0 && v == SOCK_DGRAM, "SO_TYPE udp %d", v);
+    ktap_check(suite_getint(t, SOL_SOCKET, SO_TYPE, &v) == 0 && v == SOCK_STREAM, "SO_TYPE tcp %d", v);
+    ktap_check(suite_getint(u, SOL_SOCKET, SO_TYPE, &v) == 0 && v == SOCK_DGRAM, "SO_TYPE udp %d", v);
 
     /* SO_REUSEADDR: off by default, then on, then off again. */
-    suite_check(suite_getint(t, SOL_SOCKET, SO_REUSEADDR, &v) == 0 && v == 0, "SO_REUSEADDR default %d", v);
-    suite_check(suite_setint(t, SOL_SOCKET, SO_REUSEADDR, 1) == 0, "set SO_REUSEADDR errno %d", errno);
-    suite_check(suite_getint(t, SOL_SOCKET, SO_REUSEADDR, &v) == 0 && v != 0, "SO_REUSEADDR after set %d", v);
-    suite_check(suite_setint(t, SOL_SOCKET, SO_REUSEADDR, 0) == 0 &&
+    ktap_check(suite_getint(t, SOL_SOCKET, SO_REUSEADDR, &v) == 0 && v == 0, "SO_REUSEADDR default %d", v);
+    ktap_check(suite_setint(t, SOL_SOCKET, SO_REUSEADDR, 1) == 0, "set SO_REUSEADDR errno %d", errno);
+    ktap_check(suite_getint(t, SOL_SOCKET, SO_REUSEADDR, &v) == 0 && v != 0, "SO_REUSEADDR after set %d", v);
+    ktap_check(suite_setint(t, SOL_SOCKET, SO_REUSEADDR, 0) == 0 &&
                 suite_getint(t, SOL_SOCKET, SO_REUSEADDR, &v) == 0 && v == 0, "SO_REUSEADDR cleared %d", v);
 
     /* TCP_NODELAY: Nagle on by default; a TCP-only option. */
-    suite_check(suite_getint(t, IPPROTO_TCP, TCP_NODELAY, &v) == 0 && v == 0, "TCP_NODELAY default %d", v);
-    suite_check(suite_setint(t, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
+    ktap_check(suite_getint(t, IPPROTO_TCP, TCP_NODELAY, &v) == 0 && v == 0, "TCP_NODELAY default %d", v);
+    ktap_check(suite_setint(t, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
                 suite_getint(t, IPPROTO_TCP, TCP_NODELAY, &v) == 0 && v != 0, "TCP_NODELAY set %d", v);
-    suite_check(suite_setint(t, IPPROTO_TCP, TCP_NODELAY, 0) == 0 &&
+    ktap_check(suite_setint(t, IPPROTO_TCP, TCP_NODELAY, 0) == 0 &&
                 suite_getint(t, IPPROTO_TCP, TCP_NODELAY, &v) == 0 && v == 0, "TCP_NODELAY cleared %d", v);
     errno = 0;
-    suite_check(suite_setint(u, IPPROTO_TCP, TCP_NODELAY, 1) == -1 && errno == ENOPROTOOPT,
+    ktap_check(suite_setint(u, IPPROTO_TCP, TCP_NODELAY, 1) == -1 && errno == ENOPROTOOPT,
                 "TCP_NODELAY on a UDP socket: errno %d, not ENOPROTOOPT", errno);
 
     /* SO_RCVBUF: unlimited by default, then what was set. */
-    suite_check(suite_getint(u, SOL_SOCKET, SO_RCVBUF, &v) == 0 && v > 1000000, "SO_RCVBUF default %d", v);
-    suite_check(suite_setint(u, SOL_SOCKET, SO_RCVBUF, 5000) == 0 &&
+    ktap_check(suite_getint(u, SOL_SOCKET, SO_RCVBUF, &v) == 0 && v > 1000000, "SO_RCVBUF default %d", v);
+    ktap_check(suite_setint(u, SOL_SOCKET, SO_RCVBUF, 5000) == 0 &&
                 suite_getint(u, SOL_SOCKET, SO_RCVBUF, &v) == 0 && v == 5000, "SO_RCVBUF set %d", v);
 
     /* SO_RCVTIMEO reads back as set (suite_socket: 10 s). */
     struct timeval tv = { 0, 0 };
     socklen_t len = sizeof tv;
-    suite_check(lwip_getsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0 && tv.tv_sec == 10 &&
+    ktap_check(lwip_getsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0 && tv.tv_sec == 10 &&
                 tv.tv_usec == 0, "SO_RCVTIMEO read %ld.%06ld", (long)tv.tv_sec, (long)tv.tv_usec);
 
     /* Refusals: a short option buffer, an unknown option, a closed socket. */
     char small = 0;
     len = sizeof small;
     errno = 0;
-    suite_check(lwip_getsockopt(t, SOL_SOCKET, SO_TYPE, &small, &len) == -1 && errno == EINVAL,
+    ktap_check(lwip_getsockopt(t, SOL_SOCKET, SO_TYPE, &small, &len) == -1 && errno == EINVAL,
                 "getsockopt with a 1-byte buffer: errno %d", errno);
     errno = 0;
-    suite_check(suite_getint(t, SOL_SOCKET, 0x7777, &v) == -1 && errno == ENOPROTOOPT,
+    ktap_check(suite_getint(t, SOL_SOCKET, 0x7777, &v) == -1 && errno == ENOPROTOOPT,
                 "unknown option: errno %d", errno);
-    suite_check(suite_getint(u, SOL_SOCKET, SO_ERROR, &v) == 0 && v == 0, "SO_ERROR %d", v);
-    suite_check(lwip_close(t) == 0 && lwip_close(u) == 0, "close");
+    ktap_check(suite_getint(u, SOL_SOCKET, SO_ERROR, &v) == 0 && v == 0, "SO_ERROR %d", v);
+    ktap_check(lwip_close(t) == 0 && lwip_close(u) == 0, "close");
     errno = 0;
-    suite_check(suite_getint(t, SOL_SOCKET, SO_TYPE, &v) == -1 && errno == EBADF,
+    ktap_check(suite_getint(t, SOL_SOCKET, SO_TYPE, &v) == -1 && errno == EBADF,
                 "getsockopt on a closed socket: errno %d", errno);
 }
 
-struct suite_test {
-    const char *name;
-    void (*fn)(void);
-};
-
-static const struct suite_test suite_tests[] = {
+static const struct ktap_test suite_tests[] = {
     { "start_loopback_up", test_start },
     { "socket_options", test_sockopts },
     { "udp_echo_sizes_1_to_1472", test_udp_echo_sizes },
@@ -230,19 +202,5 @@ static const struct suite_test suite_tests[] = {
 
 int main(void)
 {
-    printf("KTAP version 1\n1..%d\n", SUITE_COUNT);
-    long long t0 = suite_now_ns();
-    int passed = 0;
-    for (int i = 0; i < SUITE_COUNT; i++) {
-        int before = suite_failed_checks;
-        long long t = suite_now_ns();
-        suite_tests[i].fn();
-        bool ok = suite_failed_checks == before;
-        passed += ok;
-        printf("# %s: %lld ms\n", suite_tests[i].name, (suite_now_ns() - t) / 1000000);
-        printf("%sok %d %s\n", ok ? "" : "not ", i + 1, suite_tests[i].name);
-    }
-    printf("# lwip_suite: %d of %d tests passed in %lld ms\n", passed, SUITE_COUNT,
-           (suite_now_ns() - t0) / 1000000);
-    return passed == SUITE_COUNT ? 0 : 1;
+    return ktap_run("lwip_suite", suite_tests, SUITE_COUNT);
 }

@@ -5,16 +5,13 @@
 #ifndef LWIP_SUITE_H
 #define LWIP_SUITE_H
 #include <stdbool.h>
+#include "../ktap/ktap.h"
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lwip/inet.h"
 #include "lwip/sockets.h"
 
-/** Records one fact; on failure prints "# FAIL ..." and fails the test. */
-bool suite_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/** CLOCK_MONOTONIC in nanoseconds. */
-long long suite_now_ns(void);
 /** 127.0.0.1:port. */
 struct sockaddr_in suite_lo(uint16_t port);
 /** A socket of `type` (SOCK_STREAM, SOCK_DGRAM) with 10 s receive and

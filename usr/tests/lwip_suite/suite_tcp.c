@@ -48,7 +48,7 @@ static int tcp_listener(uint16_t port, int backlog, bool reuse)
     struct sockaddr_in a = suite_lo(port);
     if (fd < 0 || (reuse && lwip_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one)) ||
         lwip_bind(fd, (struct sockaddr *)&a, sizeof a) || lwip_listen(fd, backlog)) {
-        suite_check(false, "listener on port %u: errno %d", port, errno);
+        ktap_check(false, "listener on port %u: errno %d", port, errno);
         if (fd >= 0)
             lwip_close(fd);
         return -1;
@@ -100,7 +100,7 @@ static void *stream_acceptor(void *arg)
     for (; started < STREAMS; started++) {
         int fd = lwip_accept(l, NULL, NULL);
         if (fd < 0 || pthread_create(&th[started], NULL, stream_server, (void *)(intptr_t)fd)) {
-            suite_check(false, "accept/pthread_create %d: errno %d", started, errno);
+            ktap_check(false, "accept/pthread_create %d: errno %d", started, errno);
             break;
         }
     }
@@ -119,7 +119,7 @@ static void *stream_client(void *arg)
 {
     struct stream_client *c = arg;
     int fd = tcp_connect(TCP_STREAM_PORT);
-    if (!suite_check(fd >= 0, "client %d: connect errno %d", c->id, errno))
+    if (!ktap_check(fd >= 0, "client %d: connect errno %d", c->id, errno))
         return NULL;
     uint8_t buf[8192];
     uint32_t rng = 0x9e3779b9u * (uint32_t)(c->id + 1);
@@ -137,12 +137,12 @@ static void *stream_client(void *arg)
         sent += n;
     }
     struct stream_reply r = { 0, 0 };
-    ok = suite_check(ok, "client %d: send failed after %zu bytes, errno %d", c->id, sent, errno) &&
-         suite_check(lwip_shutdown(fd, SHUT_WR) == 0, "client %d: shutdown errno %d", c->id, errno) &&
-         suite_check(suite_recv_all(fd, &r, sizeof r), "client %d: no reply, errno %d", c->id, errno);
+    ok = ktap_check(ok, "client %d: send failed after %zu bytes, errno %d", c->id, sent, errno) &&
+         ktap_check(lwip_shutdown(fd, SHUT_WR) == 0, "client %d: shutdown errno %d", c->id, errno) &&
+         ktap_check(suite_recv_all(fd, &r, sizeof r), "client %d: no reply, errno %d", c->id, errno);
     char extra;
-    ok = ok && suite_check(lwip_recv(fd, &extra, 1, 0) == 0, "client %d: no EOF after the reply", c->id);
-    c->ok = ok && suite_check(r.bytes == STREAM_BYTES && r.hash == h,
+    ok = ok && ktap_check(lwip_recv(fd, &extra, 1, 0) == 0, "client %d: no EOF after the reply", c->id);
+    c->ok = ok && ktap_check(r.bytes == STREAM_BYTES && r.hash == h,
                               "client %d: server saw %llu bytes hash %016llx, sent %d hash %016llx",
                               c->id, (unsigned long long)r.bytes, (unsigned long long)r.hash,
                               STREAM_BYTES, (unsigned long long)h);
@@ -158,11 +158,11 @@ void test_tcp_streams(void)
         return;
     pthread_t acc, th[STREAMS];
     struct stream_client cl[STREAMS];
-    long long t0 = suite_now_ns();
+    long long t0 = ktap_now_ns();
     pthread_create(&acc, NULL, stream_acceptor, &l);
     for (int i = 0; i < STREAMS; i++) {
         cl[i] = (struct stream_client){ .id = i };
-        suite_check(pthread_create(&th[i], NULL, stream_client, &cl[i]) == 0, "pthread_create");
+        ktap_check(pthread_create(&th[i], NULL, stream_client, &cl[i]) == 0, "pthread_create");
     }
     int good = 0;
     for (int i = 0; i < STREAMS; i++) {
@@ -170,8 +170,8 @@ void test_tcp_streams(void)
         good += cl[i].ok;
     }
     pthread_join(acc, NULL);
-    long long ms = (suite_now_ns() - t0) / 1000000;
-    suite_check(good == STREAMS, "%d of %d streams arrived intact", good, STREAMS);
+    long long ms = (ktap_now_ns() - t0) / 1000000;
+    ktap_check(good == STREAMS, "%d of %d streams arrived intact", good, STREAMS);
     printf("# %d streams of %d KiB, hashes checked, in %lld ms (%lld KiB/s)\n", good,
            STREAM_BYTES / 1024, ms, ms ? (long long)STREAMS * STREAM_BYTES / 1024 * 1000 / ms : 0);
     lwip_close(l);
@@ -182,7 +182,7 @@ void test_tcp_streams(void)
 static void *echo_server(void *arg)
 {
     int fd = lwip_accept(*(int *)arg, NULL, NULL);
-    if (!suite_check(fd >= 0, "echo accept errno %d", errno))
+    if (!ktap_check(fd >= 0, "echo accept errno %d", errno))
         return NULL;
     int one = 1;
     lwip_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -203,13 +203,13 @@ void test_tcp_echo(void)
     pthread_t th;
     pthread_create(&th, NULL, echo_server, &l);
     int fd = tcp_connect(TCP_ECHO_PORT);
-    suite_check(fd >= 0, "connect errno %d", errno);
+    ktap_check(fd >= 0, "connect errno %d", errno);
     int one = 1;
     lwip_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     /* The peer's address as both ends see it. */
     struct sockaddr_in me, peer;
     socklen_t ml = sizeof me, pl = sizeof peer;
-    suite_check(lwip_getsockname(fd, (struct sockaddr *)&me, &ml) == 0 &&
+    ktap_check(lwip_getsockname(fd, (struct sockaddr *)&me, &ml) == 0 &&
                 lwip_getpeername(fd, (struct sockaddr *)&peer, &pl) == 0 &&
                 peer.sin_port == lwip_htons(TCP_ECHO_PORT) &&
                 me.sin_addr.s_addr == lwip_htonl(INADDR_LOOPBACK) && me.sin_port != 0,
@@ -221,14 +221,14 @@ void test_tcp_echo(void)
         for (size_t i = 0; i < n; i++)
             out[i] = (uint8_t)xorshift(&rng);
         if (!suite_send_all(fd, out, n) || !suite_recv_all(fd, in, n)) {
-            suite_check(false, "chunk %zu of %zu bytes: errno %d", chunks, n, errno);
+            ktap_check(false, "chunk %zu of %zu bytes: errno %d", chunks, n, errno);
             break;
         }
         bad += memcmp(in, out, n) != 0;
         total += n;
     }
-    suite_check(bad == 0, "%zu of %zu chunks came back different", bad, chunks);
-    suite_check(total > 60 * 1024, "only %zu bytes echoed", total);
+    ktap_check(bad == 0, "%zu of %zu chunks came back different", bad, chunks);
+    ktap_check(total > 60 * 1024, "only %zu bytes echoed", total);
     printf("# %zu bytes in %zu chunks of 1..2999 echoed byte-identical\n", total, chunks);
     lwip_close(fd);
     pthread_join(th, NULL);
@@ -251,46 +251,46 @@ void test_tcp_nonblocking(void)
     int l = tcp_listener(TCP_NB_PORT, 4, false);
     if (l < 0)
         return;
-    suite_check(suite_set_nonblocking(l, true) == 0 && (lwip_fcntl(l, F_GETFL, 0) & O_NONBLOCK),
+    ktap_check(suite_set_nonblocking(l, true) == 0 && (lwip_fcntl(l, F_GETFL, 0) & O_NONBLOCK),
                 "fcntl O_NONBLOCK on the listener");
     errno = 0;
-    suite_check(lwip_accept(l, NULL, NULL) == -1 && errno == EWOULDBLOCK,
+    ktap_check(lwip_accept(l, NULL, NULL) == -1 && errno == EWOULDBLOCK,
                 "accept with nothing pending: errno %d", errno);
 
     int c = suite_socket(SOCK_STREAM);
     int on = 1;
-    suite_check(lwip_ioctl(c, FIONBIO, &on) == 0, "FIONBIO errno %d", errno);
+    ktap_check(lwip_ioctl(c, FIONBIO, &on) == 0, "FIONBIO errno %d", errno);
     struct sockaddr_in a = suite_lo(TCP_NB_PORT);
     errno = 0;
-    suite_check(lwip_connect(c, (struct sockaddr *)&a, sizeof a) == -1 && errno == EINPROGRESS,
+    ktap_check(lwip_connect(c, (struct sockaddr *)&a, sizeof a) == -1 && errno == EINPROGRESS,
                 "non-blocking connect: errno %d, not EINPROGRESS", errno);
     errno = 0;
     int r = lwip_connect(c, (struct sockaddr *)&a, sizeof a);
-    suite_check(r == -1 && (errno == EALREADY || errno == EISCONN),
+    ktap_check(r == -1 && (errno == EALREADY || errno == EISCONN),
                 "connect again while connecting: %d errno %d", r, errno);
-    suite_check(wait_writable(c, 5000), "the connecting socket never became writable");
+    ktap_check(wait_writable(c, 5000), "the connecting socket never became writable");
     int soerr = -1;
     socklen_t len = sizeof soerr;
-    suite_check(lwip_getsockopt(c, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0,
+    ktap_check(lwip_getsockopt(c, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0,
                 "SO_ERROR after connecting: %d", soerr);
 
     struct pollfd p = { .fd = l, .events = POLLIN };
-    suite_check(lwip_poll(&p, 1, 5000) == 1 && (p.revents & POLLIN), "poll on the listener: revents %x",
+    ktap_check(lwip_poll(&p, 1, 5000) == 1 && (p.revents & POLLIN), "poll on the listener: revents %x",
                 p.revents);
     int s = lwip_accept(l, NULL, NULL);
-    if (!suite_check(s >= 0, "accept after poll: errno %d", errno))
+    if (!ktap_check(s >= 0, "accept after poll: errno %d", errno))
         return;
     suite_set_nonblocking(s, true);
     char buf[4096];
     errno = 0;
-    suite_check(lwip_recv(s, buf, sizeof buf, 0) == -1 && errno == EWOULDBLOCK,
+    ktap_check(lwip_recv(s, buf, sizeof buf, 0) == -1 && errno == EWOULDBLOCK,
                 "recv with no data: errno %d", errno);
     errno = 0;
-    suite_check(lwip_recv(c, buf, sizeof buf, 0) == -1 && errno == EWOULDBLOCK,
+    ktap_check(lwip_recv(c, buf, sizeof buf, 0) == -1 && errno == EWOULDBLOCK,
                 "client recv with no data: errno %d", errno);
-    suite_check(lwip_send(c, "hello", 5, 0) == 5, "send hello");
+    ktap_check(lwip_send(c, "hello", 5, 0) == 5, "send hello");
     p = (struct pollfd){ .fd = s, .events = POLLIN };
-    suite_check(lwip_poll(&p, 1, 5000) == 1 && lwip_recv(s, buf, sizeof buf, 0) == 5 &&
+    ktap_check(lwip_poll(&p, 1, 5000) == 1 && lwip_recv(s, buf, sizeof buf, 0) == 5 &&
                 memcmp(buf, "hello", 5) == 0, "hello after poll");
 
     /* The peer reads nothing: sends fill the buffers, then EWOULDBLOCK. */
@@ -300,9 +300,9 @@ void test_tcp_nonblocking(void)
     errno = 0;
     while ((n = lwip_send(c, buf, sizeof buf, 0)) > 0 && queued < (8u << 20))
         queued += (size_t)n;
-    suite_check(n == -1 && errno == EWOULDBLOCK, "send into full buffers: %zd errno %d", n, errno);
-    suite_check(queued >= 8192 && queued < (1u << 20), "%zu bytes went before EWOULDBLOCK", queued);
-    suite_check(!wait_writable(c, 0), "writable with full buffers");
+    ktap_check(n == -1 && errno == EWOULDBLOCK, "send into full buffers: %zd errno %d", n, errno);
+    ktap_check(queued >= 8192 && queued < (1u << 20), "%zu bytes went before EWOULDBLOCK", queued);
+    ktap_check(!wait_writable(c, 0), "writable with full buffers");
     /* Draining the peer makes room again. */
     size_t drained = 0;
     while (drained < queued) {
@@ -314,8 +314,8 @@ void test_tcp_nonblocking(void)
                 n = -1000000;
         drained += (size_t)n;
     }
-    suite_check(drained == queued, "drained %zu of %zu bytes (or corrupt)", drained, queued);
-    suite_check(wait_writable(c, 5000), "not writable again after draining");
+    ktap_check(drained == queued, "drained %zu of %zu bytes (or corrupt)", drained, queued);
+    ktap_check(wait_writable(c, 5000), "not writable again after draining");
     printf("# %zu bytes queued before EWOULDBLOCK\n", queued);
     lwip_close(s);
     lwip_close(c);
@@ -331,14 +331,14 @@ void test_tcp_refused(void)
     errno = 0;
     int r = lwip_connect(c, (struct sockaddr *)&a, sizeof a);
     int blocking_errno = errno;
-    suite_check(r == -1 && (errno == ECONNREFUSED || errno == ECONNRESET),
+    ktap_check(r == -1 && (errno == ECONNREFUSED || errno == ECONNRESET),
                 "blocking connect to a closed port: %d errno %d", r, errno);
     lwip_close(c);
 
     c = suite_socket(SOCK_STREAM);
     suite_set_nonblocking(c, true);
     errno = 0;
-    suite_check(lwip_connect(c, (struct sockaddr *)&a, sizeof a) == -1 && errno == EINPROGRESS,
+    ktap_check(lwip_connect(c, (struct sockaddr *)&a, sizeof a) == -1 && errno == EINPROGRESS,
                 "non-blocking connect: errno %d", errno);
     fd_set ws, es;
     FD_ZERO(&ws);
@@ -347,11 +347,11 @@ void test_tcp_refused(void)
     FD_SET(c, &es);
     struct timeval tv = { 5, 0 };
     int n = lwip_select(c + 1, NULL, &ws, &es, &tv);
-    suite_check(n >= 1, "select on a refused connection gave %d", n);
+    ktap_check(n >= 1, "select on a refused connection gave %d", n);
     int soerr = 0;
     socklen_t len = sizeof soerr;
     lwip_getsockopt(c, SOL_SOCKET, SO_ERROR, &soerr, &len);
-    suite_check(soerr == ECONNREFUSED || soerr == ECONNRESET, "SO_ERROR %d", soerr);
+    ktap_check(soerr == ECONNREFUSED || soerr == ECONNRESET, "SO_ERROR %d", soerr);
     printf("# refused: blocking connect errno %d, SO_ERROR %d\n", blocking_errno, soerr);
     lwip_close(c);
 }
@@ -366,12 +366,12 @@ void test_tcp_reuseaddr_time_wait(void)
         return;
     int c = tcp_connect(TCP_REUSE_PORT);
     int s = lwip_accept(l, NULL, NULL);
-    if (!suite_check(c >= 0 && s >= 0, "connect/accept errno %d", errno))
+    if (!ktap_check(c >= 0 && s >= 0, "connect/accept errno %d", errno))
         return;
     /* The server closes first: its end goes through FIN_WAIT to TIME_WAIT. */
     lwip_close(s);
     char b;
-    suite_check(lwip_recv(c, &b, 1, 0) == 0, "client sees EOF");
+    ktap_check(lwip_recv(c, &b, 1, 0) == 0, "client sees EOF");
     lwip_close(c);
     lwip_close(l);
     suite_tcpip_barrier();
@@ -380,17 +380,17 @@ void test_tcp_reuseaddr_time_wait(void)
     struct sockaddr_in a = suite_lo(TCP_REUSE_PORT);
     int x = suite_socket(SOCK_STREAM);
     errno = 0;
-    suite_check(lwip_bind(x, (struct sockaddr *)&a, sizeof a) == -1 && errno == EADDRINUSE,
+    ktap_check(lwip_bind(x, (struct sockaddr *)&a, sizeof a) == -1 && errno == EADDRINUSE,
                 "bind over TIME_WAIT without SO_REUSEADDR: errno %d, not EADDRINUSE", errno);
     lwip_close(x);
     l = tcp_listener(TCP_REUSE_PORT, 1, true);
-    suite_check(l >= 0, "bind/listen with SO_REUSEADDR");
+    ktap_check(l >= 0, "bind/listen with SO_REUSEADDR");
     if (l < 0)
         return;
     /* And the new listener works. */
     c = tcp_connect(TCP_REUSE_PORT);
     s = lwip_accept(l, NULL, NULL);
-    suite_check(c >= 0 && s >= 0 && lwip_send(c, "r", 1, 0) == 1 && lwip_recv(s, &b, 1, 0) == 1 &&
+    ktap_check(c >= 0 && s >= 0 && lwip_send(c, "r", 1, 0) == 1 && lwip_recv(s, &b, 1, 0) == 1 &&
                 b == 'r', "a connection to the reused port");
     lwip_close(s);
     lwip_close(c);
@@ -408,12 +408,12 @@ void test_tcp_many_connections(void)
     /* lwIP completes each handshake itself; accept() only takes them. */
     for (; made < MANY; made++)
         if ((c[made] = tcp_connect(TCP_MANY_PORT)) < 0) {
-            suite_check(false, "connection %d: errno %d", made, errno);
+            ktap_check(false, "connection %d: errno %d", made, errno);
             break;
         }
     for (; accepted < made; accepted++)
         if ((s[accepted] = lwip_accept(l, NULL, NULL)) < 0) {
-            suite_check(false, "accept %d: errno %d", accepted, errno);
+            ktap_check(false, "accept %d: errno %d", accepted, errno);
             break;
         }
     for (int i = 0; i < made; i++)
@@ -430,7 +430,7 @@ void test_tcp_many_connections(void)
         int v = -1;
         good += suite_recv_all(c[i], &v, sizeof v) && v == i + 1000;
     }
-    suite_check(made == MANY && accepted == MANY && good == MANY,
+    ktap_check(made == MANY && accepted == MANY && good == MANY,
                 "%d connected, %d accepted, %d answered of %d", made, accepted, good, MANY);
     printf("# %d connections open at once (%d sockets)\n", good, 2 * good + 1);
     for (int i = 0; i < accepted; i++)
@@ -453,18 +453,18 @@ void test_tcp_backlog(void)
     suite_set_nonblocking(c1, true);
     suite_set_nonblocking(c2, true);
     lwip_connect(c1, (struct sockaddr *)&a, sizeof a);
-    suite_check(wait_writable(c1, 5000), "the first connection did not complete");
+    ktap_check(wait_writable(c1, 5000), "the first connection did not complete");
     lwip_connect(c2, (struct sockaddr *)&a, sizeof a);
-    suite_check(!wait_writable(c2, 300), "a second connection completed past a backlog of 1");
+    ktap_check(!wait_writable(c2, 300), "a second connection completed past a backlog of 1");
     int s1 = lwip_accept(l, NULL, NULL);
-    suite_check(s1 >= 0, "accept the first: errno %d", errno);
-    long long t0 = suite_now_ns();
+    ktap_check(s1 >= 0, "accept the first: errno %d", errno);
+    long long t0 = ktap_now_ns();
     bool second = wait_writable(c2, 15000);
-    suite_check(second, "the second connection did not complete after the first was accepted");
+    ktap_check(second, "the second connection did not complete after the first was accepted");
     int s2 = lwip_accept(l, NULL, NULL);
-    suite_check(s2 >= 0, "accept the second: errno %d", errno);
+    ktap_check(s2 >= 0, "accept the second: errno %d", errno);
     printf("# the second connection completed %lld ms after the first was accepted\n",
-           (suite_now_ns() - t0) / 1000000);
+           (ktap_now_ns() - t0) / 1000000);
     lwip_close(s1);
     lwip_close(s2);
     lwip_close(c1);
