@@ -164,6 +164,8 @@ static void vmdq_setup(void)
     /* MSI-X mode: without it QEMU masks the VF bits of EICR, and no VF
      * interrupt (doorbell) is ever sent. The PF's own vectors stay unused. */
     igb_wr(IGB_GPIE, IGB_GPIE_MSIX_MODE | IGB_GPIE_PBA | IGB_GPIE_EIAME | IGB_GPIE_NSICR);
+    /* Receive checksum checks for every pool (the VFs read them per frame). */
+    igb_wr(IGB_RXCSUM, IGB_RXCSUM_IPOFL | IGB_RXCSUM_TUOFL);
     igb_wr(IGB_RCTL, IGB_RCTL_EN | IGB_RCTL_BAM | IGB_RCTL_VFE);
     igb_wr(IGB_TCTL, IGB_TCTL_EN | IGB_TCTL_PSP);
 }

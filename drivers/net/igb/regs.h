@@ -68,6 +68,9 @@
 #define IGB_ICR_LSC     (1u << 2)   /* link status change */
 #define IGB_ICR_VMMB    (1u << 8)   /* VF mailbox message or VF FLR */
 #define IGB_IRQ_ALL     0xffffffffu
+#define IGB_RXCSUM      0x05000 /* RW  Receive Checksum Control (8.10) */
+#define IGB_RXCSUM_IPOFL (1u << 8)  /* check IPv4 header checksums (RXD IPCS/IPE) */
+#define IGB_RXCSUM_TUOFL (1u << 9)  /* check TCP/UDP checksums (RXD L4CS/TCPE) */
 #define IGB_GPIE        0x01514 /* RW  General Purpose Interrupt Enable (8.8) */
 #define IGB_GPIE_NSICR  (1u << 0)   /* clear ICR on read only if an interrupt is asserted */
 #define IGB_GPIE_MSIX_MODE (1u << 4) /* 1: MSI-X: EICR bits are vectors (the VFs' too) */
@@ -274,6 +277,9 @@ _Static_assert(sizeof(union igb_adv_rx_desc) == 16, "advanced Rx descriptors are
 #define IGB_RXD_STAT_DD     (1u << 0)   /* descriptor done: the NIC wrote it back */
 #define IGB_RXD_STAT_EOP    (1u << 1)   /* last descriptor of the frame */
 #define IGB_RXD_STAT_VP     (1u << 3)   /* a VLAN tag was stripped into wb.vlan */
+#define IGB_RXD_STAT_UDPCS  (1u << 4)   /* the L4 checksum checked was UDP's */
+#define IGB_RXD_STAT_L4CS   (1u << 5)   /* TCP/UDP checksum checked (TCPCS): see ERR_TCPE */
+#define IGB_RXD_STAT_IPCS   (1u << 6)   /* IPv4 header checksum checked: see ERR_IPE */
 #define IGB_RXD_ERR_HBO     (1u << 23)  /* header buffer overflow (split modes) */
 #define IGB_RXD_ERR_CE      (1u << 24)  /* CRC or alignment error */
 #define IGB_RXD_ERR_SE      (1u << 25)  /* symbol error */
@@ -301,6 +307,26 @@ union igb_adv_tx_desc {
 };
 _Static_assert(sizeof(union igb_adv_tx_desc) == 16, "advanced Tx descriptors are 16 bytes");
 #define IGB_TXD_STAT_DD     (1u << 0)   /* descriptor done: the NIC has read the frame */
+/* Checksum offload (7.2.2.3, 7.2.5): a context descriptor (DTYP 0010)
+ * describes the headers in one of two context slots (IDX); a data
+ * descriptor with POPTS IXSM/TXSM asks for the IPv4 header / TCP-UDP
+ * checksum using the context its IDX names. */
+struct igb_adv_tx_context {
+    uint32_t vlan_macip_lens;       /* IPLEN 8:0, MACLEN 15:9, VLAN 31:16 */
+    uint32_t seqnum_seed;
+    uint32_t type_tucmd_mlhl;       /* DEXT | DTYP_CTXT | TUCMD */
+    uint32_t mss_l4len_idx;         /* IDX 6:4, L4LEN 15:8, MSS 31:16 */
+};
+_Static_assert(sizeof(struct igb_adv_tx_context) == 16, "context descriptors are 16 bytes");
+#define IGB_TXCTX_MACLEN_SHIFT  9
+#define IGB_TXCTX_DTYP_CTXT     (2u << 20)
+#define IGB_TXCTX_DEXT          (1u << 29)
+#define IGB_TXCTX_TUCMD_IPV4    (1u << 10)  /* the L3 header is IPv4 */
+#define IGB_TXCTX_TUCMD_L4T_TCP (1u << 11)  /* L4 is TCP (0: UDP) */
+#define IGB_TXCTX_IDX_SHIFT     4
+#define IGB_TXD_POPTS_IXSM      (1u << 8)   /* olinfo_status: insert the IPv4 header checksum */
+#define IGB_TXD_POPTS_TXSM      (1u << 9)   /* olinfo_status: insert the TCP/UDP checksum */
+#define IGB_TXD_OLINFO_IDX_SHIFT 4          /* olinfo_status: the context slot */
 #define IGB_TXD_LEN_MASK    0x0000ffffu
 #define IGB_TXD_OLINFO_PAYLEN_SHIFT 14  /* IGB_TXD_PAYLEN_SHIFT - 32 */
 _Static_assert(IGB_TXD_OLINFO_PAYLEN_SHIFT + 32 == IGB_TXD_PAYLEN_SHIFT, "PAYLEN in olinfo_status");

@@ -146,6 +146,17 @@ static unsigned rx_check(struct vf *vf, uint32_t status, unsigned wb_len)
     return wb_len - IGBVF_RX_CRC_LEN;
 }
 
+/* The NIC's checksum verdicts (IPCS/L4CS: it checked; IPE/TCPE: wrong). */
+static uint16_t rx_csum(uint32_t status)
+{
+    uint16_t c = 0;
+    if (status & IGB_RXD_STAT_IPCS)
+        c |= (status & IGB_RXD_ERR_IPE) ? VF_RX_IP_BAD : VF_RX_IP_OK;
+    if (status & IGB_RXD_STAT_L4CS)
+        c |= (status & IGB_RXD_ERR_TCPE) ? VF_RX_L4_BAD : VF_RX_L4_OK;
+    return c;
+}
+
 unsigned vf_rx_poll(struct vf *vf, struct vf_buf *out, unsigned max)
 {
     unsigned n = 0;
@@ -167,7 +178,8 @@ unsigned vf_rx_poll(struct vf *vf, struct vf_buf *out, unsigned max)
             continue;
         }
         vf->owner[id] = VF_BUF_APP;
-        out[n++] = (struct vf_buf){ .data = buf_va(vf, id), .len = (uint16_t)len, .id = (uint16_t)id };
+        out[n++] = (struct vf_buf){ .data = buf_va(vf, id), .len = (uint16_t)len, .id = (uint16_t)id,
+                                    .csum = rx_csum(status) };
         vf->stats.rx_packets++;
         vf->stats.rx_bytes += len;
     }
@@ -195,33 +207,111 @@ errval_t vf_tx_buf_get(struct vf *vf, struct vf_buf *b)
     return ERR_OK;
 }
 
-errval_t vf_tx_buf_post(struct vf *vf, const struct vf_buf *b, size_t len)
+/* Free descriptors in the transmit ring (one slot always stays empty). */
+static unsigned tx_room(struct vf *vf)
 {
-    if (!held(vf, b)) {
+    return (unsigned)((vf->tx_clean + VF_TX_RING - vf->tx_tail - 1) % VF_TX_RING);
+}
+
+static errval_t tx_check(struct vf *vf, const struct vf_buf *b, size_t len, unsigned descs)
+{
+    errval_t err = ERR_OK;
+    if (!held(vf, b))
+        err = VF_ERR_BAD_BUF;
+    else if (len < VF_FRAME_MIN || len > VF_FRAME_MAX)
+        err = VF_ERR_FRAME_LEN;
+    if (err_is_fail(err)) {
         vf->stats.tx_errors++;
-        return VF_ERR_BAD_BUF;
+        return err;
     }
-    if (len < VF_FRAME_MIN || len > VF_FRAME_MAX) {
-        vf->stats.tx_errors++;
-        return VF_ERR_FRAME_LEN;
-    }
-    unsigned next = (vf->tx_tail + 1) % VF_TX_RING;
-    if (next == vf->tx_clean)
+    if (tx_room(vf) < descs)
         vf_tx_reclaim(vf);
-    if (next == vf->tx_clean)
-        return VF_ERR_TX_FULL;
+    return tx_room(vf) < descs ? VF_ERR_TX_FULL : ERR_OK;
+}
+
+/* A context descriptor: no buffer, no write-back; reclaimed with the
+ * data descriptor after it. */
+static void tx_context(struct vf *vf, unsigned slot, uint32_t macip, uint32_t tucmd)
+{
+    volatile struct igb_adv_tx_context *c = (volatile struct igb_adv_tx_context *)txd(vf, vf->tx_tail);
+    c->vlan_macip_lens = macip;
+    c->seqnum_seed = 0;
+    c->type_tucmd_mlhl = IGB_TXCTX_DEXT | IGB_TXCTX_DTYP_CTXT | tucmd;
+    c->mss_l4len_idx = slot << IGB_TXCTX_IDX_SHIFT;
+    vf->tx_desc_buf[vf->tx_tail] = NO_BUF;
+    vf->tx_tail = (uint16_t)((vf->tx_tail + 1) % VF_TX_RING);
+}
+
+static void tx_data(struct vf *vf, const struct vf_buf *b, size_t len, uint32_t popts)
+{
     volatile union igb_adv_tx_desc *d = txd(vf, vf->tx_tail);
     d->read.buffer_addr = buf_pa(vf, b->id);
     d->read.cmd_type_len = (uint32_t)(len | IGB_TXD_DTYP_DATA | IGB_TXD_DCMD_EOP | IGB_TXD_DCMD_IFCS |
                                       IGB_TXD_DCMD_RS | IGB_TXD_DCMD_DEXT);
-    d->read.olinfo_status = (uint32_t)len << IGB_TXD_OLINFO_PAYLEN_SHIFT;  /* DD clear */
+    d->read.olinfo_status = (uint32_t)len << IGB_TXD_OLINFO_PAYLEN_SHIFT | popts;  /* DD clear */
     vf->tx_desc_buf[vf->tx_tail] = b->id;
     vf->owner[b->id] = VF_BUF_NIC;
-    vf->tx_tail = (uint16_t)next;
+    vf->tx_tail = (uint16_t)((vf->tx_tail + 1) % VF_TX_RING);
     vf->stats.tx_packets++;
     vf->stats.tx_bytes += len;
     dma_wmb();
     reg_wr(vf, IGBVF_TDT(0), vf->tx_tail);
+}
+
+errval_t vf_tx_buf_post(struct vf *vf, const struct vf_buf *b, size_t len)
+{
+    errval_t err = tx_check(vf, b, len, 1);
+    if (err_is_ok(err))
+        tx_data(vf, b, len, 0);
+    return err;
+}
+
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
+{
+    for (size_t i = 0; i + 1 < n; i += 2)
+        s += (uint32_t)p[i] << 8 | p[i + 1];
+    return s;
+}
+
+errval_t vf_tx_buf_post_csum(struct vf *vf, const struct vf_buf *b, size_t len, unsigned csum,
+                             unsigned l2_len, unsigned l3_len)
+{
+    unsigned l4 = csum & (VF_TX_CSUM_UDP | VF_TX_CSUM_TCP);
+    unsigned field = l4 == VF_TX_CSUM_UDP ? 6 : 16;     /* checksum offset in UDP / TCP */
+    if (!csum || (csum & ~(VF_TX_CSUM_IP | VF_TX_CSUM_UDP | VF_TX_CSUM_TCP)) ||
+        l4 == (VF_TX_CSUM_UDP | VF_TX_CSUM_TCP) || l2_len > 127 || l3_len < 20 || l3_len > 511 ||
+        l2_len + l3_len + (l4 ? field + 2 : 0) > len || len > VF_FRAME_MAX) {
+        vf->stats.tx_errors++;
+        return VF_ERR_OFFLOAD;
+    }
+    uint8_t *ip = b->data + l2_len;
+    if (held(vf, b) && ((ip[0] >> 4) != 4 || (ip[0] & 15) * 4u != l3_len)) {
+        vf->stats.tx_errors++;
+        return VF_ERR_OFFLOAD;          /* not the IPv4 header it claims to be */
+    }
+    uint32_t macip = l2_len << IGB_TXCTX_MACLEN_SHIFT | l3_len;
+    uint32_t tucmd = IGB_TXCTX_TUCMD_IPV4 | (l4 == VF_TX_CSUM_TCP ? IGB_TXCTX_TUCMD_L4T_TCP : 0);
+    unsigned slot = l4 == VF_TX_CSUM_TCP ? 1 : 0;
+    uint32_t want = macip | tucmd << 16 | 1u << 31;     /* nonzero: "described" */
+    bool context = vf->tx_ctx[slot] != want;
+    errval_t err = tx_check(vf, b, len, context ? 2 : 1);
+    if (err_is_fail(err))
+        return err;
+    if (l4) {                           /* seed: the pseudo-header sum, not inverted */
+        unsigned l4_len = ((unsigned)ip[2] << 8 | ip[3]) - l3_len;
+        uint32_t s = sum16(ip + 12, 8, (uint32_t)ip[9] + l4_len);
+        while (s >> 16)
+            s = (s & 0xffff) + (s >> 16);
+        ip[l3_len + field] = (uint8_t)(s >> 8);
+        ip[l3_len + field + 1] = (uint8_t)s;
+    }
+    if (context) {
+        tx_context(vf, slot, macip, tucmd);
+        vf->tx_ctx[slot] = want;
+    }
+    uint32_t popts = slot << IGB_TXD_OLINFO_IDX_SHIFT | ((csum & VF_TX_CSUM_IP) ? IGB_TXD_POPTS_IXSM : 0) |
+                     (l4 ? IGB_TXD_POPTS_TXSM : 0);
+    tx_data(vf, b, len, popts);
     return ERR_OK;
 }
 
@@ -254,8 +344,14 @@ unsigned vf_tx_reclaim(struct vf *vf)
     unsigned n = 0;
     while (vf->tx_clean != vf->tx_tail) {
         unsigned i = vf->tx_clean;
-        if (!(txd(vf, i)->wb.status & IGB_TXD_STAT_DD))
+        /* A context descriptor gets no write-back: done with its frame. */
+        unsigned frame = vf->tx_desc_buf[i] == NO_BUF ? (i + 1) % VF_TX_RING : i;
+        if (frame == vf->tx_tail || !(txd(vf, frame)->wb.status & IGB_TXD_STAT_DD))
             break;
+        if (frame != i) {
+            vf->tx_clean = (uint16_t)frame;
+            continue;
+        }
         buf_free(vf, vf->tx_desc_buf[i]);
         vf->tx_desc_buf[i] = NO_BUF;
         vf->tx_clean = (uint16_t)((i + 1) % VF_TX_RING);

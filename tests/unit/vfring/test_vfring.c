@@ -226,6 +226,89 @@ static void test_zero_copy_echo(void **state)
     assert_int_equal(vf.rx_nfree, free_rx + 1);
 }
 
+/* A UDP/IPv4 frame: 14-byte Ethernet header, 20-byte IP header
+ * 10.0.0.1 -> 10.0.0.2, 8-byte UDP header, `payload` bytes. */
+static size_t udp_frame(uint8_t *f, size_t payload)
+{
+    memset(f, 0, 14 + 28 + payload);
+    f[12] = 0x08;                                   /* IPv4 */
+    uint8_t *ip = f + 14;
+    ip[0] = 0x45;
+    ip[2] = (uint8_t)((20 + 8 + payload) >> 8);
+    ip[3] = (uint8_t)(20 + 8 + payload);
+    ip[8] = 64;
+    ip[9] = 17;
+    ip[12] = 10; ip[15] = 1;
+    ip[16] = 10; ip[19] = 2;
+    ip[24] = (uint8_t)((8 + payload) >> 8);         /* UDP length */
+    ip[25] = (uint8_t)(8 + payload);
+    return 14 + 28 + payload;
+}
+
+static void test_tx_checksum_offload(void **state)
+{
+    (void)state;
+    struct vf_buf b;
+    assert_int_equal(vf_tx_buf_get(&vf, &b), ERR_OK);
+    size_t len = udp_frame(b.data, 100);
+    assert_int_equal(vf_tx_buf_post_csum(&vf, &b, len, VF_TX_CSUM_IP | VF_TX_CSUM_UDP, 14, 20), ERR_OK);
+    /* A context descriptor for slot 0 (IPv4, UDP, MACLEN 14, IPLEN 20), then the frame. */
+    const volatile struct igb_adv_tx_context *c = (const volatile struct igb_adv_tx_context *)txd(0);
+    assert_int_equal(c->vlan_macip_lens, 14u << IGB_TXCTX_MACLEN_SHIFT | 20);
+    assert_int_equal(c->type_tucmd_mlhl, IGB_TXCTX_DEXT | IGB_TXCTX_DTYP_CTXT | IGB_TXCTX_TUCMD_IPV4);
+    assert_int_equal(c->mss_l4len_idx, 0);
+    assert_int_equal(txd(1)->read.olinfo_status, (uint32_t)len << IGB_TXD_OLINFO_PAYLEN_SHIFT |
+                     IGB_TXD_POPTS_IXSM | IGB_TXD_POPTS_TXSM);
+    assert_int_equal(regs[IGBVF_TDT(0) / 4], 2);
+    /* The UDP checksum field holds the pseudo-header sum: 10.0.0.1 + 10.0.0.2
+     * + 17 + 108 = 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 0x11 + 0x6c. */
+    assert_int_equal(b.data[14 + 20 + 6] << 8 | b.data[14 + 20 + 7], 0x1480);
+    /* The same layout again: no new context descriptor. TCP takes slot 1. */
+    struct vf_buf b2;
+    assert_int_equal(vf_tx_buf_get(&vf, &b2), ERR_OK);
+    udp_frame(b2.data, 10);
+    assert_int_equal(vf_tx_buf_post_csum(&vf, &b2, 52, VF_TX_CSUM_UDP, 14, 20), ERR_OK);
+    assert_int_equal(vf.tx_tail, 3);
+    assert_int_equal(txd(2)->read.olinfo_status & (IGB_TXD_POPTS_IXSM | IGB_TXD_POPTS_TXSM),
+                     IGB_TXD_POPTS_TXSM);
+    /* Reclaim passes the context descriptor once its frame is done. */
+    txd(1)->wb.status |= IGB_TXD_STAT_DD;
+    assert_int_equal(vf_tx_reclaim(&vf), 1);
+    assert_int_equal(vf.tx_clean, 2);
+    txd(2)->wb.status |= IGB_TXD_STAT_DD;
+    assert_int_equal(vf_tx_reclaim(&vf), 1);
+    assert_int_equal(vf.tx_nfree, VF_TX_BUFS);
+    /* Refused: a header that is not IPv4 of that length, both L4 kinds,
+     * lengths past the frame. */
+    assert_int_equal(vf_tx_buf_get(&vf, &b), ERR_OK);
+    len = udp_frame(b.data, 20);
+    assert_int_equal(vf_tx_buf_post_csum(&vf, &b, len, VF_TX_CSUM_IP, 14, 24), VF_ERR_OFFLOAD);
+    assert_int_equal(vf_tx_buf_post_csum(&vf, &b, len, VF_TX_CSUM_UDP | VF_TX_CSUM_TCP, 14, 20),
+                     VF_ERR_OFFLOAD);
+    assert_int_equal(vf_tx_buf_post_csum(&vf, &b, 40, VF_TX_CSUM_UDP, 14, 20), VF_ERR_OFFLOAD);
+    b.data[14] = 0x65;                              /* IPv6-looking version */
+    assert_int_equal(vf_tx_buf_post_csum(&vf, &b, len, VF_TX_CSUM_IP, 14, 20), VF_ERR_OFFLOAD);
+    assert_int_equal(vf_tx_buf_put(&vf, &b), ERR_OK);
+}
+
+static void test_rx_checksum_verdicts(void **state)
+{
+    (void)state;
+    const uint32_t base = IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP;
+    nic_rx(vf.rx_next, 60, base | IGB_RXD_STAT_IPCS | IGB_RXD_STAT_L4CS | IGB_RXD_STAT_UDPCS, 64);
+    nic_rx(vf.rx_next + 1, 60, base | IGB_RXD_STAT_IPCS | IGB_RXD_STAT_L4CS | IGB_RXD_ERR_TCPE, 64);
+    nic_rx(vf.rx_next + 2, 60, base | IGB_RXD_STAT_IPCS | IGB_RXD_ERR_IPE, 64);
+    nic_rx(vf.rx_next + 3, 60, base, 64);           /* not IP: nothing checked */
+    struct vf_buf b[4];
+    assert_int_equal(vf_rx_poll(&vf, b, 4), 4);     /* bad checksums are the caller's to judge */
+    assert_int_equal(b[0].csum, VF_RX_IP_OK | VF_RX_L4_OK);
+    assert_int_equal(b[1].csum, VF_RX_IP_OK | VF_RX_L4_BAD);
+    assert_int_equal(b[2].csum, VF_RX_IP_BAD);
+    assert_int_equal(b[3].csum, 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(vf_rx_release(&vf, &b[i]), ERR_OK);
+}
+
 static void test_mac_text(void **state)
 {
     (void)state;
@@ -252,6 +335,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tx_descriptor_and_reclaim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zero_copy_echo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_checksum_offload, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_checksum_verdicts, setup, teardown),
         cmocka_unit_test(test_mac_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,7 +53,20 @@ struct vf_buf {
     uint8_t *data;
     uint16_t len;
     uint16_t id;                /* the driver's name for it: 0..VF_BUFS-1 */
+    uint16_t csum;              /* received: VF_RX_* checksum verdicts of the NIC */
 };
+
+/* What the NIC found checking a received frame's checksums (receive
+ * checksum offload; the PF turns it on for every pool). */
+#define VF_RX_IP_OK     0x1     /* IPv4 header checksum right */
+#define VF_RX_IP_BAD    0x2     /* ... wrong */
+#define VF_RX_L4_OK     0x4     /* TCP/UDP checksum right */
+#define VF_RX_L4_BAD    0x8     /* ... wrong */
+
+/* What vf_tx_buf_post_csum asks the NIC to fill in. */
+#define VF_TX_CSUM_IP   0x1     /* the IPv4 header checksum */
+#define VF_TX_CSUM_UDP  0x2     /* the UDP checksum (pseudo-header included) */
+#define VF_TX_CSUM_TCP  0x4     /* the TCP checksum (pseudo-header included) */
 
 /** Per-VF counters, kept by the driver (the nic_* ones read from the VF's
  *  own statistics registers, since vf_open). */
@@ -95,6 +108,7 @@ struct vf {
     uint16_t tx_desc_buf[VF_TX_RING];
     uint16_t tx_free[VF_TX_BUFS];
     uint16_t tx_nfree;
+    uint32_t tx_ctx[2];             /* what the NIC's two context slots describe (0: nothing) */
 
     uint8_t owner[VF_BUFS];         /* enum vf_buf_owner */
 
@@ -126,6 +140,13 @@ errval_t vf_tx_buf_get(struct vf *vf, struct vf_buf *b);
 errval_t vf_tx_buf_post(struct vf *vf, const struct vf_buf *b, size_t len);
 /** Give back a held transmit buffer unsent. */
 errval_t vf_tx_buf_put(struct vf *vf, const struct vf_buf *b);
+/** vf_tx_buf_post, with the NIC filling in checksums (`csum`: VF_TX_CSUM_*)
+ *  of an IPv4 frame whose IP header starts at l2_len and is l3_len bytes
+ *  long. The driver seeds the L4 checksum field with the pseudo-header
+ *  sum, as the 82576 expects; a context descriptor goes ahead of the frame
+ *  when the header layout changes. */
+errval_t vf_tx_buf_post_csum(struct vf *vf, const struct vf_buf *b, size_t len, unsigned csum,
+                             unsigned l2_len, unsigned l3_len);
 /** Copy `frame` (`len` bytes, no CRC) into a buffer and send it. */
 errval_t vf_tx(struct vf *vf, const void *frame, size_t len);
 /** Take back the buffers of frames the NIC has sent; returns how many. */

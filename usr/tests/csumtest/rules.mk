@@ -1,0 +1,6 @@
+MODULE := csumtest
+MODULE_KIND := user
+MODULE_SRCS := \
+	usr/tests/csumtest/csumtest.c
+MODULE_LIBS := arrakis libos
+include hake/module.mk
