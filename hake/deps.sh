@@ -4,14 +4,17 @@
 # Idempotent and quiet when everything is present. QEMU 10 comes from
 # <codename>-backports (Debian 12's own QEMU 7.2 has no igb device) and
 # deb-src lines are enabled for the source packages later issues build
-# (newlib, lwip, redis, memcached). The mirror is never written here: it is
+# (newlib, lwip, redis, memcached). cpio packs the Linux guest's initramfs;
+# its kernel and busybox-static are fetched as .debs by
+# tools/linux-guest/build (`apt-get download`, never installed: busybox-static
+# conflicts with the busybox a system may need). The mirror is never written here: it is
 # read from the machine's existing apt configuration, so whatever mirror the
 # machine already trusts is the one we extend.
 set -euo pipefail
 
 PACKAGES=(grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
           python3-pytest python3-pexpect libcmocka-dev dpkg-dev
-          binutils gcc make gdb iproute2 newlib-source)
+          binutils gcc make gdb iproute2 iputils-ping newlib-source cpio)
 QEMU_MIN_MAJOR=10
 EXTRA_SOURCES=/etc/apt/sources.list.d/arrakis-backports-src.sources
 

@@ -142,8 +142,11 @@ static bool option(struct anet *an, const char *w, bool *have_ip, uint64_t *slot
     }
     if (!strncmp(w, "port=", 5))
         return words_u64(w + 5, &v) && v >= 1 && v <= 65535 && (an->port = (uint16_t)v);
-    if (!strcmp(w, "csum=sw") || !strcmp(w, "csum=off"))
-        return (an->csum_tx = !strcmp(w, "csum=sw")), true;
+    if (!strcmp(w, "csum=sw") || !strcmp(w, "csum=off") || !strcmp(w, "csum=hw")) {
+        an->csum_hw = !strcmp(w, "csum=hw");
+        an->csum_tx = !strcmp(w, "csum=sw");
+        return true;
+    }
     if (!strcmp(w, "raw"))
         return (an->raw = true);
     if (!strcmp(w, "doorbell"))
@@ -172,13 +175,14 @@ errval_t arrakis_udp_open(struct anet *an, const char *args)
 {
     uint64_t slot = 0;
     memset(an, 0, sizeof(*an));
-    an->csum_tx = true;
+    an->csum_hw = true;
     errval_t err = parse_args(an, args, &slot);
     if (err_is_fail(err))
         return err;
     err = vf_open(&an->vf);
     if (err_is_fail(err))
         return err_push(err, ANET_ERR_OPEN);
+    an->vf.tx_defer = true;             /* one tail write per batch of answers */
     struct filter_spec spec = { .flags = FILTER_MAC | FILTER_BROADCAST };
     err = vnic_filter_create(an->vf.vnic, &spec, CAP_SLOT(slot), NULL);
     if (err_is_ok(err) && an->doorbell)

@@ -125,7 +125,10 @@ static enum verdict rx_udp(struct anet *an, struct vf_buf *b, struct anet_pkt *p
     unsigned ulen = room >= ANET_UDP_HDR ? get16(u + 4) : 0;
     if (ulen < ANET_UDP_HDR || ulen > room)
         return drop(an, b, ANET_DROP_UDP_LEN);
-    if (get16(u + 6)) {                         /* 0: the sender computed none */
+    if (an->csum_hw && (b->csum & (VF_RX_L4_OK | VF_RX_L4_BAD))) {
+        if (b->csum & VF_RX_L4_BAD)             /* the NIC checked it */
+            return drop(an, b, ANET_DROP_UDP_CSUM);
+    } else if (get16(u + 6)) {                  /* 0: the sender computed none */
         uint32_t pseudo = anet_csum_add(ip + 12, 8, IPPROTO_UDP + ulen);
         if (anet_csum(u, ulen, pseudo) != 0)
             return drop(an, b, ANET_DROP_UDP_CSUM);
@@ -154,7 +157,8 @@ static enum verdict rx_ipv4(struct anet *an, struct vf_buf *b, struct anet_pkt *
         return drop(an, b, ANET_DROP_IP_HLEN);
     if (hlen > avail)
         return drop(an, b, ANET_DROP_IP_TRUNC);
-    if (anet_csum(ip, hlen, 0) != 0)
+    bool nic_checked = an->csum_hw && (b->csum & (VF_RX_IP_OK | VF_RX_IP_BAD));
+    if (nic_checked ? (b->csum & VF_RX_IP_BAD) != 0 : anet_csum(ip, hlen, 0) != 0)
         return drop(an, b, ANET_DROP_IP_CSUM);
     unsigned tot = get16(ip + 2);               /* the frame may be longer: padding */
     if (tot < hlen || tot > avail)

@@ -65,10 +65,18 @@ errval_t anet_post(struct anet *an, struct vf_buf *b, size_t len, uint64_t cooki
     anet_collect(an);
     if (cookie && an->pend_n + an->cq_n >= ANET_CQ_SIZE)
         return ANET_ERR_CQ_FULL;
-    unsigned desc = an->vf.tx_tail;
-    errval_t err = vf_tx_buf_post(&an->vf, b, len);
+    /* A UDP datagram this library built goes with checksum offload when on. */
+    bool udp = an->csum_hw && len >= ANET_UDP_OFF && b->data[12] == ETHERTYPE_IPV4 >> 8 &&
+               b->data[13] == (ETHERTYPE_IPV4 & 0xff) &&
+               b->data[ANET_ETH_HDR + 9] == IPPROTO_UDP && b->data[ANET_ETH_HDR] == 0x45;
+    errval_t err = udp ? vf_tx_buf_post_csum(&an->vf, b, len, VF_TX_CSUM_IP | VF_TX_CSUM_UDP,
+                                             ANET_ETH_HDR, ANET_IP_HDR)
+                       : vf_tx_buf_post(&an->vf, b, len);
     if (err_is_fail(err) || !cookie)
         return err;
+    /* The frame's own descriptor: the last one posted (a context
+     * descriptor may have gone ahead of it). */
+    unsigned desc = (an->vf.tx_tail + VF_TX_RING - 1) % VF_TX_RING;
     unsigned i = (an->pend_head + an->pend_n++) % VF_TX_RING;
     an->pend[i].desc = (uint16_t)desc;
     an->pend[i].cookie = cookie;
@@ -92,7 +100,8 @@ void anet_udp_headers(struct anet *an, uint8_t *f, const uint8_t *dmac, uint32_t
     put16(ip + 10, 0);
     put32(ip + 12, an->ip);
     put32(ip + 16, dip);
-    put16(ip + 10, anet_csum(ip, ANET_IP_HDR, 0));
+    if (!an->csum_hw)
+        put16(ip + 10, anet_csum(ip, ANET_IP_HDR, 0));
     uint16_t ulen = (uint16_t)(ANET_UDP_HDR + len);
     put16(u, sport);
     put16(u + 2, dport);
@@ -226,6 +235,7 @@ errval_t arrakis_raw_send(struct anet *an, struct anet_pkt *pkt, size_t len, uin
 
 unsigned arrakis_completions(struct anet *an, struct anet_completion *out, unsigned max)
 {
+    vf_tx_flush(&an->vf);               /* what is batched cannot complete */
     anet_collect(an);
     unsigned n = 0;
     for (; n < max && an->cq_n; n++, an->cq_n--) {

@@ -192,6 +192,7 @@ bool vf_link_up(const struct vf *vf)
 
 void vf_wait(struct vf *vf)
 {
+    vf_tx_flush(vf);
     if (!vf->doorbell) {
         sys_yield(SYS_YIELD_BLOCK);
         return;
@@ -223,6 +224,7 @@ void vf_close(struct vf *vf)
 {
     if (!vf->regs)
         return;
+    vf_tx_flush(vf);
     wr(vf, IGBVF_RXDCTL(0), 0);
     wr(vf, IGBVF_TXDCTL(0), 0);
     wr(vf, IGBVF_CTRL, IGBVF_CTRL_RST);

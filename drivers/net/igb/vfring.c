@@ -160,6 +160,7 @@ static uint16_t rx_csum(uint32_t status)
 unsigned vf_rx_poll(struct vf *vf, struct vf_buf *out, unsigned max)
 {
     unsigned n = 0;
+    vf_tx_flush(vf);                    /* the answers to the last batch go out */
     vf_tx_reclaim(vf);                  /* posted receive buffers come back too */
     while (n < max && vf->rx_next != vf->rx_tail) {
         unsigned i = vf->rx_next;
@@ -197,8 +198,10 @@ errval_t vf_rx_release(struct vf *vf, const struct vf_buf *b)
 
 errval_t vf_tx_buf_get(struct vf *vf, struct vf_buf *b)
 {
-    if (!vf->tx_nfree)
+    if (!vf->tx_nfree) {
+        vf_tx_flush(vf);
         vf_tx_reclaim(vf);
+    }
     if (!vf->tx_nfree)
         return VF_ERR_TX_FULL;
     unsigned id = vf->tx_free[--vf->tx_nfree];
@@ -224,8 +227,10 @@ static errval_t tx_check(struct vf *vf, const struct vf_buf *b, size_t len, unsi
         vf->stats.tx_errors++;
         return err;
     }
-    if (tx_room(vf) < descs)
+    if (tx_room(vf) < descs) {
+        vf_tx_flush(vf);                /* deferred frames cannot finish untold */
         vf_tx_reclaim(vf);
+    }
     return tx_room(vf) < descs ? VF_ERR_TX_FULL : ERR_OK;
 }
 
@@ -254,8 +259,17 @@ static void tx_data(struct vf *vf, const struct vf_buf *b, size_t len, uint32_t 
     vf->tx_tail = (uint16_t)((vf->tx_tail + 1) % VF_TX_RING);
     vf->stats.tx_packets++;
     vf->stats.tx_bytes += len;
+    if (!vf->tx_defer)
+        vf_tx_flush(vf);
+}
+
+void vf_tx_flush(struct vf *vf)
+{
+    if (vf->tx_told == vf->tx_tail)
+        return;
     dma_wmb();
     reg_wr(vf, IGBVF_TDT(0), vf->tx_tail);
+    vf->tx_told = vf->tx_tail;
 }
 
 errval_t vf_tx_buf_post(struct vf *vf, const struct vf_buf *b, size_t len)

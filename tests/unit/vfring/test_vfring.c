@@ -291,6 +291,22 @@ static void test_tx_checksum_offload(void **state)
     assert_int_equal(vf_tx_buf_put(&vf, &b), ERR_OK);
 }
 
+static void test_tx_deferred_tail(void **state)
+{
+    (void)state;
+    uint8_t frame[60] = {0x02, 0, 0, 0, 1, 1};
+    vf.tx_defer = true;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(vf_tx(&vf, frame, sizeof(frame)), ERR_OK);
+    assert_int_equal(regs[IGBVF_TDT(0) / 4], 0);            /* nothing told yet */
+    vf_tx_flush(&vf);
+    assert_int_equal(regs[IGBVF_TDT(0) / 4], 3);            /* one write for three */
+    assert_int_equal(vf_tx(&vf, frame, sizeof(frame)), ERR_OK);
+    struct vf_buf b[1];
+    assert_int_equal(vf_rx_poll(&vf, b, 1), 0);
+    assert_int_equal(regs[IGBVF_TDT(0) / 4], 4);            /* polling tells the NIC too */
+}
+
 static void test_rx_checksum_verdicts(void **state)
 {
     (void)state;
@@ -337,6 +353,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_zero_copy_echo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_checksum_offload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_checksum_verdicts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_deferred_tail, setup, teardown),
         cmocka_unit_test(test_mac_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

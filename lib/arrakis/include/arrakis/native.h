@@ -121,6 +121,7 @@ struct anet {
     uint32_t ip, mask;      /* host byte order */
     uint16_t port;
     bool csum_tx;           /* compute UDP checksums on send (csum=sw) */
+    bool csum_hw;           /* the NIC computes and checks them (csum=hw) */
     bool raw;               /* deliver non-IP frames (raw) */
     bool doorbell;
     uint16_t ip_id;         /* IPv4 identification of the next datagram sent */
@@ -146,7 +147,10 @@ struct anet {
 /** Open the VF and the UDP endpoint. `args`, space-separated:
  *    ip=A.B.C.D/LEN  (required) the local address and subnet
  *    port=N          (required) the local UDP port, 1..65535
- *    csum=sw|off     UDP checksum on send: software (default) or 0
+ *    csum=hw|sw|off  checksums: the NIC's offload (default: it fills in IP
+ *                    and UDP checksums on send and its verdicts on receive
+ *                    are taken), software both ways, or software with no
+ *                    UDP checksum on send
  *    raw             also deliver frames that are not ARP/IPv4
  *    doorbell        arrakis_wait() sleeps on the VF's interrupt
  *    slot=N          first of two empty CAP_SLOT()s for the Filter and

@@ -109,6 +109,9 @@ struct vf {
     uint16_t tx_free[VF_TX_BUFS];
     uint16_t tx_nfree;
     uint32_t tx_ctx[2];             /* what the NIC's two context slots describe (0: nothing) */
+    bool tx_defer;                  /* batch: the tail is written by vf_tx_flush (and by
+                                       vf_rx_poll and vf_wait), not by every post */
+    uint16_t tx_told;               /* the tail the NIC was last told */
 
     uint8_t owner[VF_BUFS];         /* enum vf_buf_owner */
 
@@ -151,6 +154,10 @@ errval_t vf_tx_buf_post_csum(struct vf *vf, const struct vf_buf *b, size_t len, 
 errval_t vf_tx(struct vf *vf, const void *frame, size_t len);
 /** Take back the buffers of frames the NIC has sent; returns how many. */
 unsigned vf_tx_reclaim(struct vf *vf);
+/** Tell the NIC of every frame posted since the last time (one tail
+ *  register write: under emulation each is a costly exit). Only needed
+ *  with vf->tx_defer set; vf_rx_poll and vf_wait do it too. */
+void vf_tx_flush(struct vf *vf);
 
 /** Nothing to do: give the core away until something may have happened.
  *  Polling mode sleeps until the next message or timer tick; with a
