@@ -2,7 +2,7 @@
 #   make            build the kernel and the bootable ISO
 #   make run        install what is missing, build, boot the demo in QEMU
 #   make test       install, build, run every test (unit, then system)
-#   make bench      run the benchmarks (none yet: prints what exists)
+#   make bench      run the benchmarks: this OS alone, then against a Linux guest
 #   make debug      boot halted with a gdb stub; see README
 #   make iso        build build/arrakis.iso
 #   make deps       install missing packages (apt)

@@ -6,10 +6,11 @@
 # deb-src lines are enabled for the source packages later issues build
 # (newlib, lwip, redis, memcached). cpio packs the Linux guest's initramfs;
 # its kernel and busybox-static are fetched as .debs by
-# tools/linux-guest/build (`apt-get download`, never installed: busybox-static
-# conflicts with the busybox a system may need). The mirror is never written here: it is
-# read from the machine's existing apt configuration, so whatever mirror the
-# machine already trusts is the one we extend.
+# tools/linux-guest/build (`apt-get download`, never installed:
+# busybox-static conflicts with the busybox a system may need).
+# The mirror is never written here: it is read from the machine's existing
+# apt configuration, so whatever mirror the machine already trusts is the
+# one we extend.
 set -euo pipefail
 
 PACKAGES=(grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf

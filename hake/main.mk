@@ -22,6 +22,7 @@ include $(MODULE_FRAGMENTS)
 
 include hake/kernel.mk
 include hake/iso.mk
+include hake/linux.mk
 
 # Compile rules, one per toolchain.
 $(BUILD)/kernel/%.c.o: %.c
@@ -61,12 +62,12 @@ debug: deps
 	@tools/run-qemu --gdb
 
 test: deps
-	@$(MAKE) --no-print-directory all $(HOST_TESTS)
+	@$(MAKE) --no-print-directory all linux-guest $(HOST_TESTS)
 	@tools/run-tests $(HOST_TESTS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
-	@tools/bench
+	@$(MAKE) --no-print-directory all linux-guest
+	@tools/bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)
