@@ -33,6 +33,7 @@
 #include <libos/syscall.h>
 #include <libos/vnic.h>
 #include <libos/doorbell.h>
+#include <libos/thread.h>
 #include <libos/libos.h>
 #include <libos/tsc.h>
 #include <kpi/cspace.h>
@@ -184,8 +185,9 @@ bool vf_link_up(const struct vf *vf)
     return rd(vf, IGBVF_STATUS) & IGBVF_STATUS_LU;
 }
 
-/* Polling: give the core away until the next message or timer tick.
- * Doorbell: re-arm the interrupt (EICR is write-1-to-clear; the next event
+/* Polling: let this domain's other threads and then the core's other
+ * domains run, and come straight back to look again (the core is never
+ * idle: that is what polling costs). Doorbell: re-arm the interrupt (EICR is write-1-to-clear; the next event
  * raises it anew), look once more, then sleep until it rings; the deadline
  * only bounds a lost wake-up. */
 #define DOORBELL_WAIT_MAX_MS 100
@@ -194,7 +196,8 @@ void vf_wait(struct vf *vf)
 {
     vf_tx_flush(vf);
     if (!vf->doorbell) {
-        sys_yield(SYS_YIELD_BLOCK);
+        thread_yield();
+        sys_yield(0);
         return;
     }
     wr(vf, IGBVF_EICR, 1u << VF_DOORBELL_ENTRY);

@@ -159,9 +159,10 @@ unsigned vf_tx_reclaim(struct vf *vf);
  *  with vf->tx_defer set; vf_rx_poll and vf_wait do it too. */
 void vf_tx_flush(struct vf *vf);
 
-/** Nothing to do: give the core away until something may have happened.
- *  Polling mode sleeps until the next message or timer tick; with a
- *  Doorbell this is where the VF's interrupt will wake the domain. */
+/** Nothing to do. Polling mode: let the domain's other threads and the
+ *  core's other domains run once, then return to look again (the core
+ *  stays busy). With a Doorbell: sleep until the VF interrupts (at most
+ *  100 ms). Either way, deferred sends are told to the NIC first. */
 void vf_wait(struct vf *vf);
 /** From now on vf_wait sleeps until the VF interrupts (queue 0 receive or
  *  transmit done): a Doorbell in capability slot `slot` (empty), MSI-X
