@@ -9,6 +9,10 @@
  * handle, the position and the open flags (O_APPEND is applied here); one
  * cross-core mutex guards it, and a read or write runs under it too, so
  * two threads sharing an fd never see half an update of its position.
+ * Other objects can sit in the table too (glue_fd_install: epoll
+ * instances). Sockets are not in it: their fds are lwIP's socket numbers
+ * (from GLUE_SOCKET_FD_MIN, above FD_MAX) and their calls go to
+ * glue_sockets (lib/posix/socket.c), without the table's lock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +40,16 @@ struct fd_entry {
 static struct sync_mutex fd_lock = SYNC_MUTEX_INITIALIZER;
 static struct fd_entry fd_table[FD_MAX];
 const struct vfs_ops *vfs_root = &memfs_ops;
+const struct glue_socket_ops *glue_sockets;
+
+_Static_assert(FD_MAX <= GLUE_SOCKET_FD_MIN, "files and sockets have separate fd numbers");
+
+/* A socket's fd, with the socket layer linked in. */
+static const struct glue_socket_ops *fd_socket(int fd)
+{
+    const struct glue_socket_ops *ops = __atomic_load_n(&glue_sockets, __ATOMIC_ACQUIRE);
+    return fd >= GLUE_SOCKET_FD_MIN && fd < GLUE_SOCKET_FD_END ? ops : NULL;
+}
 
 static int fd_fail(struct _reent *r, int err)
 {
@@ -139,10 +153,33 @@ int _open_r(struct _reent *r, const char *path, int flags, int mode)
     return err ? fd_fail(r, -err) : fd;
 }
 
+int glue_fd_install(const struct vfs_ops *ops, void *file, int flags)
+{
+    sync_mutex_lock(&fd_lock);
+    int fd = 3;
+    while (fd < FD_MAX && fd_table[fd].ops)
+        fd++;
+    if (fd < FD_MAX)
+        fd_table[fd] = (struct fd_entry){ ops, file, 0, flags };
+    sync_mutex_unlock(&fd_lock);
+    return fd < FD_MAX ? fd : -EMFILE;
+}
+
+void *glue_fd_file(int fd, const struct vfs_ops *ops)
+{
+    sync_mutex_lock(&fd_lock);
+    struct fd_entry *e = fd_get(fd);
+    void *file = e && e->ops == ops ? e->file : NULL;
+    sync_mutex_unlock(&fd_lock);
+    return file;
+}
+
 int _close_r(struct _reent *r, int fd)
 {
     if (fd >= 0 && fd <= 2)
         return 0;
+    if (fd_socket(fd))
+        return glue_sockets->close(fd);
     sync_mutex_lock(&fd_lock);
     struct fd_entry *e = fd_get(fd);
     int err = e ? e->ops->close(e->file) : -EBADF;
@@ -158,6 +195,8 @@ _ssize_t _write_r(struct _reent *r, int fd, const void *buf, size_t n)
         ssize_t got = console_write(NULL, buf, n, 0);
         return got < 0 ? fd_fail(r, (int)-got) : got;
     }
+    if (fd_socket(fd))
+        return glue_sockets->write(fd, buf, n);
     sync_mutex_lock(&fd_lock);
     struct fd_entry *e = fd_get(fd);
     ssize_t got = -EBADF;
@@ -183,6 +222,8 @@ _ssize_t _read_r(struct _reent *r, int fd, void *buf, size_t n)
         ssize_t got = console_read(NULL, buf, n, 0);
         return got < 0 ? fd_fail(r, (int)-got) : got;
     }
+    if (fd_socket(fd))
+        return glue_sockets->read(fd, buf, n);
     sync_mutex_lock(&fd_lock);
     struct fd_entry *e = fd_get(fd);
     ssize_t got = -EBADF;
@@ -197,7 +238,7 @@ _ssize_t _read_r(struct _reent *r, int fd, void *buf, size_t n)
 
 _off_t _lseek_r(struct _reent *r, int fd, _off_t off, int whence)
 {
-    if (fd >= 0 && fd <= 2)
+    if ((fd >= 0 && fd <= 2) || fd_socket(fd))
         return fd_fail(r, ESPIPE);
     sync_mutex_lock(&fd_lock);
     struct fd_entry *e = fd_get(fd);
@@ -221,6 +262,12 @@ _off_t _lseek_r(struct _reent *r, int fd, _off_t off, int whence)
 
 int _fstat_r(struct _reent *r, int fd, struct stat *st)
 {
+    if (fd_socket(fd)) {
+        if (glue_sockets->fcntl(fd, F_GETFL, 0) < 0)
+            return -1;                  /* EBADF */
+        *st = (struct stat){ .st_mode = S_IFSOCK | 0600, .st_nlink = 1 };
+        return 0;
+    }
     sync_mutex_lock(&fd_lock);
     struct fd_entry *e = fd_get(fd);
     int err = e ? e->ops->fstat(e->file, st) : -EBADF;
@@ -232,8 +279,34 @@ int _isatty_r(struct _reent *r, int fd)
 {
     if (fd >= 0 && fd <= 2)
         return 1;
-    r->_errno = fd_get(fd) ? ENOTTY : EBADF;
+    struct stat st;
+    r->_errno = _fstat_r(r, fd, &st) == 0 ? ENOTTY : EBADF;
     return 0;
+}
+
+/* F_GETFL/F_SETFL (O_APPEND, O_NONBLOCK; the access mode stays),
+ * F_GETFD/F_SETFD (no exec: nothing to close on it). */
+int _fcntl_r(struct _reent *r, int fd, int cmd, int arg)
+{
+    if (fd_socket(fd))
+        return glue_sockets->fcntl(fd, cmd, arg);
+    sync_mutex_lock(&fd_lock);
+    struct fd_entry *e = fd_get(fd);
+    int ret = -EBADF;
+    if (e) {
+        switch (cmd) {
+        case F_GETFL: ret = e->flags; break;
+        case F_SETFL:
+            if (fd > 2)
+                e->flags = (e->flags & ~(O_APPEND | O_NONBLOCK)) | (arg & (O_APPEND | O_NONBLOCK));
+            ret = 0;
+            break;
+        case F_GETFD: case F_SETFD: ret = 0; break;
+        default: ret = -EINVAL; break;
+        }
+    }
+    sync_mutex_unlock(&fd_lock);
+    return ret < 0 ? fd_fail(r, -ret) : ret;
 }
 
 int _stat_r(struct _reent *r, const char *path, struct stat *st)
@@ -257,6 +330,14 @@ int fstat(int fd, struct stat *st) { return _fstat_r(_REENT, fd, st); }
 int isatty(int fd) { return _isatty_r(_REENT, fd); }
 int stat(const char *path, struct stat *st) { return _stat_r(_REENT, path, st); }
 int unlink(const char *path) { return _unlink_r(_REENT, path); }
+int fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    va_start(ap, cmd);
+    int arg = cmd == F_SETFL || cmd == F_SETFD ? va_arg(ap, int) : 0;
+    va_end(ap);
+    return _fcntl_r(_REENT, fd, cmd, arg);
+}
 int open(const char *path, int flags, ...)
 {
     va_list ap;

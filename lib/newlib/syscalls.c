@@ -54,11 +54,11 @@ static volatile int glue_heap_lock;
 
 /* The calls with no meaning yet, each named once on first use. */
 enum glue_nosys {
-    NOSYS_EXECVE, NOSYS_FCNTL, NOSYS_FORK, NOSYS_KILL, NOSYS_LINK, NOSYS_MKDIR,
+    NOSYS_EXECVE, NOSYS_FORK, NOSYS_KILL, NOSYS_LINK, NOSYS_MKDIR,
     NOSYS_RENAME, NOSYS_WAIT, NOSYS_COUNT
 };
 static const char *const glue_nosys_names[NOSYS_COUNT] = {
-    [NOSYS_EXECVE] = "execve", [NOSYS_FCNTL] = "fcntl", [NOSYS_FORK] = "fork",
+    [NOSYS_EXECVE] = "execve", [NOSYS_FORK] = "fork",
     [NOSYS_KILL] = "kill", [NOSYS_LINK] = "link", [NOSYS_MKDIR] = "mkdir",
     [NOSYS_RENAME] = "rename", [NOSYS_WAIT] = "wait",
 };
@@ -167,7 +167,6 @@ int _execve_r(struct _reent *r, const char *path, char *const *argv, char *const
 
 /* --- Files with no meaning yet (fd.c has the rest) --- */
 
-int _fcntl_r(struct _reent *r, int fd, int cmd, int arg) { return glue_nosys(r, NOSYS_FCNTL); }
 int _link_r(struct _reent *r, const char *old, const char *new)
 {
     return glue_nosys(r, NOSYS_LINK);
@@ -189,6 +188,5 @@ int execve(const char *path, char *const argv[], char *const envp[])
 {
     return _execve_r(_REENT, path, argv, envp);
 }
-int fcntl(int fd, int cmd, ...) { return _fcntl_r(_REENT, fd, cmd, 0); }
 int link(const char *old, const char *new) { return _link_r(_REENT, old, new); }
 int mkdir(const char *path, mode_t mode) { return _mkdir_r(_REENT, path, (int)mode); }

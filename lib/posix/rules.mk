@@ -2,7 +2,15 @@ MODULE := posix
 MODULE_KIND := userlib
 MODULE_LIBC := newlib
 MODULE_SRCS := \
+	lib/posix/epoll.c \
+	lib/posix/inet.c \
 	lib/posix/mman.c \
 	lib/posix/pthread.c \
-	lib/posix/pthread_sync.c
+	lib/posix/pthread_sync.c \
+	lib/posix/select.c \
+	lib/posix/sock_lwip.c \
+	lib/posix/socket.c
 include hake/module.mk
+# sock_lwip.c sees lwIP's headers; every program linking posix already
+# links lwip when it uses sockets (the socket objects are only pulled in then).
+$(posix_OBJS): | $(LWIP_STAMP)

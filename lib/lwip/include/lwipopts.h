@@ -73,6 +73,7 @@ void sys_check_core_locking(void);
 #define LWIP_ARP                        1
 #define LWIP_ETHERNET                   1
 #define ETHARP_SUPPORT_STATIC_ENTRIES   1
+#define ARP_QUEUEING                    1   /* keep every packet waiting for an ARP reply (MEMP_NUM_ARP_QUEUE), not just the last */
 #define LWIP_ICMP                       1
 #define LWIP_RAW                        1
 #define LWIP_UDP                        1
@@ -126,7 +127,18 @@ void sys_check_core_locking(void);
 #define LWIP_TIMEVAL_PRIVATE            0   /* struct timeval is newlib's (<sys/time.h>) */
 
 /* --- Debugging --- */
-#define LWIP_STATS                      0
+#define LWIP_STATS                      1   /* drop counters (net_stats_print) */
+#define LWIP_STATS_DISPLAY              0
+#define LINK_STATS                      1
+#define ETHARP_STATS                    1
+#define IP_STATS                        1
+#define IPFRAG_STATS                    1
+#define ICMP_STATS                      1
+#define UDP_STATS                       1
+#define TCP_STATS                       1
+#define MEM_STATS                       0
+#define MEMP_STATS                      0
+#define SYS_STATS                       0
 #define LWIP_DEBUG_TIMERNAMES           0
 
 #endif

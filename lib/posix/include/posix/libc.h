@@ -40,6 +40,31 @@ struct vfs_ops {
     int (*unlink)(const char *path);
 };
 
+/** Puts (ops, file) in the lowest free fd from 3 on, with open flags
+ *  `flags` (an epoll instance, say: lib/posix/epoll.c); returns the fd or
+ *  -EMFILE. close() on it calls ops->close(file). */
+int glue_fd_install(const struct vfs_ops *ops, void *file, int flags);
+/** The file of `fd` if it is open with `ops`, else NULL. */
+void *glue_fd_file(int fd, const struct vfs_ops *ops);
+
+/**
+ * Sockets are file descriptors whose numbers are lwIP's socket numbers
+ * (LWIP_SOCKET_OFFSET 64 in lib/lwip/include/lwipopts.h, up to 256), above
+ * the fd table's. read, write, close, fstat and fcntl on such an fd go to
+ * these (lib/posix/socket.c sets glue_sockets when it makes its first
+ * socket, so programs without sockets do not link lwIP). Each returns as
+ * the POSIX call does, with errno set.
+ */
+#define GLUE_SOCKET_FD_MIN 64
+#define GLUE_SOCKET_FD_END 256
+struct glue_socket_ops {
+    ssize_t (*read)(int fd, void *buf, size_t n);
+    ssize_t (*write)(int fd, const void *buf, size_t n);
+    int (*close)(int fd);
+    int (*fcntl)(int fd, int cmd, int arg);
+};
+extern const struct glue_socket_ops *glue_sockets;
+
 /** The file system for paths (memfs_ops until there is another). */
 extern const struct vfs_ops *vfs_root;
 extern const struct vfs_ops memfs_ops;

@@ -1,0 +1,83 @@
+/**
+ * \file netif_vnic.h
+ * \brief An lwIP network interface over this domain's VNIC (one SR-IOV VF,
+ * lib/arrakis vf.h), and net_start(), which brings up lwIP and the
+ * interface from an application's spawn arguments (lib/lwip/netif_vnic.c).
+ *
+ * The POSIX path of the Arrakis data plane: frames are copied between the
+ * VF's packet buffers and lwIP's pbufs, lwIP runs in the application's
+ * domain, the application uses sockets (lib/posix: socket(), epoll...).
+ *
+ * Spawn arguments (in argv, or in the environment: the shell's leading
+ * NAME=value words become the environment of a newlib program, so
+ * `spawn udpecho ip=10.11.0.2/24 port=7` puts both there; the others are
+ * the application's):
+ *   ip=A.B.C.D/N   the interface's IPv4 address and prefix length (required)
+ *   gw=A.B.C.D     default gateway (optional; without it only the subnet
+ *                  is reachable)
+ *   net=poll       poll the receive ring once per timer tick instead of
+ *                  sleeping on the VF's doorbell (the default)
+ * e.g. `spawn udpecho core 2 ip=10.11.0.2/24 port=7`.
+ *
+ * One interface, one lwIP per application. The VNIC's Filter admits
+ * untagged frames to the VF's MAC and broadcasts (ARP); it sits in
+ * capability slot NET_FILTER_SLOT, the Doorbell in NET_DOORBELL_SLOT.
+ */
+#ifndef NETIF_VNIC_H
+#define NETIF_VNIC_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lwip/netif.h"
+
+#define NET_FILTER_SLOT    16   /* CAP_SLOT(n): the Filter */
+#define NET_DOORBELL_SLOT  17   /* CAP_SLOT(n): the Doorbell */
+
+/** What net_start() found in the arguments. */
+struct net_config {
+    ip4_addr_t addr, netmask, gw;
+    bool doorbell;              /* sleep on the VF's doorbell (else poll per tick) */
+};
+
+/** Parse ip=, gw=, net= out of the environment and argv (ignoring other
+ *  words); false,
+ *  with a message on stdout, if ip= is missing or one of them is bad. */
+bool net_parse_args(int argc, char *argv[], struct net_config *cfg);
+
+/**
+ * Start lwIP, open a VF, give it a Filter (its MAC + broadcast, untagged)
+ * and, unless net=poll, a Doorbell; add it as lwIP's default interface
+ * with the address of the arguments, and start its receive thread.
+ * Returns 0, or -1 after printing why ("net: ..."). Call once.
+ */
+int net_start(int argc, char *argv[]);
+
+/** The interface (NULL before net_start). */
+struct netif *net_netif(void);
+/** "02:00:00:00:01:03" (18 bytes) and "10.11.0.2" (16 bytes). */
+void net_mac_string(char mac[18]);
+void net_ip_string(char ip[16]);
+/** The VF number. */
+unsigned net_vf_index(void);
+
+/** One line of driver counters and lines of lwIP's drop counters (bad
+ *  checksums, lengths, protocols...), prefixed with `who`. */
+void net_stats_print(const char *who);
+
+/* --- Per-packet stamps for the pktstat breakdown (arrakis/pktstat.h) ---
+ * The receive thread can note, for each UDP datagram to one port, when the
+ * driver took its frame off the ring; a server asks for the stamp of the
+ * datagram recvfrom() gave it (matched by source address, source port and
+ * length; older unmatched stamps are dropped). The transmit side adds up
+ * the cycles spent copying frames into the VF's buffers; a server takes
+ * the sum after each send to split "copy out" from "stack out". */
+
+/** Start noting receive stamps for UDP datagrams to `port` (host order). */
+void net_rx_stamps(uint16_t port);
+/** The TSC when the driver received that datagram (addresses in network
+ *  order), or 0 if none was noted. */
+uint64_t net_rx_stamp_take(uint32_t src_ip, uint16_t src_port, uint16_t len);
+/** Cycles spent copying frames into transmit buffers since the last call
+ *  (by this domain's senders). */
+uint64_t net_tx_copy_take(void);
+#endif

@@ -1,0 +1,8 @@
+MODULE := tcpecho
+MODULE_KIND := user
+MODULE_LIBC := newlib
+MODULE_SRCS := \
+	usr/apps/tcpecho/tcpecho.c
+MODULE_LIBS := lwip arrakis posix libos
+include hake/module.mk
+$(tcpecho_OBJS): | $(LWIP_STAMP)

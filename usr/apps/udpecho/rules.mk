@@ -1,0 +1,8 @@
+MODULE := udpecho
+MODULE_KIND := user
+MODULE_LIBC := newlib
+MODULE_SRCS := \
+	usr/apps/udpecho/udpecho.c
+MODULE_LIBS := lwip arrakis posix libos
+include hake/module.mk
+$(udpecho_OBJS): | $(LWIP_STAMP)
