@@ -26,7 +26,7 @@
 #define NO_SYS                          0   /* threads, semaphores, mailboxes: sys_arch.c */
 #define SYS_LIGHTWEIGHT_PROT            1   /* SYS_ARCH_PROTECT: one recursive mutex */
 #define LWIP_TCPIP_CORE_LOCKING         1   /* API calls run in the caller under the core lock */
-#define LWIP_TCPIP_CORE_LOCKING_INPUT   0   /* received packets go through the tcpip thread */
+#define LWIP_TCPIP_CORE_LOCKING_INPUT   1   /* the receive thread runs the stack on a frame under the core lock (no hop through the tcpip thread) */
 #define LWIP_NETCONN_SEM_PER_THREAD     0
 #define LWIP_NETCONN_FULLDUPLEX         0   /* one thread at a time per socket */
 /* Catches calls into the core without the core lock (sys_arch.c). */
