@@ -299,6 +299,7 @@ int net_start(int argc, char *argv[])
         return -1;
     }
     vn.doorbell = cfg.doorbell;
+    lwip_port_on_core_unlock(vnic_vf_flush);    /* one tail write per lock hold */
     if (lwip_port_netif_add(&vn.netif, &cfg.addr, &cfg.netmask, &cfg.gw, NULL, net_netif_init,
                             LWIP_PORT_NETIF_DEFAULT) != ERR_OK) {
         printf("net: lwIP refused the interface\n");

@@ -29,6 +29,7 @@
 #include "lwip/opt.h"
 #include "lwip/sys.h"
 #include "lwip/tcpip.h"
+#include "lwip_port.h"
 
 /* --- Time --- */
 
@@ -121,8 +122,17 @@ void sys_mutex_lock(sys_mutex_t *m)
     __atomic_store_n(&m->held, 1, __ATOMIC_RELEASE);
 }
 
+static void (*core_unlock_hook)(void);
+
+void lwip_port_on_core_unlock(void (*fn)(void))
+{
+    core_unlock_hook = fn;
+}
+
 void sys_mutex_unlock(sys_mutex_t *m)
 {
+    if (m == &lock_tcpip_core && core_unlock_hook)
+        core_unlock_hook();             /* batched sends go out before others may send */
     __atomic_store_n(&m->held, 0, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&m->lock);
 }

@@ -35,6 +35,7 @@ int vnic_vf_open(bool doorbell, unsigned filter_slot, unsigned doorbell_slot, ch
     errval_t err = vf_open(&vv);
     if (err_is_fail(err))
         return vv_fail("opening a VF", err, why, why_len);
+    vv.tx_defer = true;                 /* sends are told to the NIC by vnic_vf_flush */
     struct filter_spec spec = { .flags = FILTER_MAC | FILTER_BROADCAST };
     err = vnic_filter_create(vv.vnic, &spec, CAP_SLOT(filter_slot), NULL);
     if (err_is_fail(err))
@@ -94,6 +95,13 @@ int vnic_vf_txv(const struct vnic_seg *seg, unsigned n, size_t len, uint64_t *co
     }
     pthread_mutex_unlock(&vv_lock);
     return err_is_ok(err) ? 0 : -1;
+}
+
+void vnic_vf_flush(void)
+{
+    pthread_mutex_lock(&vv_lock);
+    vf_tx_flush(&vv);
+    pthread_mutex_unlock(&vv_lock);
 }
 
 void vnic_vf_counters(struct vnic_vf_counters *c)

@@ -44,5 +44,8 @@ void vnic_vf_wait(void);
 /** Send one frame gathered from `n` pieces (`len` bytes in all); adds the
  *  cycles spent copying to *copy_cycles. 0, or -1 if the VF refused. */
 int vnic_vf_txv(const struct vnic_seg *seg, unsigned n, size_t len, uint64_t *copy_cycles);
+/** Tell the NIC of the frames sent since the last time (one tail write);
+ *  lwIP's core-unlock hook calls it. */
+void vnic_vf_flush(void);
 void vnic_vf_counters(struct vnic_vf_counters *c);
 #endif

@@ -44,6 +44,11 @@ err_t lwip_port_start(void);
 err_t lwip_port_netif_add(struct netif *netif, const ip4_addr_t *addr, const ip4_addr_t *netmask,
                           const ip4_addr_t *gw, void *state, netif_init_fn init, unsigned flags);
 
+/** `fn` runs whenever the core lock is about to be released (still held):
+ *  a driver that batches its sends tells the NIC of them there, once for
+ *  everything the stack sent while it held the lock. One hook. */
+void lwip_port_on_core_unlock(void (*fn)(void));
+
 /** Takes the interface down and removes it (under the core lock). */
 void lwip_port_netif_remove(struct netif *netif);
 #endif
