@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from netpeer import netns_name  # noqa: E402
+from netpeer import cli_options, netns_name  # noqa: E402
 
 GUEST = "10.11.0.2"
 SUBNET = ipaddress.ip_network("10.11.0.0/24")   # tools/netns: tap0's subnet
@@ -336,24 +336,13 @@ def main(argv=None):
     return rc
 
 
-def _options(opts):
-    argv = []
-    for k, v in opts.items():
-        if v is None or v is False:
-            continue
-        argv.append("--" + k.replace("_", "-"))
-        if v is not True:
-            argv.append(str(v))
-    return argv
-
-
 def run(netns, command, limit=None, **opts):
     """Run `benchclient.py command --opt value...` inside netns (from the
     root namespace) and return its JSON report, with "exit" added. Options
     are the CLI's with '_' for '-'; the process is killed after `limit`
     seconds (default: its own --seconds or --timeout, plus 30)."""
     argv = ["ip", "netns", "exec", netns, PYTHON, str(Path(__file__).resolve()), command]
-    argv += _options(opts)
+    argv += cli_options(opts)
     limit = limit or (float(opts.get("seconds") or 0) + float(opts.get("timeout") or 0) + 30)
     p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                        timeout=limit)

@@ -438,7 +438,7 @@ def echo_tap(ifname, seconds, max_frames=MAX_COUNT, corrupt=0):
 def start(netns, command, **opts):
     """Like run(), but in the background: returns the Popen; finish() it."""
     argv = ["ip", "netns", "exec", netns, PYTHON, str(Path(__file__).resolve()), command]
-    argv += _options(opts)
+    argv += cli_options(opts)
     return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -459,7 +459,9 @@ def finish(proc, timeout):
     return rep
 
 
-def _options(opts):
+def cli_options(opts):
+    """CLI words for keyword options: '_' becomes '-', True a bare flag,
+    None or False left out."""
     argv = []
     for k, v in opts.items():
         if v is None or v is False:
@@ -475,7 +477,7 @@ def run(netns, command, timeout=None, **opts):
     root namespace, as the tests do) and return its JSON report. Options
     are the CLI's with '_' for '-'; True is a bare flag, None is left out."""
     argv = ["ip", "netns", "exec", netns, PYTHON, str(Path(__file__).resolve()), command]
-    argv += _options(opts)
+    argv += cli_options(opts)
     limit = timeout or (float(opts.get("seconds") or opts.get("timeout") or 0) + 30)
     p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                        timeout=limit)

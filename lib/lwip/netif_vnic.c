@@ -262,6 +262,20 @@ static bool net_parse_word(const char *a, struct net_config *cfg, bool *have_ip)
     return true;
 }
 
+bool net_option(int argc, char *argv[], const char *name, unsigned long max, unsigned long *v)
+{
+    size_t n = strlen(name);
+    const char *text = getenv(name);
+    for (int i = 1; i < argc; i++)
+        if (!strncmp(argv[i], name, n) && argv[i][n] == '=')
+            text = argv[i] + n + 1;
+    if (!text)
+        return true;
+    char *end;
+    *v = strtoul(text, &end, 10);
+    return *text && !*end && *v <= max;
+}
+
 bool net_parse_args(int argc, char *argv[], struct net_config *cfg)
 {
     extern char **environ;

@@ -43,6 +43,10 @@ struct net_config {
  *  words); false,
  *  with a message on stdout, if ip= is missing or one of them is bad. */
 bool net_parse_args(int argc, char *argv[], struct net_config *cfg);
+/** An application's own NAME=value number (port=7): from argv, or from
+ *  the environment when it led the spawn command. Leaves *v alone if the
+ *  option is absent; false if it is not a number up to `max`. */
+bool net_option(int argc, char *argv[], const char *name, unsigned long max, unsigned long *v);
 
 /**
  * Start lwIP, open a VF, give it a Filter (its MAC + broadcast, untagged)

@@ -52,20 +52,6 @@ static int usage(void)
     return 2;
 }
 
-static bool option(int argc, char *argv[], const char *name, unsigned long max, unsigned long *v)
-{
-    size_t n = strlen(name);
-    const char *text = getenv(name);
-    for (int i = 1; i < argc; i++)
-        if (!strncmp(argv[i], name, n) && argv[i][n] == '=')
-            text = argv[i] + n + 1;
-    if (!text)
-        return true;
-    char *end;
-    *v = strtoul(text, &end, 10);
-    return *text && !*end && *v <= max;
-}
-
 static void watch(int fd, uint32_t events, int op)
 {
     struct epoll_event ev = { .events = events, .data.fd = fd };
@@ -169,8 +155,8 @@ int main(int argc, char *argv[])
         if (strncmp(argv[i], "ip=", 3) && strncmp(argv[i], "gw=", 3) && strncmp(argv[i], "net=", 4) &&
             strncmp(argv[i], "port=", 5) && strncmp(argv[i], "seconds=", 8))
             return usage();
-    if (!option(argc, argv, "port", 65535, &port) || !port ||
-        !option(argc, argv, "seconds", 86400, &seconds))
+    if (!net_option(argc, argv, "port", 65535, &port) || !port ||
+        !net_option(argc, argv, "seconds", 86400, &seconds))
         return usage();
     if (net_start(argc, argv))
         return 1;

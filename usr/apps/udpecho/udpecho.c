@@ -61,20 +61,6 @@ static int usage(void)
 
 /* NAME=value options: in argv, or in the environment when they led the
  * spawn command (lib/newlib/env.c). */
-static bool option(int argc, char *argv[], const char *name, unsigned long max, unsigned long *v)
-{
-    size_t n = strlen(name);
-    const char *text = getenv(name);
-    for (int i = 1; i < argc; i++)
-        if (!strncmp(argv[i], name, n) && argv[i][n] == '=')
-            text = argv[i] + n + 1;
-    if (!text)
-        return true;
-    char *end;
-    *v = strtoul(text, &end, 10);
-    return *text && !*end && *v <= max;
-}
-
 int main(int argc, char *argv[])
 {
     unsigned long port = 7, count = 0, seconds = 0;
@@ -87,9 +73,9 @@ int main(int argc, char *argv[])
                  strncmp(argv[i], "count=", 6) && strncmp(argv[i], "seconds=", 8))
             return usage();
     }
-    if (!option(argc, argv, "port", 65535, &port) || !port ||
-        !option(argc, argv, "count", ULONG_MAX, &count) ||
-        !option(argc, argv, "seconds", 86400, &seconds))
+    if (!net_option(argc, argv, "port", 65535, &port) || !port ||
+        !net_option(argc, argv, "count", ULONG_MAX, &count) ||
+        !net_option(argc, argv, "seconds", 86400, &seconds))
         return usage();
     if (net_start(argc, argv))
         return 1;
