@@ -204,7 +204,9 @@ void vf_wait(struct vf *vf)
     wr(vf, IGBVF_EIMS, 1u << VF_DOORBELL_ENTRY);
     if (vf_rx_pending(vf))
         return;
-    uint64_t deadline = rdtsc_now() + libos_tsc_hz() / 1000 * DOORBELL_WAIT_MAX_MS;
+    /* Sends in flight raise no interrupt: look again on the next tick. */
+    unsigned ms = vf->tx_clean != vf->tx_tail ? 1 : DOORBELL_WAIT_MAX_MS;
+    uint64_t deadline = rdtsc_now() + libos_tsc_hz() / 1000 * ms;
     if (err_is_ok(libos_doorbell_wait(&vf->bells_seen, deadline)))
         vf->wakeups++;
 }
@@ -216,7 +218,10 @@ errval_t vf_doorbell_enable(struct vf *vf, capaddr_t slot)
     if (err_is_fail(err))
         return err;
     uint32_t e = IGBVF_IVAR_VALID | VF_DOORBELL_ENTRY;
-    wr(vf, IGBVF_IVAR0, e << IGBVF_IVAR_RX0_SHIFT | e << IGBVF_IVAR_TX0_SHIFT);
+    /* Receive events only: an interrupt for every frame sent would wake
+     * (upcall) the domain in the middle of each send. A waiter for
+     * transmit space looks again when its deadline or the next tick wakes it. */
+    wr(vf, IGBVF_IVAR0, e << IGBVF_IVAR_RX0_SHIFT);
     wr(vf, IGBVF_EIAC, 1u << VF_DOORBELL_ENTRY);
     wr(vf, IGBVF_EIMS, 1u << VF_DOORBELL_ENTRY);
     vf->doorbell = true;

@@ -164,8 +164,8 @@ void vf_tx_flush(struct vf *vf);
  *  stays busy). With a Doorbell: sleep until the VF interrupts (at most
  *  100 ms). Either way, deferred sends are told to the NIC first. */
 void vf_wait(struct vf *vf);
-/** From now on vf_wait sleeps until the VF interrupts (queue 0 receive or
- *  transmit done): a Doorbell in capability slot `slot` (empty), MSI-X
+/** From now on vf_wait sleeps until a frame arrives (the VF's queue-0
+ *  receive interrupt; sends completing do not interrupt): a Doorbell in capability slot `slot` (empty), MSI-X
  *  entry 0, routed to this core. */
 errval_t vf_doorbell_enable(struct vf *vf, capaddr_t slot);
 /** A received frame waits at the head of the ring. */
