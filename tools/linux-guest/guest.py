@@ -23,23 +23,44 @@ def built(build=TOP / "build"):
     return (g / "vmlinuz").is_file() and (g / "initrd.img").is_file()
 
 
+# A healthy boot is ready in 13-20 s under TCG. About one boot in ten of
+# Debian's 6.1 kernel stalls early under TCG with 4 vCPUs: "rcu: rcu_preempt
+# kthread timer wakeup didn't happen ... Possible timer handling issue on
+# cpu=1", an idle vCPU whose timer never fires (seen with and without
+# lapic=notscdeadline; a few times nothing was printed at all). That is
+# the comparison guest's problem, not this OS's: it is booted once more,
+# and the log says so.
+FIRST_TRY_S = 90
+HUNG = r"rcu: INFO: rcu_preempt detected stalls[^\r\n]*"
+
+
 class LinuxGuest:
     def __init__(self, logfile, netns, boot_timeout=240, smp=4):
         self.logfile = Path(logfile)
         self.logfile.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.logfile, "w")
         cmd = [str(BOOT), "--test", "--smp", str(smp), "--netns", netns]
-        self._log.write(" ".join(cmd) + "\n")
-        self.p = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
-                               timeout=boot_timeout)
-        self.p.logfile_read = self._log
-        try:
-            i = self.p.expect([r"linux-guest: ready[^\r\n]*", r"linux-guest: FAILED:[^\r\n]*"],
-                              timeout=boot_timeout)
-        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        for attempt in (1, 2):
+            self._log.write(" ".join(cmd) + f"   [boot {attempt}]\n")
+            self.p = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
+                                   timeout=boot_timeout)
+            self.p.logfile_read = self._log
+            wait = min(FIRST_TRY_S, boot_timeout) if attempt == 1 else boot_timeout
+            try:
+                i = self.p.expect([r"linux-guest: ready[^\r\n]*[\r\n]", r"linux-guest: FAILED:[^\r\n]*[\r\n]",
+                                   HUNG], timeout=wait)
+            except (pexpect.TIMEOUT, pexpect.EOF) as e:
+                i, why = 2, f"not ready within {wait}s ({type(e).__name__})"
+            else:
+                why = self.p.after.strip() if i == 2 else ""
+            if i == 2 and attempt == 1:
+                self.p.terminate(force=True)
+                self._log.write(f"\n[linux-guest: boot hung: {why}; booting once more]\n")
+                continue
+            break
+        if i == 2:
             self.close()
-            raise AssertionError(f"Linux guest not ready within {boot_timeout}s "
-                                 f"({type(e).__name__}); see {self.logfile}") from None
+            raise AssertionError(f"Linux guest hung twice ({why}); see {self.logfile}")
         self.ready = self.p.after.strip()
         if i == 1:
             self.close()
@@ -48,4 +69,5 @@ class LinuxGuest:
     def close(self):
         if self.p.isalive():
             self.p.terminate(force=True)
-        self._log.close()
+        if not self._log.closed:
+            self._log.close()
