@@ -20,7 +20,7 @@ KERNEL_CFLAGS := -std=c11 -O2 -g $(COMMON_WARN) \
     -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
     -mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
     -fno-common -fno-delete-null-pointer-checks -MMD -MP \
-    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers
+    -Ikernel/include -Ikernel/lib/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers
 
 KERNEL_ASFLAGS := $(filter-out -std=c11,$(KERNEL_CFLAGS)) -D__ASSEMBLY__
 
@@ -31,7 +31,7 @@ KERNEL_LDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack \
 # HOST_TEST defined so headers can leave out what only the CPU driver has.
 HOST_CFLAGS := -std=c11 -O1 -g $(COMMON_WARN) -DHOST_TEST -MMD -MP \
     -fsanitize=address,undefined -fno-omit-frame-pointer \
-    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers -Itests/unit -Ilib/libos/include -Ilib/arrakis/include -pthread
+    -Ikernel/include -Ikernel/lib/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers -Itests/unit -Ilib/libos/include -Ilib/arrakis/include -pthread
 HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
 
 # User space: ordinary x86-64 code (SSE allowed: the CPU driver saves each
@@ -53,7 +53,7 @@ HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
 # definitions from the driver's regs.h, as the kernel does.)
 USER_BASE_CFLAGS := -O2 -g $(COMMON_WARN) -fno-stack-protector -fno-pic -fno-pie \
     -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common -MMD -MP \
-    -Ilib/kpi/include -Ilib/libos/include -Ilib/arrakis/include -Idrivers
+    -Ilib/kpi/include -Ilib/libos/include -Ilib/arrakis/include -Ikernel/lib/include -Idrivers
 USER_CFLAGS := -std=c11 $(USER_BASE_CFLAGS) -ffreestanding -fno-builtin \
     -Ilib/libos/minic/include
 USER_ASFLAGS := $(filter-out -std=c11,$(USER_CFLAGS)) -D__ASSEMBLY__

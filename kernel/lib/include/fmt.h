@@ -1,13 +1,15 @@
 /**
  * \file fmt.h
- * \brief printf-style formatting with no libc, for the kernel console.
+ * \brief printf-style formatting with no libc (kernel/lib/fmt.c): the
+ * kernel console's, and, compiled into libos, every user program's too.
+ * kernel/lib/ is the code both worlds build; this one header serves both.
  *
  * Supports %d %i %u %x %X %o %p %s %c %% with flags '-', '0', '+', ' ',
  * '#', a width and precision (numbers or '*'), and the length modifiers
  * hh h l ll z t j. No floating point: the kernel has no FPU state.
  */
-#ifndef KERNEL_FMT_H
-#define KERNEL_FMT_H
+#ifndef SHARED_FMT_H
+#define SHARED_FMT_H
 #include <stdarg.h>
 #include <stddef.h>
 
