@@ -7,8 +7,9 @@
  * events, data) under the instance's mutex. epoll_wait copies the armed
  * entries into a poll set, lets lwip_poll() sleep on all of them (lwIP
  * wakes it from its socket event callback), and reports what is ready:
- * level-triggered, so an fd stays reported while it is ready, which makes
- * EPOLLET safe to accept as level-triggered too. Ready fds beyond
+ * level-triggered, so an fd stays reported while it is ready. EPOLLET is
+ * refused (EINVAL, and said once on the console): delivering it level-
+ * triggered would pretend. Ready fds beyond
  * `maxevents` are reported first next time (a rotating start), so none
  * starves. EPOLLONESHOT disarms an entry when it is reported.
  *
@@ -19,6 +20,7 @@
  * next event on what it watches).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -152,6 +154,13 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
         return epoll_fail(EBADF);
     if (op != EPOLL_CTL_DEL && !ev)
         return epoll_fail(EFAULT);
+    if (op != EPOLL_CTL_DEL && (ev->events & EPOLLET)) {
+        static bool said;
+        if (!said)
+            printf("epoll: EPOLLET refused (EINVAL): only level-triggered events are implemented\n");
+        said = true;
+        return epoll_fail(EINVAL);
+    }
     int err = 0;
     pthread_mutex_lock(&ep->lock);
     int i = epoll_find(ep, fd);

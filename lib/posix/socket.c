@@ -14,13 +14,14 @@
  * the program has not (then only loopback exists until net_start()).
  *
  * Not here: AF_INET6, AF_UNIX and socketpair (EAFNOSUPPORT), control
- * messages (recvmsg gives none), SO_REUSEPORT (ENOPROTOOPT). SO_SNDBUF is
- * accepted and ignored (lwIP's send buffer is fixed, TCP_SND_BUF, which
- * getsockopt reports).
+ * messages (recvmsg gives none), SO_REUSEPORT (ENOPROTOOPT). Setting
+ * SO_SNDBUF is refused (ENOPROTOOPT, said once): lwIP's send buffer is
+ * fixed (TCP_SND_BUF), which getsockopt(SO_SNDBUF) reports.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -302,12 +303,15 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
     const struct sock_opt *o = sock_opt_find(level, name);
     if (!o)
         return sock_fail(ENOPROTOOPT);
-    if (!o->lw_name) {          /* SO_SNDBUF: fixed in lwIP; checked and ignored */
-        if (!val)
-            return sock_fail(EFAULT);
-        if (len < sizeof(int))
-            return sock_fail(EINVAL);
-        return lwip_fcntl(fd, F_GETFL, 0) < 0 ? -1 : 0;
+    if (!o->lw_name) {          /* SO_SNDBUF: fixed in lwIP, so not settable */
+        static bool said;
+        if (lwip_fcntl(fd, F_GETFL, 0) < 0)
+            return -1;
+        if (!said)
+            printf("socket: setsockopt(SO_SNDBUF) refused (ENOPROTOOPT): lwIP's send buffer "
+                   "is fixed at %d bytes\n", sk_sndbuf());
+        said = true;
+        return sock_fail(ENOPROTOOPT);
     }
     return lwip_setsockopt(fd, o->lw_level, o->lw_name, val, len);
 }

@@ -4,7 +4,7 @@
  *
  * An epoll instance is a file descriptor; its interest list holds sockets
  * (other fds are refused with EPERM, as Linux refuses regular files).
- * Events are level-triggered. EPOLLET is accepted and delivered level-
+ * Events are level-triggered. EPOLLET is refused with EINVAL (not delivered level-
  * triggered too (a program written for edge triggering reads until EAGAIN,
  * so it sees at most an extra wake-up); EPOLLONESHOT disarms the fd after
  * one report until EPOLL_CTL_MOD. A closed socket leaves the list.
