@@ -26,31 +26,10 @@ import socket
 import struct
 import sys
 
+from ipframes import ip_header, udp_datagram  # tools/ipframes.py, next to this script
+
 ETH_P_IP = 0x0800
 HOST_IP = "10.11.0.1"
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def ip_header(src, dst, payload_len, proto=17, ihl=5, version=4, total=None, ident=1):
-    h = struct.pack("!BBHHHBBH4s4s", version << 4 | ihl, 0, total or 20 + payload_len, ident, 0,
-                    64, proto, 0, socket.inet_aton(src), socket.inet_aton(dst))
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
-
-
-def udp_datagram(src, dst, sport, dport, payload):
-    length = 8 + len(payload)
-    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, length)
-    u = struct.pack("!HHHH", sport, dport, length, 0) + payload
-    c = csum(pseudo + u) or 0xFFFF
-    return u[:6] + struct.pack("!H", c) + u[8:]
 
 
 def frames(kind, src, dst, port, n):

@@ -35,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import netpeer  # noqa: E402  (namespace check, raw frames on tap0)
+from ipframes import csum, ip_header, udp_datagram  # noqa: E402
 
 MAX_COUNT = 100000
 MAX_SECONDS = 600.0
@@ -92,15 +93,6 @@ def echo(dst, port, count, lo, hi, window, timeout, seconds, text=None):
             "seconds": round(time.monotonic() - start, 3)}
 
 
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def ping(dst, count, timeout):
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     ident = os.getpid() & 0xFFFF
@@ -124,45 +116,28 @@ def ping(dst, count, timeout):
     return {"sent": count, "received": len(replies), "replies": replies}
 
 
-def ip_header(src, dst, payload_len, proto=17, ihl=5, tot=None, frag=0x4000, version=4, options=b""):
-    h = struct.pack("!BBHHHBBH4s4s", version << 4 | ihl, 0,
-                    tot if tot is not None else ihl * 4 + payload_len, 0x1234, frag, 64, proto, 0,
-                    socket.inet_aton(src), socket.inet_aton(dst)) + options
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
-
-
-def udp(src, dst, sport, dport, data, ulen=None, good_csum=True):
-    length = ulen if ulen is not None else 8 + len(data)
-    u = struct.pack("!HHHH", sport, dport, length, 0) + data
-    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, 8 + len(data))
-    c = csum(pseudo + struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data) or 0xFFFF
-    if not good_csum:
-        c ^= 0x5A5A
-    return u[:6] + struct.pack("!H", c) + u[8:]
-
-
 def malformed_frames(dst_mac, src_mac, dst, src, port):
     """(name, frame, the drop reason the guest counts for it)."""
     eth = netpeer.mac_bytes(dst_mac) + netpeer.mac_bytes(src_mac)
     ipv4 = eth + b"\x08\x00"
     data = b"malformed!" * 10
-    good_udp = udp(src, dst, 40000, port, data)
+    good_udp = udp_datagram(src, dst, 40000, port, data)
     frames = []
 
     h = bytearray(ip_header(src, dst, len(good_udp)))
     h[10] ^= 0xFF
     frames.append(("bad_ip_checksum", ipv4 + bytes(h) + good_udp, "ip_csum"))
     frames.append(("udp_length_past_ip", ipv4 + ip_header(src, dst, len(good_udp)) +
-                   udp(src, dst, 40000, port, data, ulen=len(good_udp) + 40), "udp_len"))
+                   udp_datagram(src, dst, 40000, port, data, ulen=len(good_udp) + 40), "udp_len"))
     frames.append(("udp_length_below_8", ipv4 + ip_header(src, dst, len(good_udp)) +
-                   udp(src, dst, 40000, port, data, ulen=4), "udp_len"))
+                   udp_datagram(src, dst, 40000, port, data, ulen=4), "udp_len"))
     # IHL 15 (60 bytes) in a frame holding 50 bytes of IP: header truncated.
-    frames.append(("truncated_ip_header", ipv4 + ip_header(src, dst, 0, ihl=15, tot=50,
+    frames.append(("truncated_ip_header", ipv4 + ip_header(src, dst, 0, ihl=15, total=50,
                                                            options=bytes(40))[:50], "ip_trunc"))
-    frames.append(("ip_total_length_past_frame", ipv4 + ip_header(src, dst, len(good_udp), tot=1000) +
+    frames.append(("ip_total_length_past_frame", ipv4 + ip_header(src, dst, len(good_udp), total=1000) +
                    good_udp, "ip_len"))
     frames.append(("bad_udp_checksum", ipv4 + ip_header(src, dst, len(good_udp)) +
-                   udp(src, dst, 40000, port, data, good_csum=False), "udp_csum"))
+                   udp_datagram(src, dst, 40000, port, data, bad_csum=True), "udp_csum"))
     frames.append(("ip_version_6", ipv4 + ip_header(src, dst, len(good_udp), version=6) + good_udp,
                    "ip_version"))
     frames.append(("ip_ihl_4", ipv4 + ip_header(src, dst, len(good_udp), ihl=4)[:16] + bytes(4) +
@@ -170,7 +145,7 @@ def malformed_frames(dst_mac, src_mac, dst, src, port):
     frames.append(("ip_fragment", ipv4 + ip_header(src, dst, len(good_udp), frag=0x2000) + good_udp,
                    "ip_frag"))
     frames.append(("udp_other_port", ipv4 + ip_header(src, dst, len(good_udp)) +
-                   udp(src, dst, 40000, port + 1, data), "udp_port"))
+                   udp_datagram(src, dst, 40000, port + 1, data), "udp_port"))
     # Runts: QEMU's igb pads every received frame to 60 bytes with zeros
     # (igb_receive_internal, ETH_ZLEN) before the guest sees it, so the
     # guest finds an IP version of 0, a header whose checksum the zeros

@@ -15,36 +15,17 @@ Bounded: at most 10000 frames, 120 s.
 import argparse
 import json
 import socket
-import struct
 import sys
 import time
+
+from ipframes import ip_header, udp_datagram  # tools/ipframes.py, next to this script
 
 HOST_MAC = "02:00:00:00:00:01"
 
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
 def frame(dst, src_ip, dst_ip, port, payload, bad_ip=False, bad_udp=False):
-    sip, dip = socket.inet_aton(src_ip), socket.inet_aton(dst_ip)
-    udp_len = 8 + len(payload)
-    pseudo = sip + dip + struct.pack("!BBH", 0, 17, udp_len)
-    udp = struct.pack("!HHHH", 40000, port, udp_len, 0) + payload
-    uc = csum(pseudo + udp) or 0xffff
-    if bad_udp:
-        uc ^= 0x5a5a
-    udp = udp[:6] + struct.pack("!H", uc) + udp[8:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + udp_len, 1, 0x4000, 64, 17, 0, sip, dip)
-    ic = csum(ip)
-    if bad_ip:
-        ic ^= 0x5a5a
-    ip = ip[:10] + struct.pack("!H", ic) + ip[12:]
+    udp = udp_datagram(src_ip, dst_ip, 40000, port, payload, bad_csum=bad_udp)
+    ip = ip_header(src_ip, dst_ip, len(udp), bad_csum=bad_ip)
     eth = bytes.fromhex(dst.replace(":", "")) + bytes.fromhex(HOST_MAC.replace(":", "")) + b"\x08\x00"
     return eth + ip + udp
 

@@ -93,15 +93,23 @@ errval_t vtd_domain_unmap(struct vtd_domain *dom, uint64_t iova, uint64_t bytes)
     return err;
 }
 
-errval_t vtd_attach(struct vtd_domain *dom, uint8_t bus, uint8_t devfn)
+/* The unit translating bus:devfn and its context entry (made if `create`). */
+static errval_t context_of(uint8_t bus, uint8_t devfn, bool create, struct vtd_unit **u,
+                           struct vtd_context_entry **ce)
 {
     if (!ready())
         return VTD_ERR_OFF;
-    struct vtd_unit *u = vtd_unit_for(bus, devfn);
-    if (!u)
+    *u = vtd_unit_for(bus, devfn);
+    if (!*u)
         return VTD_ERR_NO_UNIT;
+    return vtd_context_entry(*u, bus, devfn, create, ce);
+}
+
+errval_t vtd_attach(struct vtd_domain *dom, uint8_t bus, uint8_t devfn)
+{
+    struct vtd_unit *u;
     struct vtd_context_entry *ce;
-    errval_t err = vtd_context_entry(u, bus, devfn, true, &ce);
+    errval_t err = context_of(bus, devfn, true, &u, &ce);
     if (err_is_fail(err))
         return err;
     if (ce->lo & VTD_CTX_P)
@@ -126,13 +134,9 @@ errval_t vtd_attach(struct vtd_domain *dom, uint8_t bus, uint8_t devfn)
 
 errval_t vtd_detach(struct vtd_domain *dom, uint8_t bus, uint8_t devfn)
 {
-    if (!ready())
-        return VTD_ERR_OFF;
-    struct vtd_unit *u = vtd_unit_for(bus, devfn);
-    if (!u)
-        return VTD_ERR_NO_UNIT;
+    struct vtd_unit *u;
     struct vtd_context_entry *ce;
-    errval_t err = vtd_context_entry(u, bus, devfn, false, &ce);
+    errval_t err = context_of(bus, devfn, false, &u, &ce);
     if (err_is_fail(err))
         return err;
     if (!ce || !(ce->lo & VTD_CTX_P) ||

@@ -182,13 +182,13 @@ void test_select_poll_timeouts(void)
     int n = lwip_select(r + 1, &rs, NULL, NULL, &tv);
     long long ms = ms_since(t0);
     ktap_check(n == 0 && !FD_ISSET(r, &rs), "select on an idle socket gave %d", n);
-    ktap_check(ms >= 99 && ms < 5000, "select's 100 ms timeout took %lld ms", ms);
+    ktap_check(ms >= 99, "select's 100 ms timeout returned early, after %lld ms", ms);
     struct pollfd p = { .fd = r, .events = POLLIN };
     t0 = ktap_now_ns();
     n = lwip_poll(&p, 1, 60);
     ms = ms_since(t0);
     ktap_check(n == 0 && p.revents == 0, "poll on an idle socket gave %d, revents %x", n, p.revents);
-    ktap_check(ms >= 59 && ms < 5000, "poll's 60 ms timeout took %lld ms", ms);
+    ktap_check(ms >= 59, "poll's 60 ms timeout returned early, after %lld ms", ms);
     /* A zero timeout polls; a UDP socket is always writable. */
     FD_ZERO(&rs);
     FD_SET(r, &rs);
@@ -208,7 +208,7 @@ void test_select_poll_timeouts(void)
     ssize_t got = lwip_recv(r, &c, 1, 0);
     ms = ms_since(t0);
     ktap_check(got == -1 && errno == EWOULDBLOCK, "recv past SO_RCVTIMEO: %zd errno %d", got, errno);
-    ktap_check(ms >= 79 && ms < 5000, "SO_RCVTIMEO of 80 ms took %lld ms", ms);
+    ktap_check(ms >= 79, "SO_RCVTIMEO of 80 ms gave up early, after %lld ms", ms);
 
     /* A datagram arrives: select and poll see it at once. */
     lwip_sendto(s, "x", 1, 0, (struct sockaddr *)&addr, sizeof addr);
