@@ -190,3 +190,22 @@ def net_console(request, netns):
 def net_shell(net_console, request):
     net_console.mark(request.node.name)
     return net_console
+
+
+def run_ktap_suite(shell, prog, core, timeout, args=""):
+    """Spawn an in-guest KTAP suite (usr/tests/ktap) on `core`, check that
+    every planned test ran and printed `ok` and that the domain exited
+    with status 0; returns the names that ran."""
+    shell.command(f"spawn {prog} core {core} {args}".rstrip())
+    # (the shell's prompt may land at the start of any line of the output)
+    plan = shell.wait(r"(?m)(?:^|> )1\.\.(\d+)$", 60, "KTAP plan")
+    total = int(plan.group(1))
+    summary = shell.wait(rf"# {prog}: (\d+) of (\d+) tests passed", timeout, "suite summary")
+    results = re.findall(r"(?:^|> )(ok|not ok) (\d+) (\S+)$", shell.seen, re.M)
+    assert len(results) == total, f"expected {total} results, got {results}"
+    failed = [name for status, _, name in results if status != "ok"]
+    assert not failed, f"failed in-guest tests: {failed}; see the # FAIL lines in the log"
+    assert summary.group(1) == summary.group(2) == str(total), summary.group(0)
+    shell.wait(rf"monitor: domain {prog} \(0x\w+\) on core {core} exited, status 0", 30,
+               "exit status 0")
+    return {name for _, _, name in results}
