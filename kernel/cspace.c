@@ -31,7 +31,7 @@ static struct capability mem_cap(enum cap_type t, uint64_t base, uint64_t bytes,
     return c;
 }
 
-errval_t cspace_create(struct dcb *d, bool kernel_cap)
+errval_t cspace_create(struct dcb *d, bool kernel_cap, uint32_t monitor_badge)
 {
     struct core *c = this_core();
     uint64_t pa;
@@ -62,12 +62,13 @@ errval_t cspace_create(struct dcb *d, bool kernel_cap)
         err_is_fail(err = put_root(&t[TASKCN_SLOT_RAM],
                                    mem_cap(CAP_RAM, d->ram_pa, d->ram_bytes, 0))) ||
         err_is_fail(err = put_root(&t[TASKCN_SLOT_SELFEP],
-                                   mem_cap(CAP_ENDPOINT, 0, 0, (uint64_t)d->id))))
+                                   mem_cap(CAP_ENDPOINT, 0, 0, ENDPOINT_RAW(d->id, 0)))))
         return err;
     struct dcb *mon = dispatch_monitor();
     if (mon && mon != d &&
         err_is_fail(err = put_root(&t[TASKCN_SLOT_MONITOREP],
-                                   mem_cap(CAP_ENDPOINT, 0, 0, (uint64_t)mon->id))))
+                                   mem_cap(CAP_ENDPOINT, 0, 0,
+                                           ENDPOINT_RAW(mon->id, monitor_badge)))))
         return err;
     if (kernel_cap &&
         err_is_fail(err = put_root(&t[TASKCN_SLOT_KERNEL], mem_cap(CAP_KERNEL, 0, 0, c->id))))

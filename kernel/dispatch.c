@@ -26,6 +26,7 @@
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
+#include <kpi/monitor.h>
 
 #define RFLAGS_IF       (1ull << 9)
 #define RFLAGS_RESERVED (1ull << 1)
@@ -35,6 +36,7 @@
 #define FXSAVE_MXCSR_OFFSET 24
 #define FCW_DEFAULT   0x037f
 #define MXCSR_DEFAULT 0x1f80
+#define MXCSR_USER_MASK 0xffbfu   /* bits 0-15 less DAZ (bit 6, not on every CPU) */
 
 static void *cap_kva(void *arg, uint64_t pa, uint64_t bytes)
 {
@@ -76,6 +78,7 @@ errval_t dispatch_init_core(void)
     c->next_domain = 1;
     mdb_init(&c->mdb, c->id, cap_kva, NULL);
     c->mdb.on_remove = mapping_slot_removed;
+    c->mdb.pinned = capmove_pinned;
     tlb_init_core();
     return ERR_OK;
 }
@@ -87,6 +90,8 @@ struct dcb *dispatch_alloc(void)
         struct dcb *d = &c->dcbs[i];
         if (d->state == 0 || d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED) {
             memset(d, 0, sizeof(*d));
+            if ((c->next_domain & 0xffff) == 0)
+                c->next_domain++;       /* sender 0 means the kernel: no domain has id 0 */
             d->id = (c->id << 16) | (c->next_domain++ & 0xffff);
             return d;
         }
@@ -162,8 +167,17 @@ errval_t dispatch_deliver(struct dcb *d, const uint64_t words[LMP_WORDS], uint32
     return dispatch_deliver_cap(d, words, sender, 0);
 }
 
+/* Messages the kernel writes on its own (sender 0) carry a badge no
+ * endpoint can: a domain cannot pass for the CPU driver. */
 errval_t dispatch_deliver_cap(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender,
                               uint32_t cap_slot)
+{
+    return dispatch_deliver_badged(d, words, sender,
+                                   sender == 0 ? LMP_BADGE_KERNEL : MONITOR_BADGE_CLIENT, cap_slot);
+}
+
+errval_t dispatch_deliver_badged(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender,
+                                 uint32_t badge, uint32_t cap_slot)
 {
     struct dispatcher_shared *s = d->disp;
     if (!s || d->state != DOMAIN_RUNNABLE)
@@ -174,7 +188,7 @@ errval_t dispatch_deliver_cap(struct dcb *d, const uint64_t words[LMP_WORDS], ui
     struct lmp_msg *m = &s->lmp[produced % LMP_RING_SLOTS];
     memcpy(m->words, words, sizeof(m->words));
     m->sender = sender;
-    m->badge = 0;
+    m->badge = badge;
     m->cap_slot = cap_slot;
     m->seq = produced + 1;
     __atomic_store_n(&s->lmp_produced, produced + 1, __ATOMIC_RELEASE);
@@ -227,7 +241,15 @@ void dispatch_save(struct trap_frame *tf, bool is_fault)
     frame_to_regs(tf, area);
 }
 
-/* Enter `d`: resume where it was, or upcall its scheduler. */
+/*
+ * Enter `d`: resume where it was, or upcall its scheduler.
+ *
+ * The save areas live in the dispatcher's shared page, which the domain
+ * can write at any moment, also from its dispatcher on another core. So
+ * the registers are copied into this core's kernel memory once, checked
+ * and cleaned there, and resumed from that copy: what was checked is what
+ * iretq and fxrstor read.
+ */
 static __attribute__((noreturn)) void enter(struct dcb *d)
 {
     struct core *c = this_core();
@@ -235,29 +257,34 @@ static __attribute__((noreturn)) void enter(struct dcb *d)
     c->current = d;
     write_cr3(d->vspace.root);
     wrmsr(MSR_KERNEL_GS_BASE, d->gs_base);     /* swapgs makes it the user's */
-    struct dispatcher_regs *upcall = &c->upcall_regs;
-    const struct dispatcher_regs *r;
+    struct dispatcher_regs *r = &c->resume_regs;
     if (d->resume_disabled || !s->run_entry) {
-        r = &s->disabled_area;
+        memcpy(r, (const void *)&s->disabled_area, sizeof(*r));
     } else {
         s->disabled = 1;
-        memset(upcall, 0, sizeof(*upcall));
-        memcpy(upcall->fxsave, s->enabled_area.fxsave, sizeof(upcall->fxsave));
-        upcall->fs_base = s->enabled_area.fs_base;
-        upcall->rip = s->run_entry;
-        upcall->rsp = s->upcall_stack;
-        upcall->rdi = s->udisp;
-        r = upcall;
+        memset(r, 0, sizeof(*r));
+        memcpy(r->fxsave, (const void *)s->enabled_area.fxsave, sizeof(r->fxsave));
+        r->fs_base = s->enabled_area.fs_base;
+        r->rip = s->run_entry;
+        r->rsp = s->upcall_stack;
+        r->rdi = s->udisp;
         d->resume_disabled = true;     /* until it is preempted enabled again */
     }
+    __asm__ volatile("" ::: "memory");  /* the checks below read the copy only */
     if (r->rip >= VSPACE_USER_TOP || r->rip < PAGE_SIZE) {
         dispatch_kill(d, DOMAIN_KILLED, -1, "resume address outside user space");
         dispatch_schedule();
     }
     /* A non-canonical FS base would fault in wrmsr: user half only. */
     wrmsr(MSR_FS_BASE, r->fs_base < VSPACE_USER_TOP ? r->fs_base : 0);
-    /* The user may only keep the arithmetic flags; interrupts stay on. */
-    ((struct dispatcher_regs *)r)->rflags = (r->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED;
+    /* The user may only keep the arithmetic flags (no IOPL, no IF off). */
+    r->rflags = (r->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED;
+    /* fxrstor faults on reserved MXCSR bits: keep only the ones every
+     * x86-64 CPU has (exception masks, flags, rounding, FZ). */
+    uint32_t mxcsr;
+    memcpy(&mxcsr, &r->fxsave[FXSAVE_MXCSR_OFFSET], sizeof(mxcsr));
+    mxcsr &= MXCSR_USER_MASK;
+    memcpy(&r->fxsave[FXSAVE_MXCSR_OFFSET], &mxcsr, sizeof(mxcsr));
     dispatch_resume_regs(r);
 }
 
@@ -302,7 +329,7 @@ static void reclaim(struct dcb *d)
     if (d->disp_pa)
         pmm_free(&c->pmm, d->disp_pa, 1);
     if (d->ram_bytes)
-        pmm_free(&c->pmm, d->ram_pa, d->ram_bytes / PAGE_SIZE);
+        capmove_free_ram(d->ram_pa, d->ram_bytes / PAGE_SIZE);  /* held while lent out */
     if (d->secondary)
         kprintf("domain %s (%#x) on core %u: dispatcher stopped (its memory is the origin's)\n",
                 d->name, d->id, c->id);

@@ -8,6 +8,7 @@
 #include <invoke_ops.h>
 #include <span.h>
 #include <mapping.h>
+#include <capmove.h>
 
 struct invoke_entry {
     invoke_fn fn;
@@ -35,7 +36,10 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [KERNEL_CMD_START_MONITOR] = { invoke_kernel_start_monitor, "Kernel.start_monitor", 0 },
         [KERNEL_CMD_NOTIFY]    = { invoke_kernel_notify, "Kernel.notify", 0 },
         [KERNEL_CMD_CAPS]      = { invoke_kernel_caps, "Kernel.caps", 0 },
-        [KERNEL_CMD_CAP_IMPORT] = { invoke_kernel_cap_import, "Kernel.cap_import", 0 },
+        [KERNEL_CMD_CAP_IMPORT] = { capmove_invoke_import, "Kernel.cap_import", 0 },
+        [KERNEL_CMD_CAP_EXPORT] = { capmove_invoke_export, "Kernel.cap_export", 0 },
+        [KERNEL_CMD_CAP_DROP]   = { capmove_invoke_drop, "Kernel.cap_drop", 0 },
+        [KERNEL_CMD_CAP_RELEASE] = { capmove_invoke_release, "Kernel.cap_release", 0 },
         [KERNEL_CMD_NICS]      = { invoke_kernel_nics, "Kernel.nics", 0 },
         [KERNEL_CMD_VNIC_CREATE] = { invoke_kernel_vnic_create, "Kernel.vnic_create", 0 },
         [KERNEL_CMD_FILTERS]   = { invoke_kernel_filters, "Kernel.filters", 0 },

@@ -15,11 +15,12 @@
 
 static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
 
+/* Argument i (0-based) names a slot of the caller's cspace. */
 static errval_t slot_arg(struct invocation *inv, int i, struct cte **s)
 {
-    if (inv->arg[i] > UINT32_MAX)
-        return SYS_ERR_ARG_RANGE;
-    return cspace_lookup(inv->d, (capaddr_t)inv->arg[i], s);
+    errval_t err = inv->arg[i] > UINT32_MAX ? SYS_ERR_ARG_RANGE
+                                            : cspace_lookup(inv->d, (capaddr_t)inv->arg[i], s);
+    return err_is_ok(err) ? err : invoke_refuse_arg(inv, i + 1, err, 0, UINT32_MAX);
 }
 
 struct sysret invoke_cnode_copy(struct invocation *inv)
@@ -38,7 +39,7 @@ struct sysret invoke_cnode_mint(struct invocation *inv)
     if (err_is_fail(err = slot_arg(inv, 0, &src)) || err_is_fail(err = slot_arg(inv, 1, &dest)))
         return ret(err);
     if (inv->arg[2] & ~(uint64_t)CAP_RIGHT_ALL)
-        return ret(SYS_ERR_ARG_RANGE);
+        return ret(invoke_refuse_arg(inv, 3, SYS_ERR_ARG_RANGE, 0, CAP_RIGHT_ALL));
     return ret(cap_mint(&this_core()->mdb, src, dest, (unsigned)inv->arg[2]));
 }
 
@@ -71,13 +72,16 @@ struct sysret invoke_cnode_retype(struct invocation *inv)
     uint64_t a = inv->arg[1];
     if (err_is_fail(err = slot_arg(inv, 0, &src)))
         return ret(err);
-    if (RETYPE_OBJBITS(a) > MAX_OBJBITS || RETYPE_OFFSET(a) > (1ull << 36) ||
-        inv->arg[2] == 0 || inv->arg[2] > CAP_L2_SLOTS || inv->arg[3] > UINT32_MAX)
-        return ret(SYS_ERR_ARG_RANGE);
+    if (RETYPE_OBJBITS(a) > MAX_OBJBITS || RETYPE_OFFSET(a) > (1ull << 36))
+        return ret(invoke_refuse_arg(inv, 2, SYS_ERR_ARG_RANGE, 0,
+                                     (1ull << 36) << 16 | MAX_OBJBITS << 8 | 0xff));
+    if (inv->arg[2] == 0 || inv->arg[2] > CAP_L2_SLOTS)
+        return ret(invoke_refuse_arg(inv, 3, SYS_ERR_ARG_RANGE, 1, CAP_L2_SLOTS));
     capaddr_t dest = (capaddr_t)inv->arg[3];
-    if (err_is_fail(err = slot_arg(inv, 3, &first)) ||
-        err_is_fail(err = cspace_lookup_l1(inv->d, dest, &dest_l1)))
+    if (err_is_fail(err = slot_arg(inv, 3, &first)))
         return ret(err);
+    if (err_is_fail(err = cspace_lookup_l1(inv->d, dest, &dest_l1)))
+        return ret(invoke_refuse_arg(inv, 4, err, 0, UINT32_MAX));
     struct cap_retype_args args = {
         .type = (enum cap_type)RETYPE_TYPE(a),
         .offset = RETYPE_OFFSET(a) * 4096,
@@ -98,8 +102,6 @@ struct sysret invoke_cnode_identify(struct invocation *inv)
         err = cap_identify(s, &id);
     if (err_is_fail(err))
         return ret(err);
-    struct dcb *d = inv->d;
-    if (!vspace_user_range(&d->vspace, inv->arg[1], sizeof(id), true))
-        return ret(SYS_ERR_BAD_USER_POINTER);
-    return ret(vspace_copy_in(&d->vspace, inv->arg[1], &id, sizeof(id)));
+    err = vspace_copy_in(&inv->d->vspace, inv->arg[1], &id, sizeof(id));
+    return ret(err_is_ok(err) ? err : invoke_refuse_arg(inv, 2, err, 0, 0));
 }

@@ -7,6 +7,10 @@
  * receiver's receive slot. Endpoints to other cores are refused: across
  * cores, domains talk through shared-frame channels (UMP), without the
  * kernel.
+ *
+ * An Endpoint names its dispatcher and a badge (u.raw: ENDPOINT_TARGET,
+ * ENDPOINT_BADGE), set when the kernel made it; copies keep it and nothing
+ * changes it, so the receiver can trust lmp_msg.badge (kpi/monitor.h).
  */
 #include <invoke_ops.h>
 #include <dispatch.h>
@@ -15,16 +19,17 @@
 
 struct sysret invoke_endpoint_send(struct invocation *inv)
 {
-    uint32_t target_id = (uint32_t)inv->slot->cap.u.raw;
+    uint32_t target_id = ENDPOINT_TARGET(inv->slot->cap.u.raw);
     struct dcb *t = dispatch_find(target_id);
     if (!t || t->state != DOMAIN_RUNNABLE || !t->disp)
         return (struct sysret){ SYS_ERR_ENDPOINT_DEAD, 0 };
-    return (struct sysret){ dispatch_deliver(t, inv->arg, inv->d->id), 0 };
+    return (struct sysret){ dispatch_deliver_badged(t, inv->arg, inv->d->id,
+                                                    ENDPOINT_BADGE(inv->slot->cap.u.raw), 0), 0 };
 }
 
 struct sysret invoke_endpoint_send_cap(struct invocation *inv)
 {
-    uint32_t target_id = (uint32_t)inv->slot->cap.u.raw;
+    uint32_t target_id = ENDPOINT_TARGET(inv->slot->cap.u.raw);
     struct dcb *t = dispatch_find(target_id);
     if (!t || t->state != DOMAIN_RUNNABLE || !t->disp)
         return (struct sysret){ SYS_ERR_ENDPOINT_DEAD, 0 };
@@ -45,6 +50,7 @@ struct sysret invoke_endpoint_send_cap(struct invocation *inv)
     if (err_is_fail(err))
         return (struct sysret){ err, 0 };
     uint64_t w[LMP_WORDS] = { inv->arg[0], inv->arg[1], inv->arg[2], 0 };
-    err = dispatch_deliver_cap(t, w, inv->d->id, CAP_TASK(TASKCN_SLOT_RECV));
+    err = dispatch_deliver_badged(t, w, inv->d->id, ENDPOINT_BADGE(inv->slot->cap.u.raw),
+                                  CAP_TASK(TASKCN_SLOT_RECV));
     return (struct sysret){ err, 0 };
 }

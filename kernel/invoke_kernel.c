@@ -13,6 +13,7 @@
 #include <cap/cap.h>
 #include <cspace.h>
 #include <kpi/monitor.h>
+#include <mapping.h>
 
 static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
 
@@ -20,14 +21,26 @@ struct sysret invoke_kernel_spawn(struct invocation *inv)
 {
     struct dcb *d = inv->d;
     struct spawn_request req;
-    if (!vspace_user_range(&d->vspace, inv->arg[0], sizeof(req), false))
-        return ret(SYS_ERR_BAD_USER_POINTER, 0);
-    vspace_copy_out(&d->vspace, &req, inv->arg[0], sizeof(req));
+    errval_t err = vspace_copy_out(&d->vspace, &req, inv->arg[0], sizeof(req));
+    if (err_is_fail(err))
+        return ret(invoke_refuse_arg(inv, 1, err, 0, 0), 0);
     req.name[SPAWN_NAME_MAX - 1] = '\0';
     req.args[SPAWN_ARGS_MAX - 1] = '\0';
+    if (req.flags & ~SPAWN_FLAGS_KNOWN)
+        return ret(invoke_refuse_arg(inv, 1, SYS_ERR_ARG_RANGE, 0, SPAWN_FLAGS_KNOWN), 0);
+    struct cte *frame = NULL;
+    if (req.flags & SPAWN_FLAG_FRAME) {
+        err = cspace_lookup(d, req.frame, &frame);
+        if (err_is_ok(err) && (frame->cap.type != CAP_FRAME || !(frame->cap.rights & CAP_RIGHT_WRITE) ||
+                               frame->cap.bytes > SPAWN_FRAME_MAX || mapping_slot_is_mapped(d, frame)))
+            err = SPAWN_ERR_FRAME;
+        if (err_is_fail(err))
+            return ret(invoke_refuse_arg(inv, 1, err, 0, 0), 0);
+    }
     uint32_t id;
-    errval_t err = spawn_domain_frame(req.name, req.args, false, req.frame_base,
-                                      req.frame_bytes, &id);
+    err = spawn_domain_with(req.name, req.args, false,
+                            req.flags & SPAWN_FLAG_ADMIN ? MONITOR_BADGE_ADMIN : MONITOR_BADGE_CLIENT,
+                            frame, &id);
     return ret(err, err_is_ok(err) ? id : 0);
 }
 
@@ -53,7 +66,9 @@ struct sysret invoke_kernel_domains(struct invocation *inv)
         struct domain_info info = { .id = x->id, .core = c->id, .state = x->state,
                                     .exit_status = (uint32_t)x->exit_status };
         memcpy(info.name, x->name, sizeof(info.name));
-        vspace_copy_in(&d->vspace, inv->arg[0] + n * sizeof(info), &info, sizeof(info));
+        errval_t err = vspace_copy_in(&d->vspace, inv->arg[0] + n * sizeof(info), &info, sizeof(info));
+        if (err_is_fail(err))
+            return ret(invoke_refuse_arg(inv, 1, err, 0, 0), n);
         n++;
     }
     return ret(ERR_OK, n);
@@ -88,8 +103,8 @@ struct sysret invoke_kernel_modules(struct invocation *inv)
         buf[pos++] = ' ';
     }
     buf[pos ? pos - 1 : 0] = '\0';
-    vspace_copy_in(&d->vspace, inv->arg[0], buf, pos ? pos : 1);
-    return ret(ERR_OK, pos);
+    errval_t err = vspace_copy_in(&d->vspace, inv->arg[0], buf, pos ? pos : 1);
+    return ret(err_is_ok(err) ? err : invoke_refuse_arg(inv, 1, err, 0, 0), err_is_ok(err) ? pos : 0);
 }
 
 struct sysret invoke_kernel_start_monitor(struct invocation *inv)
@@ -115,6 +130,20 @@ struct sysret invoke_kernel_notify(struct invocation *inv)
     return ret(dispatch_deliver(t, w, inv->d->id), 0);
 }
 
+/* One entry of Kernel.caps' answer. */
+static errval_t put_cap_info(struct invocation *inv, uint64_t *n, const struct cte *slot,
+                             capaddr_t cptr, unsigned level)
+{
+    struct cap_info info = { .cptr = cptr, .level = level };
+    errval_t err = cap_identify(slot, &info.id);
+    if (err_is_ok(err))
+        err = vspace_copy_in(&inv->d->vspace, inv->arg[1] + *n * sizeof(info), &info, sizeof(info));
+    if (err_is_fail(err))
+        return invoke_refuse_arg(inv, 2, err, 0, 0);
+    (*n)++;
+    return ERR_OK;
+}
+
 /* Walk a domain's L1 CNode and the L2 CNodes in it. */
 struct sysret invoke_kernel_caps(struct invocation *inv)
 {
@@ -131,57 +160,19 @@ struct sysret invoke_kernel_caps(struct invocation *inv)
         struct cte *l1 = &root->u.cnode.slots[i];
         if (l1->cap.type == CAP_NULL)
             continue;
-        struct cap_info info = { .cptr = (uint32_t)CAP_CPTR(i, 0), .level = 1 };
-        cap_identify(l1, &info.id);
-        vspace_copy_in(&d->vspace, inv->arg[1] + n++ * sizeof(info), &info, sizeof(info));
+        errval_t err = put_cap_info(inv, &n, l1, CAP_CPTR(i, 0), 1);
+        if (err_is_fail(err))
+            return ret(err, n);
         if (l1->cap.type != CAP_CNODE)
             continue;
         for (uint64_t k = 0; k < cnode_slot_count(&l1->cap) && n < max; k++) {
             struct cte *s = &l1->cap.u.cnode.slots[k];
             if (s->cap.type == CAP_NULL)
                 continue;
-            info = (struct cap_info){ .cptr = (uint32_t)CAP_CPTR(i, k), .level = 2 };
-            cap_identify(s, &info.id);
-            vspace_copy_in(&d->vspace, inv->arg[1] + n++ * sizeof(info), &info, sizeof(info));
+            err = put_cap_info(inv, &n, s, CAP_CPTR(i, k), 2);
+            if (err_is_fail(err))
+                return ret(err, n);
         }
     }
     return ret(ERR_OK, n);
-}
-
-/*
- * A capability moved from another core by the monitors. Only memory that
- * cannot be retyped into kernel objects here may travel (Frame, DevFrame):
- * RAM would let two cores hand out the same memory. The new capability is
- * a root of this core's database; revoking the original on its own core
- * does not reach it (no cross-core revoke yet).
- */
-struct sysret invoke_kernel_cap_import(struct invocation *inv)
-{
-    struct dcb *d = inv->d;
-    struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
-    struct cap_identity id;
-    if (!t || t->state != DOMAIN_RUNNABLE)
-        return ret(SYS_ERR_NO_DOMAIN, 0);
-    if (!vspace_user_range(&d->vspace, inv->arg[1], sizeof(id), false))
-        return ret(SYS_ERR_BAD_USER_POINTER, 0);
-    vspace_copy_out(&d->vspace, &id, inv->arg[1], sizeof(id));
-    if ((id.type != CAP_FRAME && id.type != CAP_DEVFRAME) || id.bytes < 4096 ||
-        (id.bytes & (id.bytes - 1)) || id.base % id.bytes || (id.rights & ~CAP_RIGHT_ALL))
-        return ret(SYS_ERR_ARG_RANGE, 0);
-    struct cte *recv;
-    errval_t err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
-    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
-        err = SYS_ERR_RECV_SLOT_FULL;
-    if (err_is_ok(err) && t->disp->lmp_produced - t->disp->lmp_consumed >= LMP_RING_SLOTS)
-        err = SYS_ERR_ENDPOINT_FULL;
-    if (err_is_fail(err))
-        return ret(err, 0);
-    struct capability cap = { .type = (uint8_t)id.type, .rights = (uint8_t)id.rights,
-                              .base = id.base, .bytes = id.bytes };
-    cap._reserved[CAP_FLAGS] = CAP_FLAG_IMPORTED;       /* never mapped here: see mapping.c */
-    err = cap_create_root(&this_core()->mdb, recv, &cap);
-    if (err_is_fail(err))
-        return ret(err, 0);
-    uint64_t w[LMP_WORDS] = { MONITOR_MSG_CAP, inv->arg[2], inv->arg[3], 0 };
-    return ret(dispatch_deliver_cap(t, w, d->id, CAP_TASK(TASKCN_SLOT_RECV)), 0);
 }

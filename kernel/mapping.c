@@ -8,8 +8,9 @@
  * the mapping down and flushes the TLB of every core the domain runs on.
  * Otherwise a domain could keep writing memory that was since retyped into
  * a CNode and forge capabilities. One mapping per slot: copy the
- * capability to map the same frame twice. Frames imported from another
- * core are refused: no revoke from their home core would reach a mapping.
+ * capability to map the same frame twice. A Frame lent by another core
+ * maps like any other: its owner core's revoke reaches it through
+ * kernel/capmove.c, which deletes the one capability to it here.
  */
 #include <mapping.h>
 #include <dispatch.h>
@@ -18,6 +19,7 @@
 #include <tlb.h>
 #include <net/igb/vnic.h>
 #include <arch/vspace.h>
+#include <capmove.h>
 
 static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
 
@@ -44,8 +46,6 @@ struct sysret invoke_frame_map(struct invocation *inv)
     uint64_t va = inv->arg[0], flags = inv->arg[1];
     if (d->secondary)
         return ret(SPAN_ERR_NOT_ORIGIN);
-    if (cap->_reserved[CAP_FLAGS] & CAP_FLAG_IMPORTED)
-        return ret(MAP_ERR_IMPORTED);
     if (flags & ~(uint64_t)(FRAME_MAP_WRITE | FRAME_MAP_EXEC))
         return ret(SYS_ERR_ARG_RANGE);
     if (((flags & FRAME_MAP_WRITE) && !(cap->rights & CAP_RIGHT_WRITE)) ||
@@ -61,6 +61,19 @@ errval_t mapping_add(struct dcb *d, struct cte *slot, uint64_t va, uint64_t pa, 
 {
     if (va % PAGE_SIZE || va < USER_MAP_BASE || va >= USER_MAP_END ||
         bytes > USER_MAP_END - va || bytes % PAGE_SIZE)
+        return MAP_ERR_RANGE;
+    return mapping_record(d, slot, va, pa, bytes, vflags);
+}
+
+bool mapping_slot_is_mapped(struct dcb *d, const struct cte *slot)
+{
+    return find(d, slot) != NULL;
+}
+
+errval_t mapping_record(struct dcb *d, struct cte *slot, uint64_t va, uint64_t pa, uint64_t bytes,
+                        unsigned vflags)
+{
+    if (va % PAGE_SIZE || bytes % PAGE_SIZE || va >= VSPACE_USER_TOP || bytes > VSPACE_USER_TOP - va)
         return MAP_ERR_RANGE;
     if (find(d, slot))
         return MAP_ERR_ALREADY;
@@ -95,6 +108,7 @@ struct sysret invoke_frame_unmap(struct invocation *inv)
 
 void mapping_slot_removed(struct cte *slot)
 {
+    capmove_slot_removed(slot);         /* a lent Frame's copy, or one lent to us */
     if (slot->cap.type == CAP_FRAME)
         vnic_frame_removed(slot);       /* no DMA into it any more either */
     if (slot->cap.type == CAP_VNIC)

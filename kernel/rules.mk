@@ -23,6 +23,7 @@ MODULE_SRCS := \
 	kernel/arch/x86_64/vspace.c \
 	kernel/boot/cmdline.c \
 	kernel/boot/multiboot2.c \
+	kernel/capmove.c \
 	kernel/console.c \
 	kernel/crash.c \
 	kernel/cspace.c \

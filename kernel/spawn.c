@@ -5,7 +5,8 @@
  * with their permissions, a stack, the argument block, the dispatcher's
  * shared page), the cspace of kpi/cspace.h with the domain's own RAM, and
  * the dispatcher, which starts disabled at the ELF entry. Any failure
- * undoes everything built so far.
+ * undoes everything built so far. The new domain maps nothing it was not
+ * given by capability: a channel frame comes as a Frame the caller held.
  */
 #include <spawn.h>
 #include <cspace.h>
@@ -18,6 +19,9 @@
 #include <arch/apic.h>
 #include <arch/paging.h>
 #include <syscall_impl.h>
+#include <mapping.h>
+#include <capmove.h>
+#include <kpi/monitor.h>
 
 #define MAX_PROGRAMS 64
 
@@ -59,7 +63,7 @@ static errval_t load_segments(struct dcb *d, const struct elf_image *img)
             if (err_is_fail(err = vspace_map_new(&d->vspace, va, PAGE_SIZE, flags)))
                 return err;
         }
-        err = vspace_copy_in(&d->vspace, seg.vaddr, img->data + seg.offset, seg.filesz);
+        err = vspace_load(&d->vspace, seg.vaddr, img->data + seg.offset, seg.filesz);
         if (err_is_fail(err))
             return err;
     }
@@ -129,7 +133,8 @@ static errval_t map_urpc(struct dcb *d)
     return ERR_OK;
 }
 
-static errval_t build(struct dcb *d, const struct boot_program *prog, const char *args, bool monitor)
+static errval_t build(struct dcb *d, const struct boot_program *prog, const char *args, bool monitor,
+                      uint32_t monitor_badge)
 {
     struct core *c = this_core();
     struct elf_image img;
@@ -146,38 +151,45 @@ static errval_t build(struct dcb *d, const struct boot_program *prog, const char
                                     DOMAIN_RAM_BYTES / PAGE_SIZE, &d->ram_pa)))
         return err;
     d->ram_bytes = DOMAIN_RAM_BYTES;
-    if (err_is_fail(err = cspace_create(d, monitor)))
+    if (err_is_fail(err = cspace_create(d, monitor, monitor_badge)))
         return err;
     if (monitor && err_is_fail(err = map_urpc(d)))
         return err;
     return ERR_OK;
 }
 
-/* A channel frame named by a monitor: page-aligned RAM outside the kernel. */
-static errval_t map_frame(struct dcb *d, uint64_t base, uint64_t bytes)
+/*
+ * The channel Frame the caller gave (Kernel.spawn, SPAWN_FLAG_FRAME): moved,
+ * not copied, into the new domain's TASKCN_SLOT_CHANNEL and mapped at
+ * USER_SHARED_FRAME_VADDR, tracked by that slot like any Frame.map, so
+ * deleting or revoking it takes the mapping down. On failure it goes back.
+ */
+static errval_t give_frame(struct dcb *d, struct cte *frame)
 {
-    extern const char _kernel_phys_start[], _kernel_phys_end[];
-    if (bytes == 0)
-        return ERR_OK;
-    if (base % PAGE_SIZE || bytes % PAGE_SIZE || bytes > SPAWN_FRAME_MAX ||
-        (base < (uint64_t)_kernel_phys_end && base + bytes > (uint64_t)_kernel_phys_start))
-        return SYS_ERR_ARG_RANGE;
-    for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
-        errval_t err = vspace_map(&d->vspace, USER_SHARED_FRAME_VADDR + off, base + off,
-                                  VSPACE_WRITE | VSPACE_BORROWED);
-        if (err_is_fail(err))
-            return err;
+    struct mdb *mdb = &this_core()->mdb;
+    struct cte *dest;
+    errval_t err = cspace_lookup(d, CAP_TASK(TASKCN_SLOT_CHANNEL), &dest);
+    if (err_is_ok(err))
+        err = cap_move(mdb, frame, dest);
+    if (err_is_fail(err))
+        return err;
+    capmove_slot_moved(frame, dest);
+    err = mapping_record(d, dest, USER_SHARED_FRAME_VADDR, dest->cap.base, dest->cap.bytes,
+                         VSPACE_WRITE);
+    if (err_is_fail(err)) {
+        cap_move(mdb, dest, frame);
+        capmove_slot_moved(dest, frame);
     }
-    return ERR_OK;
+    return err;
 }
 
 errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t *id)
 {
-    return spawn_domain_frame(name, args, monitor, 0, 0, id);
+    return spawn_domain_with(name, args, monitor, MONITOR_BADGE_CLIENT, NULL, id);
 }
 
-errval_t spawn_domain_frame(const char *name, const char *args, bool monitor,
-                            uint64_t frame_base, uint64_t frame_bytes, uint32_t *id)
+errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
+                           uint32_t monitor_badge, struct cte *frame, uint32_t *id)
 {
     const struct boot_program *prog = find(name);
     if (!prog)
@@ -187,9 +199,9 @@ errval_t spawn_domain_frame(const char *name, const char *args, bool monitor,
         return SPAWN_ERR_TOO_MANY;
     size_t n = strlen(name);
     memcpy(d->name, name, n < sizeof(d->name) - 1 ? n : sizeof(d->name) - 1);
-    errval_t err = build(d, prog, args, monitor);
-    if (err_is_ok(err))
-        err = map_frame(d, frame_base, frame_bytes);
+    errval_t err = build(d, prog, args, monitor, monitor_badge);
+    if (err_is_ok(err) && frame)
+        err = give_frame(d, frame);
     if (err_is_fail(err)) {
         dispatch_kill(d, DOMAIN_KILLED, -1, NULL);
         return err;

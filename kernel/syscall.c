@@ -18,6 +18,7 @@
 #include <arch/serial.h>
 #include <arch/cpu.h>
 #include <string.h>
+#include <fmt.h>
 
 #define PRINT_MAX 1024
 
@@ -52,7 +53,9 @@ static struct sysret sys_print(struct dcb *d, struct trap_frame *tf)
     if (!vspace_user_range(&d->vspace, buf, len, false))
         return (struct sysret){ SYS_ERR_BAD_USER_POINTER, 0 };
     char text[PRINT_MAX + 1];
-    vspace_copy_out(&d->vspace, text, buf, len);
+    errval_t err = vspace_copy_out(&d->vspace, text, buf, len);
+    if (err_is_fail(err))
+        return (struct sysret){ err, 0 };
     text[len] = '\0';
     kprintf("%s", text);
     return (struct sysret){ ERR_OK, len };
@@ -102,11 +105,24 @@ static struct sysret sys_invoke(struct dcb *d, struct trap_frame *tf)
     }
     struct invocation inv = {
         .d = d, .slot = slot, .cmd = tf->rsi,
-        .arg = { tf->rdx, tf->r10, tf->r8, tf->r9 }, .tf = tf,
+        .arg = { tf->rdx, tf->r10, tf->r8, tf->r9 }, .tf = tf, .cptr = (capaddr_t)tf->rdi,
     };
     struct sysret r = invoke_dispatch(&inv);
-    if (err_is_fail(r.err))
-        sys_refuse_log(d, inv.name, r.err);
+    if (err_is_fail(r.err)) {
+        char what[160];
+        int n = fmt_snprintf(what, sizeof(what), "%s on capability %u.%u", inv.name,
+                             CAP_CPTR_L1(inv.cptr), CAP_CPTR_L2(inv.cptr));
+        if (inv.why.arg > 0 && n > 0 && (size_t)n < sizeof(what) &&
+            err_no(r.err) == SYS_ERR_BAD_USER_POINTER)
+            fmt_snprintf(what + n, sizeof(what) - (size_t)n,
+                         " (argument %d = %#lx: not user memory this call may use)", inv.why.arg,
+                         inv.why.value);
+        else if (inv.why.arg > 0 && n > 0 && (size_t)n < sizeof(what))
+            fmt_snprintf(what + n, sizeof(what) - (size_t)n,
+                         " (argument %d = %#lx, allowed %#lx..%#lx)", inv.why.arg,
+                         inv.why.value, inv.why.min, inv.why.max);
+        sys_refuse_log(d, what, r.err);
+    }
     return r;
 }
 

@@ -3,7 +3,8 @@
  * threaded through the slots themselves (struct mdb_node in each cte).
  *
  * Interface: mdb_init, mdb_insert (a new capability as a child or a root),
- * mdb_remove (take one out, keeping its children), mdb_is_last_copy, and
+ * mdb_remove (take one out, keeping its children), mdb_move (to another
+ * slot, same place in the tree), mdb_is_last_copy, and
  * mdb_range_in_use (the retype check that memory is handed out only once).
  *
  * Invariants, for every non-empty slot c with parent p:
@@ -104,6 +105,22 @@ void mdb_remove(struct mdb *mdb, struct cte *slot)
     unlink_child(slot);
     memset(slot, 0, sizeof(*slot));
     mdb->live--;
+}
+
+void mdb_move(struct mdb *mdb, struct cte *src, struct cte *dest)
+{
+    (void)mdb;
+    *dest = *src;
+    struct mdb_node *n = &dest->mdb;
+    if (n->prev_sibling)
+        n->prev_sibling->mdb.next_sibling = dest;
+    else if (n->parent)
+        n->parent->mdb.first_child = dest;
+    if (n->next_sibling)
+        n->next_sibling->mdb.prev_sibling = dest;
+    for (struct cte *c = n->first_child; c; c = c->mdb.next_sibling)
+        c->mdb.parent = dest;
+    memset(src, 0, sizeof(*src));
 }
 
 bool mdb_is_last_copy(const struct cte *slot)

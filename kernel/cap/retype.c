@@ -5,7 +5,8 @@
  *     src.base + offset .. + count * objbytes
  * into `count` objects of one type, each `objbytes` large, placed in
  * consecutive empty slots dest_slot .. dest_slot + count - 1 of dest_cnode.
- * The new capabilities are retype children of src and inherit its rights.
+ * The new capabilities are retype children of src and inherit its rights
+ * and its provenance flags (CAP_FLAGS).
  *
  * What may become what (retype_targets): RAM becomes RAM, Frame, CNode,
  * VNodes, Dispatcher or Endpoint; a Frame may be split into smaller Frames;
@@ -18,7 +19,9 @@
  * watermark): a retype is refused if its range overlaps any object already
  * retyped from the same memory through src or any copy of src
  * (mdb_range_in_use). Retyping the whole source into its own type is refused
- * too: the result would be indistinguishable from a copy.
+ * too: the result would be indistinguishable from a copy. Memory lent to
+ * another core whose revoke is still in flight is pinned (mdb->pinned):
+ * nothing new is made of it until that core has let go.
  *
  * Objects made from RAM that the kernel or a user will read (Frames, CNodes,
  * page tables, dispatchers, endpoints) are zeroed through the mdb's kva hook,
@@ -74,6 +77,8 @@ static errval_t check_type(const struct cte *src, unsigned type)
 {
     if (src->cap.type == CAP_NULL)
         return CAP_ERR_SLOT_EMPTY;
+    if (src->cap._reserved[CAP_FLAGS] & CAP_FLAG_IMPORTED)
+        return CAP_ERR_IMPORTED;        /* its owner core must take it back whole */
     if (retype_targets[src->cap.type] == 0)
         return CAP_ERR_WRONG_TYPE;
     if (type >= CAP_TYPE_COUNT || !(retype_targets[src->cap.type] & T(type)))
@@ -92,7 +97,8 @@ static errval_t check_size(enum cap_type type, uint64_t objbytes, uint32_t count
     return count == 0 ? CAP_ERR_RETYPE_COUNT : ERR_OK;
 }
 
-static errval_t check_range(const struct cte *src, const struct cap_retype_args *a)
+static errval_t check_range(const struct mdb *mdb, const struct cte *src,
+                            const struct cap_retype_args *a)
 {
     const struct capability *s = &src->cap;
     if (a->offset > s->bytes || a->count > (s->bytes - a->offset) / a->objbytes)
@@ -104,6 +110,8 @@ static errval_t check_range(const struct cte *src, const struct cap_retype_args 
         return CAP_ERR_RETYPE_WHOLE;
     if (mdb_range_in_use(src, base, a->count * a->objbytes))
         return CAP_ERR_RETYPE_OVERLAP;
+    if (mdb->pinned && mdb->pinned(base, a->count * a->objbytes))
+        return CAP_ERR_RETYPE_PINNED;
     return ERR_OK;
 }
 
@@ -137,7 +145,7 @@ static errval_t retype_check(const struct mdb *mdb, struct cte *src,
     if (err_is_ok(err))
         err = check_size(a->type, a->objbytes, a->count);
     if (err_is_ok(err))
-        err = check_range(src, a);
+        err = check_range(mdb, src, a);
     if (err_is_fail(err))
         return err;
     err = check_dest(a, &p->dest);
@@ -162,6 +170,9 @@ static void retype_invoke(struct mdb *mdb, const struct retype_plan *p)
             .base = p->base + i * p->objbytes,
             .bytes = p->objbytes,
         };
+        /* Provenance (imported from another core, ...) is not the
+         * holder's to shed: every object made from it keeps it. */
+        cap._reserved[CAP_FLAGS] = p->src->cap._reserved[CAP_FLAGS];
         if (p->type == CAP_CNODE)
             cap.u.cnode.slots = (struct cte *)(void *)(p->kva + i * p->objbytes);
         mdb_insert(mdb, p->src, &p->dest[i], &cap);

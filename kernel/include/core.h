@@ -15,6 +15,7 @@
 #include <kpi/dispatcher.h>
 #include <arch/vspace.h>
 #include <rpc.h>
+#include <capmove.h>
 
 #define MAX_CORES 64
 #define CORE_STACK_SIZE (16 * 1024)
@@ -67,8 +68,10 @@ struct core {
      * Barrelfish's URPC frame); on core 0, the array of all of them. */
     uint64_t urpc_pa;
     struct core_mailbox mailbox;
-    struct dispatcher_regs upcall_regs;     /* scratch for building an upcall */
+    struct dispatcher_regs resume_regs;     /* the checked copy a dispatcher is
+                                               resumed from (dispatch.c) */
     struct span_zombie zombies[SPAN_ZOMBIES];
+    struct capmove_core capmove;            /* Frames lent to and from other cores */
     /* TLB shootdown (kernel/tlb.c): other cores raise req, this core
      * flushes and sets done = the req it saw. */
     volatile uint32_t tlb_req, tlb_done;

@@ -12,8 +12,9 @@
 
 struct dcb;
 
-/** Build the cspace of kpi/cspace.h for `d` (d->disp_pa, d->ram_* set). */
-errval_t cspace_create(struct dcb *d, bool kernel_cap);
+/** Build the cspace of kpi/cspace.h for `d` (d->disp_pa, d->ram_* set);
+ *  its monitor endpoint carries `monitor_badge` (MONITOR_BADGE_*). */
+errval_t cspace_create(struct dcb *d, bool kernel_cap, uint32_t monitor_badge);
 /** Revoke and delete everything the domain holds. */
 void cspace_destroy(struct dcb *d);
 /** The slot a level-2 cptr names in d's cspace. */

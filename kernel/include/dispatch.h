@@ -51,7 +51,6 @@ struct dcb {
     struct cte root_slot;           /* the root capability to it */
     uint64_t cspace_pa, cspace_bytes;
     uint64_t ram_pa, ram_bytes;     /* the RAM the domain was given */
-    struct dcb *next;               /* run queue */
 };
 
 /** Fill a new dispatcher's shared page: it starts disabled at `entry`
@@ -84,6 +83,9 @@ void dispatch_prefer(struct dcb *d);
 void dispatch_tick(void);
 /** Put an LMP message into d's ring and wake it. */
 errval_t dispatch_deliver(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender);
+/** The same, with the badge of the endpoint it came through (lmp_msg.badge). */
+errval_t dispatch_deliver_badged(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender,
+                                 uint32_t badge, uint32_t cap_slot);
 /** The same, telling the receiver a capability arrived in `cap_slot`. */
 errval_t dispatch_deliver_cap(struct dcb *d, const uint64_t words[LMP_WORDS], uint32_t sender,
                               uint32_t cap_slot);

@@ -12,6 +12,17 @@
 struct dcb;
 struct trap_frame;
 
+/**
+ * What a refusal names, as seL4's syscall_error does: which argument was
+ * wrong (1 = the first after the command; 0: none named), the value it had
+ * and the range that would have been accepted. Printed in the refusal's one
+ * log line (kernel/syscall.c).
+ */
+struct refusal {
+    int arg;
+    uint64_t value, min, max;
+};
+
 struct invocation {
     struct dcb *d;              /* the caller */
     struct cte *slot;           /* the invoked capability */
@@ -19,7 +30,18 @@ struct invocation {
     uint64_t arg[4];
     struct trap_frame *tf;
     const char *name;           /* "CNode.copy", set by invoke_dispatch */
+    capaddr_t cptr;             /* the invoked capability's address */
+    struct refusal why;         /* set by a decoder that refuses an argument */
 };
+
+/** Refuse argument `arg` (1-based) of `inv` with `err`, naming its value
+ *  and the allowed range [min, max]; returns `err`. */
+static inline errval_t invoke_refuse_arg(struct invocation *inv, int arg, errval_t err,
+                                         uint64_t min, uint64_t max)
+{
+    inv->why = (struct refusal){ arg, arg >= 1 && arg <= 4 ? inv->arg[arg - 1] : 0, min, max };
+    return err;
+}
 
 struct sysret invoke_dispatch(struct invocation *inv);
 #endif

@@ -21,7 +21,6 @@ struct sysret invoke_kernel_modules(struct invocation *inv);
 struct sysret invoke_kernel_start_monitor(struct invocation *inv);
 struct sysret invoke_kernel_notify(struct invocation *inv);
 struct sysret invoke_kernel_caps(struct invocation *inv);
-struct sysret invoke_kernel_cap_import(struct invocation *inv);
 /* drivers/net/igb/nics.c */
 struct sysret invoke_kernel_nics(struct invocation *inv);
 /* drivers/net/igb/vnic.c */

@@ -14,6 +14,13 @@ struct dcb;
  *  the mapping goes when the slot is emptied. */
 errval_t mapping_add(struct dcb *d, struct cte *slot, uint64_t va, uint64_t pa, uint64_t bytes,
                      unsigned vflags);
+/** The same without the Frame.map window, for addresses the kernel picks
+ *  (the channel frame at spawn). */
+errval_t mapping_record(struct dcb *d, struct cte *slot, uint64_t va, uint64_t pa, uint64_t bytes,
+                        unsigned vflags);
+/** True if `slot` has a mapping in d's address space. */
+#include <stdbool.h>
+bool mapping_slot_is_mapped(struct dcb *d, const struct cte *slot);
 /** The capability database's hook: a slot is about to be emptied. */
 void mapping_slot_removed(struct cte *slot);
 #endif

@@ -22,12 +22,15 @@ void spawn_set_modules(const struct boot_program *p, size_t n);
 size_t spawn_module_count(void);
 const struct boot_program *spawn_module(size_t i);
 
-/** Start `name` as a new domain on this core with argv = name + `args`. */
+/** Start `name` as a new domain on this core with argv = name + `args`;
+ *  `monitor`: it gets the Kernel capability (init, monitors). */
 errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t *id);
-/** The same, also mapping the channel frame [base, base + bytes) at
- *  USER_SHARED_FRAME_VADDR (named by a monitor; see Kernel.spawn). */
-errval_t spawn_domain_frame(const char *name, const char *args, bool monitor,
-                            uint64_t frame_base, uint64_t frame_bytes, uint32_t *id);
+struct cte;
+/** The same; its monitor endpoint carries `monitor_badge`, and `frame`
+ *  (a Frame slot of the caller's, checked by the caller, or NULL) moves to
+ *  its TASKCN_SLOT_CHANNEL, mapped at USER_SHARED_FRAME_VADDR. */
+errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
+                           uint32_t monitor_badge, struct cte *frame, uint32_t *id);
 #define SPAWN_FRAME_MAX (64 * 1024)
 
 /** Wall clock at boot (main.c): Unix seconds and the TSC at that moment. */

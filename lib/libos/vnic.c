@@ -8,7 +8,6 @@
 #include <libos/libos.h>
 #include <libos/lmp.h>
 #include <libos/syscall.h>
-#include <libos/textmsg.h>
 #include <libos/tsc.h>
 #include <kpi/cspace.h>
 #include <kpi/monitor.h>
@@ -16,22 +15,22 @@
 
 #define MAILBOX_TIMEOUT_S 2
 
+#define VNIC_TAG 0x71c
+
 errval_t vnic_acquire(unsigned *vf)
 {
-    uint64_t w[3];
-    size_t off = 0;
-    textmsg_pack("vnic", &off, w, 3);
-    errval_t err = lmp_send(CAP_TASK(TASKCN_SLOT_MONITOREP), MONITOR_MSG_CMD_CHUNK, w[0], w[1], w[2]);
+    errval_t err = lmp_send(CAP_TASK(TASKCN_SLOT_MONITOREP), MONITOR_MSG_VNIC_REQUEST, VNIC_TAG, 0, 0);
     bool have = false;
     while (err_is_ok(err)) {
         struct lmp_msg m;
         if (err_is_fail(err = lmp_recv(&m)))
             break;
-        if (m.words[0] == MONITOR_MSG_CAP && m.cap_slot == CAP_TASK(TASKCN_SLOT_RECV)) {
+        if (m.words[0] == MONITOR_MSG_CAP && m.words[1] == VNIC_TAG &&
+            m.cap_slot == CAP_TASK(TASKCN_SLOT_RECV)) {
             have = true;
             *vf = (unsigned)m.words[2];
-        } else if (m.words[0] == MONITOR_MSG_REPLY_END) {
-            err = (errval_t)m.words[1];
+        } else if (m.words[0] == MONITOR_MSG_RESULT && m.words[1] == MONITOR_MSG_VNIC_REQUEST) {
+            err = (errval_t)m.words[2];
             break;
         }
     }

@@ -4,8 +4,10 @@
  * The CPU drivers set aside one 8 KiB frame per core at boot and map it
  * into both monitors (core N's at USER_SHARED_FRAME_VADDR + N * 8 KiB).
  * Monitor N formats its frame when it starts; monitor 0 attaches to each
- * frame as soon as it is formatted. Monitor N serves commands arriving on
- * it; monitor 0 sends commands and waits for their replies.
+ * frame as soon as it is formatted. Monitor N serves command lines arriving
+ * on it; monitor 0 sends them and waits for their replies. Typed messages
+ * (capability moves, kpi/monitor.h) name their destination core; monitor
+ * 0 passes on those not for itself, so every monitor reaches every other.
  */
 #include "monitor.h"
 #include <libos/debug.h>
@@ -61,12 +63,19 @@ static void send_end(struct peer *p, errval_t status)
         sys_yield(SYS_YIELD_SLICE);
 }
 
-/* Core N: serve a command from monitor 0. */
+static void send_words(struct peer *p, const uint64_t w[UMP_PAYLOAD_WORDS]);
+
+/* Core N: serve a command line or a typed message from monitor 0. */
 static bool serve(struct peer *p)
 {
     uint64_t w[UMP_PAYLOAD_WORDS];
     if (err_is_fail(ump_recv(&p->chan, w)))
         return false;
+    if (lend_is_typed(w[0])) {
+        if (MONITOR_UMP_DST(w[0]) == mon_core)
+            lend_handle_ump(w);
+        return true;
+    }
     if (w[0] != MONITOR_MSG_CMD_CHUNK || !textmsg_unpack(&p->rx, &w[1], TEXT_WORDS))
         return true;
     static struct reply r;
@@ -78,48 +87,47 @@ static bool serve(struct peer *p)
     return true;
 }
 
-void channels_forward(const char *cmd)
+static void send_words(struct peer *p, const uint64_t w[UMP_PAYLOAD_WORDS])
 {
-    if (mon_core != 0 && mon_peers[0].up)
-        channels_send_text(&mon_peers[0], MONITOR_MSG_FORWARD, cmd);
+    while (err_no(ump_send(&p->chan, w)) == UMP_ERR_FULL)
+        sys_yield(SYS_YIELD_SLICE);
 }
 
-/* Core 0: a message from monitor N that is not a reply we wait for. */
-static void take_unsolicited(struct peer *p, const uint64_t *w)
+void channels_send_typed(const uint64_t w[UMP_PAYLOAD_WORDS])
 {
-    if (w[0] != MONITOR_MSG_FORWARD)
-        return;
-    if (p->fwd_ready) {                 /* one line waits already: N sends one at a time */
-        debug_printf("monitor: core 0: forwarded line dropped (one is still pending)\n");
+    unsigned dst = MONITOR_UMP_DST(w[0]);
+    if (dst == mon_core) {
+        lend_handle_ump(w);
         return;
     }
-    if (textmsg_unpack(&p->fwd, &w[1], TEXT_WORDS))
-        p->fwd_ready = true;
+    unsigned via = mon_core == 0 ? dst : 0;
+    if (dst >= mon_ncores || via >= MON_MAX_CORES || !mon_peers[via].up) {
+        debug_printf("monitor: core %u: no channel to core %u; message %u dropped\n", mon_core,
+                     dst, MONITOR_UMP_TYPE(w[0]));
+        return;
+    }
+    send_words(&mon_peers[via], w);
 }
 
-/* Core 0: run the command lines other monitors forwarded. */
-static bool run_forwarded(void)
+/* Core 0: a message from monitor N that is not a reply we wait for: a
+ * typed message for us, or one to pass on to its destination. */
+static void take_unsolicited(const uint64_t *w)
+{
+    if (lend_is_typed(w[0]))
+        channels_send_typed(w);
+}
+
+/* Core 0: take what other monitors sent. */
+static bool poll_peers(void)
 {
     bool work = false;
     for (uint32_t i = 1; i < mon_ncores && i < MON_MAX_CORES; i++) {
         struct peer *p = &mon_peers[i];
         uint64_t w[UMP_PAYLOAD_WORDS];
-        while (p->up && !p->fwd_ready && err_is_ok(ump_recv(&p->chan, w))) {
-            take_unsolicited(p, w);
+        while (p->up && err_is_ok(ump_recv(&p->chan, w))) {
+            take_unsolicited(w);
             work = true;
         }
-        if (!p->fwd_ready)
-            continue;
-        p->fwd_ready = false;
-        static char line[TEXTMSG_MAX];
-        strncpy(line, p->fwd.buf, sizeof(line) - 1);
-        static struct reply r;
-        r.len = 0;
-        r.text[0] = '\0';
-        errval_t err = commands_run(line, &r);
-        if (err_is_fail(err))
-            debug_printf("monitor: core 0: '%s' from core %u failed: %s", line, i, r.text);
-        work = true;
     }
     return work;
 }
@@ -133,7 +141,7 @@ bool channels_poll(void)
         if (!p->up && err_is_ok(ump_chan_init(&p->chan, frame_of(i), URPC_BYTES, true)))
             p->up = true;
     }
-    return run_forwarded();
+    return poll_peers();
 }
 
 errval_t channels_remote(uint32_t core, const char *cmd, struct reply *r)
@@ -147,8 +155,8 @@ errval_t channels_remote(uint32_t core, const char *cmd, struct reply *r)
     channels_send_text(p, MONITOR_MSG_CMD_CHUNK, cmd);
     textmsg_reset(&p->rx);
     uint64_t deadline = rdtsc_now() + REMOTE_TIMEOUT_S * libos_tsc_hz();
-    /* Replies share the ring with lines monitor N forwards; a forwarded
-     * line already half-read stays in p->fwd and is completed below. */
+    /* Replies share the ring with typed messages monitor N sends (to us or
+     * to pass on); those are handled as they come. */
     while (rdtsc_now() < deadline) {
         uint64_t w[UMP_PAYLOAD_WORDS];
         if (err_is_fail(ump_recv(&p->chan, w))) {
@@ -160,7 +168,7 @@ errval_t channels_remote(uint32_t core, const char *cmd, struct reply *r)
         else if (w[0] == MONITOR_MSG_REPLY_END)
             return (errval_t)w[1];
         else
-            take_unsolicited(p, w);     /* run once this command is done */
+            take_unsolicited(w);
     }
     reply_printf(r, "core %u did not answer within %d s\n", core, REMOTE_TIMEOUT_S);
     return MONITOR_ERR_TIMEOUT;

@@ -2,7 +2,8 @@
  * commands.c: what a monitor can be asked, as text lines.
  *
  *   [@N] spawn NAME [ARGS]       start NAME on this core (or core N)
- *   [@N] spawnch BASE BYTES NAME [ARGS]   the same, with a channel frame
+ *   [@N] spawnch TAG NAME [ARGS] the same, giving it the channel Frame lent
+ *                                to this monitor under TAG (lend.c)
  *   [@N] ps                      domains (on core 0 without @: all cores)
  *   [@N] kill ID                 stop a domain
  *   [@N] ping ID                 ask a domain to answer (MONITOR_MSG_PING)
@@ -12,7 +13,9 @@
  *   filters                      the NIC's Filters (routed to its core)
  *   pair NAME A B [ARGS]         NAME on cores A and B sharing a new UMP
  *                                channel frame; they get "a"/"b" first (core 0)
- * A table maps names to handlers; each checks its arguments first.
+ * A table maps names to handlers; each checks its arguments first. Only
+ * the admin endpoint (the shell) and monitor 0 send these lines (see the
+ * table in main.c); a client's typed requests are served here too.
  */
 #include "monitor.h"
 #include <libos/debug.h>
@@ -31,12 +34,13 @@
 #define CHANNEL_BYTES (16 * 1024)
 #define CHANNEL_OBJBITS 14
 #define KNOWN_MAX 64
+#define CHANNELS 48                 /* CAP_SLOT(0..47): channel Frames being handed out */
+#define PAIR_COPY_SLOT 48           /* CAP_SLOT(48): the copy a local side gets */
 
 static struct { uint32_t id; char name[SPAWN_NAME_MAX]; } known[KNOWN_MAX];
 static unsigned known_next;
 static uint64_t pong_token;
 static uint32_t pong_from;
-static unsigned channels_made;
 
 void reply_printf(struct reply *r, const char *fmt, ...)
 {
@@ -78,15 +82,15 @@ static void join(char *buf, size_t size, int argc, char **argv, int from)
                                     i > from ? " " : "", argv[i]);
 }
 
-static errval_t spawn_here(const char *name, const char *args, uint64_t base, uint64_t bytes,
-                           struct reply *r)
+/* Spawn NAME here; with frame != 0, that Frame slot goes to it (moved). */
+static errval_t spawn_here(const char *name, const char *args, capaddr_t frame, struct reply *r)
 {
     static struct spawn_request req;
     memset(&req, 0, sizeof(req));
     strncpy(req.name, name, sizeof(req.name) - 1);
     strncpy(req.args, args, sizeof(req.args) - 1);
-    req.frame_base = base;
-    req.frame_bytes = bytes;
+    req.flags = frame ? SPAWN_FLAG_FRAME : 0;
+    req.frame = frame;
     struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_SPAWN, (uint64_t)(uintptr_t)&req, 0, 0, 0);
     if (err_is_fail(sr.err)) {
         reply_printf(r, "spawn %s on core %u failed: %s (%s)\n", name, mon_core,
@@ -106,17 +110,19 @@ static errval_t cmd_spawn(int argc, char **argv, struct reply *r)
         return MONITOR_ERR_BAD_COMMAND;
     char args[SPAWN_ARGS_MAX];
     join(args, sizeof(args), argc, argv, 2);
-    return spawn_here(argv[1], args, 0, 0, r);
+    return spawn_here(argv[1], args, 0, r);
 }
 
 static errval_t cmd_spawnch(int argc, char **argv, struct reply *r)
 {
-    uint64_t base, bytes;
-    if (argc < 4 || !words_u64(argv[1], &base) || !words_u64(argv[2], &bytes))
+    uint64_t tag;
+    if (argc < 3 || !words_u64(argv[1], &tag) || tag > UINT32_MAX)
         return MONITOR_ERR_BAD_COMMAND;
     char args[SPAWN_ARGS_MAX];
-    join(args, sizeof(args), argc, argv, 4);
-    return spawn_here(argv[3], args, base, bytes, r);
+    join(args, sizeof(args), argc, argv, 3);
+    errval_t err = spawn_here(argv[2], args, lend_stash_slot((uint32_t)tag), r);
+    lend_stash_taken((uint32_t)tag, err_is_fail(err));  /* not taken: back to its owner */
+    return err;
 }
 
 static const char *state_name(uint32_t s)
@@ -217,56 +223,6 @@ static errval_t cmd_caps(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
-/* capimport TARGET TYPE BASE BYTES RIGHTS TAG SENDER: give TARGET (on this
- * core) a capability that was on another core (Kernel.cap_import). */
-static errval_t cmd_capimport(int argc, char **argv, struct reply *r)
-{
-    uint64_t v[7];
-    if (argc != 8)
-        return MONITOR_ERR_BAD_COMMAND;
-    for (int i = 0; i < 7; i++)
-        if (!words_u64(argv[i + 1], &v[i]))
-            return MONITOR_ERR_BAD_COMMAND;
-    static struct cap_identity id;
-    id = (struct cap_identity){ .type = (uint32_t)v[1], .rights = (uint32_t)v[4],
-                                .base = v[2], .bytes = v[3] };
-    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_CAP_IMPORT, v[0],
-                                  (uint64_t)(uintptr_t)&id, v[5], v[6]);
-    if (err_is_ok(sr.err))
-        reply_printf(r, "moved %s %#lx+%#lx to domain %#lx on core %u\n", cap_type_name(id.type),
-                     id.base, id.bytes, v[0], mon_core);
-    else
-        reply_printf(r, "cannot give %s to domain %#lx: %s\n", cap_type_name(id.type), v[0],
-                     err_name(err_no(sr.err)));
-    return sr.err;
-}
-
-void commands_move_cap(uint32_t target, uint64_t tag, uint32_t sender)
-{
-    static struct cap_identity id;
-    capaddr_t recv = CAP_TASK(TASKCN_SLOT_RECV);
-    errval_t err = sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_IDENTIFY, recv,
-                              (uint64_t)(uintptr_t)&id, 0, 0).err;
-    sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_DELETE, recv, 0, 0, 0);
-    if (err_is_fail(err)) {
-        debug_err("monitor: capability to move", err);
-        return;
-    }
-    char cmd[160];
-    uint32_t core = target >> 16;
-    fmt_snprintf(cmd, sizeof(cmd), "@%u capimport %#x %u %#lx %#lx %u %#lx %#x", core, target,
-                 id.type, id.base, id.bytes, id.rights, tag, sender);
-    static struct reply r;
-    r.len = 0;
-    r.text[0] = '\0';
-    if (core == mon_core || mon_core == 0)
-        err = commands_run(cmd, &r);
-    else
-        channels_forward(cmd);          /* monitor 0 routes it to `core` */
-    if (err_is_fail(err))
-        debug_printf("monitor: core %u: %s", mon_core, r.text);
-}
-
 static errval_t cmd_nics(int argc, char **argv, struct reply *r)
 {
     static struct nic_info nics[8];
@@ -319,19 +275,34 @@ static errval_t cmd_filters(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
-/* vnic [ID]: give domain ID (default: whoever asks) a VF as a VNIC. */
+/* A free VF as a VNIC for domain `id` on this core (MONITOR_MSG_CAP, tag). */
+static struct sysret vnic_for(uint64_t id, uint64_t tag)
+{
+    return sys_invoke(MON_KERNEL, KERNEL_CMD_VNIC_CREATE, id, tag, 0, 0);
+}
+
+/* vnic ID: give domain ID (on this core) a VF as a VNIC. */
 static errval_t cmd_vnic(int argc, char **argv, struct reply *r)
 {
-    uint64_t id = mon_requester;
-    if (argc > 2 || (argc == 2 && !words_u64(argv[1], &id)) || id == 0)
+    uint64_t id;
+    if (argc != 2 || !words_u64(argv[1], &id) || id == 0)
         return MONITOR_ERR_BAD_COMMAND;
-    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_VNIC_CREATE, id, 0x71c, 0, 0);
+    struct sysret sr = vnic_for(id, 0x71c);
     if (err_is_fail(sr.err)) {
         reply_printf(r, "no VNIC for domain %#lx: %s\n", id, err_msg(err_no(sr.err)));
         return sr.err;
     }
     reply_printf(r, "domain %#lx holds VF %lu as a VNIC\n", id, sr.value);
     return ERR_OK;
+}
+
+void commands_vnic_request(uint32_t sender, uint64_t tag)
+{
+    struct sysret sr = vnic_for(sender, tag);
+    if (err_is_fail(sr.err))
+        debug_printf("monitor: core %u: no VNIC for domain %#x: %s\n", mon_core, sender,
+                     err_name(err_no(sr.err)));
+    monitor_result(sender, MONITOR_MSG_VNIC_REQUEST, sr.err);
 }
 
 static errval_t cmd_cores(int argc, char **argv, struct reply *r)
@@ -344,44 +315,69 @@ static errval_t cmd_cores(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
-/* A channel frame from this monitor's RAM; it lives as long as monitor 0. */
-static errval_t new_channel(uint64_t *base, struct reply *r)
+/*
+ * A channel Frame from this monitor's RAM, in slot *slot: the first of
+ * CHANNELS places whose memory is free again (its Frames went with the
+ * domains that held them).
+ */
+static errval_t new_channel(capaddr_t *slot, struct reply *r)
 {
-    capaddr_t slot = CAP_SLOT(channels_made);
-    uint64_t spec = CAP_FRAME | (CHANNEL_OBJBITS << 8) |
-                    ((uint64_t)channels_made * (CHANNEL_BYTES / 4096) << 16);
-    struct sysret sr = sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_RETYPE,
-                                  CAP_TASK(TASKCN_SLOT_RAM), spec, 1, slot);
-    if (err_is_fail(sr.err)) {
-        reply_printf(r, "no memory for a channel: %s\n", err_name(err_no(sr.err)));
-        return sr.err;
+    struct sysret sr = { MONITOR_ERR_BUSY, 0 };
+    for (unsigned i = 0; i < CHANNELS; i++) {
+        *slot = CAP_SLOT(i);
+        uint64_t spec = CAP_FRAME | (CHANNEL_OBJBITS << 8) | ((uint64_t)i * (CHANNEL_BYTES / 4096) << 16);
+        sr = sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_RETYPE, CAP_TASK(TASKCN_SLOT_RAM),
+                        spec, 1, *slot);
+        if (err_no(sr.err) != CAP_ERR_RETYPE_OVERLAP && err_no(sr.err) != CAP_ERR_RETYPE_PINNED)
+            break;
     }
-    static struct cap_identity id;
-    sr = sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_IDENTIFY, slot,
-                    (uint64_t)(uintptr_t)&id, 0, 0);
     if (err_is_fail(sr.err))
-        return sr.err;
-    channels_made++;
-    *base = id.base;
-    return ERR_OK;
+        reply_printf(r, "no memory for a channel: %s\n", err_name(err_no(sr.err)));
+    return sr.err;
+}
+
+/* Start one side of a pair on `core` with the channel Frame at `frame`. */
+static errval_t pair_side(uint64_t core, capaddr_t frame, const char *name, const char *side,
+                          const char *rest, struct reply *r)
+{
+    char args[SPAWN_ARGS_MAX], cmd[TEXTMSG_MAX];
+    if (core == mon_core) {
+        capaddr_t copy = CAP_SLOT(PAIR_COPY_SLOT);
+        errval_t err = sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_COPY, frame, copy, 0, 0).err;
+        fmt_snprintf(args, sizeof(args), "%s %s", side, rest);
+        if (err_is_ok(err))
+            err = spawn_here(name, args, copy, r);
+        return err;
+    }
+    static uint32_t next_tag;
+    uint32_t tag = next_tag++;
+    errval_t err = lend_to_monitor(frame, (uint32_t)core, tag);
+    if (err_is_fail(err)) {
+        reply_printf(r, "cannot lend the channel to core %lu: %s\n", core, err_name(err_no(err)));
+        return err;
+    }
+    fmt_snprintf(cmd, sizeof(cmd), "@%lu spawnch %u %s %s %s", core, tag, name, side, rest);
+    return commands_run(cmd, r);
 }
 
 static errval_t cmd_pair(int argc, char **argv, struct reply *r)
 {
-    uint64_t a, b, base;
-    if (argc < 4 || !words_u64(argv[2], &a) || !words_u64(argv[3], &b) || a == b)
+    uint64_t a, b;
+    capaddr_t frame;
+    if (argc < 4 || !words_u64(argv[2], &a) || !words_u64(argv[3], &b) || a == b ||
+        a >= mon_ncores || b >= mon_ncores)
         return MONITOR_ERR_BAD_COMMAND;
-    errval_t err = new_channel(&base, r);
+    errval_t err = new_channel(&frame, r);
     if (err_is_fail(err))
         return err;
-    char rest[SPAWN_ARGS_MAX], cmd[TEXTMSG_MAX];
+    char rest[SPAWN_ARGS_MAX];
     join(rest, sizeof(rest), argc, argv, 4);
-    const uint64_t cores_[2] = { a, b };
-    for (int i = 0; i < 2 && err_is_ok(err); i++) {
-        fmt_snprintf(cmd, sizeof(cmd), "@%lu spawnch %#lx %u %s %s %s", cores_[i], base,
-                     CHANNEL_BYTES, argv[1], i == 0 ? "a" : "b", rest);
-        err = commands_run(cmd, r);
-    }
+    err = pair_side(a, frame, argv[1], "a", rest, r);
+    if (err_is_ok(err))
+        err = pair_side(b, frame, argv[1], "b", rest, r);
+    /* The monitor keeps nothing: the sides hold the channel, and their
+     * ends give its memory back. */
+    sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_DELETE, frame, 0, 0, 0);
     return err;
 }
 
@@ -394,17 +390,15 @@ static const struct command {
     const char *help;
 } commands[] = {
     { "spawn", cmd_spawn, false, "spawn NAME [ARGS]: start a program" },
-    { "spawnch", cmd_spawnch, false, "spawnch BASE BYTES NAME [ARGS]: with a channel frame" },
+    { "spawnch", cmd_spawnch, false, "spawnch TAG NAME [ARGS]: with the channel Frame lent under TAG" },
     { "ps", cmd_ps, false, "ps: list domains" },
     { "kill", cmd_kill, false, "kill ID: stop a domain" },
     { "ping", cmd_ping, false, "ping ID: ask a domain to answer" },
     { "caps", cmd_caps, false, "caps ID: capabilities a domain holds" },
-    { "capimport", cmd_capimport, false, "capimport ID TYPE BASE BYTES RIGHTS TAG FROM: "
-      "hand a moved capability to a domain here" },
     { "cores", cmd_cores, true, "cores: list cores and monitors" },
     { "nics", cmd_nics, false, "nics: the SR-IOV NIC's PF and VFs, and who holds each" },
     { "filters", cmd_filters, false, "filters: the NIC's filters, and which VNIC each feeds" },
-    { "vnic", cmd_vnic, false, "vnic [ID]: give a domain on this core a VF as a VNIC" },
+    { "vnic", cmd_vnic, false, "vnic ID: give a domain on this core a VF as a VNIC" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
     { "help", cmd_help, false, "help: this list" },
 };

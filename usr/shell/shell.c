@@ -125,7 +125,7 @@ static void translate(char *line, char *out, size_t size)
         return;
     }
     if ((strcmp(argv[0], "kill") == 0 || strcmp(argv[0], "ping") == 0 ||
-         strcmp(argv[0], "caps") == 0) && argc == 2) {
+         strcmp(argv[0], "caps") == 0 || strcmp(argv[0], "vnic") == 0) && argc == 2) {
         fmt_snprintf(out, size, "@%u %s %s", core_of(argv[1]), argv[0], argv[1]);
         return;
     }

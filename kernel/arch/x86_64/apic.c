@@ -112,6 +112,7 @@ static void timer_interrupt(struct trap_frame *tf)
     mailbox_poll();
     rpc_poll();
     span_tick();
+    capmove_tick();
     igb_tick();             /* igb PF mailbox, on the NIC's core only */
     dispatch_tick();
 }

@@ -103,13 +103,23 @@ bool vspace_lookup(const struct vspace *vs, uint64_t va, uint64_t *pa)
 }
 
 /* Copy between kernel memory and the space, page by page through the
- * direct map; `to_space` says which way. */
-static errval_t copy(const struct vspace *vs, uint64_t va, uint8_t *k, size_t n, bool to_space)
+ * direct map; `to_space` says which way. With `user`, every page must be
+ * user memory (writable when written) and ordinary RAM: a pointer into
+ * device registers (PCD) would make the kernel read MMIO through the
+ * direct map, which does not cover device windows. The loader (user =
+ * false) fills pages the domain cannot write, like its code. */
+static errval_t copy(const struct vspace *vs, uint64_t va, uint8_t *k, size_t n, bool to_space,
+                     bool user)
 {
+    if (va >= VSPACE_USER_TOP || n > VSPACE_USER_TOP - va)
+        return SYS_ERR_BAD_USER_POINTER;
     while (n) {
-        uint64_t pa;
-        if (!vspace_lookup(vs, va, &pa))
-            return MM_ERR_BAD_ADDRESS;
+        uint64_t *e;
+        if (err_is_fail(leaf((struct vspace *)vs, va, false, &e)) || !(*e & PTE_PRESENT))
+            return SYS_ERR_BAD_USER_POINTER;
+        if (user && (!(*e & PTE_USER) || (*e & PTE_PCD) || (to_space && !(*e & PTE_WRITE))))
+            return SYS_ERR_BAD_USER_POINTER;
+        uint64_t pa = (*e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
         size_t chunk = PAGE_SIZE - (va % PAGE_SIZE);
         if (chunk > n)
             chunk = n;
@@ -122,9 +132,14 @@ static errval_t copy(const struct vspace *vs, uint64_t va, uint8_t *k, size_t n,
     return ERR_OK;
 }
 
+errval_t vspace_load(const struct vspace *vs, uint64_t va, const void *src, size_t n)
+{
+    return copy(vs, va, (uint8_t *)src, n, true, false);
+}
+
 errval_t vspace_copy_in(const struct vspace *vs, uint64_t va, const void *src, size_t n)
 {
-    return copy(vs, va, (uint8_t *)src, n, true);
+    return copy(vs, va, (uint8_t *)src, n, true, true);
 }
 
 bool vspace_user_range(const struct vspace *vs, uint64_t va, size_t n, bool write)
@@ -142,7 +157,7 @@ bool vspace_user_range(const struct vspace *vs, uint64_t va, size_t n, bool writ
 
 errval_t vspace_copy_out(const struct vspace *vs, void *dst, uint64_t va, size_t n)
 {
-    return copy(vs, va, dst, n, false);
+    return copy(vs, va, dst, n, false, true);
 }
 
 static void free_level(struct vspace *vs, uint64_t *t, int level)

@@ -79,6 +79,9 @@ typedef void *(*mdb_kva_fn)(void *arg, uint64_t paddr, uint64_t bytes);
 /** Told about every capability just before its slot is emptied (so the
  *  kernel can undo what the capability was used for, e.g. a mapping). */
 typedef void (*mdb_remove_fn)(struct cte *slot);
+/** True if [base, base + bytes) must not become new objects yet (memory
+ *  lent to another core whose revoke is still in flight). */
+typedef bool (*mdb_pinned_fn)(uint64_t base, uint64_t bytes);
 
 struct mdb {
     uint32_t core;              /* the core this database belongs to */
@@ -86,11 +89,20 @@ struct mdb {
     void *kva_arg;
     uint64_t live;              /* non-empty slots of this database */
     mdb_remove_fn on_remove;    /* NULL: nobody to tell */
+    mdb_pinned_fn pinned;       /* NULL: nothing is ever pinned */
 };
+
+/* An Endpoint's u.raw: the dispatcher it reaches and the badge the kernel
+ * gave it (lmp_msg.badge of what is sent through it). */
+#define ENDPOINT_RAW(target, badge) ((uint64_t)(uint32_t)(target) | (uint64_t)(badge) << 32)
+#define ENDPOINT_TARGET(raw)        ((uint32_t)(raw))
+#define ENDPOINT_BADGE(raw)         ((uint32_t)((raw) >> 32))
 
 /* struct capability._reserved[CAP_FLAGS]: kernel bookkeeping, not identity */
 #define CAP_FLAGS 0
-#define CAP_FLAG_IMPORTED 0x1   /* came from another core (Kernel.cap_import) */
+#define CAP_FLAG_IMPORTED 0x1   /* lent by another core (kernel/capmove.c): the only
+                                   capability to it here, so it is never copied,
+                                   minted or retyped; one delete gives it back */
 
 /** Arguments of cap_retype. */
 struct cap_retype_args {
@@ -123,6 +135,7 @@ errval_t cap_retype(struct mdb *mdb, struct cte *src, const struct cap_retype_ar
 /* copy.c */
 errval_t cap_copy(struct mdb *mdb, struct cte *src, struct cte *dest);
 errval_t cap_mint(struct mdb *mdb, struct cte *src, struct cte *dest, unsigned rights);
+errval_t cap_move(struct mdb *mdb, struct cte *src, struct cte *dest);
 
 /* delete.c */
 errval_t cap_delete(struct mdb *mdb, struct cte *slot);

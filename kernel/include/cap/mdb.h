@@ -12,6 +12,8 @@ void mdb_insert(struct mdb *mdb, struct cte *parent, struct cte *dest,
                 const struct capability *cap);
 /** Take the capability out of `slot` and empty it; its children stay (see mdb.c). */
 void mdb_remove(struct mdb *mdb, struct cte *slot);
+/** Move the capability in `src` to the empty slot `dest`, links and all. */
+void mdb_move(struct mdb *mdb, struct cte *src, struct cte *dest);
 /** True if no other slot holds a capability to the same object. */
 bool mdb_is_last_copy(const struct cte *slot);
 /**

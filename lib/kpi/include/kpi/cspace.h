@@ -20,8 +20,11 @@
 #define TASKCN_SLOT_KERNEL      4   /* Kernel (monitors and init only) */
 #define TASKCN_SLOT_SELFEP      5   /* an endpoint to this dispatcher */
 #define TASKCN_SLOT_RECV        6   /* where a received capability lands */
-#define TASKCN_SLOT_MONITOREP   7   /* an endpoint to this core's monitor */
-#define TASKCN_SLOT_FIRST_FREE  8
+#define TASKCN_SLOT_MONITOREP   7   /* an endpoint to this core's monitor (badged:
+                                       MONITOR_BADGE_*, kpi/monitor.h) */
+#define TASKCN_SLOT_CHANNEL     8   /* the channel Frame given at spawn, mapped at
+                                       USER_SHARED_FRAME_VADDR (delete: unmapped) */
+#define TASKCN_SLOT_FIRST_FREE  9
 
 #define CAP_TASK(slot)  CAP_CPTR(CSPACE_L1_TASKCN, slot)
 #define CAP_SLOT(slot)  CAP_CPTR(CSPACE_L1_SLOTCN, slot)

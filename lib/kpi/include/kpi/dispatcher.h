@@ -48,7 +48,9 @@ _Static_assert(sizeof(struct dispatcher_regs) == 160 + 512, "layout is ABI");
 struct lmp_msg {
     uint64_t words[LMP_WORDS];
     uint32_t sender;            /* domain id */
-    uint32_t badge;             /* reserved: badged endpoints do not exist yet (0) */
+    uint32_t badge;             /* the badge of the endpoint it came through
+                                   (kpi/monitor.h), LMP_BADGE_KERNEL from the
+                                   CPU driver itself */
     uint32_t cap_slot;          /* slot of a received capability, or 0 */
     uint32_t seq;               /* kernel's count; valid when > consumer seq */
 };

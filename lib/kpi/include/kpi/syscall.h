@@ -57,10 +57,14 @@ enum kernel_cmd {
                                w0 = MONITOR_MSG_* to a domain on this core */
     KERNEL_CMD_CAPS,        /* (domain id, struct cap_info *out, max):
                                value = number of entries written */
-    KERNEL_CMD_CAP_IMPORT,  /* (domain id, const struct cap_identity *, tag):
-                               a capability moved from another core (Frame or
-                               DevFrame only) into the domain's receive slot,
-                               announced by an LMP message (MONITOR_MSG_CAP) */
+    KERNEL_CMD_CAP_IMPORT,  /* (const struct cap_desc *, target domain id,
+                               dest cptr, tag): monitor only. The Frame that
+                               core desc->owner exported (KERNEL_CMD_CAP_EXPORT)
+                               becomes a capability on this core: in the
+                               target's receive slot, announced by
+                               MONITOR_MSG_CAP (tag, desc->sender), or, when
+                               the target is the monitor itself, in its slot
+                               `dest cptr`. See kernel/capmove.c */
     KERNEL_CMD_NICS,        /* (struct nic_info *out, max): the SR-IOV NIC's PF
                                and VFs, on the core that owns it; value =
                                entries written */
@@ -72,6 +76,27 @@ enum kernel_cmd {
     KERNEL_CMD_FILTERS,     /* (struct filter_info *out, max): every Filter
                                on the NIC, on the core that owns it; value =
                                entries written */
+    KERNEL_CMD_CAP_EXPORT,  /* (cptr, dest core, struct cap_desc *out):
+                               monitor only. Lend the Frame at cptr to core
+                               `dest`: the kernel keeps a copy of it (revoked
+                               with the original) and pins its memory until
+                               that core releases it; out describes it for
+                               KERNEL_CMD_CAP_IMPORT there */
+    KERNEL_CMD_CAP_DROP,    /* (owner core, export id): monitor only. The
+                               owner revoked it: delete the import here
+                               (unmapped at once) */
+    KERNEL_CMD_CAP_RELEASE, /* (export id): monitor only. The importing core
+                               holds nothing of it any more: unpin */
+};
+
+/** A Frame lent to another core (KERNEL_CMD_CAP_EXPORT fills it on the
+ *  owner core, the monitors carry it, KERNEL_CMD_CAP_IMPORT takes it). */
+struct cap_desc {
+    uint32_t type, rights;          /* enum cap_type (CAP_FRAME), CAP_RIGHT_* */
+    uint64_t base, bytes;
+    uint32_t owner, export_id;      /* the core that lent it, its record there */
+    uint32_t flags, sender;         /* provenance (kernel's CAP_FLAG_*); the
+                                       domain that sent it (monitors fill it) */
 };
 
 enum vnic_cmd {
@@ -186,9 +211,16 @@ enum endpoint_cmd {
 struct spawn_request {
     char name[SPAWN_NAME_MAX];      /* boot module to run */
     char args[SPAWN_ARGS_MAX];      /* space-separated; argv[0] is the name */
-    uint64_t frame_base, frame_bytes; /* a channel frame to map at
-                                         USER_SHARED_FRAME_VADDR, or 0 */
+    uint32_t flags;                 /* SPAWN_FLAG_* */
+    uint32_t frame;                 /* SPAWN_FLAG_FRAME: cptr of a Frame the
+                                       caller holds, unmapped, <= 64 KiB: moved
+                                       to the new domain's TASKCN_SLOT_CHANNEL
+                                       and mapped at USER_SHARED_FRAME_VADDR */
 };
+#define SPAWN_FLAG_ADMIN 0x1        /* its monitor endpoint carries
+                                       MONITOR_BADGE_ADMIN (kpi/monitor.h) */
+#define SPAWN_FLAG_FRAME 0x2        /* `frame` names a channel Frame */
+#define SPAWN_FLAGS_KNOWN 0x3
 
 /** What KERNEL_CMD_DOMAINS tells about each domain on this core. */
 struct domain_info {

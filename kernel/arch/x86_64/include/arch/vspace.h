@@ -40,10 +40,14 @@ void vspace_unmap(struct vspace *vs, uint64_t va);
 bool vspace_lookup(const struct vspace *vs, uint64_t va, uint64_t *pa);
 /** True if [va, va + n) is mapped user memory (writable, if `write`). */
 bool vspace_user_range(const struct vspace *vs, uint64_t va, size_t n, bool write);
-/** Copy out of the space's memory (checked with vspace_user_range first). */
+/** Copy out of the space's user memory (RAM pages the user can read);
+ *  SYS_ERR_BAD_USER_POINTER, with nothing trusted, if any page is not. */
 errval_t vspace_copy_out(const struct vspace *vs, void *dst, uint64_t va, size_t n);
-/** Copy into the space's memory (it need not be the current one). */
+/** Copy into the space's user memory (RAM pages the user can write); the
+ *  space need not be the current one. SYS_ERR_BAD_USER_POINTER if not. */
 errval_t vspace_copy_in(const struct vspace *vs, uint64_t va, const void *src, size_t n);
+/** The loader's copy: into any page of the space, even read-only ones. */
+errval_t vspace_load(const struct vspace *vs, uint64_t va, const void *src, size_t n);
 /** Free every table and every frame not marked borrowed. */
 void vspace_destroy(struct vspace *vs);
 #endif
