@@ -54,7 +54,7 @@ def test_faults_and_bad_syscalls_are_contained(shell):
     shell.command("spawn badsys core 2")
     shell.wait(r"syscall: core 2 domain badsys \(0x\w+\): print refused: "
                  r"SYS_ERR_BAD_USER_POINTER", 30, "kernel log line for a refusal")
-    shell.wait(r"badsys: 10 of 10 bad calls refused as expected", 30, "all refused")
+    shell.wait(r"badsys: 11 of 11 bad calls refused as expected", 30, "all refused")
     shell.wait(r"monitor: domain badsys \(0x\w+\) on core 2 exited", 30, "badsys ended")
 
     out = shell.command(f"ping {echo}")
@@ -106,15 +106,28 @@ def test_capabilities_from_user_space(shell):
 
 
 @pytest.mark.parametrize("a,b", [(1, 2), (2, 0), (0, 3)])
-def test_capability_moves_between_cores_through_monitors(shell, a, b):
-    # Does a Frame capability sent by a domain on core a reach a domain on
-    # core b through the monitors, naming the same memory?
+def test_frame_lent_between_cores_maps_there_and_is_taken_back(shell, a, b):
+    # Does a Frame sent by a domain on core a reach a domain on core b
+    # through the monitors, naming the same memory, usable there (mapped,
+    # shared) but not copied on; and does a's end take it back from b and
+    # hold a's RAM until b's mapping is gone?
     shell.command(f"pair capxfer {a} {b}")
     m = shell.wait(rf"capxfer a: sent Frame (0x[0-9a-f]+)\+0x1000 from core {a} to domain", 60,
                    "a sent")
     shell.wait(rf"capxfer b: on core {b} received Frame {m.group(1)}\+0x1000 from domain 0x\w+: "
                r"the same memory", 60, "b received")
+    shell.wait(r"capxfer b: copy CAP_ERR_IMPORTED, retype CAP_ERR_IMPORTED, send CAP_ERR_IMPORTED",
+               30, "the one capability on b's core is not copied on")
+    shell.wait(r"capxfer b: mapped here: a's pattern is there", 30, "shared memory")
+    shell.wait(r"capxfer a: b's answer is in our Frame", 30, "b wrote into a's Frame")
     shell.wait(rf"monitor: domain capxfer \(0x\w+\) on core {a} exited, status 0", 60, "a ended")
+    shell.wait(rf"capmove: core {a}: \d+ pages of RAM held until another core lets go", 30,
+               "a's RAM held while b maps part of it")
+    shell.wait(r"capxfer b: the Frame was taken back after its owner ended", 60, "revoked on b")
+    shell.wait(rf"domain capxfer \(0x\w+\) on core {b} stopped: page fault at 0x100000000000 ", 30,
+               "b's mapping went with the capability")
+    shell.wait(rf"capmove: core {a}: \d+ pages of RAM freed now that no other core maps them", 30,
+               "a's RAM freed once b let go")
 
 
 def test_domain_spans_cores(shell):

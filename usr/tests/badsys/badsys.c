@@ -8,6 +8,7 @@
 #include <kpi/syscall.h>
 
 #define KERNEL_ADDR 0xffffffff80100000ull
+int main(int argc, char *argv[]);
 
 struct bad_call {
     const char *what;
@@ -29,6 +30,9 @@ static const struct bad_call calls[] = {
     { "identify into kernel memory", SYS_INVOKE,
       { CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_IDENTIFY, CAP_TASK(TASKCN_SLOT_RAM), KERNEL_ADDR },
       SYS_ERR_BAD_USER_POINTER },
+    { "identify into its own code", SYS_INVOKE,
+      { CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_IDENTIFY, CAP_TASK(TASKCN_SLOT_RAM),
+        (uint64_t)(uintptr_t)main }, SYS_ERR_BAD_USER_POINTER },
     { "delete its own root CNode", SYS_INVOKE,
       { CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_DELETE, CAP_TASK(TASKCN_SLOT_ROOTCN) },
       CAP_ERR_WRONG_TYPE },
