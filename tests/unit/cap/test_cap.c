@@ -540,6 +540,88 @@ static void test_copy_refusals(void **state)
     assert_true(cap_same_object(&S(31)->cap, &S(DEV_SLOT)->cap));
 }
 
+/* ---- provenance, lent capabilities, moves, pins ------------------------- */
+
+/* Do retype, copy and mint keep the provenance flags (a holder cannot
+ * shed "imported" by deriving something from it)? */
+static void test_flags_survive_retype_copy_mint(void **state)
+{
+    assert_int_equal(retype(S(RAM_SLOT), CAP_FRAME, 0, 4 * PAGE, 1, 3), ERR_OK);
+    S(3)->cap._reserved[CAP_FLAGS] = 0x80;      /* a flag that allows derivation */
+    assert_int_equal(retype(S(3), CAP_FRAME, 0, PAGE, 2, 4), ERR_OK);
+    assert_int_equal(S(4)->cap._reserved[CAP_FLAGS], 0x80);
+    assert_int_equal(S(5)->cap._reserved[CAP_FLAGS], 0x80);
+    assert_int_equal(cap_copy(&fx.mdb, S(4), S(6)), ERR_OK);
+    assert_int_equal(cap_mint(&fx.mdb, S(4), S(7), CAP_RIGHT_READ), ERR_OK);
+    assert_int_equal(S(6)->cap._reserved[CAP_FLAGS], 0x80);
+    assert_int_equal(S(7)->cap._reserved[CAP_FLAGS], 0x80);
+    check_db(true);
+}
+
+/* Is a capability lent by another core never copied, minted or retyped,
+ * so that one delete takes it back whole? */
+static void test_imported_is_the_only_one(void **state)
+{
+    struct capability lent = { .type = CAP_FRAME, .rights = CAP_RIGHT_ALL,
+                               .base = 0x40000000, .bytes = 4 * PAGE };
+    lent._reserved[CAP_FLAGS] = CAP_FLAG_IMPORTED;
+    assert_int_equal(cap_create_root(&fx.mdb, S(3), &lent), ERR_OK);
+    uint64_t live = fx.mdb.live;
+    assert_int_equal(cap_copy(&fx.mdb, S(3), S(4)), CAP_ERR_IMPORTED);
+    assert_int_equal(cap_mint(&fx.mdb, S(3), S(4), CAP_RIGHT_READ), CAP_ERR_IMPORTED);
+    assert_int_equal(retype(S(3), CAP_FRAME, 0, PAGE, 1, 4), CAP_ERR_IMPORTED);
+    assert_int_equal(S(4)->cap.type, CAP_NULL);
+    assert_int_equal(fx.mdb.live, live);
+    assert_int_equal(cap_delete(&fx.mdb, S(3)), ERR_OK);
+    assert_int_equal(fx.mdb.live, live - 1);
+    check_db(true);
+}
+
+/* Does a move keep the capability's place in the tree (revoking its
+ * parent still reaches it; its children follow it)? */
+static void test_move_keeps_place(void **state)
+{
+    assert_int_equal(retype(S(RAM_SLOT), CAP_FRAME, 0, 4 * PAGE, 1, 3), ERR_OK);
+    assert_int_equal(cap_copy(&fx.mdb, S(3), S(4)), ERR_OK);
+    assert_int_equal(cap_copy(&fx.mdb, S(4), S(5)), ERR_OK);
+    uint64_t live = fx.mdb.live;
+    assert_int_equal(cap_move(&fx.mdb, S(4), S(DEV_SLOT)), CAP_ERR_SLOT_NOT_EMPTY);
+    assert_int_equal(cap_move(&fx.mdb, S(30), S(31)), CAP_ERR_SLOT_EMPTY);
+    assert_int_equal(cap_move(&fx.mdb, S(4), S(20)), ERR_OK);
+    assert_int_equal(S(4)->cap.type, CAP_NULL);
+    assert_ptr_equal(S(20)->mdb.parent, S(3));
+    assert_ptr_equal(S(5)->mdb.parent, S(20));
+    assert_int_equal(fx.mdb.live, live);
+    check_db(true);
+    assert_int_equal(cap_revoke(&fx.mdb, S(RAM_SLOT)), ERR_OK);
+    assert_int_equal(S(20)->cap.type, CAP_NULL);
+    assert_int_equal(S(5)->cap.type, CAP_NULL);
+    check_db(true);
+}
+
+static uint64_t pin_base, pin_bytes;
+static bool pinned_here(uint64_t base, uint64_t bytes)
+{
+    return bytes && pin_bytes && base < pin_base + pin_bytes && pin_base < base + bytes;
+}
+
+/* Is memory lent to another core, whose revoke is in flight, kept from
+ * becoming anything new, and free again once the pin goes? */
+static void test_pinned_memory_not_retyped(void **state)
+{
+    fx.mdb.pinned = pinned_here;
+    pin_base = RAM_BASE + 8 * PAGE;
+    pin_bytes = PAGE;
+    assert_int_equal(retype(S(RAM_SLOT), CAP_CNODE, 8 * PAGE, PAGE, 1, 3), CAP_ERR_RETYPE_PINNED);
+    assert_int_equal(retype(S(RAM_SLOT), CAP_FRAME, 0, 16 * PAGE, 1, 3), CAP_ERR_RETYPE_PINNED);
+    assert_int_equal(S(3)->cap.type, CAP_NULL);
+    assert_int_equal(retype(S(RAM_SLOT), CAP_FRAME, 0, 8 * PAGE, 1, 3), ERR_OK);  /* beside it */
+    pin_bytes = 0;
+    assert_int_equal(retype(S(RAM_SLOT), CAP_CNODE, 8 * PAGE, PAGE, 1, 4), ERR_OK);
+    fx.mdb.pinned = NULL;
+    check_db(true);
+}
+
 /* ---- cnode addressing and identify --------------------------------------- */
 
 /* Are indices past a CNode's end refused at both levels, and good ones found? */
@@ -761,6 +843,10 @@ int main(void)
         cmocka_unit_test_setup(test_mint_cannot_add_rights, setup),
         cmocka_unit_test_setup(test_mint_drops_rights, setup),
         cmocka_unit_test_setup(test_copy_refusals, setup),
+        cmocka_unit_test_setup(test_flags_survive_retype_copy_mint, setup),
+        cmocka_unit_test_setup(test_imported_is_the_only_one, setup),
+        cmocka_unit_test_setup(test_move_keeps_place, setup),
+        cmocka_unit_test_setup(test_pinned_memory_not_retyped, setup),
         cmocka_unit_test_setup(test_slot_out_of_range, setup),
         cmocka_unit_test_setup(test_identify, setup),
         cmocka_unit_test_setup(test_random_operations, setup),
