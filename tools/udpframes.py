@@ -46,6 +46,7 @@ def send(a):
 def listen(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((a.ip, a.port))
+    print("listening", file=sys.stderr, flush=True)     # callers wait for this before sending
     end = time.monotonic() + min(a.seconds, 120)
     got = []
     while len(got) < a.count and time.monotonic() < end:

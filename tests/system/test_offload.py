@@ -16,8 +16,12 @@ def in_ns(netns, *args):
 
 def test_checksum_offload_both_ways(net_shell, netns):
     listener = subprocess.Popen(in_ns(netns, "listen", "--port", "9999", "--count", "20",
-                                      "--seconds", "60"), stdout=subprocess.PIPE, text=True)
+                                      "--seconds", "60"), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
     try:
+        # The socket must be bound before the guest sends (a loaded host
+        # can take seconds to start python in the namespace).
+        assert listener.stderr.readline().strip() == "listening", "the listener did not start"
         net_shell.command("spawn csumtest core 0 20 20")
         m = net_shell.wait(r"csumtest: VF (\d) sent (\d+) datagrams with checksum offload", 60, "sent")
         assert m.group(2) == "20", m.group(0)
