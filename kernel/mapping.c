@@ -47,13 +47,18 @@ struct sysret invoke_frame_map(struct invocation *inv)
     if (d->secondary)
         return ret(SPAN_ERR_NOT_ORIGIN);
     if (flags & ~(uint64_t)(FRAME_MAP_WRITE | FRAME_MAP_EXEC))
-        return ret(SYS_ERR_ARG_RANGE);
+        return ret(invoke_refuse_arg(inv, 2, SYS_ERR_ARG_RANGE, 0, FRAME_MAP_WRITE | FRAME_MAP_EXEC));
     if (((flags & FRAME_MAP_WRITE) && !(cap->rights & CAP_RIGHT_WRITE)) ||
         ((flags & FRAME_MAP_EXEC) && !(cap->rights & CAP_RIGHT_EXECUTE)))
-        return ret(CAP_ERR_RIGHTS);
+        return ret(invoke_refuse_arg(inv, 2, CAP_ERR_RIGHTS, 0,
+                                     (cap->rights & CAP_RIGHT_WRITE ? FRAME_MAP_WRITE : 0) |
+                                     (cap->rights & CAP_RIGHT_EXECUTE ? FRAME_MAP_EXEC : 0)));
     unsigned vflags = (flags & FRAME_MAP_WRITE ? VSPACE_WRITE : 0) |
                       (flags & FRAME_MAP_EXEC ? VSPACE_EXEC : 0);
-    return ret(mapping_add(d, inv->slot, va, cap->base, cap->bytes, vflags));
+    errval_t err = mapping_add(d, inv->slot, va, cap->base, cap->bytes, vflags);
+    if (err_no(err) == MAP_ERR_RANGE)
+        invoke_refuse_arg(inv, 1, err, USER_MAP_BASE, USER_MAP_END - cap->bytes);
+    return ret(err);
 }
 
 errval_t mapping_add(struct dcb *d, struct cte *slot, uint64_t va, uint64_t pa, uint64_t bytes,
