@@ -346,10 +346,17 @@ static errval_t frame_arg(struct invocation *inv, struct cte **f)
     return err;
 }
 
+/* The VF both reads and writes the memory it is given (VTD_PERM_READ |
+ * VTD_PERM_WRITE), so the Frame must carry both rights: a read-only mint
+ * must not become a DMA target the device can write. */
+#define DMA_RIGHTS (CAP_RIGHT_READ | CAP_RIGHT_WRITE)
+
 struct sysret invoke_vnic_register_dma(struct invocation *inv)
 {
     struct cte *f;
     errval_t err = frame_arg(inv, &f);
+    if (err_is_ok(err) && (f->cap.rights & DMA_RIGHTS) != DMA_RIGHTS)
+        err = CAP_ERR_RIGHTS;
     if (err_is_fail(err))
         return ret(err, 0);
     unsigned vf = vnic_cap_vf(inv->slot);

@@ -314,7 +314,7 @@ static uint64_t bad_pointer(void)
 {
     for (int i = 0; i < FUZZ_SLOTS && chance(70); i++) {
         int k = (int)rnd_below(FUZZ_SLOTS);
-        if (F.n[k].va && !F.n[k].writable)
+        if (F.n[k].va && !F.n[k].writable && F.n[k].type == CAP_FRAME)
             return F.n[k].va + rnd_below(F.n[k].bytes / 8) * 8;
     }
     static const uint64_t bad[] = { 0, 0x1000, 0xffff800000000000ull, 0xffffffff80100000ull,
