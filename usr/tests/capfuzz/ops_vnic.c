@@ -73,6 +73,16 @@ static bool dma_overlaps(const struct mnode *f)
     return false;
 }
 
+/* Another slot holding the same Frame as `f`, or NONE. */
+static int same_object(int f)
+{
+    int found[PG_SLOTS + 1], n = 0;
+    for (int i = 0; i <= N_RECV; i++)
+        if (i != f && node_full(i) && model_same(i, f))
+            found[n++] = i;
+    return n ? found[rnd_below((uint64_t)n)] : NONE;
+}
+
 /* A Frame argument: mostly a Frame, sometimes another type or nothing. */
 static int pick_frame_arg(capaddr_t *cptr, errval_t *pre)
 {
@@ -99,7 +109,9 @@ static void op_dma(bool reg)
     errval_t pre;
     int f = pick_frame_arg(&fc, &pre);
     if (!reg && chance(60) && F.ndma) {
-        fc = node_cptr(f = F.dma[rnd_below(F.ndma)].frame);
+        f = F.dma[rnd_below(F.ndma)].frame;
+        int copy = chance(50) ? same_object(f) : NONE;
+        fc = node_cptr(f = copy != NONE ? copy : f);    /* through a copy: by base */
         pre = ERR_OK;
     }
     errval_t want = reg && !(F.n[v].rights & CAP_RIGHT_WRITE) ? CAP_ERR_RIGHTS : pre;
