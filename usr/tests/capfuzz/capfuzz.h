@@ -38,6 +38,9 @@
 #define SLOT_VNIC      253      /* vnic mode: the VNIC */
 #define SLOT_BIG       252      /* batch check: the whole anchor as one Frame */
 #define SLOT_PROBE     251      /* batch check: a probe Frame */
+#define SLOT_TLB_POOL  250      /* tlbcheck.c: the RAM its Frames come from */
+#define SLOT_TLB_A     249      /* tlbcheck.c: the Frame mapped for the reader, */
+#define SLOT_TLB_B     248      /* in one of these two */
 
 /* The child RAM everything is retyped from, and where Frames are mapped. */
 #define ANCHOR_BITS    22
@@ -60,6 +63,7 @@ struct fuzz {
     uint64_t seed, rng;
     uint64_t op;                        /* index of the current random invocation */
     uint64_t invocations, refused, mismatches, leaks, oom, batches, checks, foreign;
+    uint64_t tlb_rounds;
     bool checking;                      /* invocations of the checks are counted apart */
     struct mnode n[N_NODES];
     uint64_t taskram_base, anchor_base, anchor_offset;
@@ -133,4 +137,7 @@ void leak(const char *fmt, ...);
 bool batch_check(void);
 errval_t anchor_create(void);
 errval_t map_calibrate(void);
+/* tlbcheck.c: a reader on the next core, one round per batch */
+errval_t tlb_setup(void);
+void tlb_round(void);
 #endif

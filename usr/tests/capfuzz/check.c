@@ -12,7 +12,8 @@
  *   4. at every address where a Frame was mapped and its mapping went, a
  *      fresh Frame of the same size maps again (nothing stayed mapped
  *      that no capability covers);
- *   5. the messages sent to ourselves all arrived, in order.
+ *   5. the messages sent to ourselves all arrived, in order;
+ *   6. another core sees a Frame's replacement, not the Frame (tlbcheck.c).
  * Then the anchor is revoked once more and the next batch starts from it.
  */
 #include "capfuzz.h"
@@ -138,7 +139,8 @@ errval_t anchor_create(void)
 
 static bool is_reserved(int n)
 {
-    return n == SLOT_ROOTCOPY || n == SLOT_ROOTRO || n == SLOT_VNIC;
+    return n == SLOT_ROOTCOPY || n == SLOT_ROOTRO || n == SLOT_VNIC || n == SLOT_TLB_POOL ||
+           n == SLOT_TLB_A || n == SLOT_TLB_B;
 }
 
 /* 2. Take everything back; what the model still holds outside the
@@ -255,6 +257,7 @@ bool batch_check(void)
         if (err_is_fail(err))
             leak("revoking the fresh anchor: %s", err_name(err_no(err)));
     }
+    tlb_round();
     F.checking = false;
     F.batches++;
     return F.leaks == leaks && F.mismatches == mism;

@@ -103,6 +103,8 @@ int main(int argc, char *argv[])
     errval_t err = setup();
     if (err_is_ok(err) && argc > 3 && strcmp(argv[3], "vnic") == 0)
         err = vnic_setup();
+    if (err_is_ok(err))
+        err = tlb_setup();
     if (err_is_fail(err)) {
         debug_err("capfuzz: setup", err);
         return 2;
@@ -123,8 +125,8 @@ int main(int argc, char *argv[])
     debug_printf("capfuzz: core %u seed %lu: %lu invocations, %lu refused, %lu model mismatches, "
                  "%lu batches, leaks %lu, kernel up\n", F.core, F.seed, F.invocations, F.refused,
                  F.mismatches, F.batches, F.leaks);
-    debug_printf("capfuzz: core %u: %lu check invocations, %lu foreign messages, %lu page-table "
-                 "refusals\n", F.core, F.checks, F.foreign, F.oom);
+    debug_printf("capfuzz: core %u: %lu check invocations, %lu cross-core TLB rounds, %lu foreign "
+                 "messages, %lu page-table refusals\n", F.core, F.checks, F.tlb_rounds, F.foreign, F.oom);
     print_tally();
     return F.mismatches || F.leaks ? 1 : 0;
 }

@@ -9,6 +9,7 @@ MODULE_SRCS := \
 	usr/tests/capfuzz/ops_frame.c \
 	usr/tests/capfuzz/ops_msg.c \
 	usr/tests/capfuzz/ops_vnic.c \
-	usr/tests/capfuzz/pick.c
+	usr/tests/capfuzz/pick.c \
+	usr/tests/capfuzz/tlbcheck.c
 MODULE_LIBS := libos
 include hake/module.mk
