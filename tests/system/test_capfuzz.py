@@ -8,11 +8,12 @@ still answer afterwards. `make fuzz` is the same with random seeds and
 import fuzzrun  # tools/fuzzrun.py (conftest.py puts tools/ on the path)
 
 COUNT = 25000
-# core: (seed, vnic). They stay as regression tests of what they found:
-# seeds 5 (core 0) and 6 (core 2) in vnic mode, VNIC.register_dma taking a
-# read-only Frame as a DMA target; seed 6 on core 2 (not the NIC's core),
-# a DMA registration dropped while its Frame lived (an unregister through a
-# copy left the copy that registered in the forwarding table).
+# core: (seed, vnic). What these seeds found, in vnic mode, each domain in
+# vnic mode also checks by a fixed sequence at its start (capfuzz's
+# vnic_regressions): seeds 5 (core 0) and 6 (core 2), VNIC.register_dma
+# taking a read-only Frame as a DMA target; seed 6 on core 2 (not the NIC's
+# core), a DMA registration dropped while its Frame lived (an unregister
+# through a copy left the registering copy in the forwarding table).
 SEEDS = {0: (5, True), 1: (11, False), 2: (6, True), 3: (23, False)}
 
 

@@ -127,6 +127,7 @@ void op_span(void);
 void op_illegal(void);
 void op_vnic(void);
 errval_t vnic_setup(void);
+void vnic_regressions(void);
 
 /* check.c: invoke and compare; the batch invariants */
 errval_t invoke(capaddr_t c, uint64_t cmd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);

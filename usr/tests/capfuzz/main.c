@@ -111,6 +111,8 @@ int main(int argc, char *argv[])
     }
     batch_check();                      /* makes the starting state: a fresh, zeroed anchor */
     F.batches = 0;
+    if (F.vnic)
+        vnic_regressions();
     debug_printf("capfuzz: core %u seed %lu: %lu invocations%s, batches of %u, %u mappings free\n",
                  F.core, F.seed, count, F.vnic ? " with a VNIC" : "", BATCH, F.map_cap);
     uint64_t next = BATCH;

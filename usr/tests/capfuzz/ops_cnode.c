@@ -322,6 +322,38 @@ static uint64_t bad_pointer(void)
     return bad[rnd_below(sizeof bad / sizeof bad[0])];
 }
 
+/* The node whose mapping covers `va`, or NONE. */
+static int mapped_at(uint64_t va)
+{
+    for (int i = 0; i < N_NODES; i++) {
+        uint64_t len = F.n[i].type == CAP_VNIC ? 16 * 1024 : F.n[i].bytes;
+        if (F.n[i].va && va >= F.n[i].va && va < F.n[i].va + len)
+            return i;
+    }
+    return NONE;
+}
+
+/* A pointer 8 bytes before the end of a writable mapping: the answer
+ * (24 bytes) runs into the next page, which the kernel must check too.
+ * *next is the node mapped there, or NONE; *ok whether it may be written. */
+static uint64_t straddling_pointer(int *next, bool *ok)
+{
+    int k = NONE;
+    for (int tries = 0; tries < 8 && k == NONE; tries++) {
+        int c = (int)rnd_below(FUZZ_SLOTS);
+        if (F.n[c].va && F.n[c].writable && F.n[c].type == CAP_FRAME)
+            k = c;
+    }
+    if (k == NONE)
+        return 0;
+    uint64_t end = F.n[k].va + F.n[k].bytes;
+    *next = mapped_at(end);
+    if (*next != NONE && F.n[*next].type != CAP_FRAME)
+        return 0;                       /* device registers: not a place to write to */
+    *ok = *next != NONE && F.n[*next].writable;
+    return end - 8;
+}
+
 void op_identify(void)
 {
     errval_t pre, lookup = ERR_OK;
@@ -337,6 +369,10 @@ void op_identify(void)
     struct cap_identity id = { 0 };
     bool good_ptr = chance(95);
     uint64_t ptr = good_ptr ? (uint64_t)(uintptr_t)&id : bad_pointer();
+    int next = NONE;
+    uint64_t across = chance(5) ? straddling_pointer(&next, &good_ptr) : 0;
+    if (across)
+        ptr = across;
     errval_t want = pre;
     if (err_is_ok(want))
         want = lookup;
@@ -346,6 +382,17 @@ void op_identify(void)
         want = SYS_ERR_BAD_USER_POINTER;
     errval_t got = invoke(cn, CNODE_CMD_IDENTIFY, cptr, ptr, 0, 0);
     expect_err("identify", got, want);
+    if (err_is_ok(got) && across && next != NONE) {
+        /* The answer's base landed on the next page's tag word. */
+        const struct mnode *m = &F.n[next];
+        uint64_t page = (m->base + (across + 8 - m->va) - F.anchor_base) / 4096;
+        id.base = *(volatile uint64_t *)(uintptr_t)(across + 8);
+        if (m->base >= F.anchor_base && page < ANCHOR_PAGES)
+            F.tags[page] = id.base;
+        id.type = (uint32_t)*(volatile uint64_t *)(uintptr_t)across;
+        id.rights = (uint32_t)(*(volatile uint64_t *)(uintptr_t)across >> 32);
+        id.bytes = *(volatile uint64_t *)(uintptr_t)(across + 16);
+    }
     if (err_is_ok(got) && err_is_ok(want)) {
         const struct mnode *m = &F.n[n];
         if (id.type != m->type || id.rights != m->rights || id.base != m->base || id.bytes != m->bytes)
