@@ -61,12 +61,11 @@ struct mnode {
 struct fuzz {
     uint32_t core, domain;
     uint64_t seed, rng;
-    uint64_t op;                        /* index of the current random invocation */
     uint64_t invocations, refused, mismatches, leaks, oom, batches, checks, foreign;
     uint64_t tlb_rounds;
     bool checking;                      /* invocations of the checks are counted apart */
     struct mnode n[N_NODES];
-    uint64_t taskram_base, anchor_base, anchor_offset;
+    uint64_t anchor_base, anchor_offset;   /* physical; and from the domain's RAM's base */
     unsigned maps, map_cap;             /* mappings held; how many the kernel tracks for us */
     uint64_t tags[ANCHOR_PAGES];        /* first word of each anchor page */
     struct { uint64_t va, bytes; } probes[64];
@@ -75,12 +74,12 @@ struct fuzz {
     unsigned expect_head, expect_tail;  /* messages sent to ourselves, in order */
     bool vnic;                          /* vnic mode: a VNIC in SLOT_VNIC */
     unsigned vf;
-    struct { int16_t frame; uint64_t base; } dma[16];
+    struct { int16_t frame; } dma[16];  /* Frames registered for DMA (their slots) */
     unsigned ndma;
 };
 extern struct fuzz F;
 
-/* rng.c-less: xorshift64*, inline. */
+/* The random source: xorshift64*, seeded from the command line. */
 static inline uint64_t rnd(void)
 {
     F.rng ^= F.rng >> 12;

@@ -23,6 +23,8 @@
 
 #define BATCH 2500
 
+struct fuzz F;
+
 static uint64_t parse(const char *s, uint64_t dflt)
 {
     uint64_t v = 0;

@@ -17,8 +17,6 @@
 #include <string.h>
 #include <kpi/cspace.h>
 
-struct fuzz F;
-
 capaddr_t node_cptr(int n)
 {
     switch (n) {

@@ -179,8 +179,7 @@ static void op_dma(bool reg)
         return;
     /* Follow the kernel even where it disagreed: one mismatch, not a cascade. */
     if (reg && F.ndma < VNIC_DMA_MAX) {
-        F.dma[F.ndma].frame = (int16_t)f;
-        F.dma[F.ndma++].base = F.n[f].base;
+        F.dma[F.ndma++].frame = (int16_t)f;
     } else if (!reg) {
         int i = dma_index(F.n[f].base);
         if (i >= 0)
