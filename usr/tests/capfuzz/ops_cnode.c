@@ -13,7 +13,8 @@
 #include <kpi/syscall.h>
 
 #define T(type) (1u << (type))
-/* kernel/cap/retype.c: what becomes what, and object sizes. */
+/* kernel/cap/retype.c: what becomes what, and object sizes (restated here,
+ * not shared: the model must not inherit a mistake in the kernel's tables). */
 static const uint32_t targets[CAP_TYPE_COUNT] = {
     [CAP_RAM]   = T(CAP_RAM) | T(CAP_FRAME) | T(CAP_CNODE) | T(CAP_VNODE_PML4) |
                   T(CAP_VNODE_PDPT) | T(CAP_VNODE_PD) | T(CAP_VNODE_PT) |
