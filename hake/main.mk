@@ -7,7 +7,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 .DEFAULT_GOAL := all
-.PHONY: all run test unit-test system-test bench debug iso deps clean
+.PHONY: all run test unit-test system-test bench fuzz debug iso deps clean
 .DELETE_ON_ERROR:
 
 include hake/toolchain.mk
@@ -68,6 +68,10 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all linux-guest
 	@tools/bench $(BENCH_ARGS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	@tools/fuzz $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(BUILD)

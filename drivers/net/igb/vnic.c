@@ -346,10 +346,17 @@ static errval_t frame_arg(struct invocation *inv, struct cte **f)
     return err;
 }
 
+/* The VF both reads and writes the memory it is given (VTD_PERM_READ |
+ * VTD_PERM_WRITE), so the Frame must carry both rights: a read-only mint
+ * must not become a DMA target the device can write. */
+#define DMA_RIGHTS (CAP_RIGHT_READ | CAP_RIGHT_WRITE)
+
 struct sysret invoke_vnic_register_dma(struct invocation *inv)
 {
     struct cte *f;
     errval_t err = frame_arg(inv, &f);
+    if (err_is_ok(err) && (f->cap.rights & DMA_RIGHTS) != DMA_RIGHTS)
+        err = CAP_ERR_RIGHTS;
     if (err_is_fail(err))
         return ret(err, 0);
     unsigned vf = vnic_cap_vf(inv->slot);
@@ -373,9 +380,15 @@ struct sysret invoke_vnic_unregister_dma(struct invocation *inv)
     uint32_t holder = vnic_cap_holder(inv->slot);
     if (nic_is_owner())
         return ret(vnic_svc_unregister(vf, holder, f->cap.base), 0);
-    for (unsigned i = 0; i < REMOTE_DMA_MAX; i++)
-        if (remote_dma[this_core()->id][i].frame == f)
-            remote_dma[this_core()->id][i].frame = NULL;
+    /* The owner unregisters by base, whichever copy of the Frame names it;
+     * so must this table, or the entry of the copy that registered stays
+     * and, when that copy goes, unregisters a later registration at the
+     * same base that is still the holder's. */
+    for (unsigned i = 0; i < REMOTE_DMA_MAX; i++) {
+        struct remote_dma *r = &remote_dma[this_core()->id][i];
+        if (r->frame && r->vf == vf && r->holder == holder && r->base == f->cap.base)
+            r->frame = NULL;
+    }
     struct rpc_msg m = { .op = NIC_RPC_DMA_UNREGISTER, .vf = vf, .holder = holder, .a = f->cap.base };
     return nic_forward(inv, &m, nic_done_plain, 0, 0);
 }
