@@ -32,17 +32,13 @@ MODULE_SRCS := \
 	kernel/invoke_cnode.c \
 	kernel/invoke_endpoint.c \
 	kernel/invoke_kernel.c \
-	kernel/lib/err.c \
-	kernel/lib/fmt.c \
-	kernel/lib/string.c \
-	kernel/lib/timeconv.c \
 	kernel/mailbox.c \
-	kernel/rpc.c \
 	kernel/main.c \
 	kernel/mapping.c \
 	kernel/mm/pmm.c \
 	kernel/monitor_link.c \
 	kernel/panic.c \
+	kernel/rpc.c \
 	kernel/span.c \
 	kernel/spawn.c \
 	kernel/syscall.c \

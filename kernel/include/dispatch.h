@@ -1,7 +1,7 @@
 /**
  * \file dispatch.h
  * \brief Domains and their dispatchers on one core: the dispatcher control
- * block, the run queue, and entering user space (kernel/dispatch.c).
+ * block, choosing one to run, and entering user space (kernel/dispatch.c).
  *
  * The CPU driver is event-driven with one stack per core: every entry from
  * user space (syscall, interrupt, fault) starts at the top of that stack,
@@ -51,7 +51,6 @@ struct dcb {
     struct cte root_slot;           /* the root capability to it */
     uint64_t cspace_pa, cspace_bytes;
     uint64_t ram_pa, ram_bytes;     /* the RAM the domain was given */
-    struct dcb *next;               /* run queue */
 };
 
 /** Fill a new dispatcher's shared page: it starts disabled at `entry`
@@ -60,7 +59,7 @@ void dispatch_page_init(struct dispatcher_shared *s, uint32_t core, uint32_t dom
                         uint64_t entry, uint64_t rsp, uint64_t rdi, uint64_t rsi);
 /** Set up this core's domain table and capability database. */
 errval_t dispatch_init_core(void);
-/** Put a new, runnable dispatcher on this core's run queue. */
+/** Make a new dispatcher runnable on this core. */
 void dispatch_make_runnable(struct dcb *d);
 struct dcb *dispatch_alloc(void);
 struct dcb *dispatch_find(uint32_t id);

@@ -6,8 +6,9 @@
  * each an empty root table and turns translation on. From then on every
  * DMA request is checked: a device without a present context entry is
  * blocked (fault reason 1 or 2) until vtd_attach puts it in a domain.
- * Nothing in the kernel does DMA yet, so nothing breaks; `iommu=off`
- * leaves translation off for firmware or devices that need it. If any
+ * Devices that must DMA (a VNIC's VF) are attached when they are handed
+ * out (drivers/net/igb); `iommu=off` leaves translation off for firmware
+ * or devices that need it, and then no VNIC is handed out. If any
  * unit fails, the ones already enabled are turned off again, so the
  * machine is never half protected.
  *

@@ -122,8 +122,8 @@ struct vf {
     struct vf_stats stats;
 };
 
-/** Get a VNIC from this core's monitor (the domain must run on the NIC's
- *  core) and bring its VF up: registers, reset, rings, buffers. */
+/** Get a VNIC from this core's monitor (on any core: control calls are
+ *  forwarded to the NIC's core) and bring its VF up: registers, reset, rings, buffers. */
 errval_t vf_open(struct vf *vf);
 /** Is the link up (the PF's STATUS.LU, as the VF sees it)? */
 bool vf_link_up(const struct vf *vf);

@@ -1,5 +1,5 @@
 /*
- * fmt.c: the kernel's printf engine.
+ * fmt.c: the printf engine of the kernel and user space.
  *
  * One pass over the format string; each conversion is parsed into a spec
  * (flags, width, precision, length) and rendered by fmt_integer() or

@@ -1,8 +1,8 @@
 /**
  * \file fmt.h
- * \brief printf-style formatting with no libc (kernel/lib/fmt.c): the
- * kernel console's, and, compiled into libos, every user program's too.
- * kernel/lib/ is the code both worlds build; this one header serves both.
+ * \brief printf-style formatting with no libc (lib/common/fmt.c): the
+ * kernel console's and every user program's (lib/common is built once for
+ * each world); this one header serves both.
  *
  * Supports %d %i %u %x %X %o %p %s %c %% with flags '-', '0', '+', ' ',
  * '#', a width and precision (numbers or '*'), and the length modifiers

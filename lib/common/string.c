@@ -1,7 +1,7 @@
 /*
  * string.c: memory and string primitives, one copy for the freestanding
- * kernel and for freestanding user programs (libos_minic compiles this
- * file; programs on newlib get newlib's instead).
+ * kernel and for freestanding user programs (common_minic, linked into
+ * every minic program; programs on newlib get newlib's instead).
  *
  * memcpy, memmove and memset are `rep movsb` / `rep stosb` (fast on every
  * CPU with ERMS, and short). Writing them as C loops would risk GCC turning

@@ -1,6 +1,6 @@
 /** \file timeconv.h \brief Calendar dates to Unix time (pure logic). */
-#ifndef KERNEL_TIMECONV_H
-#define KERNEL_TIMECONV_H
+#ifndef COMMON_TIMECONV_H
+#define COMMON_TIMECONV_H
 #include <stdint.h>
 #include <stdbool.h>
 

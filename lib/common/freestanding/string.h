@@ -1,10 +1,14 @@
 /**
  * \file string.h
- * \brief The few string and memory functions the freestanding kernel has.
- * (GCC may emit calls to memcpy/memset/memmove/memcmp on its own.)
+ * \brief The few string and memory functions of the freestanding worlds:
+ * the kernel and user programs on minic (lib/common/string.c). A program
+ * on newlib sees newlib's string.h instead (this folder is not on its
+ * include path); the prototypes are the standard ones, so code written
+ * against this file compiles against either.
+ * GCC may emit calls to memcpy/memset/memmove/memcmp on its own.
  */
-#ifndef KERNEL_STRING_H
-#define KERNEL_STRING_H
+#ifndef COMMON_STRING_H
+#define COMMON_STRING_H
 #include <stddef.h>
 
 void *memcpy(void *dst, const void *src, size_t n);

@@ -1,6 +1,6 @@
 /*
  * err.c: names and messages for the error codes in kpi/errors.def.
- * Shared verbatim by the kernel and (later) the library OS.
+ * Built from the same file for the kernel and for user space (libcommon).
  */
 #include <kpi/errors.h>
 
