@@ -19,6 +19,7 @@ HOST_TESTS :=
 USER_PROGRAMS :=
 MODULE_FRAGMENTS := $(sort $(shell find kernel drivers lib usr tests -name rules.mk 2>/dev/null))
 include $(MODULE_FRAGMENTS)
+include hake/halves.mk
 
 include hake/kernel.mk
 include hake/iso.mk

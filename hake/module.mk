@@ -50,6 +50,11 @@ ifneq ($(filter $(MODULE),$(ALL_MODULES)),)
 $(error module $(MODULE): defined twice)
 endif
 ALL_MODULES += $(MODULE)
+# Where the module's fragment lives and what it builds, for the check of
+# halves in hake/halves.mk (run once every fragment is read).
+$(MODULE)_DIR := $(dir $(lastword $(filter-out hake/%,$(MAKEFILE_LIST))))
+$(MODULE)_KIND := $(MODULE_KIND)
+$(MODULE)_SRCS := $(MODULE_SRCS)
 
 ifeq ($(MODULE_KIND),kernel)
 KERNEL_OBJS += $(patsubst %,$(BUILD)/kernel/%.o,$(MODULE_SRCS))

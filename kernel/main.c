@@ -20,7 +20,7 @@
 #include <arch/trap.h>
 #include <pci/pci.h>
 #include <iommu/vtd/vtd.h>
-#include <net/igb/igb.h>
+#include <net/igb/pf/igb.h>
 #include <mm/pmm.h>
 #include <console.h>
 #include <core.h>

@@ -17,7 +17,7 @@
 #include <mailbox.h>
 #include <span.h>
 #include <dispatch.h>
-#include <net/igb/igb.h>
+#include <net/igb/pf/igb.h>
 
 #define APIC_ID        0x020
 #define APIC_TPR       0x080

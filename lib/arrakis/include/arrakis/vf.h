@@ -2,7 +2,7 @@
  * \file vf.h
  * \brief The data plane of a VNIC: a domain drives its own SR-IOV virtual
  * function (an Intel 82576 VF) with no kernel on the path
- * (drivers/net/igb/vf.c, linked as lib/arrakis).
+ * (drivers/net/igb/vf/: the driver's user half, library igbvf).
  *
  * vf_open() asks this core's monitor for a VNIC, maps the VF's registers,
  * resets the VF through the PF mailbox (which tells it its MAC address),

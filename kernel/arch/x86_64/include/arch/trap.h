@@ -24,7 +24,7 @@ struct trap_frame {
 #define VEC_APIC_TIMER   32
 #define VEC_IOMMU_FAULT  48     /* VT-d fault events (drivers/iommu/vtd) */
 #define VEC_TLB_SHOOTDOWN 49    /* another core changed page tables we may cache */
-#define VEC_DOORBELL_BASE 64    /* 64 + n: VF n's doorbell (drivers/net/igb/doorbell.c) */
+#define VEC_DOORBELL_BASE 64    /* 64 + n: VF n's doorbell (drivers/net/igb/pf/doorbell.c) */
 #define VEC_DOORBELLS     8
 #define VEC_APIC_SPURIOUS 255
 

@@ -4,8 +4,8 @@
  * owns the NIC; control-plane calls from other cores go through the
  * monitors to that core.
  */
-#include <net/igb/pf.h>
-#include <net/igb/vnic.h>
+#include <net/igb/pf/pf.h>
+#include <net/igb/pf/vnic.h>
 #include <invoke_ops.h>
 #include <dispatch.h>
 #include <core.h>
@@ -34,7 +34,7 @@ struct sysret invoke_kernel_nics(struct invocation *inv)
             .rid = i < 0 ? igb_pf.rid : igb_pf.vf_rid[i], .vf = i,
             .vendor = NIC_VENDOR_INTEL, .device = i < 0 ? NIC_DEVICE_PF : NIC_DEVICE_VF,
             .link_up = link, .pool = i < 0 ? IGB_PF_POOL : (uint32_t)i,
-            .holder = i < 0 ? 0 : vnic_holder((unsigned)i),
+            .holder = i < 0 ? 0 : igb_vnic_holder((unsigned)i),
         };
         memcpy(info.mac, i < 0 ? igb_pf.mac : igb_pf.vf[i].mac, sizeof(info.mac));
         vspace_copy_in(&d->vspace, inv->arg[0] + n * sizeof(info), &info, sizeof(info));

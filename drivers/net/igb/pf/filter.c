@@ -9,9 +9,9 @@
  * VNIC) takes the filter out of the NIC. A Filter names its entry by
  * index and generation, so a stale capability never reaches a reused one.
  */
-#include <net/igb/filter.h>
-#include <net/igb/pf.h>
-#include <net/igb/vnic.h>
+#include <net/igb/pf/filter.h>
+#include <net/igb/pf/pf.h>
+#include <net/igb/pf/vnic.h>
 #include <arch/vspace.h>
 #include <cap/cap.h>
 #include <cap/mdb.h>
@@ -20,7 +20,7 @@
 #include <core.h>
 #include <dispatch.h>
 #include <invoke_ops.h>
-#include <net/igb/forward.h>
+#include <net/igb/pf/forward.h>
 #include <string.h>
 #include <fmt.h>
 
@@ -91,10 +91,10 @@ static void describe(const struct filter *f, char *buf, size_t n)
         fmt_snprintf(buf, n, "%s untagged", addr);
 }
 
-errval_t filter_svc_create(unsigned vf, uint32_t holder, const struct filter_spec *s,
+errval_t igb_filter_create(unsigned vf, uint32_t holder, const struct filter_spec *s,
                            uint64_t *key, uint64_t *id)
 {
-    if (vf >= igb_pf.nvfs || !holder || vnic_holder(vf) != holder)
+    if (vf >= igb_pf.nvfs || !holder || igb_vnic_holder(vf) != holder)
         return CAP_ERR_WRONG_TYPE;
     errval_t err = igb_filter_check(s);
     struct igb_filter_rule rule = { .pool = (uint8_t)vf,
@@ -132,7 +132,7 @@ static struct filter *of_key(uint64_t key)
     return i < IGB_FILTERS_MAX && filters[i].used && filters[i].gen == gen ? &filters[i] : NULL;
 }
 
-void filter_svc_delete(uint64_t key)
+void igb_filter_delete(uint64_t key)
 {
     struct filter *f = of_key(key);
     if (!f)
@@ -158,7 +158,7 @@ static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
         err = d ? cap_into(d, c->ctx[1], a->value) : SYS_ERR_NO_DOMAIN;
     if (err_is_fail(err) && err_is_ok(a->err)) {
         struct rpc_msg m = { .op = NIC_RPC_FILTER_DELETE, .a = a->value };
-        nic_tell(&m);
+        igb_tell(&m);
     }
     dispatch_answer((uint32_t)c->ctx[0], err, err_is_ok(err) ? a->value2 : 0);
 }
@@ -174,18 +174,18 @@ struct sysret invoke_vnic_filter_create(struct invocation *inv)
         err = cspace_put(d, inv->arg[1], NULL);     /* only check the slot */
     if (err_is_fail(err))
         return ret(err, 0);
-    unsigned vf = vnic_cap_vf(inv->slot);
-    uint32_t holder = vnic_cap_holder(inv->slot);
-    if (!nic_is_owner()) {
+    unsigned vf = igb_vnic_cap_vf(inv->slot);
+    uint32_t holder = igb_vnic_cap_holder(inv->slot);
+    if (!igb_is_owner()) {
         struct rpc_msg m = { .op = NIC_RPC_FILTER_CREATE, .vf = vf, .holder = holder };
         memcpy(m.blob, &s, sizeof(s));
-        return nic_forward(inv, &m, created_remote, inv->arg[1], 0);
+        return igb_forward(inv, &m, created_remote, inv->arg[1], 0);
     }
     uint64_t key, id;
-    if (err_is_fail(err = filter_svc_create(vf, holder, &s, &key, &id)))
+    if (err_is_fail(err = igb_filter_create(vf, holder, &s, &key, &id)))
         return ret(err, 0);
     if (err_is_fail(err = cap_into(d, inv->arg[1], key))) {
-        filter_svc_delete(key);
+        igb_filter_delete(key);
         return ret(err, 0);
     }
     return ret(ERR_OK, id);
@@ -195,12 +195,12 @@ void igb_filter_removed(struct cte *slot)
 {
     if (!mdb_is_last_copy(slot))
         return;
-    if (nic_is_owner()) {
-        filter_svc_delete(slot->cap.u.raw);
+    if (igb_is_owner()) {
+        igb_filter_delete(slot->cap.u.raw);
         return;
     }
     struct rpc_msg m = { .op = NIC_RPC_FILTER_DELETE, .a = slot->cap.u.raw };
-    nic_tell(&m);
+    igb_tell(&m);
 }
 
 void igb_filter_vnic_released(unsigned vf)
@@ -233,7 +233,7 @@ struct sysret invoke_kernel_filters(struct invocation *inv)
         const struct filter *f = &filters[i];
         if (!f->used)
             continue;
-        struct filter_info info = { .id = f->id, .vf = f->vf, .holder = vnic_holder(f->vf),
+        struct filter_info info = { .id = f->id, .vf = f->vf, .holder = igb_vnic_holder(f->vf),
                                     .flags = f->rule.flags, .vlan = f->rule.vlan };
         vspace_copy_in(&d->vspace, inv->arg[0] + n * sizeof(info), &info, sizeof(info));
         n++;

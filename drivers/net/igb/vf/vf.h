@@ -13,7 +13,8 @@
 #ifndef NET_IGB_VF_H
 #define NET_IGB_VF_H
 #include <arrakis/vf.h>
-#include <net/igb/regs.h>
+#include <net/igb/shared/vfregs.h>
+#include <net/igb/vf/desc.h>
 
 /* The PF leaves RCTL.SECRC clear (pf.c), so the NIC stores the frame's
  * 4-byte CRC after it (QEMU: zeros) and counts it in the length. */

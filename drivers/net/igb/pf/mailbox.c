@@ -14,7 +14,7 @@
  * holds is tried again on the next tick (the VFREQ bit is cleared only
  * once the message is read).
  */
-#include <net/igb/pf.h>
+#include <net/igb/pf/pf.h>
 #include <console.h>
 #include <core.h>
 

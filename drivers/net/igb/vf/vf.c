@@ -27,8 +27,9 @@
  * the registers, the rings and the buffers, and its VNIC sits in task slot
  * TASKCN_SLOT_FIRST_FREE + w.
  */
-#include <net/igb/vf.h>
-#include <net/igb/igb.h>
+#include <net/igb/vf/vf.h>
+#include <net/igb/shared/mbx.h>
+#include <net/igb/vf/mbx.h>
 #include <libos/ram.h>
 #include <libos/syscall.h>
 #include <libos/vnic.h>
@@ -80,7 +81,7 @@ static errval_t reset(struct vf *vf)
 {
     wr(vf, IGBVF_CTRL, IGBVF_CTRL_RST);
     uint32_t msg = IGB_VF_RESET, reply[4];
-    errval_t err = vnic_mailbox(vf->regs, &msg, 1, reply);
+    errval_t err = igbvf_mbx_call(vf->regs, &msg, 1, reply);
     if (err_is_fail(err))
         return err;
     if ((reply[0] & IGB_VT_MSG_TYPE_MASK) != IGB_VF_RESET || !(reply[0] & IGB_VT_MSGTYPE_ACK))

@@ -14,8 +14,8 @@
  *
  * Deleting the Doorbell (or releasing the VNIC) masks the entry again.
  */
-#include <net/igb/vnic.h>
-#include <net/igb/pf.h>
+#include <net/igb/pf/vnic.h>
+#include <net/igb/pf/pf.h>
 #include <arch/apic.h>
 #include <arch/paging.h>
 #include <arch/trap.h>
@@ -27,7 +27,7 @@
 #include <cspace.h>
 #include <dispatch.h>
 #include <invoke_ops.h>
-#include <net/igb/forward.h>
+#include <net/igb/pf/forward.h>
 
 /* MSI-X table entry (PCIe 3.0, 6.8.2): address, data, vector control. */
 #define MSIX_ENTRY_BYTES    16
@@ -76,7 +76,7 @@ static void ring(struct trap_frame *tf)
     apic_eoi();
 }
 
-void doorbell_init(void)
+void igb_doorbell_init(void)
 {
     for (unsigned v = 0; v < VEC_DOORBELLS; v++)
         trap_register((uint8_t)(VEC_DOORBELL_BASE + v), ring);
@@ -88,11 +88,11 @@ static void mask(struct doorbell *b, bool masked)
     mmio_write32(e + MSIX_VECTOR_CTRL, masked ? MSIX_VECTOR_MASKED : 0);
 }
 
-errval_t doorbell_svc_create(unsigned vf, uint32_t holder, unsigned entry, uint32_t apic,
+errval_t igb_doorbell_create(unsigned vf, uint32_t holder, unsigned entry, uint32_t apic,
                              uint64_t *vector)
 {
-    const struct pci_dev *dev = vf < igb_pf.nvfs ? vnic_vf_dev(vf) : NULL;
-    if (!dev || !holder || vnic_holder(vf) != holder)
+    const struct pci_dev *dev = vf < igb_pf.nvfs ? igb_vf_dev(vf) : NULL;
+    if (!dev || !holder || igb_vnic_holder(vf) != holder)
         return CAP_ERR_WRONG_TYPE;
     if (!dev->caps.msix)
         return DOORBELL_ERR_NO_MSIX;
@@ -121,7 +121,7 @@ errval_t doorbell_svc_create(unsigned vf, uint32_t holder, unsigned entry, uint3
     mmio_write32(e + MSIX_ADDR_HI, 0);
     mmio_write32(e + MSIX_DATA, VEC_DOORBELL_BASE + vf);
     mask(b, false);
-    const struct pci_ops *o = vnic_pci_ops();
+    const struct pci_ops *o = igb_pci_ops();
     uint16_t ctrl = pci_rd16(o, dev->rid, dev->caps.msix + PCI_MSIX_CTRL);
     ctrl = (uint16_t)((ctrl | PCI_MSIX_CTRL_ENABLE) & ~PCI_MSIX_CTRL_MASKALL);
     pci_wr16(o, dev->rid, dev->caps.msix + PCI_MSIX_CTRL, ctrl);
@@ -131,7 +131,7 @@ errval_t doorbell_svc_create(unsigned vf, uint32_t holder, unsigned entry, uint3
     return ERR_OK;
 }
 
-void doorbell_svc_delete(unsigned vf, uint32_t holder)
+void igb_doorbell_delete(unsigned vf, uint32_t holder)
 {
     struct doorbell *b = vf < IGB_MAX_VFS ? &bells[vf] : NULL;
     if (!b || !b->used || b->domain != holder)
@@ -141,10 +141,10 @@ void doorbell_svc_delete(unsigned vf, uint32_t holder)
     kprintf("doorbell: VF %u silenced\n", vf);
 }
 
-void doorbell_vnic_released(unsigned vf)
+void igb_doorbell_vnic_released(unsigned vf)
 {
     if (vf < IGB_MAX_VFS && bells[vf].used)
-        doorbell_svc_delete(vf, bells[vf].domain);
+        igb_doorbell_delete(vf, bells[vf].domain);
 }
 
 /* The vector now comes to this core: whom it wakes, and its capability. */
@@ -166,7 +166,7 @@ static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
         err = d ? settle(d, c->msg.vf, c->ctx[1]) : SYS_ERR_NO_DOMAIN;
     if (err_is_fail(err) && err_is_ok(a->err)) {
         struct rpc_msg m = { .op = NIC_RPC_DOORBELL_DELETE, .vf = c->msg.vf, .holder = c->msg.holder };
-        nic_tell(&m);
+        igb_tell(&m);
     }
     dispatch_answer((uint32_t)c->ctx[0], err, err_is_ok(err) ? a->value : 0);
 }
@@ -174,8 +174,8 @@ static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
 struct sysret invoke_vnic_doorbell_create(struct invocation *inv)
 {
     struct dcb *d = inv->d;
-    unsigned vf = vnic_cap_vf(inv->slot);
-    uint32_t holder = vnic_cap_holder(inv->slot);
+    unsigned vf = igb_vnic_cap_vf(inv->slot);
+    uint32_t holder = igb_vnic_cap_holder(inv->slot);
     errval_t err = cspace_put(d, inv->arg[1], NULL);     /* only check the slot */
     if (err_is_ok(err) && holder != d->id)
         err = CAP_ERR_WRONG_TYPE;       /* the doorbell wakes the holder: only it may ask */
@@ -183,19 +183,19 @@ struct sysret invoke_vnic_doorbell_create(struct invocation *inv)
         err = SYS_ERR_ARG_RANGE;
     if (err_is_fail(err))
         return ret(err, 0);
-    if (!nic_is_owner()) {
+    if (!igb_is_owner()) {
         struct rpc_msg m = { .op = NIC_RPC_DOORBELL_CREATE, .vf = vf, .holder = holder,
                              .arg = (uint32_t)inv->arg[0], .a = this_core()->apic_id };
-        return nic_forward(inv, &m, created_remote, inv->arg[1], 0);
+        return igb_forward(inv, &m, created_remote, inv->arg[1], 0);
     }
     uint64_t vector;
-    err = doorbell_svc_create(vf, holder, (unsigned)inv->arg[0], this_core()->apic_id, &vector);
+    err = igb_doorbell_create(vf, holder, (unsigned)inv->arg[0], this_core()->apic_id, &vector);
     if (err_is_ok(err) && err_is_fail(err = settle(d, vf, inv->arg[1])))
-        doorbell_svc_delete(vf, holder);
+        igb_doorbell_delete(vf, holder);
     return ret(err, err_is_ok(err) ? vector : 0);
 }
 
-void doorbell_removed(struct cte *slot)
+void igb_doorbell_removed(struct cte *slot)
 {
     unsigned vf = (unsigned)(slot->cap.u.raw & 0xffff);
     uint32_t holder = (uint32_t)(slot->cap.u.raw >> 32);
@@ -206,10 +206,10 @@ void doorbell_removed(struct cte *slot)
         kprintf("doorbell: VF %u rang %lu times for domain %#x\n", vf, r->rings, holder);
         *r = (struct ringer){ 0 };
     }
-    if (nic_is_owner()) {
-        doorbell_svc_delete(vf, holder);
+    if (igb_is_owner()) {
+        igb_doorbell_delete(vf, holder);
         return;
     }
     struct rpc_msg m = { .op = NIC_RPC_DOORBELL_DELETE, .vf = vf, .holder = holder };
-    nic_tell(&m);
+    igb_tell(&m);
 }

@@ -1,8 +1,8 @@
 /**
  * \file forward.h
  * \brief Control-plane calls made on a core that does not own the NIC are
- * forwarded to the NIC's core and answered there (drivers/net/igb/forward.c
- * over kernel/rpc.c). The caller's dispatcher waits, not the kernel.
+ * forwarded to the NIC's core and answered there (forward.c over
+ * kernel/rpc.c). The caller's dispatcher waits, not the kernel.
  *
  * The NIC's core keeps all NIC state and serves each request with the
  * same service functions the local invocations use (vnic.c, filter.c,
@@ -35,16 +35,19 @@ enum nic_rpc_op {
 };
 
 /** True on the core that owns the NIC (its state lives there). */
-bool nic_is_owner(void);
+bool igb_is_owner(void);
 /** Send the invocation's call to the NIC's core; `done` finishes it here
  *  (ctx[0] is the caller's domain id). Does not return unless the request
  *  cannot even be queued (then: the error to return). */
-struct sysret nic_forward(struct invocation *inv, struct rpc_msg *m, rpc_done_fn done,
+struct sysret igb_forward(struct invocation *inv, struct rpc_msg *m, rpc_done_fn done,
                           uint64_t ctx1, uint64_t ctx2);
 /** The answer, as it is, to the waiting caller. */
-void nic_done_plain(struct rpc_call *c, const struct rpc_answer *a);
+void igb_forward_done_plain(struct rpc_call *c, const struct rpc_answer *a);
 /** Tell the NIC's core something nobody waits for (a capability went). */
-void nic_tell(struct rpc_msg *m);
+void igb_tell(struct rpc_msg *m);
 /** Serve forwarded requests (registered at NIC bring-up). */
-void nic_forward_init(void);
+void igb_forward_init(void);
+/** Finishing forwarded calls on the caller's core (remote.c). */
+void igb_remote_vnic_created(struct rpc_call *c, const struct rpc_answer *a);
+void igb_remote_dma_registered(struct rpc_call *c, const struct rpc_answer *a);
 #endif

@@ -3,7 +3,7 @@
  * Pure (no register access): the kernel applies the result (filter.c) and
  * the host unit tests (tests/unit/filter) check it.
  */
-#include <net/igb/filter.h>
+#include <net/igb/pf/filter.h>
 #include <string.h>
 
 #define ADDR_FLAGS (FILTER_MAC | FILTER_BROADCAST)

@@ -8,7 +8,8 @@
  * MAC -> ACK, of another -> NACK, SET_VLAN -> NACK. One result line.
  * The VF-side bits are from QEMU igbvf.c / Linux igbvf mbx.h.
  */
-#include <net/igb/pf.h>
+#include <net/igb/pf/pf.h>
+#include <net/igb/shared/vfregs.h>
 #include <arch/paging.h>
 #include <console.h>
 

@@ -7,7 +7,7 @@
  */
 #ifndef NET_IGB_PF_H
 #define NET_IGB_PF_H
-#include <net/igb/igb.h>
+#include <net/igb/pf/igb.h>
 #include <pci/pci.h>
 #include <mmio.h>
 

@@ -23,7 +23,7 @@
  *   cannot happen with 2 KiB buffers and frames up to 1522 bytes) is
  *   dropped to its EOP.
  */
-#include <net/igb/vf.h>
+#include <net/igb/vf/vf.h>
 #include <string.h>
 
 #define NO_BUF 0xffffu

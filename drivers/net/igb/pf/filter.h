@@ -1,7 +1,7 @@
 /**
  * \file filter.h
  * \brief Filters: which frames reach which VNIC, as the 82576 can say it
- * (drivers/net/igb/filter_compile.c: pure, host-tested; filter.c: the
+ * (filter_compile.c: pure, host-tested; filter.c: the
  * capability and the register writes, on the NIC's core).
  *
  * The 82576 in VMDq mode picks pools (VF n = pool n) by destination
@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <kpi/errors.h>
 #include <kpi/syscall.h>
-#include <net/igb/regs.h>
+#include <net/igb/pf/regs.h>
 
 #define IGB_POOLS           8       /* VMDq pools: VFs 0..6, the PF's 7 */
 #define IGB_FILTERS_MAX     48

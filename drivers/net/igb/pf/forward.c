@@ -1,22 +1,22 @@
 /*
  * forward.c: NIC control calls from other cores (forward.h).
  */
-#include <net/igb/forward.h>
-#include <net/igb/filter.h>
-#include <net/igb/pf.h>
-#include <net/igb/vnic.h>
+#include <net/igb/pf/forward.h>
+#include <net/igb/pf/filter.h>
+#include <net/igb/pf/pf.h>
+#include <net/igb/pf/vnic.h>
 #include <console.h>
 #include <core.h>
 #include <dispatch.h>
 #include <invoke.h>
 #include <string.h>
 
-bool nic_is_owner(void)
+bool igb_is_owner(void)
 {
     return igb_pf.up && igb_pf.owner_core == this_core()->id;
 }
 
-struct sysret nic_forward(struct invocation *inv, struct rpc_msg *m, rpc_done_fn done,
+struct sysret igb_forward(struct invocation *inv, struct rpc_msg *m, rpc_done_fn done,
                           uint64_t ctx1, uint64_t ctx2)
 {
     if (!igb_pf.up)
@@ -28,12 +28,12 @@ struct sysret nic_forward(struct invocation *inv, struct rpc_msg *m, rpc_done_fn
     dispatch_await_answer(inv->tf);
 }
 
-void nic_done_plain(struct rpc_call *c, const struct rpc_answer *a)
+void igb_forward_done_plain(struct rpc_call *c, const struct rpc_answer *a)
 {
     dispatch_answer((uint32_t)c->ctx[0], a->err, a->value);
 }
 
-void nic_tell(struct rpc_msg *m)
+void igb_tell(struct rpc_msg *m)
 {
     errval_t err = igb_pf.up ? rpc_call(igb_pf.owner_core, m, NULL, NULL) : IGB_ERR_NOT_UP;
     if (err_is_fail(err))
@@ -47,35 +47,35 @@ static struct rpc_answer serve(const struct rpc_msg *m, uint32_t from)
     struct filter_spec spec;
     switch (m->op) {
     case NIC_RPC_VNIC_CREATE:
-        a.err = vnic_svc_create(m->holder, &a.value, &a.value2);
+        a.err = igb_vnic_take(m->holder, &a.value, &a.value2);
         break;
     case NIC_RPC_VNIC_RELEASE:
-        vnic_svc_release(m->vf, m->holder);
+        igb_vnic_release(m->vf, m->holder);
         break;
     case NIC_RPC_DMA_REGISTER:
-        a.err = vnic_svc_register(m->vf, m->holder, m->a, m->b, NULL);
+        a.err = igb_dma_register(m->vf, m->holder, m->a, m->b, NULL);
         break;
     case NIC_RPC_DMA_UNREGISTER:
-        a.err = vnic_svc_unregister(m->vf, m->holder, m->a);
+        a.err = igb_dma_unregister(m->vf, m->holder, m->a);
         break;
     case NIC_RPC_RATE_SET:
-        a.err = vnic_svc_rate(m->vf, m->holder, m->a, &a.value);
+        a.err = igb_rate_set(m->vf, m->holder, m->a, &a.value);
         break;
     case NIC_RPC_FILTER_CREATE:
         memcpy(&spec, m->blob, sizeof(spec));
-        a.err = filter_svc_create(m->vf, m->holder, &spec, &a.value, &a.value2);
+        a.err = igb_filter_create(m->vf, m->holder, &spec, &a.value, &a.value2);
         break;
     case NIC_RPC_FILTER_DELETE:
-        filter_svc_delete(m->a);
+        igb_filter_delete(m->a);
         break;
     case NIC_RPC_DOORBELL_CREATE:
-        a.err = doorbell_svc_create(m->vf, m->holder, m->arg, (uint32_t)m->a, &a.value);
+        a.err = igb_doorbell_create(m->vf, m->holder, m->arg, (uint32_t)m->a, &a.value);
         break;
     case NIC_RPC_DOORBELL_DELETE:
-        doorbell_svc_delete(m->vf, m->holder);
+        igb_doorbell_delete(m->vf, m->holder);
         break;
     case NIC_RPC_FAULT_TELL:
-        vnic_tell_fault(m);
+        igb_dma_fault_tell(m);
         break;
     default:
         kprintf("igb: unknown request %u from core %u ignored\n", m->op, from);
@@ -84,7 +84,7 @@ static struct rpc_answer serve(const struct rpc_msg *m, uint32_t from)
     return a;
 }
 
-void nic_forward_init(void)
+void igb_forward_init(void)
 {
     _Static_assert(sizeof(struct filter_spec) <= sizeof(((struct rpc_msg *)0)->blob),
                    "a filter spec travels in one request");

@@ -16,7 +16,7 @@
  * Invariant: every answer but IGB_VFMSG_IGNORE has exactly one of ACK or
  * NACK, echoes the request type, and carries CTS once the VF has been reset.
  */
-#include <net/igb/igb.h>
+#include <net/igb/pf/igb.h>
 #include <stddef.h>
 
 typedef void (*vfmsg_fn)(const struct igb_vf *vf, const uint32_t *msg, unsigned n,

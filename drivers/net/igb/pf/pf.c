@@ -18,8 +18,8 @@
  * Invariant: igb_pf.up is set last, after every register write here, so
  * the timer tick never polls a half-initialised device.
  */
-#include <net/igb/pf.h>
-#include <net/igb/vnic.h>
+#include <net/igb/pf/pf.h>
+#include <net/igb/pf/vnic.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/paging.h>
@@ -252,7 +252,7 @@ void igb_pf_init(struct pci_table *t)
                 vf->mac[0], vf->mac[1], vf->mac[2], vf->mac[3], vf->mac[4], vf->mac[5], i);
     }
     igb_mbx_init();
-    vnic_init(t);
+    igb_vnic_init(t);
     igb_pf.up = true;
     if (cmdline_has("igb.selftest"))
         igb_selftest();

@@ -1,6 +1,9 @@
 /**
  * \file regs.h
- * \brief Intel 82576 GbE controller (igb), PF registers this driver uses.
+ * \brief Intel 82576 GbE controller (igb), PF registers this driver uses:
+ * the kernel half's only (drivers/net/igb/pf/). The VF's register window,
+ * which both halves use, is shared/vfregs.h; the descriptor formats, which
+ * only the user half uses, are vf/desc.h.
  *
  * From the Intel 82576EB GbE Controller Datasheet, rev. 2.61 (order no.
  * 318599); section numbers are that revision's (8.x register descriptions,
@@ -13,9 +16,10 @@
  * _SHIFT/_MASK pairs with the mask in place. QEMU's igb (hw/net/igb_core.c)
  * implements a subset: see drivers/net/igb/README.md.
  */
-#ifndef NET_IGB_REGS_H
-#define NET_IGB_REGS_H
+#ifndef NET_IGB_PF_REGS_H
+#define NET_IGB_PF_REGS_H
 #include <stdint.h>
+#include <net/igb/shared/mbx.h>     /* IGB_MBX_WORDS */
 
 #define IGB_BAR0_SIZE       0x20000u    /* 128 KiB of registers */
 #define IGB_PF_DEVICE_ID    0x10c9u     /* 82576 PF (vendor 8086) */
@@ -152,7 +156,6 @@
 #define IGB_WVBR        0x03554 /* RC  Wrong VM Behavior (spoofed Tx per pool) */
 
 #define IGB_VMBMEM(n)       (0x00800 + 64 * (n))  /* RW Virtualization Mailbox Memory, VF n: 16 dwords (8.14) */
-#define IGB_MBX_WORDS       16
 #define IGB_P2VMAILBOX(n)   (0x00c00 + 4 * (n))   /* RW PF-to-VF Mailbox, VF n (8.14) */
 #define IGB_P2VMAILBOX_STS  (1u << 0)   /* WO 1: status/message ready for the VF */
 #define IGB_P2VMAILBOX_ACK  (1u << 1)   /* WO 1: PF read the VF's message */
@@ -169,50 +172,6 @@
 #define IGB_VFRE        0x00c8c /* RW  VF Receive Enables, bit n = pool n (8.14) */
 #define IGB_VFTE        0x00c90 /* RW  VF Transmit Enables, bit n = pool n (8.14) */
 
-/* ---- The VF's own 16 KiB register window (BAR 0 of a VF; QEMU igbvf.c
- * vf_to_pf_addr, Linux igbvf/regs.h). Used by the PF's self-test, by
- * libos (lib/libos/vnic.c) and by programs driving their VF. ---- */
-#define IGBVF_CTRL        0x0000    /* RW  Control: RST */
-#define IGBVF_STATUS      0x0008    /* RO  the PF's STATUS */
-#define IGBVF_STATUS_LU   (1u << 1) /* 1: link up */
-#define IGBVF_VMBMEM      0x0800    /* RW  mailbox memory, IGB_MBX_WORDS dwords */
-#define IGBVF_V2PMAILBOX  0x0c40    /* RW  VF-to-PF mailbox control */
-#define IGBVF_V2P_REQ     (1u << 0) /* the VF posted a message */
-#define IGBVF_V2P_ACK     (1u << 1) /* the VF took the PF's message */
-#define IGBVF_V2P_VFU     (1u << 2) /* the VF holds the buffer */
-#define IGBVF_V2P_PFU     (1u << 3) /* the PF holds the buffer */
-#define IGBVF_V2P_PFSTS   (1u << 4) /* RC: the PF wrote a message */
-/* Transmit queue q (0 or 1) of the VF (8.12 layout at 0x3800 + 0x100 q) */
-#define IGBVF_TDBAL(q)    (0x3800 + 0x100 * (q))
-#define IGBVF_TDBAH(q)    (0x3804 + 0x100 * (q))
-#define IGBVF_TDLEN(q)    (0x3808 + 0x100 * (q))  /* bytes, multiple of 128 */
-#define IGBVF_TDH(q)      (0x3810 + 0x100 * (q))
-#define IGBVF_TDT(q)      (0x3818 + 0x100 * (q))
-#define IGBVF_TXDCTL(q)   (0x3828 + 0x100 * (q))
-#define IGBVF_TXDCTL_ENABLE (1u << 25)
-#define IGBVF_TDWBAL(q)   (0x3838 + 0x100 * (q))  /* head write-back address */
-#define IGBVF_TDWBAH(q)   (0x383c + 0x100 * (q))
-#define IGBVF_TDWBAL_HEAD_WB_EN 0x1u
-/* VF interrupts (8.27; QEMU igbvf.c): bit v = the VF's MSI-X entry v.
- * IVAR0 routes queue 0's Rx (bits 7:0) and Tx (15:8) events to an entry. */
-#define IGBVF_EICS        0x1520    /* WO  cause set: raise entry v by hand */
-#define IGBVF_EIMS        0x1524    /* RW  mask set: entry v may interrupt */
-#define IGBVF_EIMC        0x1528    /* WO  mask clear */
-#define IGBVF_EIAC        0x152c    /* RW  auto clear of EICR on MSI-X */
-#define IGBVF_EIAM        0x1530    /* RW  auto mask on MSI-X */
-#define IGBVF_EICR        0x1580    /* RC  cause read */
-#define IGBVF_IVAR0       0x1700    /* RW  queue 0/1 events -> MSI-X entry */
-#define IGBVF_IVAR_VALID  0x80u     /* per byte: the entry number is valid */
-#define IGBVF_IVAR_RX0_SHIFT 0
-#define IGBVF_IVAR_TX0_SHIFT 8
-/* Advanced transmit data descriptor, second quadword (7.2.2.3) */
-#define IGB_TXD_DTYP_DATA     (3ull << 20)
-#define IGB_TXD_DCMD_EOP      (0x01ull << 24)
-#define IGB_TXD_DCMD_IFCS     (0x02ull << 24)
-#define IGB_TXD_DCMD_RS       (0x08ull << 24)
-#define IGB_TXD_DCMD_DEXT     (0x20ull << 24)
-#define IGB_TXD_PAYLEN_SHIFT  46
-
 _Static_assert(IGB_RAL(15) == 0x5478 && IGB_RAL(16) == 0x54e0 && IGB_RAH(23) == 0x551c,
                "RAL/RAH: two banks, 16 + 8 entries");
 _Static_assert(IGB_RAH_POOL_MASK == (0xffu << IGB_RAH_POOL_SHIFT), "RAH POOLSEL is 8 bits");
@@ -220,115 +179,5 @@ _Static_assert(IGB_VLVF_POOLSEL_MASK == (0xffu << IGB_VLVF_POOLSEL_SHIFT), "VLVF
 _Static_assert(IGB_VMBMEM(7) + 4 * IGB_MBX_WORDS <= IGB_P2VMAILBOX(0),
                "eight 64-byte mailbox buffers end before P2VMAILBOX");
 _Static_assert(IGB_VT_CTL_DEF_PL_MASK == (7u << IGB_VT_CTL_DEF_PL_SHIFT), "DEF_PL is 3 bits");
-/* ---- The VF data path (drivers/net/igb/vf.c): the rest of the VF's
- * window and the advanced descriptor formats. Offsets from QEMU igbvf.c
- * vf_to_pf_addr and Linux igbvf regs.h/defines.h; the datasheet places
- * the VF registers in 8.27 (section number unverified, no PDF at hand),
- * the queue registers in 8.10 (receive) and 8.12 (transmit), and the
- * descriptors in 7.1.5 (receive) and 7.2.2 (transmit). ---- */
-#define IGBVF_CTRL_RST    (1u << 26) /* RWS 1: reset the VF: its queues stop, VFRE/VFTE bits clear,
-                                        the PF sees VFLRE and must answer a VF_RESET again */
-#define IGBVF_V2P_PFACK   (1u << 5)  /* RC: the PF took the VF's message */
-#define IGBVF_V2P_RSTI    (1u << 6)  /* RO 1: the PF is resetting (VFs must not run) */
-#define IGBVF_V2P_RSTD    (1u << 7)  /* RC 1: the PF finished its reset */
-/* Receive queue q (0 or 1) of the VF (8.10 layout at 0x2800 + 0x100 q) */
-#define IGBVF_RDBAL(q)    (0x2800 + 0x100 * (q))  /* RW ring base, low (128-byte aligned) */
-#define IGBVF_RDBAH(q)    (0x2804 + 0x100 * (q))  /* RW ring base, high */
-#define IGBVF_RDLEN(q)    (0x2808 + 0x100 * (q))  /* RW bytes, multiple of 128 */
-#define IGBVF_SRRCTL(q)   (0x280c + 0x100 * (q))  /* RW Split and Replication Rx Control */
-#define IGBVF_RDH(q)      (0x2810 + 0x100 * (q))  /* RW head: the NIC's next descriptor */
-#define IGBVF_RDT(q)      (0x2818 + 0x100 * (q))  /* RW tail: one past the last given to the NIC */
-#define IGBVF_RXDCTL(q)   (0x2828 + 0x100 * (q))  /* RW Rx Descriptor Control */
-#define IGBVF_RXDCTL_ENABLE (1u << 25)            /* 1: queue enabled */
-/* SRRCTL (8.10): buffer sizes and descriptor type */
-#define IGB_SRRCTL_BSIZEPKT_SHIFT 0               /* packet buffer size, 1 KiB units (0: RCTL's) */
-#define IGB_SRRCTL_BSIZEPKT_MASK  0x0000007fu
-#define IGB_SRRCTL_BSIZEPKT_UNIT  1024u
-#define IGB_SRRCTL_BSIZEHDR_SHIFT 8               /* header buffer size, 64-byte units */
-#define IGB_SRRCTL_BSIZEHDR_MASK  0x00000f00u
-#define IGB_SRRCTL_DESCTYPE_SHIFT 25              /* 000 legacy (QEMU: as 001), 001 advanced */
-#define IGB_SRRCTL_DESCTYPE_MASK  0x0e000000u     /*   one buffer, 010 header split, 101 split always */
-#define IGB_SRRCTL_DESCTYPE_ADV_ONEBUF (1u << IGB_SRRCTL_DESCTYPE_SHIFT)
-#define IGB_SRRCTL_DROP_EN        (1u << 31)      /* 1: drop when no descriptor (QEMU: always) */
-/* Per-VF statistics (8.27; RO, 32 bits, wrap, not cleared by reading) */
-#define IGBVF_VFGPRC      0x0f10    /* good packets received (loopback included in QEMU) */
-#define IGBVF_VFGPTC      0x0f14    /* good packets transmitted */
-#define IGBVF_VFGORC      0x0f18    /* good octets received */
-#define IGBVF_VFGOTC      0x0f34    /* good octets transmitted */
-#define IGBVF_VFMPRC      0x0f3c    /* multicast packets received */
-
-/* Advanced receive descriptor (7.1.5): the driver writes the read format,
- * the NIC overwrites it with the write-back format, status word last (DD). */
-union igb_adv_rx_desc {
-    struct {
-        uint64_t pkt_addr;          /* packet buffer (IOVA) */
-        uint64_t hdr_addr;          /* header buffer (split modes only); bit 0 reads back as DD */
-    } read;
-    struct {
-        uint16_t pkt_info;          /* RSS type 3:0, packet type 16:4 */
-        uint16_t hdr_info;          /* header length (split modes) */
-        uint32_t rss;               /* RSS hash, or IP id and checksum */
-        uint32_t status_error;      /* IGB_RXD_STAT_* | IGB_RXD_ERR_* */
-        uint16_t length;            /* bytes written to this buffer (with the CRC unless RCTL.SECRC) */
-        uint16_t vlan;              /* stripped VLAN tag when IGB_RXD_STAT_VP */
-    } wb;
-};
-_Static_assert(sizeof(union igb_adv_rx_desc) == 16, "advanced Rx descriptors are 16 bytes");
-#define IGB_RXD_STAT_DD     (1u << 0)   /* descriptor done: the NIC wrote it back */
-#define IGB_RXD_STAT_EOP    (1u << 1)   /* last descriptor of the frame */
-#define IGB_RXD_STAT_VP     (1u << 3)   /* a VLAN tag was stripped into wb.vlan */
-#define IGB_RXD_STAT_UDPCS  (1u << 4)   /* the L4 checksum checked was UDP's */
-#define IGB_RXD_STAT_L4CS   (1u << 5)   /* TCP/UDP checksum checked (TCPCS): see ERR_TCPE */
-#define IGB_RXD_STAT_IPCS   (1u << 6)   /* IPv4 header checksum checked: see ERR_IPE */
-#define IGB_RXD_ERR_HBO     (1u << 23)  /* header buffer overflow (split modes) */
-#define IGB_RXD_ERR_CE      (1u << 24)  /* CRC or alignment error */
-#define IGB_RXD_ERR_SE      (1u << 25)  /* symbol error */
-#define IGB_RXD_ERR_SEQ     (1u << 26)  /* sequence error */
-#define IGB_RXD_ERR_CXE     (1u << 28)  /* carrier extension error */
-#define IGB_RXD_ERR_TCPE    (1u << 29)  /* TCP/UDP checksum error (offload only) */
-#define IGB_RXD_ERR_IPE     (1u << 30)  /* IP checksum error (offload only) */
-#define IGB_RXD_ERR_RXE     (1u << 31)  /* Rx data error */
-#define IGB_RXD_ERR_FRAME   (IGB_RXD_ERR_CE | IGB_RXD_ERR_SE | IGB_RXD_ERR_SEQ | \
-                             IGB_RXD_ERR_CXE | IGB_RXD_ERR_RXE)  /* the frame is bad: drop it */
-
-/* Advanced transmit data descriptor (7.2.2.3): read format as the
- * IGB_TXD_* bits above; write-back (with DCMD.RS) sets DD in wb.status. */
-union igb_adv_tx_desc {
-    struct {
-        uint64_t buffer_addr;       /* data (IOVA) */
-        uint32_t cmd_type_len;      /* length 15:0, DTYP 23:20, DCMD 31:24 */
-        uint32_t olinfo_status;     /* PAYLEN 31:14, POPTS, IDX */
-    } read;
-    struct {
-        uint64_t reserved;
-        uint32_t nxtseq_seed;
-        uint32_t status;            /* IGB_TXD_STAT_DD */
-    } wb;
-};
-_Static_assert(sizeof(union igb_adv_tx_desc) == 16, "advanced Tx descriptors are 16 bytes");
-#define IGB_TXD_STAT_DD     (1u << 0)   /* descriptor done: the NIC has read the frame */
-/* Checksum offload (7.2.2.3, 7.2.5): a context descriptor (DTYP 0010)
- * describes the headers in one of two context slots (IDX); a data
- * descriptor with POPTS IXSM/TXSM asks for the IPv4 header / TCP-UDP
- * checksum using the context its IDX names. */
-struct igb_adv_tx_context {
-    uint32_t vlan_macip_lens;       /* IPLEN 8:0, MACLEN 15:9, VLAN 31:16 */
-    uint32_t seqnum_seed;
-    uint32_t type_tucmd_mlhl;       /* DEXT | DTYP_CTXT | TUCMD */
-    uint32_t mss_l4len_idx;         /* IDX 6:4, L4LEN 15:8, MSS 31:16 */
-};
-_Static_assert(sizeof(struct igb_adv_tx_context) == 16, "context descriptors are 16 bytes");
-#define IGB_TXCTX_MACLEN_SHIFT  9
-#define IGB_TXCTX_DTYP_CTXT     (2u << 20)
-#define IGB_TXCTX_DEXT          (1u << 29)
-#define IGB_TXCTX_TUCMD_IPV4    (1u << 10)  /* the L3 header is IPv4 */
-#define IGB_TXCTX_TUCMD_L4T_TCP (1u << 11)  /* L4 is TCP (0: UDP) */
-#define IGB_TXCTX_IDX_SHIFT     4
-#define IGB_TXD_POPTS_IXSM      (1u << 8)   /* olinfo_status: insert the IPv4 header checksum */
-#define IGB_TXD_POPTS_TXSM      (1u << 9)   /* olinfo_status: insert the TCP/UDP checksum */
-#define IGB_TXD_OLINFO_IDX_SHIFT 4          /* olinfo_status: the context slot */
-#define IGB_TXD_LEN_MASK    0x0000ffffu
-#define IGB_TXD_OLINFO_PAYLEN_SHIFT 14  /* IGB_TXD_PAYLEN_SHIFT - 32 */
-_Static_assert(IGB_TXD_OLINFO_PAYLEN_SHIFT + 32 == IGB_TXD_PAYLEN_SHIFT, "PAYLEN in olinfo_status");
 
 #endif

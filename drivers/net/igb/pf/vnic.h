@@ -1,0 +1,93 @@
+/**
+ * \file vnic.h
+ * \brief VNICs: an SR-IOV VF given to one domain, in the kernel half of
+ * the igb driver (drivers/net/igb/pf/). Control plane, on the core that
+ * owns the NIC unless said otherwise. One topic per file:
+ *   vnic.c          which VF belongs to which domain (take, release)
+ *   dma.c           the Frames each VF may reach through the IOMMU
+ *   fault.c         a VF's DMA fault, told to its holder
+ *   rate.c          the transmit rate limiter
+ *   vnic_invoke.c   the VNIC invocations and Kernel.vnic_create
+ *   remote.c        finishing those calls when another core served them
+ */
+#ifndef NET_IGB_PF_VNIC_H
+#define NET_IGB_PF_VNIC_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <kpi/errors.h>
+#include <cap/cap.h>
+#include <net/igb/pf/igb.h>
+struct pci_table;
+struct invocation;
+struct vtd_domain;
+
+#define IGB_VNIC_REGS_BYTES (16 * 1024)     /* a VNIC maps the VF's register BAR */
+#define IGB_VNIC_DMA_MAX    16              /* Frames registered per VF */
+
+/** One VF as a VNIC (owned by the NIC's core). */
+struct igb_vnic {
+    uint32_t holder;                /* domain id, 0: free */
+    struct vtd_domain *dom;
+    struct { struct cte *frame; uint64_t base, bytes; } dma[IGB_VNIC_DMA_MAX]; /* frame: NULL if
+                                       registered through another core */
+};
+extern struct igb_vnic igb_vnics[IGB_MAX_VFS];
+
+/** Remember the PCI table (igb_pf_init, once the VFs are set up). */
+void igb_vnic_init(struct pci_table *t);
+/** The domain holding VF `vf` as a VNIC, or 0. */
+uint32_t igb_vnic_holder(unsigned vf);
+/** VF `vf`'s state if `holder` holds it, else NULL. */
+struct igb_vnic *igb_vnic_held(unsigned vf, uint32_t holder);
+/** Capability database hooks: a VNIC capability or a Frame went. */
+void igb_vnic_removed(struct cte *slot);
+void igb_dma_frame_removed(struct cte *frame);
+/* The services behind the VNIC, Filter and Doorbell invocations, on the
+ * NIC's core, for local callers and forwarded ones (forward.c). `holder`
+ * is the domain holding the VF; a call naming another is refused. */
+errval_t igb_vnic_take(uint32_t holder, uint64_t *vf, uint64_t *bar);
+void igb_vnic_release(unsigned vf, uint32_t holder);
+errval_t igb_dma_register(unsigned vf, uint32_t holder, uint64_t base, uint64_t bytes,
+                          struct cte *frame);
+errval_t igb_dma_unregister(unsigned vf, uint32_t holder, uint64_t base);
+/** Take every IOMMU mapping of `v` down (its VF is being released). */
+void igb_dma_release_all(struct igb_vnic *v);
+/** On a core other than the NIC's: follow a Frame registered through the
+ *  NIC's core, so its going can be told (false: no room); forget one. */
+bool igb_dma_remote_track(struct cte *frame, unsigned vf, uint32_t holder, uint64_t base);
+void igb_dma_remote_forget(struct cte *frame);
+errval_t igb_rate_set(unsigned vf, uint32_t holder, uint64_t bytes_per_s, uint64_t *mbps);
+struct filter_spec;
+errval_t igb_filter_create(unsigned vf, uint32_t holder, const struct filter_spec *s,
+                           uint64_t *key, uint64_t *id);
+void igb_filter_delete(uint64_t key);
+errval_t igb_doorbell_create(unsigned vf, uint32_t holder, unsigned entry, uint32_t apic,
+                             uint64_t *vector);
+void igb_doorbell_delete(unsigned vf, uint32_t holder);
+/** What a VNIC capability names, and a new one naming VF `vf` of `holder`
+ *  with its register BAR at `bar`. */
+unsigned igb_vnic_cap_vf(const struct cte *slot);
+uint32_t igb_vnic_cap_holder(const struct cte *slot);
+struct capability igb_vnic_cap(uint64_t vf, uint32_t holder, uint64_t bar);
+/** On the holder's core: tell it of a DMA fault (an LMP message). */
+struct rpc_msg;
+void igb_dma_fault_tell(const struct rpc_msg *m);
+/** The IOMMU's fault hook: report a VF's DMA fault to its holder. */
+void igb_dma_fault(uint16_t sid, uint64_t addr, bool write);
+/** igb.dma_canary: a page of kernel memory the fault hook checks. */
+void igb_dma_canary_init(void);
+/** Filters (filter.c): a Filter capability went; a VF was released (its
+ *  filters go); (re)write the receive filters. */
+void igb_filter_removed(struct cte *slot);
+void igb_filter_vnic_released(unsigned vf);
+void igb_filter_pool_setup(void);
+/** Doorbells (doorbell.c). */
+void igb_doorbell_init(void);
+void igb_doorbell_removed(struct cte *slot);
+void igb_doorbell_vnic_released(unsigned vf);
+/** VF `vf`'s PCI function (NULL if absent) and the config space access. */
+struct pci_dev;
+struct pci_ops;
+const struct pci_dev *igb_vf_dev(unsigned vf);
+const struct pci_ops *igb_pci_ops(void);
+#endif
