@@ -29,11 +29,11 @@ include hake/linux.mk
 $(BUILD)/kernel/%.c.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(KERNEL_MODULE_CFLAGS) -c -o $@ $<
 $(BUILD)/kernel/%.S.o: %.S
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
-	$(Q)$(CC) $(KERNEL_ASFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(KERNEL_ASFLAGS) $(KERNEL_MODULE_CFLAGS) -c -o $@ $<
 $(BUILD)/user/%.c.o: %.c
 	@mkdir -p $(@D)
 	@echo "  UCC     $<"

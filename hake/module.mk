@@ -57,7 +57,13 @@ $(MODULE)_KIND := $(MODULE_KIND)
 $(MODULE)_SRCS := $(MODULE_SRCS)
 
 ifeq ($(MODULE_KIND),kernel)
-KERNEL_OBJS += $(patsubst %,$(BUILD)/kernel/%.o,$(MODULE_SRCS))
+$(MODULE)_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(MODULE_SRCS))
+KERNEL_OBJS += $($(MODULE)_OBJS)
+# Drivers see each other's headers (<pci/pci.h>); the CPU driver's own
+# modules do not: it names no driver, and this keeps it so.
+ifneq ($(filter drivers/%,$($(MODULE)_DIR)),)
+$($(MODULE)_OBJS): KERNEL_MODULE_CFLAGS := -Idrivers
+endif
 endif
 
 ifeq ($(MODULE_KIND),hosttest)

@@ -21,7 +21,7 @@ KERNEL_CFLAGS := -std=c11 -O2 -g $(COMMON_WARN) \
     -mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
     -fno-common -fno-delete-null-pointer-checks -MMD -MP \
     -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/common/include -Ilib/common/freestanding \
-    -Ilib/kpi/include -Idrivers
+    -Ilib/kpi/include
 
 KERNEL_ASFLAGS := $(filter-out -std=c11,$(KERNEL_CFLAGS)) -D__ASSEMBLY__
 

@@ -16,7 +16,7 @@
 #include <invoke.h>
 #include <core.h>
 #include <tlb.h>
-#include <net/igb/pf/vnic.h>
+#include <cap_hooks.h>
 #include <arch/vspace.h>
 
 static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
@@ -95,14 +95,7 @@ struct sysret invoke_frame_unmap(struct invocation *inv)
 
 void mapping_slot_removed(struct cte *slot)
 {
-    if (slot->cap.type == CAP_FRAME)
-        igb_dma_frame_removed(slot);       /* no DMA into it any more either */
-    if (slot->cap.type == CAP_VNIC)
-        igb_vnic_removed(slot);
-    if (slot->cap.type == CAP_FILTER)
-        igb_filter_removed(slot);
-    if (slot->cap.type == CAP_DOORBELL)
-        igb_doorbell_removed(slot);
+    cap_removed_run(slot);              /* drivers first: no DMA into a Frame any more */
     if (slot->cap.type != CAP_FRAME && slot->cap.type != CAP_DEVFRAME && slot->cap.type != CAP_VNIC)
         return;
     struct core *c = this_core();

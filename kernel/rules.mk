@@ -23,10 +23,12 @@ MODULE_SRCS := \
 	kernel/arch/x86_64/vspace.c \
 	kernel/boot/cmdline.c \
 	kernel/boot/multiboot2.c \
+	kernel/cap_hooks.c \
 	kernel/console.c \
 	kernel/crash.c \
 	kernel/cspace.c \
 	kernel/dispatch.c \
+	kernel/driver.c \
 	kernel/elf.c \
 	kernel/invoke.c \
 	kernel/invoke_cnode.c \

@@ -21,6 +21,7 @@
 #include <iommu/vtd/vtd.h>
 #include <iommu/vtd/unit.h>
 #include <boot/cmdline.h>
+#include <driver.h>
 #include <console.h>
 #include <core.h>
 #include <memlayout.h>
@@ -204,3 +205,11 @@ out:
         kprintf("vtd: selftest passed (tables, walks and registers only: no device DMA "
                 "went through them)\n");
 }
+
+static void vtd_boot(const struct driver_env *env)
+{
+    vtd_init(env->acpi);
+}
+
+/* Last: translation blocks every device until a driver attaches it. */
+DRIVER(vtd_driver, DRIVER_ORDER_IOMMU, "vtd", vtd_boot);

@@ -26,7 +26,7 @@
 #include <core.h>
 #include <cspace.h>
 #include <dispatch.h>
-#include <invoke_ops.h>
+#include <invoke.h>
 #include <net/igb/pf/forward.h>
 
 /* MSI-X table entry (PCIe 3.0, 6.8.2): address, data, vector control. */
@@ -171,7 +171,7 @@ static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
     dispatch_answer((uint32_t)c->ctx[0], err, err_is_ok(err) ? a->value : 0);
 }
 
-struct sysret invoke_vnic_doorbell_create(struct invocation *inv)
+struct sysret igb_invoke_doorbell_create(struct invocation *inv)
 {
     struct dcb *d = inv->d;
     unsigned vf = igb_vnic_cap_vf(inv->slot);

@@ -19,7 +19,7 @@
 #include <console.h>
 #include <core.h>
 #include <dispatch.h>
-#include <invoke_ops.h>
+#include <invoke.h>
 #include <net/igb/pf/forward.h>
 #include <string.h>
 #include <fmt.h>
@@ -163,7 +163,7 @@ static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
     dispatch_answer((uint32_t)c->ctx[0], err, err_is_ok(err) ? a->value2 : 0);
 }
 
-struct sysret invoke_vnic_filter_create(struct invocation *inv)
+struct sysret igb_invoke_filter_create(struct invocation *inv)
 {
     struct dcb *d = inv->d;
     struct filter_spec s;
@@ -216,7 +216,7 @@ void igb_filter_vnic_released(unsigned vf)
         igb_filter_pool_setup();
 }
 
-struct sysret invoke_kernel_filters(struct invocation *inv)
+struct sysret igb_invoke_filters(struct invocation *inv)
 {
     struct dcb *d = inv->d;
     uint64_t max = inv->arg[1];

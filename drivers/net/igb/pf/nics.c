@@ -6,7 +6,7 @@
  */
 #include <net/igb/pf/pf.h>
 #include <net/igb/pf/vnic.h>
-#include <invoke_ops.h>
+#include <invoke.h>
 #include <dispatch.h>
 #include <core.h>
 #include <string.h>
@@ -15,7 +15,7 @@
 #define NIC_DEVICE_PF    0x10c9
 #define NIC_DEVICE_VF    0x10ca
 
-struct sysret invoke_kernel_nics(struct invocation *inv)
+struct sysret igb_invoke_nics(struct invocation *inv)
 {
     struct dcb *d = inv->d;
     uint64_t max = inv->arg[1];

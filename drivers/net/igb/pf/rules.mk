@@ -3,6 +3,7 @@ MODULE_KIND := kernel
 MODULE_SRCS := \
 	drivers/net/igb/pf/dma.c \
 	drivers/net/igb/pf/doorbell.c \
+	drivers/net/igb/pf/driver.c \
 	drivers/net/igb/pf/fault.c \
 	drivers/net/igb/pf/filter.c \
 	drivers/net/igb/pf/filter_compile.c \

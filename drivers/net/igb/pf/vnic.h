@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <kpi/errors.h>
 #include <cap/cap.h>
+#include <kpi/syscall.h>
 #include <net/igb/pf/igb.h>
 struct pci_table;
 struct invocation;
@@ -85,6 +86,18 @@ void igb_filter_pool_setup(void);
 void igb_doorbell_init(void);
 void igb_doorbell_removed(struct cte *slot);
 void igb_doorbell_vnic_released(unsigned vf);
+/** The decoders this driver registers (driver.c): Kernel.nics (nics.c),
+ *  Kernel.vnic_create and the VNIC commands (vnic_invoke.c), Filter
+ *  creation and Kernel.filters (filter.c), Doorbell creation (doorbell.c). */
+struct sysret igb_invoke_nics(struct invocation *inv);
+struct sysret igb_invoke_vnic_create(struct invocation *inv);
+struct sysret igb_invoke_map_regs(struct invocation *inv);
+struct sysret igb_invoke_register_dma(struct invocation *inv);
+struct sysret igb_invoke_unregister_dma(struct invocation *inv);
+struct sysret igb_invoke_rate_set(struct invocation *inv);
+struct sysret igb_invoke_filter_create(struct invocation *inv);
+struct sysret igb_invoke_filters(struct invocation *inv);
+struct sysret igb_invoke_doorbell_create(struct invocation *inv);
 /** VF `vf`'s PCI function (NULL if absent) and the config space access. */
 struct pci_dev;
 struct pci_ops;

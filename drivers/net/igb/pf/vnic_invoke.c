@@ -9,14 +9,14 @@
 #include <net/igb/pf/forward.h>
 #include <cspace.h>
 #include <dispatch.h>
-#include <invoke_ops.h>
+#include <invoke.h>
 #include <mapping.h>
 #include <core.h>
 #include <kpi/monitor.h>
 
 static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
 
-struct sysret invoke_kernel_vnic_create(struct invocation *inv)
+struct sysret igb_invoke_vnic_create(struct invocation *inv)
 {
     struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
     if (!t || t->state != DOMAIN_RUNNABLE || t->secondary)
@@ -43,7 +43,7 @@ struct sysret invoke_kernel_vnic_create(struct invocation *inv)
     return ret(dispatch_deliver_cap(t, w, inv->d->id, CAP_TASK(TASKCN_SLOT_RECV)), vf);
 }
 
-struct sysret invoke_vnic_map_regs(struct invocation *inv)
+struct sysret igb_invoke_map_regs(struct invocation *inv)
 {
     return ret(mapping_add(inv->d, inv->slot, inv->arg[0], inv->slot->cap.base,
                            inv->slot->cap.bytes, VSPACE_WRITE | VSPACE_UNCACHED), 0);
@@ -58,7 +58,7 @@ static errval_t frame_arg(struct invocation *inv, struct cte **f)
     return err;
 }
 
-struct sysret invoke_vnic_register_dma(struct invocation *inv)
+struct sysret igb_invoke_register_dma(struct invocation *inv)
 {
     struct cte *f;
     errval_t err = frame_arg(inv, &f);
@@ -75,7 +75,7 @@ struct sysret invoke_vnic_register_dma(struct invocation *inv)
     return ret(err, err_is_ok(err) ? f->cap.base : 0);
 }
 
-struct sysret invoke_vnic_unregister_dma(struct invocation *inv)
+struct sysret igb_invoke_unregister_dma(struct invocation *inv)
 {
     struct cte *f;
     errval_t err = frame_arg(inv, &f);
@@ -90,7 +90,7 @@ struct sysret invoke_vnic_unregister_dma(struct invocation *inv)
     return igb_forward(inv, &m, igb_forward_done_plain, 0, 0);
 }
 
-struct sysret invoke_vnic_rate_set(struct invocation *inv)
+struct sysret igb_invoke_rate_set(struct invocation *inv)
 {
     unsigned vf = igb_vnic_cap_vf(inv->slot);
     uint32_t holder = igb_vnic_cap_holder(inv->slot);

@@ -22,9 +22,10 @@ struct trap_frame {
 #define VEC_MACHINE_CHECK 18
 #define VEC_FIRST_IRQ    32
 #define VEC_APIC_TIMER   32
-#define VEC_IOMMU_FAULT  48     /* VT-d fault events (drivers/iommu/vtd) */
+#define VEC_IOMMU_FAULT  48     /* the IOMMU driver's fault events */
 #define VEC_TLB_SHOOTDOWN 49    /* another core changed page tables we may cache */
-#define VEC_DOORBELL_BASE 64    /* 64 + n: VF n's doorbell (drivers/net/igb/pf/doorbell.c) */
+#define VEC_XCALL        50     /* another core posted a request or an answer (xcall.c) */
+#define VEC_DOORBELL_BASE 64    /* 64 + n: doorbell n, routed by a NIC driver (its VF n) */
 #define VEC_DOORBELLS     8
 #define VEC_APIC_SPURIOUS 255
 
