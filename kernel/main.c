@@ -24,6 +24,7 @@
 #include <crash.h>
 #include <dispatch.h>
 #include <driver.h>
+#include <xcall.h>
 #include <spawn.h>
 #include <syscall_impl.h>
 #include <string.h>
@@ -302,6 +303,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     bsp_core.apic_id = apic_id();
     bsp_core.stack_top = (uint64_t)boot_stack_top;
     gdt_set_kernel_stack(&bsp_core.gdt, bsp_core.stack_top);
+    xcall_init();
     boot_smp();
     boot_drivers();
     crash_if_asked();

@@ -34,15 +34,14 @@ MODULE_SRCS := \
 	kernel/invoke_cnode.c \
 	kernel/invoke_endpoint.c \
 	kernel/invoke_kernel.c \
-	kernel/mailbox.c \
 	kernel/main.c \
 	kernel/mapping.c \
 	kernel/mm/pmm.c \
 	kernel/monitor_link.c \
 	kernel/panic.c \
-	kernel/rpc.c \
 	kernel/span.c \
 	kernel/spawn.c \
 	kernel/syscall.c \
-	kernel/tlb.c
+	kernel/tlb.c \
+	kernel/xcall.c
 include hake/module.mk

@@ -38,7 +38,7 @@ struct dcb {
     uint64_t disp_pa;
     bool resume_disabled;           /* next entry: resume disabled_area */
     bool blocked;                   /* sleeps until an LMP message or a tick */
-    bool awaiting;                  /* in a call another core answers (rpc.c) */
+    bool awaiting;                  /* in a call another core answers (xcall.c) */
     bool monitor;                   /* this core's monitor */
     bool secondary;                 /* spans from another core (span.c) */
     uint32_t origin;                /* secondary: the origin dispatcher's id */

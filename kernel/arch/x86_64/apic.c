@@ -13,8 +13,7 @@
 #include <arch/trap.h>
 #include <mmio.h>
 #include <core.h>
-#include <rpc.h>
-#include <mailbox.h>
+#include <xcall.h>
 #include <span.h>
 #include <dispatch.h>
 #include <panic.h>
@@ -123,8 +122,7 @@ static void timer_interrupt(struct trap_frame *tf)
 {
     this_core()->ticks++;
     apic_eoi();
-    mailbox_poll();
-    rpc_poll();
+    xcall_poll();           /* in case a request came before this core took them */
     span_tick();
     for (int i = 0; i < TIMER_HOOKS && timer_hooks[i]; i++)
         timer_hooks[i]();

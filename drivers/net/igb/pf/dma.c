@@ -4,7 +4,8 @@
  * those Frames are reachable. When the Frame's capability goes, its
  * mapping goes too: on the NIC's core at once, and from another core by
  * telling the NIC's core, which is why each core follows the Frames it
- * registered through the NIC's core (a row per core, touched only by it).
+ * registered through the NIC's core (a row per core, touched only by it;
+ * on the NIC's core the VNIC's own entry names the Frame).
  */
 #include <net/igb/pf/vnic.h>
 #include <net/igb/pf/forward.h>
@@ -26,8 +27,7 @@ static void unregister(struct igb_vnic *v, int i)
     v->dma[i].bytes = 0;
 }
 
-errval_t igb_dma_register(unsigned vf, uint32_t holder, uint64_t base, uint64_t bytes,
-                          struct cte *frame)
+errval_t igb_dma_register(unsigned vf, uint32_t holder, uint64_t base, uint64_t bytes)
 {
     struct igb_vnic *v = igb_vnic_held(vf, holder);
     if (!v)
@@ -44,7 +44,7 @@ errval_t igb_dma_register(unsigned vf, uint32_t holder, uint64_t base, uint64_t 
     errval_t err = vtd_domain_map(v->dom, base, base, bytes, VTD_PERM_READ | VTD_PERM_WRITE);
     if (err_is_fail(err))
         return err;
-    v->dma[free_i].frame = frame;
+    v->dma[free_i].frame = NULL;        /* igb_dma_follow names it */
     v->dma[free_i].base = base;
     v->dma[free_i].bytes = bytes;
     return ERR_OK;
@@ -71,8 +71,18 @@ void igb_dma_release_all(struct igb_vnic *v)
             unregister(v, i);
 }
 
-bool igb_dma_remote_track(struct cte *frame, unsigned vf, uint32_t holder, uint64_t base)
+bool igb_dma_follow(struct cte *frame, unsigned vf, uint32_t holder, uint64_t base)
 {
+    if (igb_is_owner()) {               /* the VNIC's own entry names it */
+        struct igb_vnic *v = igb_vnic_held(vf, holder);
+        for (int i = 0; v && i < IGB_VNIC_DMA_MAX; i++) {
+            if (v->dma[i].bytes && v->dma[i].base == base) {
+                v->dma[i].frame = frame;
+                return true;
+            }
+        }
+        return false;
+    }
     struct remote_dma *row = remote_dma[this_core()->id];
     for (unsigned i = 0; i < REMOTE_DMA_MAX; i++) {
         if (!row[i].frame) {
@@ -83,7 +93,7 @@ bool igb_dma_remote_track(struct cte *frame, unsigned vf, uint32_t holder, uint6
     return false;
 }
 
-void igb_dma_remote_forget(struct cte *frame)
+void igb_dma_unfollow(struct cte *frame)
 {
     struct remote_dma *row = remote_dma[this_core()->id];
     for (unsigned i = 0; i < REMOTE_DMA_MAX; i++)
@@ -101,8 +111,8 @@ void igb_dma_frame_removed(struct cte *frame)
         struct remote_dma *r = &remote_dma[this_core()->id][i];
         if (r->frame != frame)
             continue;
-        struct rpc_msg m = { .op = NIC_RPC_DMA_UNREGISTER, .vf = r->vf, .holder = r->holder, .a = r->base };
-        igb_tell(&m);
+        igb_tell(IGB_OP_DMA_UNREGISTER, &(struct igb_req){ .vf = r->vf, .holder = r->holder,
+                                                           .a = r->base });
         r->frame = NULL;
     }
 }

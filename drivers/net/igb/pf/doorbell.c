@@ -158,17 +158,17 @@ static errval_t settle(struct dcb *d, unsigned vf, uint64_t slot)
     return err;
 }
 
-static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
+/* The NIC's core routed the entry here: the capability comes to be in
+ * slot ctx[0] and this core counts the rings, or the entry is masked again. */
+static struct sysret doorbell_created(const struct igb_call *c, const struct xcall_answer *a)
 {
-    struct dcb *d = dispatch_find((uint32_t)c->ctx[0]);
+    struct dcb *d = dispatch_find(c->caller);
     errval_t err = a->err;
     if (err_is_ok(err))
-        err = d ? settle(d, c->msg.vf, c->ctx[1]) : SYS_ERR_NO_DOMAIN;
-    if (err_is_fail(err) && err_is_ok(a->err)) {
-        struct rpc_msg m = { .op = NIC_RPC_DOORBELL_DELETE, .vf = c->msg.vf, .holder = c->msg.holder };
-        igb_tell(&m);
-    }
-    dispatch_answer((uint32_t)c->ctx[0], err, err_is_ok(err) ? a->value : 0);
+        err = d ? settle(d, c->req.vf, c->ctx[0]) : SYS_ERR_NO_DOMAIN;
+    if (err_is_fail(err) && err_is_ok(a->err))
+        igb_tell(IGB_OP_DOORBELL_DELETE, &c->req);
+    return ret(err, err_is_ok(err) ? a->value[0] : 0);
 }
 
 struct sysret igb_invoke_doorbell_create(struct invocation *inv)
@@ -183,16 +183,9 @@ struct sysret igb_invoke_doorbell_create(struct invocation *inv)
         err = SYS_ERR_ARG_RANGE;
     if (err_is_fail(err))
         return ret(err, 0);
-    if (!igb_is_owner()) {
-        struct rpc_msg m = { .op = NIC_RPC_DOORBELL_CREATE, .vf = vf, .holder = holder,
-                             .arg = (uint32_t)inv->arg[0], .a = this_core()->apic_id };
-        return igb_forward(inv, &m, created_remote, inv->arg[1], 0);
-    }
-    uint64_t vector;
-    err = igb_doorbell_create(vf, holder, (unsigned)inv->arg[0], this_core()->apic_id, &vector);
-    if (err_is_ok(err) && err_is_fail(err = settle(d, vf, inv->arg[1])))
-        igb_doorbell_delete(vf, holder);
-    return ret(err, err_is_ok(err) ? vector : 0);
+    const struct igb_req r = { .vf = vf, .holder = holder, .entry = (uint32_t)inv->arg[0],
+                               .apic = this_core()->apic_id };
+    return igb_call(inv, IGB_OP_DOORBELL_CREATE, &r, doorbell_created, inv->arg[1], 0);
 }
 
 void igb_doorbell_removed(struct cte *slot)
@@ -206,10 +199,5 @@ void igb_doorbell_removed(struct cte *slot)
         kprintf("doorbell: VF %u rang %lu times for domain %#x\n", vf, r->rings, holder);
         *r = (struct ringer){ 0 };
     }
-    if (igb_is_owner()) {
-        igb_doorbell_delete(vf, holder);
-        return;
-    }
-    struct rpc_msg m = { .op = NIC_RPC_DOORBELL_DELETE, .vf = vf, .holder = holder };
-    igb_tell(&m);
+    igb_tell(IGB_OP_DOORBELL_DELETE, &(struct igb_req){ .vf = vf, .holder = holder });
 }

@@ -54,13 +54,9 @@ void igb_dma_fault(uint16_t sid, uint64_t addr, bool write)
         uint32_t holder = igb_vnics[vf].holder;
         if (igb_pf.vf_rid[vf] != sid || !holder)
             continue;
-        /* The holder's core tells it (an LMP message; rpc.c if elsewhere). */
-        struct rpc_msg m = { .op = NIC_RPC_FAULT_TELL, .vf = vf, .holder = holder, .a = addr,
-                             .b = write };
-        if ((holder >> 16) == this_core()->id)
-            igb_dma_fault_tell(&m);
-        else
-            rpc_call(holder >> 16, &m, NULL, NULL);
+        /* The holder's core tells it (an LMP message). */
+        igb_tell_core(holder >> 16, IGB_OP_FAULT_TELL,
+                      &(struct igb_req){ .vf = vf, .holder = holder, .a = addr, .b = write });
         if (canary_pa)
             kprintf("vnic: VF %u DMA fault at %#lx reported to domain %#x; kernel canary %s\n", vf,
                     addr, holder, canary_intact() ? "intact" : "OVERWRITTEN");
@@ -69,10 +65,10 @@ void igb_dma_fault(uint16_t sid, uint64_t addr, bool write)
     }
 }
 
-void igb_dma_fault_tell(const struct rpc_msg *m)
+void igb_dma_fault_tell(unsigned vf, uint32_t holder, uint64_t addr, bool write)
 {
-    struct dcb *t = dispatch_find(m->holder);
-    uint64_t w[LMP_WORDS] = { MONITOR_MSG_VNIC_FAULT, m->a, m->b, m->vf };
+    struct dcb *t = dispatch_find(holder);
+    uint64_t w[LMP_WORDS] = { MONITOR_MSG_VNIC_FAULT, addr, write, vf };
     if (t && t->state == DOMAIN_RUNNABLE)
         dispatch_deliver(t, w, 0);
 }

@@ -149,18 +149,17 @@ static errval_t cap_into(struct dcb *d, uint64_t slot, uint64_t key)
     return cspace_put(d, slot, &cap);
 }
 
-/* Another core created the filter: the capability comes to be here. */
-static void created_remote(struct rpc_call *c, const struct rpc_answer *a)
+/* The filter exists on the NIC's core: its capability comes to be in the
+ * caller's slot ctx[0], or the filter goes again. */
+static struct sysret filter_created(const struct igb_call *c, const struct xcall_answer *a)
 {
-    struct dcb *d = dispatch_find((uint32_t)c->ctx[0]);
+    struct dcb *d = dispatch_find(c->caller);
     errval_t err = a->err;
     if (err_is_ok(err))
-        err = d ? cap_into(d, c->ctx[1], a->value) : SYS_ERR_NO_DOMAIN;
-    if (err_is_fail(err) && err_is_ok(a->err)) {
-        struct rpc_msg m = { .op = NIC_RPC_FILTER_DELETE, .a = a->value };
-        igb_tell(&m);
-    }
-    dispatch_answer((uint32_t)c->ctx[0], err, err_is_ok(err) ? a->value2 : 0);
+        err = d ? cap_into(d, c->ctx[0], a->value[0]) : SYS_ERR_NO_DOMAIN;
+    if (err_is_fail(err) && err_is_ok(a->err))
+        igb_tell(IGB_OP_FILTER_DELETE, &(struct igb_req){ .a = a->value[0] });
+    return ret(err, err_is_ok(err) ? a->value[1] : 0);
 }
 
 struct sysret igb_invoke_filter_create(struct invocation *inv)
@@ -174,33 +173,16 @@ struct sysret igb_invoke_filter_create(struct invocation *inv)
         err = cspace_put(d, inv->arg[1], NULL);     /* only check the slot */
     if (err_is_fail(err))
         return ret(err, 0);
-    unsigned vf = igb_vnic_cap_vf(inv->slot);
-    uint32_t holder = igb_vnic_cap_holder(inv->slot);
-    if (!igb_is_owner()) {
-        struct rpc_msg m = { .op = NIC_RPC_FILTER_CREATE, .vf = vf, .holder = holder };
-        memcpy(m.blob, &s, sizeof(s));
-        return igb_forward(inv, &m, created_remote, inv->arg[1], 0);
-    }
-    uint64_t key, id;
-    if (err_is_fail(err = igb_filter_create(vf, holder, &s, &key, &id)))
-        return ret(err, 0);
-    if (err_is_fail(err = cap_into(d, inv->arg[1], key))) {
-        igb_filter_delete(key);
-        return ret(err, 0);
-    }
-    return ret(ERR_OK, id);
+    const struct igb_req r = { .vf = igb_vnic_cap_vf(inv->slot),
+                               .holder = igb_vnic_cap_holder(inv->slot), .spec = s };
+    return igb_call(inv, IGB_OP_FILTER_CREATE, &r, filter_created, inv->arg[1], 0);
 }
 
 void igb_filter_removed(struct cte *slot)
 {
     if (!mdb_is_last_copy(slot))
         return;
-    if (igb_is_owner()) {
-        igb_filter_delete(slot->cap.u.raw);
-        return;
-    }
-    struct rpc_msg m = { .op = NIC_RPC_FILTER_DELETE, .a = slot->cap.u.raw };
-    igb_tell(&m);
+    igb_tell(IGB_OP_FILTER_DELETE, &(struct igb_req){ .a = slot->cap.u.raw });
 }
 
 void igb_filter_vnic_released(unsigned vf)

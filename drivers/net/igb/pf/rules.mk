@@ -12,7 +12,6 @@ MODULE_SRCS := \
 	drivers/net/igb/pf/nics.c \
 	drivers/net/igb/pf/pf.c \
 	drivers/net/igb/pf/rate.c \
-	drivers/net/igb/pf/remote.c \
 	drivers/net/igb/pf/selftest.c \
 	drivers/net/igb/pf/vfmsg.c \
 	drivers/net/igb/pf/vnic.c \

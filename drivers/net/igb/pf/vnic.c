@@ -28,7 +28,6 @@ void igb_vnic_init(struct pci_table *t)
     igb_dma_canary_init();
     vtd_set_fault_hook(igb_dma_fault);
     igb_doorbell_init();
-    igb_forward_init();
 }
 
 uint32_t igb_vnic_holder(unsigned vf)
@@ -112,13 +111,8 @@ void igb_vnic_removed(struct cte *slot)
 {
     if (!mdb_is_last_copy(slot))
         return;                         /* copies remain: the VF stays with its holder */
-    if (igb_is_owner()) {
-        igb_vnic_release(igb_vnic_cap_vf(slot), igb_vnic_cap_holder(slot));
-        return;
-    }
-    struct rpc_msg m = { .op = NIC_RPC_VNIC_RELEASE, .vf = igb_vnic_cap_vf(slot),
-                         .holder = igb_vnic_cap_holder(slot) };
-    igb_tell(&m);
+    igb_tell(IGB_OP_VNIC_RELEASE, &(struct igb_req){ .vf = igb_vnic_cap_vf(slot),
+                                                     .holder = igb_vnic_cap_holder(slot) });
 }
 
 /* A VNIC capability names its VF and its holder (the domain id says the

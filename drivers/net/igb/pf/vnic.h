@@ -8,7 +8,7 @@
  *   fault.c         a VF's DMA fault, told to its holder
  *   rate.c          the transmit rate limiter
  *   vnic_invoke.c   the VNIC invocations and Kernel.vnic_create
- *   remote.c        finishing those calls when another core served them
+ *   forward.c       every control call's one path: here or the NIC's core
  */
 #ifndef NET_IGB_PF_VNIC_H
 #define NET_IGB_PF_VNIC_H
@@ -44,19 +44,19 @@ struct igb_vnic *igb_vnic_held(unsigned vf, uint32_t holder);
 void igb_vnic_removed(struct cte *slot);
 void igb_dma_frame_removed(struct cte *frame);
 /* The services behind the VNIC, Filter and Doorbell invocations, on the
- * NIC's core, for local callers and forwarded ones (forward.c). `holder`
+ * NIC's core, for every caller (forward.c's serve_op). `holder`
  * is the domain holding the VF; a call naming another is refused. */
 errval_t igb_vnic_take(uint32_t holder, uint64_t *vf, uint64_t *bar);
 void igb_vnic_release(unsigned vf, uint32_t holder);
-errval_t igb_dma_register(unsigned vf, uint32_t holder, uint64_t base, uint64_t bytes,
-                          struct cte *frame);
+errval_t igb_dma_register(unsigned vf, uint32_t holder, uint64_t base, uint64_t bytes);
 errval_t igb_dma_unregister(unsigned vf, uint32_t holder, uint64_t base);
 /** Take every IOMMU mapping of `v` down (its VF is being released). */
 void igb_dma_release_all(struct igb_vnic *v);
-/** On a core other than the NIC's: follow a Frame registered through the
- *  NIC's core, so its going can be told (false: no room); forget one. */
-bool igb_dma_remote_track(struct cte *frame, unsigned vf, uint32_t holder, uint64_t base);
-void igb_dma_remote_forget(struct cte *frame);
+/** On the caller's core, once `frame` is registered as VF `vf`'s `base`:
+ *  remember it, so that its going unmaps it (false: no room); forget it
+ *  (it is being unregistered). */
+bool igb_dma_follow(struct cte *frame, unsigned vf, uint32_t holder, uint64_t base);
+void igb_dma_unfollow(struct cte *frame);
 errval_t igb_rate_set(unsigned vf, uint32_t holder, uint64_t bytes_per_s, uint64_t *mbps);
 struct filter_spec;
 errval_t igb_filter_create(unsigned vf, uint32_t holder, const struct filter_spec *s,
@@ -71,8 +71,7 @@ unsigned igb_vnic_cap_vf(const struct cte *slot);
 uint32_t igb_vnic_cap_holder(const struct cte *slot);
 struct capability igb_vnic_cap(uint64_t vf, uint32_t holder, uint64_t bar);
 /** On the holder's core: tell it of a DMA fault (an LMP message). */
-struct rpc_msg;
-void igb_dma_fault_tell(const struct rpc_msg *m);
+void igb_dma_fault_tell(unsigned vf, uint32_t holder, uint64_t addr, bool write);
 /** The IOMMU's fault hook: report a VF's DMA fault to its holder. */
 void igb_dma_fault(uint16_t sid, uint64_t addr, bool write);
 /** igb.dma_canary: a page of kernel memory the fault hook checks. */
