@@ -50,12 +50,15 @@ static void serve(struct core *c)
     }
 }
 
-/* Is a request of ours to `core` posted and not yet finished? */
-static bool in_flight(const struct core *c, uint32_t core)
+/* Has this core a request to `core` posted and not yet finished (or, with
+ * `queued`, any request to it at all)? */
+static bool pending(const struct core *c, uint32_t core, bool queued)
 {
-    for (int i = 0; i < XCALL_QUEUE; i++)
-        if (c->xcall_out[i].used && c->xcall_out[i].posted && c->xcall_out[i].core == core)
+    for (int i = 0; i < XCALL_QUEUE; i++) {
+        const struct xcall *x = &c->xcall_out[i];
+        if (x->used && x->core == core && (x->posted || queued))
             return true;
+    }
     return false;
 }
 
@@ -85,7 +88,7 @@ static void progress(struct core *c)
             done_x.done(&done_x, &a);
     }
     for (uint32_t core = 0; core < ncores; core++) {
-        if (in_flight(c, core))
+        if (pending(c, core, false))
             continue;
         struct xcall *next = NULL;
         for (int i = 0; i < XCALL_QUEUE; i++) {
@@ -104,6 +107,7 @@ errval_t xcall_send(uint32_t core, const struct xcall_msg *m, xcall_done_fn done
     if (core >= ncores || !cores[core])
         return SYS_ERR_ARG_RANGE;
     struct core *c = this_core();
+    bool first = !pending(c, core, true);   /* else it waits its turn */
     for (int i = 0; i < XCALL_QUEUE; i++) {
         struct xcall *x = &c->xcall_out[i];
         if (x->used)
@@ -112,7 +116,7 @@ errval_t xcall_send(uint32_t core, const struct xcall_msg *m, xcall_done_fn done
                              .msg = *m, .done = done };
         if (ctx)
             memcpy(x->ctx, ctx, sizeof(x->ctx));
-        if (!in_flight(c, core))
+        if (first)
             post(c, x);
         return ERR_OK;
     }
