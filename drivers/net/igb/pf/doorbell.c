@@ -4,7 +4,8 @@
  *
  * VNIC.doorbell_create(entry, dest) programs entry `entry` of the VF's
  * MSI-X table (which stays with the kernel: the holder maps only the
- * register BAR) to raise vector VEC_DOORBELL_BASE + VF on the holder's
+ * register BAR) to raise the driver's vector for that VF (one of the
+ * IGB_MAX_VFS it took with trap_alloc_vectors, in order) on the holder's
  * core, and turns MSI-X on in the VF. The holder decides which queue
  * events ring it (the VF's IVAR and EIMS are in its register window).
  * When it rings, the kernel counts it in the holder's dispatcher page
@@ -39,7 +40,7 @@
 #define MSI_ADDR_BASE       0xfee00000u     /* compatibility format (SDM 10.11.1) */
 #define MSI_DEST_SHIFT      12
 
-_Static_assert(IGB_MAX_VFS <= VEC_DOORBELLS, "one doorbell vector per VF");
+static uint8_t bell_vector;          /* VF n rings bell_vector + n; 0: none */
 
 struct doorbell {                   /* on the NIC's core */
     bool used;
@@ -62,7 +63,7 @@ static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v 
 
 static void ring(struct trap_frame *tf)
 {
-    unsigned vf = (unsigned)(tf->vector - VEC_DOORBELL_BASE);
+    unsigned vf = (unsigned)(tf->vector - bell_vector);
     struct ringer *r = vf < IGB_MAX_VFS ? &ringers[this_core()->id][vf] : NULL;
     struct dcb *d = r && r->domain ? dispatch_find(r->domain) : NULL;
     if (d && d->disp && d->state == DOMAIN_RUNNABLE) {
@@ -78,8 +79,14 @@ static void ring(struct trap_frame *tf)
 
 void igb_doorbell_init(void)
 {
-    for (unsigned v = 0; v < VEC_DOORBELLS; v++)
-        trap_register((uint8_t)(VEC_DOORBELL_BASE + v), ring);
+    errval_t err = trap_alloc_vectors(IGB_MAX_VFS, &bell_vector);
+    if (err_is_fail(err)) {
+        kprint_err("doorbell: no vectors; VNICs get no doorbells", err);
+        bell_vector = 0;
+        return;
+    }
+    for (unsigned v = 0; v < IGB_MAX_VFS; v++)
+        trap_register((uint8_t)(bell_vector + v), ring);
 }
 
 static void mask(struct doorbell *b, bool masked)
@@ -100,6 +107,8 @@ errval_t igb_doorbell_create(unsigned vf, uint32_t holder, unsigned entry, uint3
         return SYS_ERR_ARG_RANGE;
     if (apic > 0xff)
         return DOORBELL_ERR_APIC_ID;
+    if (!bell_vector)
+        return TRAP_ERR_NO_VECTORS;
     struct doorbell *b = &bells[vf];
     if (b->used)
         return DOORBELL_ERR_EXISTS;
@@ -119,15 +128,15 @@ errval_t igb_doorbell_create(unsigned vf, uint32_t holder, unsigned entry, uint3
     mask(b, true);
     mmio_write32(e + MSIX_ADDR_LO, MSI_ADDR_BASE | apic << MSI_DEST_SHIFT);
     mmio_write32(e + MSIX_ADDR_HI, 0);
-    mmio_write32(e + MSIX_DATA, VEC_DOORBELL_BASE + vf);
+    mmio_write32(e + MSIX_DATA, bell_vector + vf);
     mask(b, false);
     const struct pci_ops *o = igb_pci_ops();
     uint16_t ctrl = pci_rd16(o, dev->rid, dev->caps.msix + PCI_MSIX_CTRL);
     ctrl = (uint16_t)((ctrl | PCI_MSIX_CTRL_ENABLE) & ~PCI_MSIX_CTRL_MASKALL);
     pci_wr16(o, dev->rid, dev->caps.msix + PCI_MSIX_CTRL, ctrl);
     kprintf("doorbell: VF %u MSI-X entry %u rings domain %#x on core %u (APIC %u, vector %u)\n",
-            vf, entry, holder, holder >> 16, apic, VEC_DOORBELL_BASE + vf);
-    *vector = VEC_DOORBELL_BASE + vf;
+            vf, entry, holder, holder >> 16, apic, bell_vector + vf);
+    *vector = bell_vector + vf;
     return ERR_OK;
 }
 
