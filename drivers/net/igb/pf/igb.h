@@ -1,8 +1,10 @@
 /**
  * \file igb.h
- * \brief drivers/net/igb: the control-plane half of the 82576 driver.
+ * \brief drivers/net/igb/pf/: the kernel half of the 82576 driver (kernel
+ * module igbpf): the control plane.
  *
- * Runs in the CPU driver of the core that owns PCI (core 0). pf.c brings
+ * Runs in the CPU driver of the core that owns PCI (core 0); driver.c
+ * registers it with the kernel. pf.c brings
  * the PF up (reset, link, VMDq pools, Tx switching) and gives every
  * enabled VF a pool and a MAC address; mailbox.c answers the VFs' mailbox
  * requests from the timer tick. The data plane (VF rings) belongs to the

@@ -1,6 +1,6 @@
 /**
  * \file pf.h
- * \brief drivers/net/igb internals shared by pf.c and mailbox.c.
+ * \brief drivers/net/igb/pf/ internals: the PF's state, shared by the kernel half.
  *
  * One PF, owned by the core that ran igb_pf_init (core 0); only that core
  * touches it, from boot and then from its timer tick, so there is no lock.

@@ -1,11 +1,12 @@
 /**
  * \file vf.h
- * \brief drivers/net/igb: the data-plane half of the 82576 driver, run by
- * the library OS of the domain holding a VF (the interface is
- * lib/arrakis/include/arrakis/vf.h).
+ * \brief drivers/net/igb/vf/: the user half of the 82576 driver (library
+ * igbvf), run by the library OS of the domain holding a VF (the interface
+ * is lib/arrakis/include/arrakis/vf.h).
  *
  * vf.c brings the VF up (VNIC, registers, mailbox reset, DMA memory,
- * queue registers); vfring.c is the data path: the rings, the buffer
+ * queue registers); mbx.c is the VF's half of the PF-VF mailbox;
+ * vfring.c is the data path: the rings, the buffer
  * pools and the checks on what the NIC writes back. vfring.c touches only
  * memory and the VF's tail registers through vf->regs, so the host unit
  * tests (tests/unit/vfring) drive it against plain memory playing the NIC.
