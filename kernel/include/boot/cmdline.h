@@ -13,8 +13,7 @@
  *                            (tests: QEMU's q35 firmware always has them)
  *
  * Drivers read options of their own the same way (cmdline_has,
- * cmdline_value); each driver's README lists them (sriov.vfs, iommu=off,
- * iommu.selftest, igb=off, igb.selftest, igb.dma_canary).
+ * cmdline_value); each driver's README lists them.
  */
 #ifndef BOOT_CMDLINE_H
 #define BOOT_CMDLINE_H
