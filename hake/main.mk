@@ -19,6 +19,7 @@ HOST_TESTS :=
 USER_PROGRAMS :=
 MODULE_FRAGMENTS := $(sort $(shell find kernel drivers lib usr tests -name rules.mk 2>/dev/null))
 include $(MODULE_FRAGMENTS)
+include hake/halves.mk
 
 include hake/kernel.mk
 include hake/iso.mk
@@ -28,11 +29,11 @@ include hake/linux.mk
 $(BUILD)/kernel/%.c.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(KERNEL_MODULE_CFLAGS) -c -o $@ $<
 $(BUILD)/kernel/%.S.o: %.S
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
-	$(Q)$(CC) $(KERNEL_ASFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(KERNEL_ASFLAGS) $(KERNEL_MODULE_CFLAGS) -c -o $@ $<
 $(BUILD)/user/%.c.o: %.c
 	@mkdir -p $(@D)
 	@echo "  UCC     $<"

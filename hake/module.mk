@@ -9,11 +9,13 @@
 #                userlib   a static library for user programs
 #                user      a user program, packed into the ISO as a boot
 #                          module named MODULE
-#   MODULE_SRCS  sources (.c, .S), paths from the top of the tree, one a line
+#   MODULE_SRCS  sources (.c, .S), paths from the top of the tree, one a line,
+#                sorted
 #   MODULE_LIBS  (user only) userlib modules to link, in link order
 #   MODULE_LIBC  (user, userlib) the C library the code is written against:
-#                minic   (the default) freestanding, libos's own <string.h>;
-#                        a program links libos_minic (memcpy..., exit)
+#                minic   (the default) freestanding, lib/common's <string.h>;
+#                        a program links libos_minic (exit) and common_minic
+#                        (memcpy...)
 #                newlib  newlib's headers; a program links the glue
 #                        (lib/newlib), newlib's libc.a and libm.a, and libgcc
 #                The two worlds compile into separate object directories
@@ -39,13 +41,29 @@ endif
 ifeq ($(strip $(MODULE_SRCS)),)
 $(error module $(MODULE): MODULE_SRCS is empty)
 endif
+# Sorted, one a line: a change to a list is a one-line diff ($(sort) also
+# drops duplicates, so a source listed twice fails here too).
+ifneq ($(strip $(MODULE_SRCS)),$(sort $(MODULE_SRCS)))
+$(error module $(MODULE): MODULE_SRCS must be sorted and listed once each: $(sort $(MODULE_SRCS)))
+endif
 ifneq ($(filter $(MODULE),$(ALL_MODULES)),)
 $(error module $(MODULE): defined twice)
 endif
 ALL_MODULES += $(MODULE)
+# Where the module's fragment lives and what it builds, for the check of
+# halves in hake/halves.mk (run once every fragment is read).
+$(MODULE)_DIR := $(dir $(lastword $(filter-out hake/%,$(MAKEFILE_LIST))))
+$(MODULE)_KIND := $(MODULE_KIND)
+$(MODULE)_SRCS := $(MODULE_SRCS)
 
 ifeq ($(MODULE_KIND),kernel)
-KERNEL_OBJS += $(patsubst %,$(BUILD)/kernel/%.o,$(MODULE_SRCS))
+$(MODULE)_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(MODULE_SRCS))
+KERNEL_OBJS += $($(MODULE)_OBJS)
+# Drivers see each other's headers (<pci/pci.h>); the CPU driver's own
+# modules do not: it names no driver, and this keeps it so.
+ifneq ($(filter drivers/%,$($(MODULE)_DIR)),)
+$($(MODULE)_OBJS): KERNEL_MODULE_CFLAGS := -Idrivers
+endif
 endif
 
 ifeq ($(MODULE_KIND),hosttest)
@@ -59,8 +77,10 @@ endif
 
 # User code: the object directory and the C library follow MODULE_LIBC.
 MODULE_ODIR := $(if $(filter newlib,$(MODULE_LIBC)),$(BUILD)/user-newlib,$(BUILD)/user)
-MODULE_CLIBS := $(if $(filter newlib,$(MODULE_LIBC)),\
-    $(BUILD)/lib/libnewlib_glue.a $(NEWLIB_LIBS) $(LIBGCC),$(BUILD)/lib/liblibos_minic.a)
+# Every program links lib/common (fmt, err, timeconv) without listing it.
+MODULE_CLIBS := $(BUILD)/lib/libcommon.a $(if $(filter newlib,$(MODULE_LIBC)),\
+    $(BUILD)/lib/libnewlib_glue.a $(NEWLIB_LIBS) $(LIBGCC),\
+    $(BUILD)/lib/liblibos_minic.a $(BUILD)/lib/libcommon_minic.a)
 
 ifeq ($(MODULE_KIND),userlib)
 $(MODULE)_OBJS := $(patsubst %,$(MODULE_ODIR)/%.o,$(MODULE_SRCS))

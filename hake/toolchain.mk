@@ -20,7 +20,8 @@ KERNEL_CFLAGS := -std=c11 -O2 -g $(COMMON_WARN) \
     -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
     -mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
     -fno-common -fno-delete-null-pointer-checks -MMD -MP \
-    -Ikernel/include -Ikernel/lib/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers
+    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/common/include -Ilib/common/freestanding \
+    -Ilib/kpi/include
 
 KERNEL_ASFLAGS := $(filter-out -std=c11,$(KERNEL_CFLAGS)) -D__ASSEMBLY__
 
@@ -31,15 +32,16 @@ KERNEL_LDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack \
 # HOST_TEST defined so headers can leave out what only the CPU driver has.
 HOST_CFLAGS := -std=c11 -O1 -g $(COMMON_WARN) -DHOST_TEST -MMD -MP \
     -fsanitize=address,undefined -fno-omit-frame-pointer \
-    -Ikernel/include -Ikernel/lib/include -Ikernel/arch/x86_64/include -Ilib/kpi/include -Idrivers -Itests/unit -Ilib/libos/include -Ilib/arrakis/include -pthread
+    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/common/include -Ilib/kpi/include -Idrivers -Itests/unit -Ilib/libos/include -Ilib/arrakis/include -pthread
 HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
 
 # User space: ordinary x86-64 code (SSE allowed: the CPU driver saves each
 # dispatcher's FXSAVE state), static, linked at 0x400000 by hake/user.ld.
 # A program picks its C library with MODULE_LIBC (hake/module.mk), and the
 # choice picks the flags and the object directory:
-#   minic   freestanding; <string.h> is libos's own (lib/libos/minic), and
-#           libos_minic supplies memcpy..., exit. Objects in build/user/.
+#   minic   freestanding; <string.h> is the kernel's too (lib/common/
+#           freestanding), common_minic supplies memcpy..., libos_minic
+#           exit. Objects in build/user/.
 #   newlib  hosted C with newlib's headers (hake/newlib.mk) and gcc's own
 #           (stddef.h, stdarg.h), never the host's; gnu11 so POSIX and BSD
 #           declarations are visible. lib/posix/include comes first: its
@@ -53,9 +55,9 @@ HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
 # definitions from the driver's regs.h, as the kernel does.)
 USER_BASE_CFLAGS := -O2 -g $(COMMON_WARN) -fno-stack-protector -fno-pic -fno-pie \
     -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common -MMD -MP \
-    -Ilib/kpi/include -Ilib/libos/include -Ilib/arrakis/include -Ikernel/lib/include -Idrivers
+    -Ilib/kpi/include -Ilib/libos/include -Ilib/arrakis/include -Ilib/common/include -Idrivers
 USER_CFLAGS := -std=c11 $(USER_BASE_CFLAGS) -ffreestanding -fno-builtin \
-    -Ilib/libos/minic/include
+    -Ilib/common/freestanding
 USER_ASFLAGS := $(filter-out -std=c11,$(USER_CFLAGS)) -D__ASSEMBLY__
 USER_NEWLIB_CFLAGS = -std=gnu11 $(USER_BASE_CFLAGS) -Ilib/posix/include -nostdinc \
     -isystem $(NEWLIB_INC) -isystem $(GCC_INC) -D__DYNAMIC_REENT__

@@ -2,21 +2,18 @@
  * invoke.c: route a capability invocation to its decoder through the
  * table [capability type][command]. An empty entry is an illegal
  * invocation; a capability without the right the command needs is refused
- * here, before any decoder runs.
+ * here, before any decoder runs. The kernel's own rows are below; drivers
+ * add the rows of the types they serve (VNIC, Filter, Doorbell, and NIC
+ * commands of the Kernel capability) with invoke_register() at boot.
  */
 #include <invoke.h>
 #include <invoke_ops.h>
 #include <span.h>
 #include <mapping.h>
 #include <capmove.h>
+#include <panic.h>
 
-struct invoke_entry {
-    invoke_fn fn;
-    const char *name;
-    uint8_t rights;             /* rights the invoked capability must hold */
-};
-
-#define MAX_CMD 16
+#define MAX_CMD INVOKE_MAX_CMD
 
 static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
     [CAP_CNODE] = {
@@ -40,21 +37,10 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [KERNEL_CMD_CAP_EXPORT] = { capmove_invoke_export, "Kernel.cap_export", 0 },
         [KERNEL_CMD_CAP_DROP]   = { capmove_invoke_drop, "Kernel.cap_drop", 0 },
         [KERNEL_CMD_CAP_RELEASE] = { capmove_invoke_release, "Kernel.cap_release", 0 },
-        [KERNEL_CMD_NICS]      = { invoke_kernel_nics, "Kernel.nics", 0 },
-        [KERNEL_CMD_VNIC_CREATE] = { invoke_kernel_vnic_create, "Kernel.vnic_create", 0 },
-        [KERNEL_CMD_FILTERS]   = { invoke_kernel_filters, "Kernel.filters", 0 },
     },
     [CAP_FRAME] = {
         [FRAME_CMD_MAP]   = { invoke_frame_map, "Frame.map", CAP_RIGHT_READ },
         [FRAME_CMD_UNMAP] = { invoke_frame_unmap, "Frame.unmap", 0 },
-    },
-    [CAP_VNIC] = {
-        [VNIC_CMD_MAP_REGS]       = { invoke_vnic_map_regs, "VNIC.map_regs", CAP_RIGHT_WRITE },
-        [VNIC_CMD_REGISTER_DMA]   = { invoke_vnic_register_dma, "VNIC.register_dma", CAP_RIGHT_WRITE },
-        [VNIC_CMD_UNREGISTER_DMA] = { invoke_vnic_unregister_dma, "VNIC.unregister_dma", 0 },
-        [VNIC_CMD_RATE_SET]       = { invoke_vnic_rate_set, "VNIC.rate_set", CAP_RIGHT_WRITE },
-        [VNIC_CMD_FILTER_CREATE]  = { invoke_vnic_filter_create, "VNIC.filter_create", CAP_RIGHT_WRITE },
-        [VNIC_CMD_DOORBELL_CREATE] = { invoke_vnic_doorbell_create, "VNIC.doorbell_create", CAP_RIGHT_WRITE },
     },
     [CAP_DISPATCHER] = {
         [DISPATCHER_CMD_SPAN] = { span_invoke, "Dispatcher.span", CAP_RIGHT_WRITE },
@@ -66,13 +52,32 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
     },
 };
 
+/* Rows registered by drivers (written at boot, read-only after). */
+static const struct invoke_entry *registered[CAP_TYPE_COUNT][MAX_CMD];
+
+void invoke_register(unsigned type, const struct invoke_entry *cmds, unsigned n)
+{
+    if (type >= CAP_TYPE_COUNT || n > MAX_CMD)
+        panic("invoke: a driver registers type %u, %u commands: out of range", type, n);
+    for (unsigned c = 0; c < n; c++) {
+        if (!cmds[c].fn)
+            continue;
+        if (table[type][c].fn || registered[type][c])
+            panic("invoke: %s registered twice", cmds[c].name);
+        registered[type][c] = &cmds[c];
+    }
+}
+
 struct sysret invoke_dispatch(struct invocation *inv)
 {
     unsigned type = inv->slot->cap.type;
     inv->name = cap_type_name(type);
-    if (type >= CAP_TYPE_COUNT || inv->cmd >= MAX_CMD || !table[type][inv->cmd].fn)
+    if (type >= CAP_TYPE_COUNT || inv->cmd >= MAX_CMD)
         return (struct sysret){ SYS_ERR_ILLEGAL_INVOCATION, 0 };
-    const struct invoke_entry *e = &table[type][inv->cmd];
+    const struct invoke_entry *e = table[type][inv->cmd].fn ? &table[type][inv->cmd]
+                                                            : registered[type][inv->cmd];
+    if (!e)
+        return (struct sysret){ SYS_ERR_ILLEGAL_INVOCATION, 0 };
     inv->name = e->name;
     if ((inv->slot->cap.rights & e->rights) != e->rights)
         return (struct sysret){ CAP_ERR_RIGHTS, 0 };

@@ -9,7 +9,7 @@
 #include <core.h>
 #include <console.h>
 #include <string.h>
-#include <mailbox.h>
+#include <monitor_link.h>
 #include <cap/cap.h>
 #include <cspace.h>
 #include <kpi/monitor.h>
@@ -117,8 +117,8 @@ struct sysret invoke_kernel_start_monitor(struct invocation *inv)
         errval_t err = spawn_domain("monitor", "", true, &id);
         return ret(err, id);
     }
-    uint32_t seq;
-    return ret(mailbox_post((uint32_t)core, MAILBOX_OP_SPAWN_MONITOR, 0, 0, 0, "monitor", &seq), 0);
+    uint32_t id;
+    return ret(monitor_link_start((uint32_t)core, &id), 0);
 }
 
 struct sysret invoke_kernel_notify(struct invocation *inv)

@@ -18,14 +18,13 @@
 #include <arch/rtc.h>
 #include <arch/serial.h>
 #include <arch/trap.h>
-#include <pci/pci.h>
-#include <iommu/vtd/vtd.h>
-#include <net/igb/igb.h>
 #include <mm/pmm.h>
 #include <console.h>
 #include <core.h>
 #include <crash.h>
 #include <dispatch.h>
+#include <driver.h>
+#include <xcall.h>
 #include <spawn.h>
 #include <syscall_impl.h>
 #include <string.h>
@@ -46,8 +45,6 @@ static uint32_t boot_mbi_phys;
 static struct acpi_tables acpi;
 static struct madt_info madt;
 static struct mcfg_info mcfg;
-static struct pci_ecam ecam;
-static struct pci_table pci;
 
 void boot_fatal(const char *fmt, ...)
 {
@@ -230,23 +227,12 @@ static void boot_clock(void)
             t.minute, t.second);
 }
 
-static void boot_pci(void)
+/* The drivers linked into the image (each defines itself with DRIVER()),
+ * in their order: buses, devices, the IOMMU. */
+static void boot_drivers(void)
 {
-    if (mcfg.necam == 0)
-        return;
-    const struct acpi_mcfg_alloc *a = &mcfg.ecam[0];
-    errval_t err = pci_ecam_init(&ecam, a->base, a->segment, a->bus_start, a->bus_end);
-    if (err_is_fail(err)) {
-        kprint_err("pci", err);
-        return;
-    }
-    unsigned n = pci_enumerate(&pci, pci_ecam_ops(&ecam));
-    kprintf("pci: %u functions found\n", n);
-    char vfs[8] = "4";      /* the control plane's default: 4 VFs per SR-IOV NIC */
-    cmdline_value("sriov.vfs", vfs, sizeof(vfs));
-    pci_sriov_boot(&pci, vfs);
-    if (!cmdline_has("igb=off"))
-        igb_pf_init(&pci);      /* drivers/net/igb: PF, link, VF pools, mailbox */
+    const struct driver_env env = { .acpi = &acpi, .mcfg = &mcfg };
+    driver_init_all(&env);
 }
 
 /* Record the user programs GRUB loaded and start init on this core. */
@@ -317,9 +303,9 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     bsp_core.apic_id = apic_id();
     bsp_core.stack_top = (uint64_t)boot_stack_top;
     gdt_set_kernel_stack(&bsp_core.gdt, bsp_core.stack_top);
+    xcall_init();
     boot_smp();
-    boot_pci();
-    vtd_init(&acpi);
+    boot_drivers();
     crash_if_asked();
     boot_user();
     kprintf("arrakis: boot complete on core 0\n");

@@ -17,7 +17,7 @@
 #include <invoke.h>
 #include <core.h>
 #include <tlb.h>
-#include <net/igb/vnic.h>
+#include <cap_hooks.h>
 #include <arch/vspace.h>
 #include <capmove.h>
 
@@ -114,14 +114,7 @@ struct sysret invoke_frame_unmap(struct invocation *inv)
 void mapping_slot_removed(struct cte *slot)
 {
     capmove_slot_removed(slot);         /* a lent Frame's copy, or one lent to us */
-    if (slot->cap.type == CAP_FRAME)
-        vnic_frame_removed(slot);       /* no DMA into it any more either */
-    if (slot->cap.type == CAP_VNIC)
-        vnic_removed(slot);
-    if (slot->cap.type == CAP_FILTER)
-        igb_filter_removed(slot);
-    if (slot->cap.type == CAP_DOORBELL)
-        doorbell_removed(slot);
+    cap_removed_run(slot);              /* drivers first: no DMA into a Frame any more */
     if (slot->cap.type != CAP_FRAME && slot->cap.type != CAP_DEVFRAME && slot->cap.type != CAP_VNIC)
         return;
     struct core *c = this_core();

@@ -23,22 +23,18 @@ MODULE_SRCS := \
 	kernel/arch/x86_64/vspace.c \
 	kernel/boot/cmdline.c \
 	kernel/boot/multiboot2.c \
+	kernel/cap_hooks.c \
 	kernel/capmove.c \
 	kernel/console.c \
 	kernel/crash.c \
 	kernel/cspace.c \
 	kernel/dispatch.c \
+	kernel/driver.c \
 	kernel/elf.c \
 	kernel/invoke.c \
 	kernel/invoke_cnode.c \
 	kernel/invoke_endpoint.c \
 	kernel/invoke_kernel.c \
-	kernel/lib/err.c \
-	kernel/lib/fmt.c \
-	kernel/lib/string.c \
-	kernel/lib/timeconv.c \
-	kernel/mailbox.c \
-	kernel/rpc.c \
 	kernel/main.c \
 	kernel/mapping.c \
 	kernel/mm/pmm.c \
@@ -47,5 +43,6 @@ MODULE_SRCS := \
 	kernel/span.c \
 	kernel/spawn.c \
 	kernel/syscall.c \
-	kernel/tlb.c
+	kernel/tlb.c \
+	kernel/xcall.c
 include hake/module.mk

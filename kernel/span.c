@@ -3,20 +3,23 @@
  *
  * Dispatcher.span, invoked by the domain's first dispatcher on its own
  * core, makes a dispatcher page for the target core in the domain's
- * address space (at DISP_SPAN_VADDR(core), from this core's memory) and posts a mailbox request; the target's CPU driver then runs a
- * new dispatcher on the same page tables, starting disabled at the given
- * entry with rdi = its page and rsi = the argument.
+ * address space (at DISP_SPAN_VADDR(core), from this core's memory) and
+ * sends the target's CPU driver a request (this file's cross-core
+ * service, kernel/xcall.c); it then runs a new dispatcher on the same page
+ * tables, starting disabled at the given entry with rdi = its page and
+ * rsi = the argument.
  *
  * Ownership stays with the origin: the page tables, the cspace (the other
  * dispatchers have none: capability invocations work only on the origin),
  * the memory. When the origin ends, its address space is kept until every
- * other core has stopped the domain's dispatchers there (KILL_SPAN through
- * the mailbox, retried on each tick), then freed.
+ * other core has stopped the domain's dispatchers there (SPAN_OP_STOP,
+ * sent again on a tick if this core's request queue was full, and
+ * answered), then freed.
  */
 #include <span.h>
 #include <dispatch.h>
 #include <invoke.h>
-#include <mailbox.h>
+#include <xcall.h>
 #include <core.h>
 #include <console.h>
 #include <memlayout.h>
@@ -27,6 +30,31 @@
 
 
 static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
+
+/* The cross-core service: what an origin asks of another core. */
+enum span_op { SPAN_OP_START = 1, SPAN_OP_STOP };
+struct span_req {
+    uint32_t origin, reserved;
+    uint64_t root, page;            /* START: the page tables, the dispatcher page */
+    char name[24];                  /* START: the domain's name */
+};
+_Static_assert(sizeof(struct span_req) <= XCALL_BODY_BYTES, "a span request is one message");
+
+static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
+{
+    struct span_req r;
+    memcpy(&r, m->body, sizeof(r));
+    r.name[sizeof(r.name) - 1] = 0;
+    if (m->op == SPAN_OP_START)
+        span_start_secondary(r.origin, r.root, r.page, r.name);
+    else if (m->op == SPAN_OP_STOP)
+        span_stop_secondaries(r.origin);
+    else
+        return (struct xcall_answer){ SYS_ERR_ILLEGAL_INVOCATION, { 0, 0 } };
+    return (struct xcall_answer){ ERR_OK, { 0, 0 } };
+}
+
+XCALL_SERVICE(span_service, "span", serve);
 
 static bool user_addr(uint64_t a) { return a >= PAGE_SIZE && a < VSPACE_USER_TOP; }
 
@@ -53,8 +81,11 @@ struct sysret span_invoke(struct invocation *inv)
         pmm_free(&c->pmm, pa, 1);
         return ret(err);
     }
-    uint32_t seq;
-    err = mailbox_post((uint32_t)core, MAILBOX_OP_SPAN, d->id, d->vspace.root, pa, d->name, &seq);
+    struct span_req r = { .origin = d->id, .root = d->vspace.root, .page = pa };
+    for (size_t i = 0; d->name[i] && i + 1 < sizeof(r.name); i++)
+        r.name[i] = d->name[i];
+    struct xcall_msg m = xcall_msg(&span_service, SPAN_OP_START, &r, sizeof(r));
+    err = xcall_send((uint32_t)core, &m, NULL, NULL);
     if (err_is_fail(err))
         return ret(err);                /* the page stays mapped: a retry reuses nothing */
     d->span_mask |= 1ull << core;
@@ -113,6 +144,12 @@ bool span_defer_teardown(struct dcb *d)
     return true;
 }
 
+/* Core ctx[1] has stopped zombie ctx[0]'s dispatchers. */
+static void stopped(const struct xcall *x, const struct xcall_answer *a)
+{
+    this_core()->zombies[x->ctx[0]].to_confirm &= ~(1ull << x->ctx[1]);
+}
+
 void span_tick(void)
 {
     struct core *c = this_core();
@@ -122,13 +159,16 @@ void span_tick(void)
             continue;
         for (uint32_t core = 0; core < ncores && core < 64; core++) {
             uint64_t bit = 1ull << core;
-            if ((z->to_post & bit) &&
-                err_is_ok(mailbox_post(core, MAILBOX_OP_KILL_SPAN, z->origin, 0, 0, "", &z->seq[core]))) {
+            if (!(z->to_post & bit))
+                continue;
+            struct span_req r = { .origin = z->origin };
+            struct xcall_msg m = xcall_msg(&span_service, SPAN_OP_STOP, &r, sizeof(r));
+            const uint64_t ctx[4] = { (uint64_t)i, core, 0, 0 };
+            z->to_confirm |= bit;       /* before the answer can come */
+            if (err_is_ok(xcall_send(core, &m, stopped, ctx)))
                 z->to_post &= ~bit;
-                z->to_confirm |= bit;
-            } else if ((z->to_confirm & bit) && mailbox_done(core, z->seq[core])) {
-                z->to_confirm &= ~bit;
-            }
+            else
+                z->to_confirm &= ~bit;  /* the queue is full: next tick */
         }
         if (!z->to_post && !z->to_confirm) {
             vspace_destroy(&z->vspace);

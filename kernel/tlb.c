@@ -12,7 +12,6 @@
 #include <arch/cpu.h>
 #include <arch/trap.h>
 
-#define ICR_FIXED 0x00004000      /* fixed delivery, level assert */
 
 static void flush_here(void)
 {

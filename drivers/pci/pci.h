@@ -195,4 +195,9 @@ errval_t pci_sriov_enable(struct pci_table *t, uint16_t pf, unsigned numvfs);
 /** Boot policy: enable `vfs` (a decimal string, the sriov.vfs option) VFs
  * on every SR-IOV function found, one `sriov:` line each. */
 void pci_sriov_boot(struct pci_table *t, const char *vfs);
+
+/** The functions the boot found (drivers/pci/boot.c), or NULL if there is
+ *  no ECAM region or it could not be mapped. For device drivers' inits,
+ *  which run after the bus (DRIVER_ORDER_DEVICE). */
+struct pci_table *pci_boot_table(void);
 #endif

@@ -2,6 +2,7 @@ MODULE := pci
 MODULE_KIND := kernel
 MODULE_SRCS := \
 	drivers/pci/bar.c \
+	drivers/pci/boot.c \
 	drivers/pci/caps.c \
 	drivers/pci/ecam.c \
 	drivers/pci/enum.c \

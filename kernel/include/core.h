@@ -14,7 +14,7 @@
 #include <core_offsets.h>
 #include <kpi/dispatcher.h>
 #include <arch/vspace.h>
-#include <rpc.h>
+#include <xcall.h>
 #include <capmove.h>
 
 #define MAX_CORES 64
@@ -28,22 +28,7 @@ struct span_zombie {
     struct vspace vspace;           /* root 0: slot free */
     uint32_t origin;
     uint64_t to_post, to_confirm;   /* cores, as bit masks */
-    uint32_t seq[MAX_CORES];
 };
-
-/* A request from another core's CPU driver, one cache line, polled on the
- * timer tick: the only way one kernel asks another for something
- * (kernel/mailbox.c). Writers take `claim` first; the body, then `seq`,
- * is written last; the receiver answers by setting `done` to that seq. */
-struct core_mailbox {
-    volatile uint32_t seq, done;
-    volatile uint32_t claim;
-    uint32_t op, arg;
-    uint32_t reserved;
-    uint64_t a, b;
-    char name[24];
-} __attribute__((aligned(64)));
-_Static_assert(sizeof(struct core_mailbox) == 64, "one cache line");
 
 struct core {
     struct core *self;              /* gs:0, for this_core() */
@@ -67,7 +52,6 @@ struct core {
     /* Inter-monitor channel frame: core 0 <-> this core (boot-time, like
      * Barrelfish's URPC frame); on core 0, the array of all of them. */
     uint64_t urpc_pa;
-    struct core_mailbox mailbox;
     struct dispatcher_regs resume_regs;     /* the checked copy a dispatcher is
                                                resumed from (dispatch.c) */
     struct span_zombie zombies[SPAN_ZOMBIES];
@@ -75,9 +59,12 @@ struct core {
     /* TLB shootdown (kernel/tlb.c): other cores raise req, this core
      * flushes and sets done = the req it saw. */
     volatile uint32_t tlb_req, tlb_done;
-    /* Requests from other cores (rpc.c), and this core's own queue. */
-    struct core_rpc rpc;
-    struct rpc_call rpc_calls[RPC_CALLS];
+    /* Cross-core requests (xcall.c): slot [i] is core i's requests to this
+     * core (written by core i, answered by this one); this core's own
+     * requests wait in xcall_out until their target's slot is free. */
+    struct xcall_slot xcall_in[MAX_CORES];
+    struct xcall xcall_out[XCALL_QUEUE];
+    uint64_t xcall_tickets;
 };
 #define URPC_FRAME_BYTES (8 * 1024)
 

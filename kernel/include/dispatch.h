@@ -1,7 +1,7 @@
 /**
  * \file dispatch.h
  * \brief Domains and their dispatchers on one core: the dispatcher control
- * block, the run queue, and entering user space (kernel/dispatch.c).
+ * block, choosing one to run, and entering user space (kernel/dispatch.c).
  *
  * The CPU driver is event-driven with one stack per core: every entry from
  * user space (syscall, interrupt, fault) starts at the top of that stack,
@@ -38,7 +38,7 @@ struct dcb {
     uint64_t disp_pa;
     bool resume_disabled;           /* next entry: resume disabled_area */
     bool blocked;                   /* sleeps until an LMP message or a tick */
-    bool awaiting;                  /* in a call another core answers (rpc.c) */
+    bool awaiting;                  /* in a call another core answers (xcall.c) */
     bool monitor;                   /* this core's monitor */
     bool secondary;                 /* spans from another core (span.c) */
     uint32_t origin;                /* secondary: the origin dispatcher's id */
@@ -59,7 +59,7 @@ void dispatch_page_init(struct dispatcher_shared *s, uint32_t core, uint32_t dom
                         uint64_t entry, uint64_t rsp, uint64_t rdi, uint64_t rsi);
 /** Set up this core's domain table and capability database. */
 errval_t dispatch_init_core(void);
-/** Put a new, runnable dispatcher on this core's run queue. */
+/** Make a new dispatcher runnable on this core. */
 void dispatch_make_runnable(struct dcb *d);
 struct dcb *dispatch_alloc(void);
 struct dcb *dispatch_find(uint32_t id);

@@ -1,7 +1,9 @@
 /**
  * \file invoke.h
  * \brief Capability invocations: the table [type][command] of decoders
- * (kernel/invoke.c). A decoder checks everything, then acts.
+ * (kernel/invoke.c). A decoder checks everything, then acts. The kernel's
+ * own types have their rows in invoke.c; a driver registers the rows of
+ * the types (or commands) it serves with invoke_register().
  */
 #ifndef KERNEL_INVOKE_H
 #define KERNEL_INVOKE_H
@@ -43,5 +45,21 @@ static inline errval_t invoke_refuse_arg(struct invocation *inv, int arg, errval
     return err;
 }
 
+typedef struct sysret (*invoke_fn)(struct invocation *inv);
+
+/** One command of a capability type: its decoder, its name for the logs
+ *  ("CNode.copy") and the rights the invoked capability must hold. */
+struct invoke_entry {
+    invoke_fn fn;
+    const char *name;
+    uint8_t rights;
+};
+
+#define INVOKE_MAX_CMD 16
+
 struct sysret invoke_dispatch(struct invocation *inv);
+/** A driver serves commands of capability type `type`: cmds[c] is command
+ *  c (entries without fn are skipped; n <= INVOKE_MAX_CMD). At boot, before
+ *  user space runs; a command already served is a kernel bug (panic). */
+void invoke_register(unsigned type, const struct invoke_entry *cmds, unsigned n);
 #endif

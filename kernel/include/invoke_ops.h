@@ -1,9 +1,7 @@
-/** \file invoke_ops.h \brief The invocation decoders, one per command. */
+/** \file invoke_ops.h \brief The kernel's own invocation decoders, one per command. */
 #ifndef KERNEL_INVOKE_OPS_H
 #define KERNEL_INVOKE_OPS_H
 #include <invoke.h>
-
-typedef struct sysret (*invoke_fn)(struct invocation *inv);
 
 /* invoke_cnode.c */
 struct sysret invoke_cnode_copy(struct invocation *inv);
@@ -21,19 +19,6 @@ struct sysret invoke_kernel_modules(struct invocation *inv);
 struct sysret invoke_kernel_start_monitor(struct invocation *inv);
 struct sysret invoke_kernel_notify(struct invocation *inv);
 struct sysret invoke_kernel_caps(struct invocation *inv);
-/* drivers/net/igb/nics.c */
-struct sysret invoke_kernel_nics(struct invocation *inv);
-/* drivers/net/igb/vnic.c */
-struct sysret invoke_kernel_vnic_create(struct invocation *inv);
-struct sysret invoke_vnic_map_regs(struct invocation *inv);
-struct sysret invoke_vnic_register_dma(struct invocation *inv);
-struct sysret invoke_vnic_unregister_dma(struct invocation *inv);
-struct sysret invoke_vnic_rate_set(struct invocation *inv);
-/* drivers/net/igb/filter.c */
-struct sysret invoke_vnic_filter_create(struct invocation *inv);
-struct sysret invoke_kernel_filters(struct invocation *inv);
-/* drivers/net/igb/doorbell.c */
-struct sysret invoke_vnic_doorbell_create(struct invocation *inv);
 /* invoke_endpoint.c */
 struct sysret invoke_endpoint_send(struct invocation *inv);
 struct sysret invoke_endpoint_send_cap(struct invocation *inv);

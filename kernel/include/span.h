@@ -15,9 +15,9 @@ struct dcb;
 
 /** Dispatcher.span(core, entry, stack, arg), on the origin's core. */
 struct sysret span_invoke(struct invocation *inv);
-/** Mailbox request on the target core: make the new dispatcher. */
+/** On the target core (span.c's cross-core service): make the new dispatcher. */
 void span_start_secondary(uint32_t origin, uint64_t root, uint64_t page, const char *name);
-/** Mailbox request: stop this core's dispatchers of domain `origin`. */
+/** On the target core: stop this core's dispatchers of domain `origin`. */
 void span_stop_secondaries(uint32_t origin);
 /** The origin ends: the caller must not free its address space if this
  *  returns true (span_tick frees it once every other core has let go). */

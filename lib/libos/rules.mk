@@ -1,8 +1,6 @@
 MODULE := libos
 MODULE_KIND := userlib
 MODULE_SRCS := \
-	kernel/lib/err.c \
-	kernel/lib/fmt.c \
 	lib/libos/crt0.S \
 	lib/libos/debug.c \
 	lib/libos/dispatch.c \
@@ -15,9 +13,9 @@ MODULE_SRCS := \
 	lib/libos/syscall.c \
 	lib/libos/textmsg.c \
 	lib/libos/thread.c \
-	lib/libos/vnic.c \
 	lib/libos/tls.c \
 	lib/libos/ump/ump.c \
+	lib/libos/vnic.c \
 	lib/libos/waitq.c \
 	lib/libos/words.c
 include hake/module.mk

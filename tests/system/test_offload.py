@@ -1,4 +1,4 @@
-"""Checksum offload of the VF (drivers/net/igb/vfring.c), seen from the
+"""Checksum offload of the VF (drivers/net/igb/vf/vfring.c), seen from the
 host's side of the wire: the NIC fills in IPv4 and UDP checksums the
 driver left to it (the host's kernel keeps only datagrams whose checksums
 are right), and it judges the checksums of what it receives."""

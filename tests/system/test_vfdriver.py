@@ -1,4 +1,4 @@
-"""The VF data path (drivers/net/igb/vf.c, lib/arrakis): domains drive
+"""The VF data path (drivers/net/igb/vf/vf.c, lib/arrakis): domains drive
 their own VFs from user space, and frames go VF -> the NIC's internal
 switch (VMDq, DTXSWC loopback) -> VF with no kernel on the path."""
 import re

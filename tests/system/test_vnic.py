@@ -1,7 +1,21 @@
 """VNICs: a VF given to one domain, its registers mapped into it, DMA
 confined by its own IOMMU domain to Frames it registered, and the VF freed
-when the domain ends (drivers/net/igb/vnic.c)."""
+when the domain ends (drivers/net/igb/pf/: vnic.c, dma.c, fault.c)."""
 import re
+
+import pytest
+
+from conftest import LOG_DIR, boot_console
+
+
+@pytest.fixture(scope="module")
+def console():
+    """This module's system boots with igb.dma_canary: the kernel keeps a
+    page of known contents that test_dma_outside_registered_memory_is_stopped
+    aims a VF's DMA at."""
+    c = boot_console(LOG_DIR / "test_vnic.log", args=("--cmdline", "igb.dma_canary"))
+    yield c
+    c.close()
 
 
 def test_vnic_lifecycle(shell):

@@ -6,8 +6,9 @@
  * each an empty root table and turns translation on. From then on every
  * DMA request is checked: a device without a present context entry is
  * blocked (fault reason 1 or 2) until vtd_attach puts it in a domain.
- * Nothing in the kernel does DMA yet, so nothing breaks; `iommu=off`
- * leaves translation off for firmware or devices that need it. If any
+ * Devices that must DMA (a VNIC's VF) are attached when they are handed
+ * out (drivers/net/igb); `iommu=off` leaves translation off for firmware
+ * or devices that need it, and then no VNIC is handed out. If any
  * unit fails, the ones already enabled are turned off again, so the
  * machine is never half protected.
  *
@@ -20,6 +21,7 @@
 #include <iommu/vtd/vtd.h>
 #include <iommu/vtd/unit.h>
 #include <boot/cmdline.h>
+#include <driver.h>
 #include <console.h>
 #include <core.h>
 #include <memlayout.h>
@@ -203,3 +205,11 @@ out:
         kprintf("vtd: selftest passed (tables, walks and registers only: no device DMA "
                 "went through them)\n");
 }
+
+static void vtd_boot(const struct driver_env *env)
+{
+    vtd_init(env->acpi);
+}
+
+/* Last: translation blocks every device until a driver attaches it. */
+DRIVER(vtd_driver, DRIVER_ORDER_IOMMU, "vtd", vtd_boot);

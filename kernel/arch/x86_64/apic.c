@@ -13,11 +13,10 @@
 #include <arch/trap.h>
 #include <mmio.h>
 #include <core.h>
-#include <rpc.h>
-#include <mailbox.h>
+#include <xcall.h>
 #include <span.h>
 #include <dispatch.h>
-#include <net/igb/igb.h>
+#include <panic.h>
 
 #define APIC_ID        0x020
 #define APIC_TPR       0x080
@@ -105,15 +104,29 @@ void apic_timer_calibrate(void)
     tsc_hz_measured = (tsc1 - tsc0) * 1000 / CALIBRATION_MS;
 }
 
+/* Drivers' tick hooks (written at boot, read-only after). */
+static timer_hook_fn timer_hooks[TIMER_HOOKS];
+
+void timer_hook_register(timer_hook_fn fn)
+{
+    for (int i = 0; i < TIMER_HOOKS; i++) {
+        if (!timer_hooks[i]) {
+            timer_hooks[i] = fn;
+            return;
+        }
+    }
+    panic("apic: more than %d timer hooks", TIMER_HOOKS);
+}
+
 static void timer_interrupt(struct trap_frame *tf)
 {
     this_core()->ticks++;
     apic_eoi();
-    mailbox_poll();
-    rpc_poll();
+    xcall_poll();           /* in case a request came before this core took them */
     span_tick();
     capmove_tick();
-    igb_tick();             /* igb PF mailbox, on the NIC's core only */
+    for (int i = 0; i < TIMER_HOOKS && timer_hooks[i]; i++)
+        timer_hooks[i]();
     dispatch_tick();
 }
 

@@ -75,6 +75,18 @@ void trap_register(uint8_t vector, trap_handler_fn fn)
     handlers[vector] = fn;
 }
 
+/* Device vectors handed out so far (bootstrap core, at boot). */
+static unsigned next_device_vector = VEC_DEVICE_FIRST;
+
+errval_t trap_alloc_vectors(unsigned n, uint8_t *first)
+{
+    if (n == 0 || n > VEC_DEVICE_END - next_device_vector)
+        return TRAP_ERR_NO_VECTORS;
+    *first = (uint8_t)next_device_vector;
+    next_device_vector += n;
+    return ERR_OK;
+}
+
 /*
  * From user mode: save the dispatcher's state, handle the event, then let
  * the scheduler pick who runs (dispatch_schedule never returns). From

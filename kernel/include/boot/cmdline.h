@@ -11,18 +11,9 @@
  *   boot.ignore_memmap       act as if the loader gave no memory map (tests)
  *   boot.ignore_acpi         act as if the firmware had no ACPI tables
  *                            (tests: QEMU's q35 firmware always has them)
- *   sriov.vfs=N              enable N virtual functions on every SR-IOV
- *                            PCIe function at boot (default 4; 0 = none);
- *                            more than its TotalVFs is refused, with a log
- *                            line, and the boot goes on (drivers/pci)
- *   iommu=off                leave VT-d DMA remapping off (default: on, and
- *                            every device is blocked until attached)
- *   igb=off                  leave the 82576 PF alone: no reset, link, VF
- *                            pools or mailbox (drivers/net/igb)
- *   igb.selftest             after igb bring-up, play VF 0 against the PF's
- *                            mailbox and log the result (drivers/net/igb)
- *   iommu.selftest           after enabling VT-d, map, attach and walk a
- *                            test domain (drivers/iommu/vtd/vtd.c)
+ *
+ * Drivers read options of their own the same way (cmdline_has,
+ * cmdline_value); each driver's README lists them.
  */
 #ifndef BOOT_CMDLINE_H
 #define BOOT_CMDLINE_H

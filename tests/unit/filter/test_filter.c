@@ -1,6 +1,6 @@
 /*
  * test_filter.c: Filter predicates to 82576 receive-filter registers
- * (drivers/net/igb/filter_compile.c): what is refused, and which RAR,
+ * (drivers/net/igb/pf/filter_compile.c): what is refused, and which RAR,
  * VMOLR, VLVF and VFTA bits a set of filters turns into.
  */
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <net/igb/filter.h>
+#include <net/igb/pf/filter.h>
 
 static errval_t check(uint32_t flags, uint16_t vlan)
 {

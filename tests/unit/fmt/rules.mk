@@ -1,6 +1,6 @@
 MODULE := test_fmt
 MODULE_KIND := hosttest
 MODULE_SRCS := \
-	kernel/lib/fmt.c \
+	lib/common/fmt.c \
 	tests/unit/fmt/test_fmt.c
 include hake/module.mk

@@ -1,5 +1,5 @@
 /*
- * test_fmt.c: the kernel's printf engine (kernel/lib/fmt.c) on the host.
+ * test_fmt.c: the kernel's printf engine (lib/common/fmt.c) on the host.
  *
  * Three tables of cases (int, 64-bit, string arguments) are formatted by
  * both fmt_snprintf and the host's snprintf and must agree byte for byte

@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <net/igb/igb.h>
+#include <net/igb/pf/igb.h>
 
 static const uint8_t vf2_mac[IGB_MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x01, 0x02};
 

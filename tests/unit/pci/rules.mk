@@ -5,7 +5,7 @@ MODULE_SRCS := \
 	drivers/pci/caps.c \
 	drivers/pci/enum.c \
 	drivers/pci/sriov.c \
-	kernel/lib/err.c \
-	kernel/lib/fmt.c \
+	lib/common/err.c \
+	lib/common/fmt.c \
 	tests/unit/pci/test_pci.c
 include hake/module.mk

@@ -1,4 +1,4 @@
-/* Host tests of kernel/lib/timeconv.c: calendar dates to Unix seconds,
+/* Host tests of lib/common/timeconv.c: calendar dates to Unix seconds,
  * checked against the host C library's timegm for many dates. */
 #define _DEFAULT_SOURCE
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * test_vfring.c: the VF data path (drivers/net/igb/vfring.c) on the host,
+ * test_vfring.c: the VF data path (drivers/net/igb/vf/vfring.c) on the host,
  * against plain memory playing the NIC: it reads the buffer address from a
  * receive descriptor, writes a frame there and a write-back of its
  * choosing (good, flagged, truncated, oversized, spread over two
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include <net/igb/vf.h>
+#include <net/igb/vf/vf.h>
 
 #define BUFS_PA 0x40000000ull   /* where the fake NIC thinks the buffers are */
 

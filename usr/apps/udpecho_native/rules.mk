@@ -2,5 +2,5 @@ MODULE := udpecho_native
 MODULE_KIND := user
 MODULE_SRCS := \
 	usr/apps/udpecho_native/udpecho_native.c
-MODULE_LIBS := arrakis libos
+MODULE_LIBS := arrakis igbvf libos
 include hake/module.mk

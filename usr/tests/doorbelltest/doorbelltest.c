@@ -14,7 +14,9 @@
 #include <libos/vnic.h>
 #include <kpi/cspace.h>
 #include <kpi/syscall.h>
-#include <net/igb/igb.h>
+#include <net/igb/shared/mbx.h>
+#include <net/igb/shared/vfregs.h>
+#include <net/igb/vf/mbx.h>
 
 #define ROOTCN CAP_TASK(TASKCN_SLOT_ROOTCN)
 #define VNIC CAP_TASK(TASKCN_SLOT_RECV)
@@ -71,7 +73,7 @@ int main(int argc, char *argv[])
     if (err_is_ok(err))
         err = sys_invoke(VNIC, VNIC_CMD_MAP_REGS, REGS_VA, 0, 0, 0).err;
     if (err_is_ok(err))
-        err = vnic_mailbox((volatile uint8_t *)(uintptr_t)REGS_VA, &msg, 1, reply);
+        err = igbvf_mbx_call((volatile uint8_t *)(uintptr_t)REGS_VA, &msg, 1, reply);
     if (err_is_ok(err))
         err = vnic_doorbell_create(VNIC, 0, DOORBELL);
     if (err_is_fail(err)) {

@@ -2,5 +2,5 @@ MODULE := doorbelltest
 MODULE_KIND := user
 MODULE_SRCS := \
 	usr/tests/doorbelltest/doorbelltest.c
-MODULE_LIBS := libos
+MODULE_LIBS := igbvf libos
 include hake/module.mk

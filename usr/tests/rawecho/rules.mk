@@ -2,5 +2,5 @@ MODULE := rawecho
 MODULE_KIND := user
 MODULE_SRCS := \
 	usr/tests/rawecho/rawecho.c
-MODULE_LIBS := arrakis libos
+MODULE_LIBS := arrakis igbvf libos
 include hake/module.mk

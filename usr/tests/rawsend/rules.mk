@@ -2,5 +2,5 @@ MODULE := rawsend
 MODULE_KIND := user
 MODULE_SRCS := \
 	usr/tests/rawsend/rawsend.c
-MODULE_LIBS := arrakis libos
+MODULE_LIBS := arrakis igbvf libos
 include hake/module.mk

@@ -2,5 +2,5 @@ MODULE := vnicdma
 MODULE_KIND := user
 MODULE_SRCS := \
 	usr/tests/vnicdma/vnicdma.c
-MODULE_LIBS := libos
+MODULE_LIBS := igbvf libos
 include hake/module.mk

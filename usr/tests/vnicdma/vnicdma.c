@@ -14,7 +14,10 @@
 #include <kpi/dispatcher.h>
 #include <kpi/monitor.h>
 #include <kpi/syscall.h>
-#include <net/igb/igb.h>
+#include <net/igb/shared/mbx.h>
+#include <net/igb/shared/vfregs.h>
+#include <net/igb/vf/desc.h>
+#include <net/igb/vf/mbx.h>
 
 #define ROOTCN CAP_TASK(TASKCN_SLOT_ROOTCN)
 #define VNIC CAP_TASK(TASKCN_SLOT_RECV)
@@ -49,7 +52,7 @@ int main(int argc, char *argv[])
         err = sys_invoke(VNIC, VNIC_CMD_MAP_REGS, REGS_VA, 0, 0, 0).err;
     uint32_t msg = IGB_VF_RESET, reply[4];
     if (err_is_ok(err))
-        err = vnic_mailbox((volatile uint8_t *)(uintptr_t)REGS_VA, &msg, 1, reply);
+        err = igbvf_mbx_call((volatile uint8_t *)(uintptr_t)REGS_VA, &msg, 1, reply);
     if (err_is_ok(err))
         err = sys_invoke(ROOTCN, CNODE_CMD_RETYPE, CAP_TASK(TASKCN_SLOT_RAM), CAP_FRAME | 12 << 8, 1,
                          CAP_SLOT(0)).err;

@@ -12,7 +12,7 @@
 #include <kpi/dispatcher.h>
 #include <kpi/monitor.h>
 #include <kpi/syscall.h>
-#include <net/igb/regs.h>
+#include <net/igb/shared/vfregs.h>
 
 #define MONITOR CAP_TASK(TASKCN_SLOT_MONITOREP)
 #define ROOTCN CAP_TASK(TASKCN_SLOT_ROOTCN)

@@ -2,7 +2,7 @@
  * \file vf.h
  * \brief The data plane of a VNIC: a domain drives its own SR-IOV virtual
  * function (an Intel 82576 VF) with no kernel on the path
- * (drivers/net/igb/vf.c, linked as lib/arrakis).
+ * (drivers/net/igb/vf/: the driver's user half, library igbvf).
  *
  * vf_open() asks this core's monitor for a VNIC, maps the VF's registers,
  * resets the VF through the PF mailbox (which tells it its MAC address),
@@ -122,8 +122,8 @@ struct vf {
     struct vf_stats stats;
 };
 
-/** Get a VNIC from this core's monitor (the domain must run on the NIC's
- *  core) and bring its VF up: registers, reset, rings, buffers. */
+/** Get a VNIC from this core's monitor (on any core: control calls are
+ *  forwarded to the NIC's core) and bring its VF up: registers, reset, rings, buffers. */
 errval_t vf_open(struct vf *vf);
 /** Is the link up (the PF's STATUS.LU, as the VF sees it)? */
 bool vf_link_up(const struct vf *vf);

@@ -230,7 +230,8 @@ struct domain_info {
     uint32_t exit_status;
 };
 
-enum domain_state { DOMAIN_RUNNABLE = 1, DOMAIN_BLOCKED, DOMAIN_EXITED, DOMAIN_KILLED };
+/* 2 was a blocked state nothing ever set; the values stay for the ABI. */
+enum domain_state { DOMAIN_RUNNABLE = 1, DOMAIN_EXITED = 3, DOMAIN_KILLED = 4 };
 
 struct sysret {
     errval_t err;

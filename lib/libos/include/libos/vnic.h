@@ -1,7 +1,8 @@
 /**
  * \file vnic.h
  * \brief Getting a VNIC (an SR-IOV VF) from this core's monitor, and the
- * VF side of the PF-VF mailbox (lib/libos/vnic.c).
+ * VNIC capability's Filter and Doorbell calls (lib/libos/vnic.c). The VF's
+ * mailbox is its driver's (drivers/net/igb/vf/mbx.h).
  */
 #ifndef LIBOS_VNIC_H
 #define LIBOS_VNIC_H
@@ -12,9 +13,6 @@
 
 /** Ask the monitor for a VNIC; it arrives in CAP_TASK(TASKCN_SLOT_RECV). */
 errval_t vnic_acquire(unsigned *vf);
-/** Send `n` words through the VF's mailbox (VF registers mapped at
- *  `regs`) and wait for the PF's reply (4 words). */
-errval_t vnic_mailbox(volatile uint8_t *regs, const uint32_t *msg, unsigned n, uint32_t reply[4]);
 /** A Filter on VNIC `vnic` into the empty slot `dest`: from now on the
  *  NIC sends frames matching `spec` to the VNIC (nothing reaches a VNIC
  *  without one). Refused with FILTER_ERR_* where the NIC cannot express

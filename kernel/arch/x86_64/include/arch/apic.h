@@ -23,4 +23,12 @@ uint64_t tsc_hz(void);
 uint64_t apic_timer_hz(void);
 /** Send an IPI: INIT, STARTUP or a fixed vector (for the multikernel). */
 void apic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low);
+#define ICR_FIXED 0x00004000        /* icr_low: fixed delivery, level assert, | vector */
+
+typedef void (*timer_hook_fn)(void);
+#define TIMER_HOOKS 4
+/** Run `fn` on every timer tick of every core (a driver's polling: it
+ *  checks itself whether this is its core). At boot, before user space;
+ *  more than TIMER_HOOKS is a kernel bug (panic). */
+void timer_hook_register(timer_hook_fn fn);
 #endif

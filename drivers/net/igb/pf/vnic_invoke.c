@@ -1,0 +1,133 @@
+/*
+ * vnic_invoke.c: the decoders of Kernel.vnic_create and of the VNIC
+ * capability's own commands (map_regs, register_dma, unregister_dma,
+ * rate_set). Each checks its arguments and builds one request for
+ * igb_call() (forward.c), served on the NIC's core, here or there; its
+ * `done` makes the caller's result here. The capability is the
+ * authority: its holder, and whoever it gave a copy.
+ */
+#include <net/igb/pf/vnic.h>
+#include <net/igb/pf/forward.h>
+#include <cspace.h>
+#include <dispatch.h>
+#include <invoke.h>
+#include <mapping.h>
+#include <core.h>
+#include <kpi/monitor.h>
+
+static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
+
+/* The VF was taken for domain ctx[0]: its VNIC capability comes to be in
+ * the domain's receive slot, announced by a MONITOR_MSG_CAP with tag
+ * ctx[1]; if that cannot be, the VF is given back. */
+static struct sysret vnic_created(const struct igb_call *c, const struct xcall_answer *a)
+{
+    uint32_t holder = (uint32_t)c->ctx[0];
+    struct dcb *t = dispatch_find(holder);
+    struct cte *recv = NULL;
+    errval_t err = a->err;
+    if (err_is_ok(err) && (!t || t->state != DOMAIN_RUNNABLE))
+        err = SYS_ERR_NO_DOMAIN;
+    if (err_is_ok(err))
+        err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
+    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
+        err = SYS_ERR_RECV_SLOT_FULL;
+    struct capability cap = igb_vnic_cap(a->value[0], holder, a->value[1]);
+    if (err_is_ok(err))
+        err = cap_create_root(&this_core()->mdb, recv, &cap);
+    if (err_is_fail(err)) {
+        if (err_is_ok(a->err))          /* the VF was taken for nobody: give it back */
+            igb_tell(IGB_OP_VNIC_RELEASE, &(struct igb_req){ .vf = (uint32_t)a->value[0],
+                                                             .holder = holder });
+        return ret(err, 0);
+    }
+    uint64_t w[LMP_WORDS] = { MONITOR_MSG_CAP, c->ctx[1], a->value[0], 0 };
+    return ret(dispatch_deliver_cap(t, w, c->caller, CAP_TASK(TASKCN_SLOT_RECV)), a->value[0]);
+}
+
+struct sysret igb_invoke_vnic_create(struct invocation *inv)
+{
+    struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
+    if (!t || t->state != DOMAIN_RUNNABLE || t->secondary)
+        return ret(SYS_ERR_NO_DOMAIN, 0);
+    struct cte *recv;
+    errval_t err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
+    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
+        err = SYS_ERR_RECV_SLOT_FULL;
+    if (err_is_fail(err))
+        return ret(err, 0);
+    const struct igb_req r = { .holder = t->id };
+    return igb_call(inv, IGB_OP_VNIC_TAKE, &r, vnic_created, t->id, inv->arg[1]);
+}
+
+struct sysret igb_invoke_map_regs(struct invocation *inv)
+{
+    return ret(mapping_add(inv->d, inv->slot, inv->arg[0], inv->slot->cap.base,
+                           inv->slot->cap.bytes, VSPACE_WRITE | VSPACE_UNCACHED), 0);
+}
+
+#define DMA_RIGHTS (CAP_RIGHT_READ | CAP_RIGHT_WRITE)
+
+/* The request of register_dma and unregister_dma: the Frame in arg[0]. */
+static errval_t dma_req(struct invocation *inv, struct cte **f, struct igb_req *r)
+{
+    errval_t err = inv->arg[0] > UINT32_MAX ? SYS_ERR_ARG_RANGE
+                                            : cspace_lookup(inv->d, (capaddr_t)inv->arg[0], f);
+    if (err_is_ok(err) && (*f)->cap.type != CAP_FRAME)
+        err = CAP_ERR_WRONG_TYPE;
+    /* A Frame lent by another core: its owner's revoke deletes it here
+     * while a forwarded unregister could still be on its way, so the VF
+     * could reach memory no longer the holder's. Never given to a device. */
+    if (err_is_ok(err) && ((*f)->cap._reserved[CAP_FLAGS] & CAP_FLAG_IMPORTED))
+        err = CAP_ERR_IMPORTED;
+    if (err_is_ok(err))
+        *r = (struct igb_req){ .vf = igb_vnic_cap_vf(inv->slot),
+                               .holder = igb_vnic_cap_holder(inv->slot),
+                               .a = (*f)->cap.base, .b = (*f)->cap.bytes };
+    return err;
+}
+
+/* The Frame (ctx[0]) is registered: follow it, so that its going unmaps it. */
+static struct sysret dma_registered(const struct igb_call *c, const struct xcall_answer *a)
+{
+    struct cte *frame = (struct cte *)(uintptr_t)c->ctx[0];
+    errval_t err = a->err;
+    if (err_is_ok(err) && !igb_dma_follow(frame, c->req.vf, c->req.holder, c->req.a)) {
+        igb_tell(IGB_OP_DMA_UNREGISTER, &c->req);      /* cannot follow it: undo */
+        err = VNIC_ERR_TOO_MANY_DMA;
+    }
+    return ret(err, err_is_ok(err) ? c->req.a : 0);
+}
+
+struct sysret igb_invoke_register_dma(struct invocation *inv)
+{
+    struct cte *f;
+    struct igb_req r;
+    errval_t err = dma_req(inv, &f, &r);
+    /* The VF both reads and writes what it is given (VTD_PERM_READ |
+     * VTD_PERM_WRITE): a read-only mint must not become a DMA target the
+     * device writes (found by capfuzz, seed 5 on core 0). */
+    if (err_is_ok(err) && (f->cap.rights & DMA_RIGHTS) != DMA_RIGHTS)
+        err = CAP_ERR_RIGHTS;
+    if (err_is_fail(err))
+        return ret(err, 0);
+    return igb_call(inv, IGB_OP_DMA_REGISTER, &r, dma_registered, (uint64_t)(uintptr_t)f, 0);
+}
+
+struct sysret igb_invoke_unregister_dma(struct invocation *inv)
+{
+    struct cte *f;
+    struct igb_req r;
+    errval_t err = dma_req(inv, &f, &r);
+    if (err_is_fail(err))
+        return ret(err, 0);
+    igb_dma_unfollow(r.vf, r.holder, r.a);
+    return igb_call(inv, IGB_OP_DMA_UNREGISTER, &r, NULL, 0, 0);
+}
+
+struct sysret igb_invoke_rate_set(struct invocation *inv)
+{
+    const struct igb_req r = { .vf = igb_vnic_cap_vf(inv->slot),
+                               .holder = igb_vnic_cap_holder(inv->slot), .a = inv->arg[0] };
+    return igb_call(inv, IGB_OP_RATE_SET, &r, NULL, 0, 0);
+}
