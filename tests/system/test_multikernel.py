@@ -177,3 +177,16 @@ def test_nics_lists_the_pf_and_its_vfs(shell):
     for n in range(4):
         assert re.search(rf"VF {n}\s+01:10\.{2 * n}\s+8086:10ca\s+02:00:00:00:01:0{n}\s+{n}\s+up\s+free",
                          out), out
+
+
+def test_frames_lent_again_and_again(shell):
+    # 64 rounds of lending one Frame from core 1 to core 3, each let go by
+    # the borrower (release) or taken back by the owner (drop), with the
+    # owner remaking the same memory at once: pinned until the borrower's
+    # core let go, never handed out twice.
+    shell.command("pair lendstress 1 3 64")
+    m = shell.wait(r"lendstress: 64 rounds: (\d+) released by b, (\d+) revoked by a, \d+ retypes "
+                   r"refused while still lent, every answer right", 300, "lendstress done")
+    assert int(m.group(1)) > 0 and int(m.group(2)) > 0, m.group(0)
+    shell.wait(r"monitor: domain lendstress \(0x\w+\) on core 1 exited, status 0", 60, "a ended")
+    shell.wait(r"monitor: domain lendstress \(0x\w+\) on core 3 exited, status 0", 60, "b ended")
