@@ -83,7 +83,7 @@ static int memfs_open(const char *path, int flags, int mode, void **out)
     return err;
 }
 
-static ssize_t memfs_read(void *file, void *buf, size_t n, off_t pos)
+static ssize_t memfs_read(void *file, void *buf, size_t n, off_t pos, int flags)
 {
     struct memfs_file *f = file;
     sync_mutex_lock(&memfs_lock);
@@ -96,7 +96,7 @@ static ssize_t memfs_read(void *file, void *buf, size_t n, off_t pos)
     return (ssize_t)got;
 }
 
-static ssize_t memfs_write(void *file, const void *buf, size_t n, off_t pos)
+static ssize_t memfs_write(void *file, const void *buf, size_t n, off_t pos, int flags)
 {
     struct memfs_file *f = file;
     size_t end = (size_t)pos + n;

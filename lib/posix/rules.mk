@@ -5,8 +5,10 @@ MODULE_SRCS := \
 	lib/posix/epoll.c \
 	lib/posix/inet.c \
 	lib/posix/mman.c \
+	lib/posix/pipe.c \
 	lib/posix/pthread.c \
 	lib/posix/pthread_sync.c \
+	lib/posix/ready.c \
 	lib/posix/select.c \
 	lib/posix/sock_lwip.c \
 	lib/posix/socket.c

@@ -1,0 +1,22 @@
+/* suite.h: what the test files of posix_suite share (see suite.c). */
+#ifndef POSIX_SUITE_H
+#define POSIX_SUITE_H
+#include <stdbool.h>
+#include "../ktap/ktap.h"
+
+/* suite_fd.c */
+void test_fd_table_1024(void);
+void test_dup_family(void);
+void test_fcntl_dupfd_cloexec(void);
+void test_socket_fd_numbers(void);
+/* suite_pipe.c */
+void test_pipe_basics(void);
+void test_pipe_eof_epipe(void);
+void test_pipe_nonblocking(void);
+void test_pipe2_flags(void);
+void test_socketpair(void);
+void test_poll_select_pipe(void);
+void test_epoll_pipe(void);
+void test_epoll_wakes_across_threads(void);
+void test_epoll_socket_and_pipe(void);
+#endif
