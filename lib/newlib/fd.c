@@ -38,6 +38,7 @@
 static struct sync_mutex fd_lock = SYNC_MUTEX_INITIALIZER;
 static struct glue_ofile *fd_table[GLUE_FD_MAX];
 static unsigned char fd_cloexec[GLUE_FD_MAX];       /* FD_CLOEXEC, per fd */
+static int fd_soft_limit = GLUE_FD_MAX;             /* RLIMIT_NOFILE's rlim_cur */
 const struct vfs_ops *vfs_root = &memfs_ops;
 void (*glue_fd_close_hook)(int fd);
 
@@ -124,10 +125,19 @@ void glue_fd_init(void)
 
 /* --- The table --- */
 
-/* The lowest free fd from `from` (the caller holds fd_lock), or -1. */
+int glue_fd_limit(int limit)
+{
+    if (limit >= 0)
+        __atomic_store_n(&fd_soft_limit, limit < GLUE_FD_MAX ? limit : GLUE_FD_MAX, __ATOMIC_RELAXED);
+    return __atomic_load_n(&fd_soft_limit, __ATOMIC_RELAXED);
+}
+
+/* The lowest free fd from `from`, below the soft limit (the caller holds
+ * fd_lock), or -1. */
 static int fd_lowest_free(int from)
 {
-    for (int fd = from; fd < GLUE_FD_MAX; fd++)
+    int end = __atomic_load_n(&fd_soft_limit, __ATOMIC_RELAXED);
+    for (int fd = from; fd < end; fd++)
         if (!fd_table[fd])
             return fd;
     return -1;

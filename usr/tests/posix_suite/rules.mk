@@ -5,7 +5,8 @@ MODULE_SRCS := \
 	usr/tests/ktap/ktap.c \
 	usr/tests/posix_suite/suite.c \
 	usr/tests/posix_suite/suite_fd.c \
-	usr/tests/posix_suite/suite_pipe.c
+	usr/tests/posix_suite/suite_pipe.c \
+	usr/tests/posix_suite/suite_sys.c
 MODULE_LIBS := lwip posix libos
 include hake/module.mk
 $(posix_suite_OBJS): | $(LWIP_STAMP)

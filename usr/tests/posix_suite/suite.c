@@ -9,7 +9,8 @@
  *     ok 1 fd_table_1024          (or "not ok 1 ..." after "# FAIL" lines)
  * then "# posix_suite: P of N tests passed" and exits with status 0 only
  * if all passed. suite_fd.c has the fd table and the dup family,
- * suite_pipe.c pipes, socket pairs and their readiness.
+ * suite_pipe.c pipes, socket pairs and their readiness, suite_sys.c name
+ * resolution and system information.
  * tests/system/test_posix_suite.py runs it.
  */
 #include "suite.h"
@@ -28,6 +29,12 @@ static const struct ktap_test suite_tests[] = {
     { "epoll_pipe", test_epoll_pipe },
     { "epoll_wakes_across_threads", test_epoll_wakes_across_threads },
     { "epoll_socket_and_pipe", test_epoll_socket_and_pipe },
+    { "getaddrinfo", test_getaddrinfo },
+    { "getnameinfo", test_getnameinfo },
+    { "rlimits_honest", test_rlimits },
+    { "sysconf_rusage_uname_ids", test_sysconf_uname_ids },
+    { "getentropy", test_getentropy },
+    { "if_nametoindex_ceill_llroundl", test_ifname_mathl },
 };
 #define SUITE_COUNT (int)(sizeof suite_tests / sizeof suite_tests[0])
 

@@ -19,4 +19,11 @@ void test_poll_select_pipe(void);
 void test_epoll_pipe(void);
 void test_epoll_wakes_across_threads(void);
 void test_epoll_socket_and_pipe(void);
+/* suite_sys.c */
+void test_getaddrinfo(void);
+void test_getnameinfo(void);
+void test_rlimits(void);
+void test_sysconf_uname_ids(void);
+void test_getentropy(void);
+void test_ifname_mathl(void);
 #endif

@@ -26,6 +26,10 @@ void glue_fd_init(void);
  *  sysconf(_SC_OPEN_MAX) and FD_SETSIZE say the same). */
 #define GLUE_FD_MAX 1024
 
+/** RLIMIT_NOFILE's soft limit: new fds are below it (at most GLUE_FD_MAX;
+ *  setrlimit lowers or raises it). Returns the limit; `limit` < 0 only asks. */
+int glue_fd_limit(int limit);
+
 /** vfs_ops.kind: a stream has no position (pipes, sockets, the console);
  *  its read and write may block and run without the descriptor's lock. */
 #define VFS_STREAM 0x1
