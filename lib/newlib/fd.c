@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <reent.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -217,13 +218,14 @@ static int fd_release(int fd)
 /* The file system's open: a new description in the lowest free fd. */
 int _open_r(struct _reent *r, const char *path, int flags, int mode)
 {
-    if (!path)
-        return fd_fail(r, EFAULT);
+    char abs[GLUE_PATH_MAX];
+    int err = glue_path(path, abs);
     void *file;
-    int err = vfs_root->open(path, flags, mode, &file);
+    if (!err)
+        err = vfs_root->open(abs, flags, mode, &file);
     if (err)
         return fd_fail(r, -err);
-    int fd = glue_fd_install(vfs_root, file, flags & ~(O_CREAT | O_EXCL | O_TRUNC));
+    int fd = glue_fd_install(vfs_root, file, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY));
     if (fd < 0) {
         (void)vfs_root->close(file);
         return fd_fail(r, -fd);
@@ -444,16 +446,126 @@ int _fcntl_r(struct _reent *r, int fd, int cmd, int arg)
     return ret < 0 ? fd_fail(r, -ret) : ret;
 }
 
+/* --- Calls on a descriptor's object --- */
+
+/* Runs `op` on fd's object (NULL: refused with `none`), or EBADF. */
+#define FD_OBJ_CALL(fd, op, none, ...)                                  \
+    ({                                                                  \
+        struct glue_ofile *of_ = glue_fd_get(fd);                       \
+        int err_ = -EBADF;                                              \
+        if (of_) {                                                      \
+            err_ = of_->ops->op ? of_->ops->op(of_->file, ##__VA_ARGS__) : (none); \
+            glue_fd_put(of_);                                           \
+        }                                                               \
+        err_;                                                           \
+    })
+
+int ftruncate(int fd, off_t len)
+{
+    if (len < 0)
+        return fd_fail(_REENT, EINVAL);
+    struct glue_ofile *of = glue_fd_get(fd);
+    if (!of)
+        return fd_fail(_REENT, EBADF);
+    /* Linux: EINVAL when not open for writing or not a regular file. */
+    int err = (of->flags & O_ACCMODE) == O_RDONLY || !of->ops->ftruncate ? -EINVAL
+                                                                         : of->ops->ftruncate(of->file, len);
+    glue_fd_put(of);
+    return err ? fd_fail(_REENT, -err) : 0;
+}
+
+/* fsync and fdatasync: a pipe, socket or the console cannot be synced
+ * (EINVAL, as Linux says); the file system's fsync decides for files. */
+int fsync(int fd)
+{
+    int err = FD_OBJ_CALL(fd, fsync, -EINVAL);
+    return err ? fd_fail(_REENT, -err) : 0;
+}
+
+int fdatasync(int fd)
+{
+    return fsync(fd);           /* memfs keeps no metadata apart from data */
+}
+
+int glue_fd_readdir(int fd, long index, char *name, ino_t *ino)
+{
+    return FD_OBJ_CALL(fd, readdir, -ENOTDIR, index, name, ino);
+}
+
+/* --- Calls on a path --- */
+
+/* Runs the file system's `op` on the normalised `path`. */
+#define FD_PATH_CALL(path, op, ...)                                     \
+    ({                                                                  \
+        char abs_[GLUE_PATH_MAX];                                       \
+        int err_ = glue_path(path, abs_);                               \
+        if (!err_)                                                      \
+            err_ = vfs_root->op ? vfs_root->op(abs_, ##__VA_ARGS__) : -EROFS; \
+        err_;                                                           \
+    })
+
 int _stat_r(struct _reent *r, const char *path, struct stat *st)
 {
-    int err = path && st ? vfs_root->stat(path, st) : -EFAULT;
+    int err = st ? FD_PATH_CALL(path, stat, st) : -EFAULT;
     return err ? fd_fail(r, -err) : 0;
 }
 
 int _unlink_r(struct _reent *r, const char *path)
 {
-    int err = path ? vfs_root->unlink(path) : -EFAULT;
+    int err = FD_PATH_CALL(path, unlink);
     return err ? fd_fail(r, -err) : 0;
+}
+
+int _mkdir_r(struct _reent *r, const char *path, int mode)
+{
+    int err = FD_PATH_CALL(path, mkdir, mode);
+    return err ? fd_fail(r, -err) : 0;
+}
+
+/* POSIX: rmdir of a path whose last component is "." is EINVAL; the
+ * normalised path no longer shows it, so look before. */
+int rmdir(const char *path)
+{
+    if (path) {
+        size_t n = strlen(path);
+        while (n > 1 && path[n - 1] == '/')
+            n--;
+        if ((n == 1 && path[0] == '.') || (n >= 2 && path[n - 1] == '.' && path[n - 2] == '/'))
+            return fd_fail(_REENT, EINVAL);
+    }
+    int err = FD_PATH_CALL(path, rmdir);
+    return err ? fd_fail(_REENT, -err) : 0;
+}
+
+int _rename_r(struct _reent *r, const char *from, const char *to)
+{
+    char src[GLUE_PATH_MAX], dst[GLUE_PATH_MAX];
+    int err = glue_path(from, src);
+    if (!err)
+        err = glue_path(to, dst);
+    if (!err)
+        err = vfs_root->rename ? vfs_root->rename(src, dst) : -EROFS;
+    return err ? fd_fail(r, -err) : 0;
+}
+
+int truncate(const char *path, off_t len)
+{
+    int err = len < 0 ? -EINVAL : FD_PATH_CALL(path, truncate, len);
+    return err ? fd_fail(_REENT, -err) : 0;
+}
+
+/* There are no permissions to check beyond the modes memfs reports
+ * (files 0644, directories 0755, all the user's): existence, and X_OK
+ * only for directories. */
+int access(const char *path, int mode)
+{
+    if (mode & ~(R_OK | W_OK | X_OK))
+        return fd_fail(_REENT, EINVAL);
+    struct stat st;
+    int err = FD_PATH_CALL(path, stat, &st);
+    if (!err && (mode & X_OK) && !S_ISDIR(st.st_mode))
+        err = -EACCES;
+    return err ? fd_fail(_REENT, -err) : 0;
 }
 
 /* The plain POSIX names, over the reentrant ones. */
@@ -465,6 +577,8 @@ int fstat(int fd, struct stat *st) { return _fstat_r(_REENT, fd, st); }
 int isatty(int fd) { return _isatty_r(_REENT, fd); }
 int stat(const char *path, struct stat *st) { return _stat_r(_REENT, path, st); }
 int unlink(const char *path) { return _unlink_r(_REENT, path); }
+int mkdir(const char *path, mode_t mode) { return _mkdir_r(_REENT, path, (int)mode); }
+int rename(const char *from, const char *to) { return _rename_r(_REENT, from, to); }
 int fcntl(int fd, int cmd, ...)
 {
     va_list ap;

@@ -10,8 +10,9 @@
  * few newlib functions that do.
  *
  * What has a meaning today:
- *   files         fd.c: fds 0-2 the console, others files of the root file
- *                 system (memfs.c, in memory) through struct vfs_ops
+ *   files         fd.c: the fd table (the console, files of the root file
+ *                 system: memfs.c, in memory, through struct vfs_ops;
+ *                 pipes, sockets); path.c: the working directory; dir.c
  *   time          time.c: clock_gettime, gettimeofday, times, nanosleep
  *   threads       threads.c: per-thread struct _reent, newlib's locks
  *   sbrk          Frames from the domain's RAM capability, mapped with
@@ -54,13 +55,11 @@ static volatile int glue_heap_lock;
 
 /* The calls with no meaning yet, each named once on first use. */
 enum glue_nosys {
-    NOSYS_EXECVE, NOSYS_FORK, NOSYS_KILL, NOSYS_LINK, NOSYS_MKDIR,
-    NOSYS_RENAME, NOSYS_WAIT, NOSYS_COUNT
+    NOSYS_EXECVE, NOSYS_FORK, NOSYS_KILL, NOSYS_LINK, NOSYS_WAIT, NOSYS_COUNT
 };
 static const char *const glue_nosys_names[NOSYS_COUNT] = {
     [NOSYS_EXECVE] = "execve", [NOSYS_FORK] = "fork",
-    [NOSYS_KILL] = "kill", [NOSYS_LINK] = "link", [NOSYS_MKDIR] = "mkdir",
-    [NOSYS_RENAME] = "rename", [NOSYS_WAIT] = "wait",
+    [NOSYS_KILL] = "kill", [NOSYS_LINK] = "link", [NOSYS_WAIT] = "wait",
 };
 /* A benign race: two threads may both print the line. */
 static volatile uint8_t glue_nosys_said[NOSYS_COUNT];
@@ -171,11 +170,6 @@ int _link_r(struct _reent *r, const char *old, const char *new)
 {
     return glue_nosys(r, NOSYS_LINK);
 }
-int _rename_r(struct _reent *r, const char *old, const char *new)
-{
-    return glue_nosys(r, NOSYS_RENAME);
-}
-int _mkdir_r(struct _reent *r, const char *path, int mode) { return glue_nosys(r, NOSYS_MKDIR); }
 
 /* --- The plain POSIX names, over the reentrant ones --- */
 
@@ -189,4 +183,3 @@ int execve(const char *path, char *const argv[], char *const envp[])
     return _execve_r(_REENT, path, argv, envp);
 }
 int link(const char *old, const char *new) { return _link_r(_REENT, old, new); }
-int mkdir(const char *path, mode_t mode) { return _mkdir_r(_REENT, path, (int)mode); }

@@ -5,6 +5,7 @@ MODULE_SRCS := \
 	usr/tests/ktap/ktap.c \
 	usr/tests/posix_suite/suite.c \
 	usr/tests/posix_suite/suite_fd.c \
+	usr/tests/posix_suite/suite_files.c \
 	usr/tests/posix_suite/suite_pipe.c \
 	usr/tests/posix_suite/suite_sys.c
 MODULE_LIBS := lwip posix libos

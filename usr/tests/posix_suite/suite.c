@@ -9,7 +9,8 @@
  *     ok 1 fd_table_1024          (or "not ok 1 ..." after "# FAIL" lines)
  * then "# posix_suite: P of N tests passed" and exits with status 0 only
  * if all passed. suite_fd.c has the fd table and the dup family,
- * suite_pipe.c pipes, socket pairs and their readiness, suite_sys.c name
+ * suite_pipe.c pipes, socket pairs and their readiness, suite_files.c
+ * files and directories, suite_sys.c name
  * resolution and system information.
  * tests/system/test_posix_suite.py runs it.
  */
@@ -29,6 +30,11 @@ static const struct ktap_test suite_tests[] = {
     { "epoll_pipe", test_epoll_pipe },
     { "epoll_wakes_across_threads", test_epoll_wakes_across_threads },
     { "epoll_socket_and_pipe", test_epoll_socket_and_pipe },
+    { "mkdir_rmdir_stat", test_mkdir_rmdir },
+    { "opendir_readdir", test_opendir_readdir },
+    { "rename_replaces", test_rename },
+    { "truncate_fsync_open_dot", test_truncate_fsync },
+    { "getcwd_chdir_access", test_cwd_access },
     { "getaddrinfo", test_getaddrinfo },
     { "getnameinfo", test_getnameinfo },
     { "rlimits_honest", test_rlimits },

@@ -19,6 +19,12 @@ void test_poll_select_pipe(void);
 void test_epoll_pipe(void);
 void test_epoll_wakes_across_threads(void);
 void test_epoll_socket_and_pipe(void);
+/* suite_files.c */
+void test_mkdir_rmdir(void);
+void test_opendir_readdir(void);
+void test_rename(void);
+void test_truncate_fsync(void);
+void test_cwd_access(void);
 /* suite_sys.c */
 void test_getaddrinfo(void);
 void test_getnameinfo(void);

@@ -95,6 +95,9 @@ void *glue_fd_file(int fd, const struct vfs_ops *ops);
  *  meanwhile), or NULL if `fd` is not open. Give it back with glue_fd_put. */
 struct glue_ofile *glue_fd_get(int fd);
 void glue_fd_put(struct glue_ofile *of);
+/** The entry `index` of the directory open as `fd` (vfs_ops readdir): 0,
+ *  1 at the end, or a negative errno (ENOTDIR, EBADF). dir.c uses it. */
+int glue_fd_readdir(int fd, long index, char *name, ino_t *ino);
 /** Called (outside the table's lock) with each fd that close() or dup2()
  *  ends, after it is gone from the table (epoll.c sets it). */
 extern void (*glue_fd_close_hook)(int fd);
@@ -103,7 +106,10 @@ extern void (*glue_fd_close_hook)(int fd);
 extern const struct vfs_ops *vfs_root;
 extern const struct vfs_ops memfs_ops;
 
+/** The longest path, with its NUL (sys/syslimits.h's PATH_MAX). */
+#define GLUE_PATH_MAX 1024
 /** Makes `path` absolute against the working directory and normalised
- *  into out[PATH_MAX]: 0 or a negative errno (ENOENT for "", ENAMETOOLONG). */
+ *  into out[GLUE_PATH_MAX] (lib/newlib/path.c): 0 or a negative errno
+ *  (EFAULT for NULL, ENOENT for "", ENAMETOOLONG). */
 int glue_path(const char *path, char *out);
 #endif
