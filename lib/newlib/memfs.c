@@ -4,7 +4,8 @@
  *
  * A tree of nodes from "/": directories hold their children in a list,
  * files their contents in one malloc'd buffer that doubles as it grows.
- * Paths arrive absolute and normalised (glue_path). open() supports
+ * Paths arrive absolute and normalised (glue_path). It starts with "/"
+ * and an empty "/tmp". open() supports
  * O_CREAT, O_EXCL, O_TRUNC and O_DIRECTORY, and opens a directory
  * read-only for readdir and fsync (the fd layer does O_APPEND and the
  * access mode). unlink() and rename() take a name away at once; a file's
@@ -49,9 +50,17 @@ static struct memfs_node *memfs_child(struct memfs_node *dir, const char *name, 
     return NULL;
 }
 
-/* Walks `path`: the node, or NULL with *err ENOENT or ENOTDIR. */
+static struct memfs_node *memfs_new(struct memfs_node *dir, const char *name, bool is_dir);
+
+/* Walks `path`: the node, or NULL with *err ENOENT or ENOTDIR. The first
+ * walk makes /tmp, which programs expect as they do on Linux. */
 static struct memfs_node *memfs_walk(const char *path, int *err)
 {
+    static bool made_tmp;
+    if (!made_tmp) {
+        made_tmp = true;
+        (void)memfs_new(&memfs_root, "tmp", true);     /* no memory: no /tmp, and ENOENT says so */
+    }
     struct memfs_node *n = &memfs_root;
     for (const char *p = path; *p;) {
         while (*p == '/')
