@@ -20,6 +20,8 @@
  *   _exit         libos_exit(); exit() itself is newlib's (atexit handlers,
  *                 stdio flush) and ends here
  *   getpid        the domain id
+ * (kill, signal and raise are lib/posix/signal.c's; _kill_r stays here for
+ * newlib's own callers.)
  * Everything else returns -1 with errno ENOSYS and says so on the console,
  * once per call name. Only the libos system-call wrappers are used.
  */
@@ -175,7 +177,6 @@ int _link_r(struct _reent *r, const char *old, const char *new)
 
 void *sbrk(ptrdiff_t incr) { return _sbrk_r(_REENT, incr); }
 pid_t getpid(void) { return _getpid_r(_REENT); }
-int kill(pid_t pid, int sig) { return _kill_r(_REENT, pid, sig); }
 pid_t fork(void) { return _fork_r(_REENT); }
 pid_t wait(int *status) { return _wait_r(_REENT, status); }
 int execve(const char *path, char *const argv[], char *const envp[])

@@ -46,6 +46,7 @@ struct posix_thread {
     uint32_t joined;                /* atomic: a join or detach claimed it */
     struct posix_thread *grave;     /* link on the graveyard */
     void *specific[PTHREAD_KEYS_MAX];
+    char name[16];                  /* pthread_setname_np */
 };
 
 static struct posix_thread posix_initial = { .refs = 2 };
@@ -131,6 +132,7 @@ static _Noreturn void posix_finish(struct posix_thread *pt, void *retval)
 
 void pthread_exit(void *retval)
 {
+    __pthread_cleanup_run_all();
     posix_finish(pthread_self(), retval);
 }
 
@@ -335,5 +337,25 @@ int pthread_setspecific(pthread_key_t key, const void *value)
     if (key >= PTHREAD_KEYS_MAX || !posix_key_used[key])
         return EINVAL;
     pthread_self()->specific[key] = (void *)value;
+    return 0;
+}
+
+int pthread_setname_np(pthread_t thread, const char *name)
+{
+    if (!name)
+        return EFAULT;
+    size_t n = strlen(name);
+    if (n >= sizeof thread->name)
+        return ERANGE;
+    memcpy(thread->name, name, n + 1);
+    return 0;
+}
+
+int pthread_getname_np(pthread_t thread, char *name, size_t len)
+{
+    size_t n = strlen(thread->name);
+    if (!name || len <= n)
+        return ERANGE;
+    memcpy(name, thread->name, n + 1);
     return 0;
 }

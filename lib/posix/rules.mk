@@ -10,9 +10,11 @@ MODULE_SRCS := \
 	lib/posix/netdb.c \
 	lib/posix/pipe.c \
 	lib/posix/pthread.c \
+	lib/posix/pthread_cancel.c \
 	lib/posix/pthread_sync.c \
 	lib/posix/ready.c \
 	lib/posix/select.c \
+	lib/posix/signal.c \
 	lib/posix/sock_lwip.c \
 	lib/posix/socket.c \
 	lib/posix/sysinfo.c

@@ -7,6 +7,7 @@ MODULE_SRCS := \
 	usr/tests/posix_suite/suite_fd.c \
 	usr/tests/posix_suite/suite_files.c \
 	usr/tests/posix_suite/suite_pipe.c \
+	usr/tests/posix_suite/suite_signal.c \
 	usr/tests/posix_suite/suite_sys.c
 MODULE_LIBS := lwip posix libos
 include hake/module.mk

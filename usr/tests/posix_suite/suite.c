@@ -10,8 +10,8 @@
  * then "# posix_suite: P of N tests passed" and exits with status 0 only
  * if all passed. suite_fd.c has the fd table and the dup family,
  * suite_pipe.c pipes, socket pairs and their readiness, suite_files.c
- * files and directories, suite_sys.c name
- * resolution and system information.
+ * files and directories, suite_sys.c name resolution and system
+ * information, suite_signal.c signals and the pthread cancel calls.
  * tests/system/test_posix_suite.py runs it.
  */
 #include "suite.h"
@@ -41,6 +41,9 @@ static const struct ktap_test suite_tests[] = {
     { "sysconf_rusage_uname_ids", test_sysconf_uname_ids },
     { "getentropy", test_getentropy },
     { "if_nametoindex_ceill_llroundl", test_ifname_mathl },
+    { "sigaction_raise", test_sigaction_raise },
+    { "sigprocmask_pending", test_sigprocmask_pending },
+    { "pthread_cancel_cleanup_name", test_pthread_cancel_cleanup_name },
 };
 #define SUITE_COUNT (int)(sizeof suite_tests / sizeof suite_tests[0])
 

@@ -25,6 +25,10 @@ void test_opendir_readdir(void);
 void test_rename(void);
 void test_truncate_fsync(void);
 void test_cwd_access(void);
+/* suite_signal.c */
+void test_sigaction_raise(void);
+void test_sigprocmask_pending(void);
+void test_pthread_cancel_cleanup_name(void);
 /* suite_sys.c */
 void test_getaddrinfo(void);
 void test_getnameinfo(void);
