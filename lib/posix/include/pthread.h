@@ -9,8 +9,9 @@
  * then spans that core), later ones join it. Mutexes, condition variables,
  * reader-writer locks and once work between cores (atomics in shared
  * memory, spin then yield then sleep). No cancellation (its state, type
- * and cleanup handlers are kept), no scheduling policies; the stack size
- * attribute is ignored (64 KiB).
+ * and cleanup handlers are kept), no scheduling policies. Each thread's
+ * stack is malloc'd at the size its attribute asks (64 KiB by default, at
+ * least PTHREAD_STACK_MIN), with no guard page.
  */
 #ifndef POSIX_PTHREAD_H
 #define POSIX_PTHREAD_H
@@ -37,7 +38,8 @@ extern "C" {
 
 #define PTHREAD_KEYS_MAX 64
 #define PTHREAD_DESTRUCTOR_ITERATIONS 4
-#define PTHREAD_THREADS_MAX 15          /* LIBOS_THREADS_MAX - 1 */
+#define PTHREAD_THREADS_MAX 63          /* LIBOS_THREADS_MAX - 1 */
+#define PTHREAD_STACK_MIN   16384
 
 /* pthread_attr_setcore_np: any core, chosen round-robin over the domain's
  * cores (the creator's first). */

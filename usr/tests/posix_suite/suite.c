@@ -44,6 +44,8 @@ static const struct ktap_test suite_tests[] = {
     { "sigaction_raise", test_sigaction_raise },
     { "sigprocmask_pending", test_sigprocmask_pending },
     { "pthread_cancel_cleanup_name", test_pthread_cancel_cleanup_name },
+    { "threads_60_at_once", test_threads_60_at_once },
+    { "thread_stack_size_asked", test_thread_stack_size },
 };
 #define SUITE_COUNT (int)(sizeof suite_tests / sizeof suite_tests[0])
 

@@ -29,6 +29,8 @@ void test_cwd_access(void);
 void test_sigaction_raise(void);
 void test_sigprocmask_pending(void);
 void test_pthread_cancel_cleanup_name(void);
+void test_threads_60_at_once(void);
+void test_thread_stack_size(void);
 /* suite_sys.c */
 void test_getaddrinfo(void);
 void test_getnameinfo(void);

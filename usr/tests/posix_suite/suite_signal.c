@@ -143,3 +143,79 @@ void test_pthread_cancel_cleanup_name(void)
                "setname_np/getname_np: %s", name);
     ktap_check(pthread_setname_np(pthread_self(), "a-name-of-16-chr") == ERANGE, "16 bytes: ERANGE");
 }
+
+#define SUITE_THREADS 60
+
+static pthread_mutex_t suite_gate = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t suite_gate_cv = PTHREAD_COND_INITIALIZER;
+static int suite_started, suite_open;
+
+static void *suite_gate_thread(void *arg)
+{
+    pthread_mutex_lock(&suite_gate);
+    suite_started++;
+    pthread_cond_broadcast(&suite_gate_cv);
+    while (!suite_open)
+        pthread_cond_wait(&suite_gate_cv, &suite_gate);
+    pthread_mutex_unlock(&suite_gate);
+    return arg;
+}
+
+/* 60 threads alive at once (the domain has 64 slots; lwIP's take some). */
+void test_threads_60_at_once(void)
+{
+    static pthread_t t[SUITE_THREADS];
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, 32768);
+    int made = 0;
+    for (; made < SUITE_THREADS; made++)
+        if (pthread_create(&t[made], &a, suite_gate_thread, (void *)(long)made) != 0)
+            break;
+    ktap_check(made == SUITE_THREADS, "created %d of %d threads", made, SUITE_THREADS);
+    pthread_mutex_lock(&suite_gate);
+    while (suite_started < made)
+        pthread_cond_wait(&suite_gate_cv, &suite_gate);
+    ktap_check(suite_started == made, "%d threads waiting at once", suite_started);
+    suite_open = 1;
+    pthread_cond_broadcast(&suite_gate_cv);
+    pthread_mutex_unlock(&suite_gate);
+    int ok = 0;
+    for (int i = 0; i < made; i++) {
+        void *r = NULL;
+        ok += pthread_join(t[i], &r) == 0 && r == (void *)(long)i;
+    }
+    ktap_check(ok == made, "%d joined with their values", ok);
+    ktap_check(sysconf(_SC_THREAD_THREADS_MAX) >= 64, "_SC_THREAD_THREADS_MAX %ld", sysconf(_SC_THREAD_THREADS_MAX));
+    pthread_attr_destroy(&a);
+}
+
+static void *suite_deep_thread(void *arg)
+{
+    volatile unsigned char big[768 * 1024];         /* more than the old fixed 64 KiB */
+    for (size_t i = 0; i < sizeof big; i += 512)
+        big[i] = (unsigned char)i;
+    unsigned sum = 0;
+    for (size_t i = 0; i < sizeof big; i += 512)
+        sum += big[i];
+    return (void *)(unsigned long)sum;
+}
+
+/* A thread gets the stack size it asks for. */
+void test_thread_stack_size(void)
+{
+    pthread_attr_t a;
+    size_t size = 0;
+    ktap_check(pthread_attr_init(&a) == 0 && pthread_attr_setstacksize(&a, 1u << 20) == 0 &&
+               pthread_attr_getstacksize(&a, &size) == 0 && size == 1u << 20, "a 1 MiB stack attribute: %zu", size);
+    pthread_t t;
+    void *r = NULL;
+    ktap_check(pthread_create(&t, &a, suite_deep_thread, NULL) == 0 && pthread_join(t, &r) == 0,
+               "a thread using 768 KiB of its stack");
+    unsigned expect = 0;
+    for (size_t i = 0; i < 768 * 1024; i += 512)
+        expect += (unsigned char)i;
+    ktap_check((unsigned long)r == expect, "it computed %lu, expected %u", (unsigned long)r, expect);
+    ktap_check(pthread_attr_setstacksize(&a, 100) == EINVAL, "below PTHREAD_STACK_MIN: EINVAL");
+    pthread_attr_destroy(&a);
+}
