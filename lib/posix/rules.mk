@@ -5,6 +5,7 @@ MODULE_SRCS := \
 	lib/posix/epoll.c \
 	lib/posix/ifname.c \
 	lib/posix/inet.c \
+	lib/posix/libgen.c \
 	lib/posix/mathl.c \
 	lib/posix/mman.c \
 	lib/posix/netdb.c \
@@ -13,10 +14,12 @@ MODULE_SRCS := \
 	lib/posix/pthread_cancel.c \
 	lib/posix/pthread_sync.c \
 	lib/posix/ready.c \
+	lib/posix/refused.c \
 	lib/posix/select.c \
 	lib/posix/signal.c \
 	lib/posix/sock_lwip.c \
 	lib/posix/socket.c \
+	lib/posix/syslog.c \
 	lib/posix/sysinfo.c
 include hake/module.mk
 # sock_lwip.c sees lwIP's headers; every program linking posix already

@@ -410,6 +410,14 @@ int ioctl(int fd, unsigned long request, ...)
     }
     if (request == FIONREAD && posix_pipe_nread(fd, arg) == 0)
         return 0;
+    if (request == TIOCGWINSZ) {    /* the serial console has no size: 0 x 0, as Linux's ttyS */
+        if (!isatty(fd))
+            return sock_fail(fcntl(fd, F_GETFD) < 0 ? EBADF : ENOTTY);
+        if (!arg)
+            return sock_fail(EFAULT);
+        memset(arg, 0, sizeof(struct winsize));
+        return 0;
+    }
     int s = glue_fd_file(fd, &posix_sock_ops) ? posix_sock_lw(fd) : -1;
     if (s < 0)
         return sock_fail(fcntl(fd, F_GETFD) < 0 ? EBADF : ENOTTY);

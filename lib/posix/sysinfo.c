@@ -144,6 +144,10 @@ uid_t geteuid(void) { return SYSINFO_UID; }
 gid_t getgid(void) { return SYSINFO_GID; }
 gid_t getegid(void) { return SYSINFO_GID; }
 
+/* <time.h>'s XSI variables: the RTC is UTC, and there is no zone database. */
+long timezone;
+int daylight;
+
 static mode_t sysinfo_umask = 022;
 
 mode_t umask(mode_t mask)

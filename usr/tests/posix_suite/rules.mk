@@ -4,6 +4,7 @@ MODULE_LIBC := newlib
 MODULE_SRCS := \
 	usr/tests/ktap/ktap.c \
 	usr/tests/posix_suite/suite.c \
+	usr/tests/posix_suite/suite_compat.c \
 	usr/tests/posix_suite/suite_fd.c \
 	usr/tests/posix_suite/suite_files.c \
 	usr/tests/posix_suite/suite_pipe.c \

@@ -11,7 +11,8 @@
  * if all passed. suite_fd.c has the fd table and the dup family,
  * suite_pipe.c pipes, socket pairs and their readiness, suite_files.c
  * files and directories, suite_sys.c name resolution and system
- * information, suite_signal.c signals and the pthread cancel calls.
+ * information, suite_signal.c signals and threads, suite_compat.c the
+ * headers Linux programs expect and the refusals.
  * tests/system/test_posix_suite.py runs it.
  */
 #include "suite.h"
@@ -46,6 +47,8 @@ static const struct ktap_test suite_tests[] = {
     { "pthread_cancel_cleanup_name", test_pthread_cancel_cleanup_name },
     { "threads_60_at_once", test_threads_60_at_once },
     { "thread_stack_size_asked", test_thread_stack_size },
+    { "refused_with_posix_errors", test_refusals },
+    { "headers_and_small_calls", test_compat_calls },
 };
 #define SUITE_COUNT (int)(sizeof suite_tests / sizeof suite_tests[0])
 

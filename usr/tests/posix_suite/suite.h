@@ -31,6 +31,9 @@ void test_sigprocmask_pending(void);
 void test_pthread_cancel_cleanup_name(void);
 void test_threads_60_at_once(void);
 void test_thread_stack_size(void);
+/* suite_compat.c */
+void test_refusals(void);
+void test_compat_calls(void);
 /* suite_sys.c */
 void test_getaddrinfo(void);
 void test_getnameinfo(void);
