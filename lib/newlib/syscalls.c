@@ -30,6 +30,7 @@
 #include <reent.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -120,14 +121,25 @@ void _exit(int status)
 /* Makes [end, end + incr) of the heap usable by mapping more frames. */
 static int glue_heap_grow(size_t end, ptrdiff_t incr)
 {
+    size_t limit = GLUE_HEAP_CHUNK_MAX;     /* halves when the RAM left cannot hold a chunk */
     while (incr > 0 && end + (size_t)incr > glue_heap_mapped) {
         capaddr_t slot;
-        size_t chunk = glue_heap_chunk;
-        while (chunk < end + (size_t)incr - glue_heap_mapped && chunk < GLUE_HEAP_CHUNK_MAX)
+        size_t chunk = glue_heap_chunk < limit ? glue_heap_chunk : limit;
+        while (chunk < end + (size_t)incr - glue_heap_mapped && chunk < limit)
             chunk *= 2;
         errval_t err = ram_map_new((uint64_t)(uintptr_t)(glue_heap + glue_heap_mapped), chunk, &slot);
-        if (err_is_fail(err))
+        if (err_is_fail(err) && chunk > GLUE_HEAP_CHUNK_MIN) {
+            limit = chunk / 2;              /* the rest of the RAM, in smaller pieces */
+            continue;
+        }
+        if (err_is_fail(err)) {
+            static bool said;
+            if (!said)
+                glue_puts("newlib: out of memory: the domain's RAM is used up "
+                          "(malloc returns NULL with ENOMEM)\n");
+            said = true;
             return 0;
+        }
         glue_heap_mapped += chunk;
         if (glue_heap_chunk < GLUE_HEAP_CHUNK_MAX)
             glue_heap_chunk *= 2;

@@ -49,6 +49,7 @@ static const struct ktap_test suite_tests[] = {
     { "thread_stack_size_asked", test_thread_stack_size },
     { "refused_with_posix_errors", test_refusals },
     { "headers_and_small_calls", test_compat_calls },
+    { "malloc_runs_out_enomem", test_malloc_runs_out },     /* last: it uses the heap up */
 };
 #define SUITE_COUNT (int)(sizeof suite_tests / sizeof suite_tests[0])
 

@@ -41,4 +41,5 @@ void test_rlimits(void);
 void test_sysconf_uname_ids(void);
 void test_getentropy(void);
 void test_ifname_mathl(void);
+void test_malloc_runs_out(void);
 #endif

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -208,4 +209,24 @@ void test_ifname_mathl(void)
     ktap_check(llroundl(2.5L) == 3 && llroundl(-2.5L) == -3 && llroundl(2.4999L) == 2 &&
                llroundl(0.49999999999999999994L) == 0, "llroundl: halves away from zero");
     ktap_check(llroundl(1e15L + 0.5L) == 1000000000000001LL, "llroundl of a large value");
+}
+
+/* When the domain's memory runs out, malloc says ENOMEM (and the console
+ * says why), and what is freed can be had again. Run last: it uses up the
+ * heap's share of the domain's RAM. */
+void test_malloc_runs_out(void)
+{
+    enum { CHUNK = 256 * 1024, MAX = 128 };     /* 32 MiB: more than a domain has */
+    static void *held[MAX];
+    int n = 0;
+    errno = 0;
+    while (n < MAX && (held[n] = malloc(CHUNK)))
+        memset(held[n++], 0x5a, 64);
+    ktap_check(n < MAX && errno == ENOMEM, "malloc gave %d x 256 KiB, then NULL with errno %d", n, errno);
+    ktap_check(n > 8, "but at least 2 MiB first (%d chunks)", n);
+    while (n)
+        free(held[--n]);
+    void *again = malloc(CHUNK);
+    ktap_check(again != NULL, "after freeing, malloc works again");
+    free(again);
 }
