@@ -3,6 +3,7 @@ MODULE_KIND := userlib
 MODULE_LIBC := newlib
 MODULE_SRCS := \
 	lib/posix/epoll.c \
+	lib/posix/eventfd.c \
 	lib/posix/ifname.c \
 	lib/posix/inet.c \
 	lib/posix/libgen.c \

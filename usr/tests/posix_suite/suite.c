@@ -31,6 +31,7 @@ static const struct ktap_test suite_tests[] = {
     { "epoll_pipe", test_epoll_pipe },
     { "epoll_wakes_across_threads", test_epoll_wakes_across_threads },
     { "epoll_socket_and_pipe", test_epoll_socket_and_pipe },
+    { "eventfd_counter", test_eventfd },
     { "mkdir_rmdir_stat", test_mkdir_rmdir },
     { "opendir_readdir", test_opendir_readdir },
     { "rename_replaces", test_rename },

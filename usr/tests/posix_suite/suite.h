@@ -19,6 +19,7 @@ void test_poll_select_pipe(void);
 void test_epoll_pipe(void);
 void test_epoll_wakes_across_threads(void);
 void test_epoll_socket_and_pipe(void);
+void test_eventfd(void);
 /* suite_files.c */
 void test_mkdir_rmdir(void);
 void test_opendir_readdir(void);

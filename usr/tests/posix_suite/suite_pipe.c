@@ -1,18 +1,20 @@
 /*
- * suite_pipe.c: pipes and socket pairs, and what poll, select and epoll
+ * suite_pipe.c: pipes, socket pairs and eventfd, and what poll, select and epoll
  * say about them, from one thread and across threads. What POSIX and
- * Linux's pipe(7), pipe(2), socketpair(2), poll(2), select(2), epoll(7)
- * say. No timing is asserted: a wait that must end is given 10 s, and
+ * Linux's pipe(7), pipe(2), socketpair(2), eventfd(2), poll(2), select(2),
+ * epoll(7) say. No timing is asserted: a wait that must end is given 10 s, and
  * the check is that it ended with the event, not when.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -383,4 +385,57 @@ void test_epoll_socket_and_pipe(void)
     close(p[0]);
     close(p[1]);
     close(ep);
+}
+
+static void *suite_eventfd_poster(void *arg)
+{
+    suite_sleep_ms(50);
+    if (eventfd_write(*(int *)arg, 5) != 0)
+        ktap_check(false, "eventfd_write from the thread: errno %d", errno);
+    return NULL;
+}
+
+/* eventfd: the counter, EFD_SEMAPHORE, EFD_NONBLOCK, the 8-byte rule,
+ * overflow, and an epoll_wait woken from another thread. */
+void test_eventfd(void)
+{
+    int fd = eventfd(3, EFD_NONBLOCK);
+    ktap_check(fd >= 0, "eventfd(3, EFD_NONBLOCK): errno %d", errno);
+    uint64_t v = 0;
+    ktap_check(read(fd, &v, sizeof v) == 8 && v == 3, "read takes the count: %llu", (unsigned long long)v);
+    errno = 0;
+    ktap_check(read(fd, &v, sizeof v) == -1 && errno == EAGAIN, "then it is 0: errno %d", errno);
+    ktap_check(eventfd_write(fd, 2) == 0 && eventfd_write(fd, 4) == 0 && eventfd_read(fd, &v) == 0 && v == 6,
+               "writes add up: %llu", (unsigned long long)v);
+    char small[4];
+    errno = 0;
+    ktap_check(read(fd, small, sizeof small) == -1 && errno == EINVAL, "a 4-byte read: errno %d", errno);
+    v = UINT64_MAX;
+    errno = 0;
+    ktap_check(write(fd, &v, sizeof v) == -1 && errno == EINVAL, "writing 2^64-1: errno %d", errno);
+    v = UINT64_MAX - 1;
+    ktap_check(write(fd, &v, sizeof v) == 8, "the largest count");
+    v = 1;
+    errno = 0;
+    ktap_check(write(fd, &v, sizeof v) == -1 && errno == EAGAIN, "one more would overflow: errno %d", errno);
+    struct pollfd pf = { .fd = fd, .events = POLLIN | POLLOUT };
+    ktap_check(poll(&pf, 1, 0) == 1 && pf.revents == POLLIN, "full: readable, not writable (%#x)", pf.revents);
+    close(fd);
+
+    int sem = eventfd(2, EFD_SEMAPHORE);
+    ktap_check(sem >= 0 && eventfd_read(sem, &v) == 0 && v == 1 && eventfd_read(sem, &v) == 0 && v == 1,
+               "EFD_SEMAPHORE reads 1 at a time");
+    int ep = epoll_create1(0);
+    struct epoll_event ev = { .events = EPOLLIN, .data.fd = sem }, out[2];
+    ktap_check(epoll_ctl(ep, EPOLL_CTL_ADD, sem, &ev) == 0 && epoll_wait(ep, out, 2, 0) == 0,
+               "in an epoll set, not ready at 0");
+    pthread_t t;
+    ktap_check(pthread_create(&t, NULL, suite_eventfd_poster, &sem) == 0, "a poster thread");
+    int n = epoll_wait(ep, out, 2, SUITE_WAIT_MS);
+    ktap_check(n == 1 && out[0].data.fd == sem, "its write woke epoll_wait: %d", n);
+    pthread_join(t, NULL);
+    close(ep);
+    close(sem);
+    errno = 0;
+    ktap_check(eventfd(0, 0x7) == -1 && errno == EINVAL, "bad flags: errno %d", errno);
 }
