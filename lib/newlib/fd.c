@@ -40,6 +40,7 @@ static struct sync_mutex fd_lock = SYNC_MUTEX_INITIALIZER;
 static struct glue_ofile *fd_table[GLUE_FD_MAX];
 static unsigned char fd_cloexec[GLUE_FD_MAX];       /* FD_CLOEXEC, per fd */
 static int fd_soft_limit = GLUE_FD_MAX;             /* RLIMIT_NOFILE's rlim_cur */
+static mode_t fd_umask = 022;                       /* atomic */
 const struct vfs_ops *vfs_root = &memfs_ops;
 void (*glue_fd_close_hook)(int fd);
 
@@ -222,7 +223,8 @@ int _open_r(struct _reent *r, const char *path, int flags, int mode)
     int err = glue_path(path, abs);
     void *file;
     if (!err)
-        err = vfs_root->open(abs, flags, mode, &file);
+        err = vfs_root->open(abs, flags, mode & 07777 & ~(int)__atomic_load_n(&fd_umask, __ATOMIC_ACQUIRE),
+                             &file);
     if (err)
         return fd_fail(r, -err);
     int fd = glue_fd_install(vfs_root, file, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY));
@@ -518,7 +520,7 @@ int _unlink_r(struct _reent *r, const char *path)
 
 int _mkdir_r(struct _reent *r, const char *path, int mode)
 {
-    int err = FD_PATH_CALL(path, mkdir, mode);
+    int err = FD_PATH_CALL(path, mkdir, mode & 07777 & ~(int)__atomic_load_n(&fd_umask, __ATOMIC_ACQUIRE));
     return err ? fd_fail(r, -err) : 0;
 }
 
@@ -554,16 +556,33 @@ int truncate(const char *path, off_t len)
     return err ? fd_fail(_REENT, -err) : 0;
 }
 
-/* There are no permissions to check beyond the modes memfs reports
- * (files 0644, directories 0755, all the user's): existence, and X_OK
- * only for directories. */
+mode_t umask(mode_t mask)
+{
+    return __atomic_exchange_n(&fd_umask, mask & 0777, __ATOMIC_ACQ_REL);
+}
+
+int chmod(const char *path, mode_t mode)
+{
+    int err = FD_PATH_CALL(path, chmod, (int)(mode & 07777));
+    return err ? fd_fail(_REENT, -err) : 0;
+}
+
+int fchmod(int fd, mode_t mode)
+{
+    int err = FD_OBJ_CALL(fd, fchmod, -EINVAL, (int)(mode & 07777));
+    return err ? fd_fail(_REENT, -err) : 0;
+}
+
+/* The user owns every file (there is one user, not root), so the owner
+ * bits of the mode decide. */
 int access(const char *path, int mode)
 {
     if (mode & ~(R_OK | W_OK | X_OK))
         return fd_fail(_REENT, EINVAL);
     struct stat st;
     int err = FD_PATH_CALL(path, stat, &st);
-    if (!err && (mode & X_OK) && !S_ISDIR(st.st_mode))
+    if (!err && (((mode & R_OK) && !(st.st_mode & S_IRUSR)) || ((mode & W_OK) && !(st.st_mode & S_IWUSR)) ||
+                 ((mode & X_OK) && !(st.st_mode & S_IXUSR))))
         err = -EACCES;
     return err ? fd_fail(_REENT, -err) : 0;
 }

@@ -5,7 +5,9 @@
  * A tree of nodes from "/": directories hold their children in a list,
  * files their contents in one malloc'd buffer that doubles as it grows.
  * Paths arrive absolute and normalised (glue_path). It starts with "/"
- * and an empty "/tmp". open() supports
+ * and an empty "/tmp". Each node keeps its mode (the umask already
+ * applied by the fd layer); the one user owns everything, so open checks
+ * the owner bits (EACCES), and chmod changes them. open() supports
  * O_CREAT, O_EXCL, O_TRUNC and O_DIRECTORY, and opens a directory
  * read-only for readdir and fsync (the fd layer does O_APPEND and the
  * access mode). unlink() and rename() take a name away at once; a file's
@@ -29,6 +31,7 @@
 struct memfs_node {
     char *name;                     /* its name in its parent */
     bool dir;
+    int mode;                       /* permission bits */
     struct memfs_node *parent;      /* NULL: unlinked (or the root) */
     struct memfs_node *children, *next;     /* a directory's entries; a sibling */
     unsigned char *data;            /* a file's contents */
@@ -38,7 +41,7 @@ struct memfs_node {
 };
 
 static struct sync_mutex memfs_lock = SYNC_MUTEX_INITIALIZER;
-static struct memfs_node memfs_root = { .name = "", .dir = true, .ino = 1 };
+static struct memfs_node memfs_root = { .name = "", .dir = true, .mode = 0755, .ino = 1 };
 static ino_t memfs_next_ino = 2;
 
 /* The node at the end of `n` bytes of a name under `dir`, or NULL. */
@@ -50,7 +53,7 @@ static struct memfs_node *memfs_child(struct memfs_node *dir, const char *name, 
     return NULL;
 }
 
-static struct memfs_node *memfs_new(struct memfs_node *dir, const char *name, bool is_dir);
+static struct memfs_node *memfs_new(struct memfs_node *dir, const char *name, bool is_dir, int mode);
 
 /* Walks `path`: the node, or NULL with *err ENOENT or ENOTDIR. The first
  * walk makes /tmp, which programs expect as they do on Linux. */
@@ -59,7 +62,7 @@ static struct memfs_node *memfs_walk(const char *path, int *err)
     static bool made_tmp;
     if (!made_tmp) {
         made_tmp = true;
-        (void)memfs_new(&memfs_root, "tmp", true);     /* no memory: no /tmp, and ENOENT says so */
+        (void)memfs_new(&memfs_root, "tmp", true, 01777);  /* no memory: no /tmp, and ENOENT says so */
     }
     struct memfs_node *n = &memfs_root;
     for (const char *p = path; *p;) {
@@ -133,7 +136,7 @@ static void memfs_drop(struct memfs_node *n)
     free(n);
 }
 
-static struct memfs_node *memfs_new(struct memfs_node *dir, const char *name, bool is_dir)
+static struct memfs_node *memfs_new(struct memfs_node *dir, const char *name, bool is_dir, int mode)
 {
     struct memfs_node *n = calloc(1, sizeof *n);
     if (!n || !(n->name = strdup(name))) {
@@ -141,9 +144,19 @@ static struct memfs_node *memfs_new(struct memfs_node *dir, const char *name, bo
         return NULL;
     }
     n->dir = is_dir;
+    n->mode = mode & 07777;
     n->ino = memfs_next_ino++;
     memfs_link(dir, n);
     return n;
+}
+
+/* Would opening existing file `n` with `flags` need a permission its
+ * owner bits do not give? (The one user owns every file.) */
+static bool memfs_denied(const struct memfs_node *n, int flags)
+{
+    int acc = flags & O_ACCMODE;
+    return ((acc == O_RDONLY || acc == O_RDWR) && !(n->mode & 0400)) ||
+           ((acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC)) && !(n->mode & 0200));
 }
 
 static int memfs_open(const char *path, int flags, int mode, void **out)
@@ -157,10 +170,13 @@ static int memfs_open(const char *path, int flags, int mode, void **out)
     } else if (!n && err == -ENOENT && (flags & O_CREAT) && !(flags & O_DIRECTORY)) {
         const char *leaf;
         struct memfs_node *dir = memfs_parent(path, &leaf, &err);
-        if (dir && !(n = memfs_new(dir, leaf, false)))
+        if (dir && !(n = memfs_new(dir, leaf, false, mode)))
             err = -ENOSPC;
         else if (dir)
             err = 0;
+    } else if (n && !n->dir && memfs_denied(n, flags)) {
+        err = -EACCES;
+        n = NULL;
     }
     if (n && n->dir && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT))) {
         err = -EISDIR;
@@ -250,7 +266,7 @@ static void memfs_fill_stat(const struct memfs_node *f, struct stat *st)
                 links += c->dir;        /* each subdirectory's ".." */
         }
     }
-    *st = (struct stat){ .st_mode = f->dir ? S_IFDIR | 0755 : S_IFREG | 0644, .st_nlink = links,
+    *st = (struct stat){ .st_mode = (f->dir ? S_IFDIR : S_IFREG) | (mode_t)f->mode, .st_nlink = links,
                          .st_size = f->dir ? 0 : (off_t)f->size, .st_blksize = 512,
                          .st_blocks = (blkcnt_t)((f->size + 511) / 512), .st_ino = f->ino,
                          .st_uid = 1000, .st_gid = 1000 };
@@ -351,7 +367,7 @@ static int memfs_mkdir(const char *path, int mode)
         const char *leaf;
         struct memfs_node *dir = memfs_parent(path, &leaf, &err);
         if (dir)
-            err = memfs_new(dir, leaf, true) ? 0 : -ENOSPC;
+            err = memfs_new(dir, leaf, true, mode) ? 0 : -ENOSPC;
     }
     sync_mutex_unlock(&memfs_lock);
     return err;
@@ -440,9 +456,31 @@ static int memfs_truncate(const char *path, off_t len)
     return err;
 }
 
+static int memfs_fchmod(void *file, int mode)
+{
+    struct memfs_node *n = file;
+    sync_mutex_lock(&memfs_lock);
+    n->mode = mode & 07777;
+    sync_mutex_unlock(&memfs_lock);
+    return 0;
+}
+
+static int memfs_chmod(const char *path, int mode)
+{
+    int err = 0;
+    sync_mutex_lock(&memfs_lock);
+    struct memfs_node *n = memfs_walk(path, &err);
+    if (n)
+        n->mode = mode & 07777;
+    sync_mutex_unlock(&memfs_lock);
+    return err;
+}
+
 const struct vfs_ops memfs_ops = {
     .name = "memfs", .open = memfs_open, .read = memfs_read, .write = memfs_write,
     .fstat = memfs_fstat, .close = memfs_close, .ftruncate = memfs_ftruncate,
-    .fsync = memfs_fsync, .readdir = memfs_readdir, .stat = memfs_stat, .unlink = memfs_unlink,
+    .fsync = memfs_fsync, .fchmod = memfs_fchmod, .readdir = memfs_readdir, .stat = memfs_stat,
+    .unlink = memfs_unlink,
     .mkdir = memfs_mkdir, .rmdir = memfs_rmdir, .rename = memfs_rename, .truncate = memfs_truncate,
+    .chmod = memfs_chmod,
 };

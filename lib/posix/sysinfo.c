@@ -1,7 +1,7 @@
 /*
  * sysinfo.c: what a program learns about its process and system:
- * getrlimit/setrlimit, sysconf, getrusage, uname, the user ids, umask,
- * getentropy.
+ * getrlimit/setrlimit, sysconf, getrusage, uname, the user ids,
+ * getentropy (umask is the fd layer's: lib/newlib/fd.c).
  *
  * Every value is what this OS really gives a domain: GLUE_FD_MAX
  * descriptors (never RLIM_INFINITY: memcached allocates one slot per
@@ -148,12 +148,6 @@ gid_t getegid(void) { return SYSINFO_GID; }
 long timezone;
 int daylight;
 
-static mode_t sysinfo_umask = 022;
-
-mode_t umask(mode_t mask)
-{
-    return __atomic_exchange_n(&sysinfo_umask, mask & 0777, __ATOMIC_ACQ_REL);
-}
 
 static bool sysinfo_has_rdrand(void)
 {

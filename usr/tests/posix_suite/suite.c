@@ -37,6 +37,7 @@ static const struct ktap_test suite_tests[] = {
     { "rename_replaces", test_rename },
     { "truncate_fsync_open_dot", test_truncate_fsync },
     { "getcwd_chdir_access", test_cwd_access },
+    { "modes_umask_chmod", test_modes_umask_chmod },
     { "getaddrinfo", test_getaddrinfo },
     { "getnameinfo", test_getnameinfo },
     { "rlimits_honest", test_rlimits },

@@ -26,6 +26,7 @@ void test_opendir_readdir(void);
 void test_rename(void);
 void test_truncate_fsync(void);
 void test_cwd_access(void);
+void test_modes_umask_chmod(void);
 /* suite_signal.c */
 void test_sigaction_raise(void);
 void test_sigprocmask_pending(void);

@@ -2,7 +2,7 @@
  * suite_files.c: files and directories as Redis's AOF and RDB code uses
  * them: mkdir/rmdir, stat's S_IFDIR, open(".") and a directory's fsync,
  * opendir/readdir, rename replacing its target, ftruncate/truncate,
- * fsync/fdatasync, getcwd/chdir, access; with the errors POSIX and
+ * fsync/fdatasync, getcwd/chdir, access, umask/chmod; with the errors POSIX and
  * Linux's man pages give.
  */
 #define _GNU_SOURCE
@@ -224,4 +224,38 @@ void test_cwd_access(void)
     unlink("/w/rel");
     rmdir("/w/x");
     rmdir("/w");
+}
+
+/* Modes: the umask shapes new files, chmod/fchmod change them, and open
+ * and access honour the owner bits (the one user owns everything). */
+void test_modes_umask_chmod(void)
+{
+    mode_t old = umask(027);
+    int fd = open("/m", O_CREAT | O_RDWR | O_TRUNC, 0666);
+    struct stat st;
+    ktap_check(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0640,
+               "0666 under umask 027 is %o", (unsigned)(st.st_mode & 07777));
+    ktap_check(mkdir("/md", 0777) == 0 && stat("/md", &st) == 0 && (st.st_mode & 07777) == 0750,
+               "mkdir 0777 under umask 027 is %o", (unsigned)(st.st_mode & 07777));
+    umask(old);
+    ktap_check(fchmod(fd, 0444) == 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0444, "fchmod 0444");
+    ktap_check(write(fd, "x", 1) == 1, "an fd opened before keeps its access");
+    close(fd);
+    errno = 0;
+    ktap_check(open("/m", O_WRONLY) == -1 && errno == EACCES, "open 0444 for writing: errno %d", errno);
+    errno = 0;
+    ktap_check(access("/m", W_OK) == -1 && errno == EACCES, "access W_OK: errno %d", errno);
+    ktap_check(access("/m", R_OK) == 0, "access R_OK");
+    ktap_check(chmod("/m", 0600) == 0 && (fd = open("/m", O_WRONLY)) >= 0, "chmod 0600, then it opens");
+    close(fd);
+    errno = 0;
+    ktap_check(chmod("/none", 0600) == -1 && errno == ENOENT, "chmod of nothing: errno %d", errno);
+    int p[2];
+    ktap_check(pipe(p) == 0, "a pipe");
+    errno = 0;
+    ktap_check(fchmod(p[0], 0600) == -1 && errno == EINVAL, "fchmod on a pipe: errno %d", errno);
+    close(p[0]);
+    close(p[1]);
+    unlink("/m");
+    rmdir("/md");
 }

@@ -43,7 +43,8 @@ int glue_fd_limit(int limit);
  * the offset to use and the description's status flags (O_NONBLOCK...).
  * Path calls belong to a file system (vfs_root: memfs today,
  * lib/newlib/memfs.c; a VSA-backed one replaces it by providing the same
- * table); paths reach them absolute and normalised (no ".", "..", "//").
+ * table); paths reach them absolute and normalised (no ".", "..", "//"),
+ * and a new file's or directory's mode with the umask already applied.
  */
 struct vfs_ops {
     const char *name;
@@ -60,6 +61,7 @@ struct vfs_ops {
     int (*poll)(void *file);
     int (*ftruncate)(void *file, off_t len);
     int (*fsync)(void *file);
+    int (*fchmod)(void *file, int mode);
     /** The entry `index` of a directory opened with open(): its name and
      *  inode into name[256] and *ino; 0, 1 (no more) or a negative errno. */
     int (*readdir)(void *file, long index, char *name, ino_t *ino);
@@ -69,6 +71,7 @@ struct vfs_ops {
     int (*rmdir)(const char *path);
     int (*rename)(const char *from, const char *to);
     int (*truncate)(const char *path, off_t len);
+    int (*chmod)(const char *path, int mode);
 };
 
 /** An open file description: what open() made, shared by dup()'d fds. */
