@@ -71,8 +71,10 @@ $(LWIP_UPSTREAM_SRCS): $(LWIP_STAMP) ;
 
 # Every newlib-world object may include lwIP's headers: ours first
 # (lwipopts.h, arch/), then upstream's. One fd_set size for all of them,
-# large enough for lwIP's socket numbers (lwipopts.h: LWIP_SOCKET_OFFSET +
-# MEMP_NUM_NETCONN <= FD_SETSIZE, checked by lwip/sockets.h): newlib's
-# default of 64 would be too small, and every object must agree on it.
+# large enough for every fd of the table (GLUE_FD_MAX in posix/libc.h,
+# checked by lib/posix/select.c) and for lwIP's socket numbers
+# (lwipopts.h: LWIP_SOCKET_OFFSET + MEMP_NUM_NETCONN <= FD_SETSIZE,
+# checked by lwip/sockets.h): newlib's default of 64 would be too small,
+# and every object must agree on it.
 # Upstream's files compile with our flags and warnings as they are.
-USER_NEWLIB_CFLAGS += -Ilib/lwip/include -I$(LWIP_SRC)/src/include -DFD_SETSIZE=256
+USER_NEWLIB_CFLAGS += -Ilib/lwip/include -I$(LWIP_SRC)/src/include -DFD_SETSIZE=1024

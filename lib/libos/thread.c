@@ -2,7 +2,8 @@
  * thread.c: user-level threads, wait queues and mutexes on top of the
  * dispatcher (see libos/thread.h for the interface and its limits).
  *
- * TCBs and stacks come from static pools; a slot is THREAD_FREE until
+ * TCBs come from a static pool, and so do the stacks of the first
+ * LIBOS_THREADS_STATIC slots (the rest run on their creator's); a slot is THREAD_FREE until
  * thread_create takes it and becomes free again when thread_join has
  * collected its exit value (the initial thread has no slot). A new
  * thread's registers are built so that disp_resume() enters
@@ -32,7 +33,7 @@
 #define MXCSR_INIT          0x1f80
 
 static struct thread thread_pool[LIBOS_THREADS_MAX];
-static uint8_t thread_stacks[LIBOS_THREADS_MAX][LIBOS_THREAD_STACK] __attribute__((aligned(16)));
+static uint8_t thread_stacks[LIBOS_THREADS_STATIC][LIBOS_THREAD_STACK] __attribute__((aligned(16)));
 static uint32_t thread_next_id = 1;        /* under pool_lock */
 /* The pool is shared by the domain's dispatchers on all cores. */
 static volatile int pool_lock;
@@ -58,7 +59,7 @@ static void thread_init_regs(struct thread *t, thread_func_t fn, void *arg)
 {
     struct dispatcher_regs *r = &t->regs;
     memset(r, 0, sizeof *r);
-    uint64_t top = (uint64_t)(thread_stacks[t->slot] + LIBOS_THREAD_STACK);
+    uint64_t top = (uint64_t)(t->stack + t->stack_size);
     top -= 8;
     *(uint64_t *)top = 0;               /* thread_start's (null) return address */
     r->rsp = top;
@@ -72,22 +73,31 @@ static void thread_init_regs(struct thread *t, thread_func_t fn, void *arg)
     memcpy(&r->fxsave[FXSAVE_MXCSR_OFFSET], &mxcsr, sizeof mxcsr);
 }
 
-errval_t thread_alloc(thread_func_t fn, void *arg, struct thread **out)
+/* A free slot: one with a stack of its own when `stack` is NULL, else
+ * preferably one without (those are kept for callers with no stack). */
+static errval_t thread_alloc_stack(thread_func_t fn, void *arg, uint8_t *stack, size_t size,
+                                   struct thread **out)
 {
-    if (!fn || !out)
+    if (!fn || !out || (stack && (size < 4096 || ((uintptr_t)stack | size) % 16)))
         return LIBOS_ERR_BAD_ARG;
     bool was = disp_disable();
     pool_acquire();
     struct thread *t = NULL;
-    for (int i = 0; i < LIBOS_THREADS_MAX && !t; i++)
+    for (int k = 0; k < LIBOS_THREADS_MAX && !t; k++) {
+        int i = stack ? LIBOS_THREADS_MAX - 1 - k : k;
+        if (!stack && i >= LIBOS_THREADS_STATIC)
+            break;
         if (thread_pool[i].state == THREAD_FREE)
             t = &thread_pool[i];
+    }
     if (t) {
         int slot = (int)(t - thread_pool);
         memset(t, 0, sizeof *t);
         t->slot = slot;
         t->id = thread_next_id++;
         t->state = THREAD_BLOCKED;      /* taken; not runnable yet */
+        t->stack = stack ? stack : thread_stacks[slot];
+        t->stack_size = stack ? size : LIBOS_THREAD_STACK;
     }
     pool_release();
     if (!was)
@@ -99,6 +109,19 @@ errval_t thread_alloc(thread_func_t fn, void *arg, struct thread **out)
     t->regs.fs_base = (uint64_t)thread_get_tls();   /* the creator's TLS, by default */
     *out = t;
     return ERR_OK;
+}
+
+errval_t thread_alloc(thread_func_t fn, void *arg, struct thread **out)
+{
+    return thread_alloc_stack(fn, arg, NULL, 0, out);
+}
+
+bool thread_gone(const struct thread *t, uint32_t id)
+{
+    pool_acquire();
+    bool gone = t->state == THREAD_FREE || t->id != id;
+    pool_release();
+    return gone;
 }
 
 void thread_free(struct thread *t)
@@ -126,10 +149,16 @@ errval_t thread_create(thread_func_t fn, void *arg, struct thread **out)
 errval_t thread_create_on(uint32_t core, thread_func_t fn, void *arg, uint64_t tls, bool reap,
                           struct thread **out)
 {
+    return thread_create_on_stack(core, fn, arg, tls, reap, NULL, 0, out);
+}
+
+errval_t thread_create_on_stack(uint32_t core, thread_func_t fn, void *arg, uint64_t tls, bool reap,
+                                void *stack, size_t size, struct thread **out)
+{
     if (!out)
         return LIBOS_ERR_BAD_ARG;
     struct thread *t;
-    errval_t err = thread_alloc(fn, arg, &t);
+    errval_t err = thread_alloc_stack(fn, arg, stack, size, &t);
     if (err_is_fail(err))
         return err;
     if (tls)

@@ -10,8 +10,9 @@
  * few newlib functions that do.
  *
  * What has a meaning today:
- *   files         fd.c: fds 0-2 the console, others files of the root file
- *                 system (memfs.c, in memory) through struct vfs_ops
+ *   files         fd.c: the fd table (the console, files of the root file
+ *                 system: memfs.c, in memory, through struct vfs_ops;
+ *                 pipes, sockets); path.c: the working directory; dir.c
  *   time          time.c: clock_gettime, gettimeofday, times, nanosleep
  *   threads       threads.c: per-thread struct _reent, newlib's locks
  *   sbrk          Frames from the domain's RAM capability, mapped with
@@ -19,6 +20,8 @@
  *   _exit         libos_exit(); exit() itself is newlib's (atexit handlers,
  *                 stdio flush) and ends here
  *   getpid        the domain id
+ * (kill, signal and raise are lib/posix/signal.c's; _kill_r stays here for
+ * newlib's own callers.)
  * Everything else returns -1 with errno ENOSYS and says so on the console,
  * once per call name. Only the libos system-call wrappers are used.
  */
@@ -27,6 +30,7 @@
 #include <reent.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -54,13 +58,11 @@ static volatile int glue_heap_lock;
 
 /* The calls with no meaning yet, each named once on first use. */
 enum glue_nosys {
-    NOSYS_EXECVE, NOSYS_FORK, NOSYS_KILL, NOSYS_LINK, NOSYS_MKDIR,
-    NOSYS_RENAME, NOSYS_WAIT, NOSYS_COUNT
+    NOSYS_EXECVE, NOSYS_FORK, NOSYS_KILL, NOSYS_LINK, NOSYS_WAIT, NOSYS_COUNT
 };
 static const char *const glue_nosys_names[NOSYS_COUNT] = {
     [NOSYS_EXECVE] = "execve", [NOSYS_FORK] = "fork",
-    [NOSYS_KILL] = "kill", [NOSYS_LINK] = "link", [NOSYS_MKDIR] = "mkdir",
-    [NOSYS_RENAME] = "rename", [NOSYS_WAIT] = "wait",
+    [NOSYS_KILL] = "kill", [NOSYS_LINK] = "link", [NOSYS_WAIT] = "wait",
 };
 /* A benign race: two threads may both print the line. */
 static volatile uint8_t glue_nosys_said[NOSYS_COUNT];
@@ -119,14 +121,25 @@ void _exit(int status)
 /* Makes [end, end + incr) of the heap usable by mapping more frames. */
 static int glue_heap_grow(size_t end, ptrdiff_t incr)
 {
+    size_t limit = GLUE_HEAP_CHUNK_MAX;     /* halves when the RAM left cannot hold a chunk */
     while (incr > 0 && end + (size_t)incr > glue_heap_mapped) {
         capaddr_t slot;
-        size_t chunk = glue_heap_chunk;
-        while (chunk < end + (size_t)incr - glue_heap_mapped && chunk < GLUE_HEAP_CHUNK_MAX)
+        size_t chunk = glue_heap_chunk < limit ? glue_heap_chunk : limit;
+        while (chunk < end + (size_t)incr - glue_heap_mapped && chunk < limit)
             chunk *= 2;
         errval_t err = ram_map_new((uint64_t)(uintptr_t)(glue_heap + glue_heap_mapped), chunk, &slot);
-        if (err_is_fail(err))
+        if (err_is_fail(err) && chunk > GLUE_HEAP_CHUNK_MIN) {
+            limit = chunk / 2;              /* the rest of the RAM, in smaller pieces */
+            continue;
+        }
+        if (err_is_fail(err)) {
+            static bool said;
+            if (!said)
+                glue_puts("newlib: out of memory: the domain's RAM is used up "
+                          "(malloc returns NULL with ENOMEM)\n");
+            said = true;
             return 0;
+        }
         glue_heap_mapped += chunk;
         if (glue_heap_chunk < GLUE_HEAP_CHUNK_MAX)
             glue_heap_chunk *= 2;
@@ -171,17 +184,11 @@ int _link_r(struct _reent *r, const char *old, const char *new)
 {
     return glue_nosys(r, NOSYS_LINK);
 }
-int _rename_r(struct _reent *r, const char *old, const char *new)
-{
-    return glue_nosys(r, NOSYS_RENAME);
-}
-int _mkdir_r(struct _reent *r, const char *path, int mode) { return glue_nosys(r, NOSYS_MKDIR); }
 
 /* --- The plain POSIX names, over the reentrant ones --- */
 
 void *sbrk(ptrdiff_t incr) { return _sbrk_r(_REENT, incr); }
 pid_t getpid(void) { return _getpid_r(_REENT); }
-int kill(pid_t pid, int sig) { return _kill_r(_REENT, pid, sig); }
 pid_t fork(void) { return _fork_r(_REENT); }
 pid_t wait(int *status) { return _wait_r(_REENT, status); }
 int execve(const char *path, char *const argv[], char *const envp[])
@@ -189,4 +196,3 @@ int execve(const char *path, char *const argv[], char *const envp[])
     return _execve_r(_REENT, path, argv, envp);
 }
 int link(const char *old, const char *new) { return _link_r(_REENT, old, new); }
-int mkdir(const char *path, mode_t mode) { return _mkdir_r(_REENT, path, (int)mode); }

@@ -1,27 +1,31 @@
 /*
- * epoll.c: epoll_create/epoll_ctl/epoll_wait (<sys/epoll.h>) over lwIP's
- * poll.
+ * epoll.c: epoll_create/epoll_ctl/epoll_wait (<sys/epoll.h>) over
+ * posix_poll_wait (select.c).
  *
  * An instance is a file descriptor of the fd table (glue_fd_install) whose
- * file is a struct epoll_inst: the interest list, an array of (socket,
- * events, data) under the instance's mutex. epoll_wait copies the armed
- * entries into a poll set, lets lwip_poll() sleep on all of them (lwIP
- * wakes it from its socket event callback), and reports what is ready:
- * level-triggered, so an fd stays reported while it is ready. EPOLLET is
+ * file is a struct epoll_inst: the interest list, an array of (fd, events,
+ * data) under the instance's mutex. Any fd that can become ready may join
+ * it: lwIP sockets, pipes, socket pairs (regular files cannot: EPERM, as on
+ * Linux). epoll_wait copies the armed entries into a poll set and waits in
+ * posix_poll_wait, which wakes at once for a change to a pipe or pair and
+ * for a change to this interest list when the set holds no socket (within
+ * select.c's slice when it holds both); a wait on sockets alone sleeps in
+ * lwIP and sees entries another thread adds only when it wakes.
+ * Level-triggered: an fd stays reported while it is ready. EPOLLET is
  * refused (EINVAL, and said once on the console): delivering it level-
- * triggered would pretend. Ready fds beyond
- * `maxevents` are reported first next time (a rotating start), so none
- * starves. EPOLLONESHOT disarms an entry when it is reported.
+ * triggered would pretend. Ready fds beyond `maxevents` are reported first
+ * next time (a rotating start), so none starves. EPOLLONESHOT disarms an
+ * entry when it is reported.
  *
- * Closing a socket takes it out of every instance (socket.c calls
- * epoll_forget through posix_socket_close_hook), as Linux does when the
- * last reference goes. A wait already sleeping does not see entries
- * added by another thread until it wakes (at most its timeout, or the
- * next event on what it watches).
+ * Closing an fd takes it out of every instance (the fd table calls
+ * epoll_forget through glue_fd_close_hook). Linux keys an entry by the
+ * open file and keeps it while a dup() of the fd lives; here it goes with
+ * the fd it was added under.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +33,15 @@
 #include <time.h>
 
 #include <posix/libc.h>
-#include "sock_priv.h"
+#include "ready.h"
 #include "socket_priv.h"
 
 #define EPOLL_STACK_SET 64
-#define EPOLL_EMPTY_MS  10      /* an empty interest list is looked at this often */
+
+_Static_assert(EPOLLIN == POLLIN && EPOLLPRI == POLLPRI && EPOLLOUT == POLLOUT &&
+               EPOLLERR == POLLERR && EPOLLHUP == POLLHUP && EPOLLRDNORM == POLLRDNORM &&
+               EPOLLWRNORM == POLLWRNORM, "epoll's event bits are poll's, as on Linux");
+#define EPOLL_POLL_BITS (EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM)
 
 struct epoll_item {
     int fd;
@@ -47,6 +55,7 @@ struct epoll_inst {
     struct epoll_item *items;
     int n, cap;
     int start;                  /* rotating first entry of the next report */
+    uint64_t epoch;             /* moves at every change of the list (atomic) */
     struct epoll_inst *next;    /* epoll_all */
 };
 
@@ -73,15 +82,23 @@ static void epoll_remove(struct epoll_inst *ep, int i)
     ep->items[i] = ep->items[--ep->n];
 }
 
-/* posix_socket_close_hook: `fd` is closing. */
+/* The list changed (the caller holds ep->lock): a waiter looks again. */
+static void epoll_changed(struct epoll_inst *ep)
+{
+    __atomic_add_fetch(&ep->epoch, 1, __ATOMIC_RELEASE);
+}
+
+/* glue_fd_close_hook: `fd` is gone from the table. */
 static void epoll_forget(int fd)
 {
     pthread_mutex_lock(&epoll_all_lock);
     for (struct epoll_inst *ep = epoll_all; ep; ep = ep->next) {
         pthread_mutex_lock(&ep->lock);
         int i = epoll_find(ep, fd);
-        if (i >= 0)
+        if (i >= 0) {
             epoll_remove(ep, i);
+            epoll_changed(ep);
+        }
         pthread_mutex_unlock(&ep->lock);
     }
     pthread_mutex_unlock(&epoll_all_lock);
@@ -102,8 +119,8 @@ static int epoll_close(void *file)
     return 0;
 }
 
-static ssize_t epoll_rw(void *file, void *buf, size_t n, off_t pos) { return -EINVAL; }
-static ssize_t epoll_w(void *file, const void *buf, size_t n, off_t pos) { return -EINVAL; }
+static ssize_t epoll_r(void *file, void *buf, size_t n, off_t pos, int flags) { return -EINVAL; }
+static ssize_t epoll_w(void *file, const void *buf, size_t n, off_t pos, int flags) { return -EINVAL; }
 static int epoll_fstat(void *file, struct stat *st)
 {
     *st = (struct stat){ .st_mode = 0600, .st_nlink = 1 };
@@ -111,8 +128,8 @@ static int epoll_fstat(void *file, struct stat *st)
 }
 
 static const struct vfs_ops epoll_ops = {
-    .name = "epoll", .read = epoll_rw, .write = epoll_w, .fstat = epoll_fstat,
-    .close = epoll_close,
+    .name = "epoll", .kind = VFS_STREAM, .read = epoll_r, .write = epoll_w,
+    .fstat = epoll_fstat, .close = epoll_close,
 };
 
 int epoll_create1(int flags)
@@ -123,7 +140,7 @@ int epoll_create1(int flags)
     if (!ep)
         return epoll_fail(ENOMEM);
     pthread_mutex_init(&ep->lock, NULL);
-    int fd = glue_fd_install(&epoll_ops, ep, O_RDWR);
+    int fd = glue_fd_install(&epoll_ops, ep, O_RDWR | (flags & EPOLL_CLOEXEC ? O_CLOEXEC : 0));
     if (fd < 0) {
         free(ep);
         return epoll_fail(-fd);
@@ -132,7 +149,7 @@ int epoll_create1(int flags)
     ep->next = epoll_all;
     epoll_all = ep;
     pthread_mutex_unlock(&epoll_all_lock);
-    __atomic_store_n(&posix_socket_close_hook, epoll_forget, __ATOMIC_RELEASE);
+    __atomic_store_n(&glue_fd_close_hook, epoll_forget, __ATOMIC_RELEASE);
     return fd;
 }
 
@@ -146,12 +163,13 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
     struct epoll_inst *ep = glue_fd_file(epfd, &epoll_ops);
     if (!ep)
         return epoll_fail(fcntl(epfd, F_GETFD) < 0 ? EBADF : EINVAL);
+    int waitable = posix_poll_waitable(fd);
+    if (waitable < 0)
+        return epoll_fail(EBADF);
     if (fd == epfd)
         return epoll_fail(EINVAL);
-    if (!posix_is_socket_fd(fd))
-        return epoll_fail(fcntl(fd, F_GETFD) < 0 ? EBADF : EPERM);
-    if (lwip_fcntl(fd, F_GETFL, 0) < 0)
-        return epoll_fail(EBADF);
+    if (!waitable)
+        return epoll_fail(EPERM);       /* a regular file, the console, an epoll instance */
     if (op != EPOLL_CTL_DEL && !ev)
         return epoll_fail(EFAULT);
     if (op != EPOLL_CTL_DEL && (ev->events & EPOLLET)) {
@@ -198,24 +216,12 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
         err = EINVAL;
         break;
     }
+    if (!err)
+        epoll_changed(ep);
     pthread_mutex_unlock(&ep->lock);
+    if (!err)
+        posix_ready_notify();           /* a waiter on native objects looks again */
     return err ? epoll_fail(err) : 0;
-}
-
-static short epoll_to_lw(uint32_t ev)
-{
-    return (short)((ev & (EPOLLIN | EPOLLRDNORM) ? LW_POLLIN : 0) |
-                   (ev & (EPOLLOUT | EPOLLWRNORM) ? LW_POLLOUT : 0));
-}
-
-static uint32_t epoll_from_lw(short lw, uint32_t asked)
-{
-    uint32_t ev = 0;
-    if (lw & LW_POLLIN) ev |= asked & (EPOLLIN | EPOLLRDNORM);
-    if (lw & LW_POLLOUT) ev |= asked & (EPOLLOUT | EPOLLWRNORM);
-    if (lw & LW_POLLERR) ev |= EPOLLERR;
-    if (lw & LW_POLLHUP) ev |= EPOLLHUP;
-    return ev;
 }
 
 int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms)
@@ -225,65 +231,52 @@ int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms)
         return epoll_fail(fcntl(epfd, F_GETFD) < 0 ? EBADF : EINVAL);
     if (max <= 0 || !events)
         return epoll_fail(EINVAL);
-    struct sk_pollfd stack[EPOLL_STACK_SET], *set = stack;
+    struct pollfd stack[EPOLL_STACK_SET], *set = stack;
     int cap = EPOLL_STACK_SET;
+    struct timespec when;
+    const struct timespec *deadline = posix_deadline(timeout_ms, &when);
+    int got = 0;
     for (;;) {
         /* The poll set: armed entries, from the rotating start. */
         pthread_mutex_lock(&ep->lock);
         if (ep->n > cap) {
+            struct pollfd *bigger = malloc((size_t)ep->n * sizeof *bigger);
+            if (!bigger) {
+                pthread_mutex_unlock(&ep->lock);
+                got = epoll_fail(ENOMEM);
+                break;
+            }
             if (set != stack)
                 free(set);
+            set = bigger;
             cap = ep->n;
-            set = malloc((size_t)cap * sizeof *set);
-            if (!set) {
-                pthread_mutex_unlock(&ep->lock);
-                return epoll_fail(ENOMEM);
-            }
         }
+        uint64_t seen = ep->epoch;
         int n = 0, start = ep->n ? ep->start % ep->n : 0;
         for (int k = 0; k < ep->n; k++) {
             const struct epoll_item *it = &ep->items[(start + k) % ep->n];
             if (!it->disarmed)
-                set[n++] = (struct sk_pollfd){ it->fd, epoll_to_lw(it->events), 0 };
+                set[n++] = (struct pollfd){ .fd = it->fd, .events = (short)(it->events & EPOLL_POLL_BITS) };
         }
         pthread_mutex_unlock(&ep->lock);
 
-        int r;
-        if (n) {
-            r = sk_poll(set, (unsigned)n, timeout_ms);
-        } else {
-            /* Nothing to watch: look again every EPOLL_EMPTY_MS for
-             * entries another thread adds, until the timeout. */
-            int ms = timeout_ms < 0 || timeout_ms > EPOLL_EMPTY_MS ? EPOLL_EMPTY_MS : timeout_ms;
-            if (ms) {
-                struct timespec ts = { 0, ms * 1000000L };
-                nanosleep(&ts, NULL);
-            }
-            if (timeout_ms > 0)
-                timeout_ms -= ms;
-            if (timeout_ms != 0)
-                continue;
-            r = 0;
-        }
-        if (r < 0 && errno == EBADF)
-            continue;           /* closed meanwhile: epoll_forget took it out */
+        int r = posix_poll_wait(set, (unsigned long)n, deadline, &ep->epoch, seen);
         if (r < 0) {
-            if (set != stack)
-                free(set);
-            return -1;
+            got = -1;
+            break;
         }
 
         /* Report, in set order, what is still in the list and armed. */
-        int got = 0;
         pthread_mutex_lock(&ep->lock);
         for (int k = 0; k < n && got < max; k++) {
-            if (!set[k].revents)
+            short rev = set[k].revents & ~POLLNVAL;     /* NVAL: closed meanwhile, forgotten */
+            if (!rev)
                 continue;
             int i = epoll_find(ep, set[k].fd);
             if (i < 0 || ep->items[i].disarmed)
                 continue;
             struct epoll_item *it = &ep->items[i];
-            uint32_t ev = epoll_from_lw(set[k].revents, it->events);
+            uint32_t ev = (uint32_t)rev & (it->events | EPOLLERR | EPOLLHUP);
             if (!ev)
                 continue;
             events[got].events = ev;
@@ -294,11 +287,10 @@ int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms)
             ep->start = i + 1;  /* next time, begin after the last reported */
         }
         pthread_mutex_unlock(&ep->lock);
-        if (set != stack)
-            free(set);
-        if (got || timeout_ms >= 0 || !r)
-            return got;
-        set = stack;
-        cap = EPOLL_STACK_SET;
+        if (got || posix_ms_left(deadline) == 0)
+            break;
     }
+    if (set != stack)
+        free(set);
+    return got;
 }

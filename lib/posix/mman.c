@@ -8,7 +8,9 @@
  * the domain's life (the allocator in libos/ram.c only moves down).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <libos/ram.h>
 #include <libos/syscall.h>
@@ -81,4 +83,66 @@ int munmap(void *addr, size_t length)
     unlock();
     errno = EINVAL;                     /* only whole mappings, by their start */
     return -1;
+}
+
+/* Is [va, va + n) inside one of the mappings? (the caller holds the lock) */
+static bool mman_mapped(uint64_t va, size_t n)
+{
+    for (int i = 0; i < MMAP_MAX; i++)
+        if (maps[i].bytes && va >= maps[i].va && va + n <= maps[i].va + maps[i].bytes)
+            return true;
+    return false;
+}
+
+#define MMAN_PAGE 4096
+
+static int mman_fail(int err)
+{
+    errno = err;
+    return -1;
+}
+
+int msync(void *addr, size_t length, int flags)
+{
+    if ((uintptr_t)addr % MMAN_PAGE || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return mman_fail(EINVAL);
+    lock();
+    bool ok = mman_mapped((uint64_t)(uintptr_t)addr, length);
+    unlock();
+    return ok ? 0 : mman_fail(ENOMEM);  /* anonymous memory: nothing to write back */
+}
+
+int mlock(const void *addr, size_t length) { return 0; }     /* never paged out */
+int munlock(const void *addr, size_t length) { return 0; }
+
+int mlockall(int flags)
+{
+    return flags && !(flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ? 0 : mman_fail(EINVAL);
+}
+
+int munlockall(void) { return 0; }
+
+int madvise(void *addr, size_t length, int advice)
+{
+    if ((uintptr_t)addr % MMAN_PAGE)
+        return mman_fail(EINVAL);
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+        return 0;                       /* hints: all memory is resident already */
+    case MADV_DONTNEED: {
+        lock();
+        bool ok = mman_mapped((uint64_t)(uintptr_t)addr, length);
+        unlock();
+        if (!ok)
+            return mman_fail(ENOMEM);
+        memset(addr, 0, length);        /* private anonymous: reads as zeroes after, as on Linux */
+        return 0;
+    }
+    default:
+        return mman_fail(EINVAL);
+    }
 }

@@ -23,6 +23,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,11 @@ struct posix_thread {
     uint32_t joined;                /* atomic: a join or detach claimed it */
     struct posix_thread *grave;     /* link on the graveyard */
     void *specific[PTHREAD_KEYS_MAX];
+    char name[16];                  /* pthread_setname_np */
+    void *stack;                    /* malloc'd, of the size asked for */
+    struct thread *lt;              /* the libos thread running on it, and its id */
+    uint32_t lt_id;
+    struct posix_thread *yard;      /* link on posix_stackyard */
 };
 
 static struct posix_thread posix_initial = { .refs = 2 };
@@ -56,12 +62,42 @@ static struct sync_mutex posix_key_lock = SYNC_MUTEX_INITIALIZER;
 static bool posix_key_used[PTHREAD_KEYS_MAX];
 static void (*posix_key_dtor[PTHREAD_KEYS_MAX])(void *);
 
+/* Threads whose stack may still be in use (their libos thread has not
+ * been reaped yet): freed by posix_reap_stackyard once it has. */
+static struct sync_mutex posix_stackyard_lock = SYNC_MUTEX_INITIALIZER;
+static struct posix_thread *posix_stackyard;
+
 static void posix_free(struct posix_thread *pt)
 {
     if (pt == &posix_initial)
         return;
     glue_tls_free(pt->tcb);
+    pt->tcb = NULL;
+    if (pt->lt && !thread_gone(pt->lt, pt->lt_id)) {
+        sync_mutex_lock(&posix_stackyard_lock);
+        pt->yard = posix_stackyard;
+        posix_stackyard = pt;
+        sync_mutex_unlock(&posix_stackyard_lock);
+        return;
+    }
+    free(pt->stack);
     free(pt);
+}
+
+static void posix_reap_stackyard(void)
+{
+    sync_mutex_lock(&posix_stackyard_lock);
+    for (struct posix_thread **pp = &posix_stackyard; *pp;) {
+        struct posix_thread *pt = *pp;
+        if (thread_gone(pt->lt, pt->lt_id)) {
+            *pp = pt->yard;
+            free(pt->stack);
+            free(pt);
+        } else {
+            pp = &pt->yard;
+        }
+    }
+    sync_mutex_unlock(&posix_stackyard_lock);
 }
 
 static void posix_reap_graveyard(void)
@@ -131,6 +167,7 @@ static _Noreturn void posix_finish(struct posix_thread *pt, void *retval)
 
 void pthread_exit(void *retval)
 {
+    __pthread_cleanup_run_all();
     posix_finish(pthread_self(), retval);
 }
 
@@ -164,30 +201,44 @@ int pthread_create(pthread_t *out, const pthread_attr_t *attr, void *(*start)(vo
     if (core < 0)
         return EINVAL;
     posix_reap_graveyard();
+    posix_reap_stackyard();
+    size_t stack_size = ((attr ? attr->__stacksize : LIBOS_THREAD_STACK) + 15) & ~(size_t)15;
     struct posix_thread *pt = calloc(1, sizeof *pt);
     struct tls_tcb *tcb = pt ? glue_tls_new() : NULL;
-    if (!tcb) {
+    void *stack = tcb ? memalign(16, stack_size) : NULL;
+    if (!stack) {
+        if (tcb)
+            glue_tls_free(tcb);
         free(pt);
         return EAGAIN;
     }
     pt->start = start;
     pt->arg = arg;
     pt->tcb = tcb;
-    pt->refs = 2;
+    pt->stack = stack;
+    /* The thread's, the joiner's, and ours until pt->lt is set (the
+     * thread may end and be joined before thread_create_on_stack returns). */
+    pt->refs = 3;
     tcb->thread = pt;
     bool detached = attr && attr->__detach == PTHREAD_CREATE_DETACHED;
     if (detached) {
         pt->joined = 1;
-        pt->refs = 1;
+        pt->refs = 2;
     }
     *out = pt;      /* before it runs: it may look itself up through *out */
     uint64_t hz = libos_tsc_hz(), t0 = 0;
     struct sync_backoff b = SYNC_BACKOFF_INIT;
     for (;;) {
         struct thread *t;
-        errval_t err = thread_create_on((uint32_t)core, posix_start, pt, (uint64_t)tcb, true, &t);
-        if (err_is_ok(err))
+        errval_t err = thread_create_on_stack((uint32_t)core, posix_start, pt, (uint64_t)tcb, true,
+                                              stack, stack_size, &t);
+        if (err_is_ok(err)) {
+            pt->lt_id = thread_id(t);   /* a later thread's id at worst: its end frees the stack */
+            __atomic_store_n(&pt->lt, t, __ATOMIC_RELEASE);
+            if (posix_unref(pt))
+                posix_free(pt);
             return 0;
+        }
         if (err_no(err) == LIBOS_ERR_THREAD_NO_SLOT) {
             uint64_t now = __builtin_ia32_rdtsc();
             if (!t0)
@@ -270,9 +321,9 @@ int pthread_attr_getdetachstate(const pthread_attr_t *a, int *state)
 
 int pthread_attr_setstacksize(pthread_attr_t *a, size_t size)
 {
-    if (size > LIBOS_THREAD_STACK)
-        return EINVAL;              /* the stacks are fixed: say so */
-    a->__stacksize = size;
+    if (size < PTHREAD_STACK_MIN)
+        return EINVAL;
+    a->__stacksize = size;          /* pthread_create allocates it (EAGAIN if it cannot) */
     return 0;
 }
 
@@ -335,5 +386,25 @@ int pthread_setspecific(pthread_key_t key, const void *value)
     if (key >= PTHREAD_KEYS_MAX || !posix_key_used[key])
         return EINVAL;
     pthread_self()->specific[key] = (void *)value;
+    return 0;
+}
+
+int pthread_setname_np(pthread_t thread, const char *name)
+{
+    if (!name)
+        return EFAULT;
+    size_t n = strlen(name);
+    if (n >= sizeof thread->name)
+        return ERANGE;
+    memcpy(thread->name, name, n + 1);
+    return 0;
+}
+
+int pthread_getname_np(pthread_t thread, char *name, size_t len)
+{
+    size_t n = strlen(thread->name);
+    if (!name || len <= n)
+        return ERANGE;
+    memcpy(name, thread->name, n + 1);
     return 0;
 }

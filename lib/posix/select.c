@@ -1,12 +1,18 @@
 /*
- * select.c: select() and poll() over sockets and the fd table's files.
+ * select.c: poll() and select() over every kind of fd.
  *
- * Sockets go to lwIP's lwip_select()/lwip_poll(), which sleep until a
- * socket event or the timeout. Files of the fd table (memfs) are always
- * ready, as regular files are; the console (fds 0-2) is ready for writing,
- * never reported ready for reading (its read() waits for a key anyway).
- * When a file is ready, the sockets are only looked at (timeout 0). A fd
- * that is not open is EBADF for select() and POLLNVAL for poll().
+ * poll() looks at each fd's object: an lwIP socket goes into a set for
+ * lwip_poll(), which sleeps until a socket event or the timeout; a native
+ * object (pipe, socket pair) answers its vfs_ops poll now; a regular file
+ * or directory is always ready, as POSIX says; the console is ready for
+ * writing, never reported ready for reading (its read waits for a key); an
+ * fd that is not open is POLLNVAL. With no socket in the set, the wait is
+ * posix_ready_wait (ready.h), which a change to any native object ends at
+ * once. With both, lwip_poll sleeps at most POLL_SLICE_MS between looks at
+ * the native objects, since lwIP cannot be woken by them (so a pipe's write
+ * is seen within that). epoll_wait waits here too (posix_poll_wait), and
+ * stops early when its interest list changes. select() is
+ * poll() on the fds its sets name, and EBADF for one that is not open.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,90 +25,14 @@
 #include <unistd.h>
 
 #include <posix/libc.h>
+#include "ready.h"
 #include "sock_priv.h"
 #include "socket_priv.h"
 
-/* lwIP's highest socket number + 1 (LWIP_SOCKET_OFFSET + MEMP_NUM_NETCONN). */
-#define SELECT_LWIP_MAXFD 240
+#define POLL_SLICE_MS   10      /* lwIP sleeps this long at most while native objects wait too */
+#define POLL_STACK_SET  32
 
-static bool sel_open(int fd)
-{
-    struct stat st;
-    return fstat(fd, &st) == 0;
-}
-
-/* Sleep for a select/poll with nothing to watch; `ms` < 0: for ever. */
-static void sel_sleep(long long ms)
-{
-    struct timespec ts = { .tv_sec = ms < 0 ? 3600 : ms / 1000, .tv_nsec = ms < 0 ? 0 : (ms % 1000) * 1000000 };
-    do
-        nanosleep(&ts, NULL);
-    while (ms < 0);
-}
-
-int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
-{
-    if (nfds < 0 || nfds > FD_SETSIZE || (tv && (tv->tv_sec < 0 || tv->tv_usec < 0))) {
-        errno = EINVAL;
-        return -1;
-    }
-    fd_set fr, fw, fe;          /* the files' answer */
-    FD_ZERO(&fr);
-    FD_ZERO(&fw);
-    FD_ZERO(&fe);
-    int files_ready = 0;
-    bool sockets = false;
-    for (int fd = 0; fd < nfds; fd++) {
-        bool in_r = r && FD_ISSET(fd, r), in_w = w && FD_ISSET(fd, w), in_e = e && FD_ISSET(fd, e);
-        if (!in_r && !in_w && !in_e)
-            continue;
-        if (posix_is_socket_fd(fd)) {
-            if (fd >= SELECT_LWIP_MAXFD || !glue_sockets) {
-                errno = EBADF;
-                return -1;
-            }
-            sockets = true;
-            continue;
-        }
-        if (!sel_open(fd)) {
-            errno = EBADF;
-            return -1;
-        }
-        if (in_r && fd > 2) {
-            FD_SET(fd, &fr);
-            files_ready++;
-        }
-        if (in_w) {
-            FD_SET(fd, &fw);
-            files_ready++;
-        }
-    }
-    int n = 0;
-    if (sockets) {
-        /* lwIP sees only the socket bits. */
-        for (int fd = 0; fd < GLUE_SOCKET_FD_MIN && fd < nfds; fd++) {
-            if (r) FD_CLR(fd, r);
-            if (w) FD_CLR(fd, w);
-            if (e) FD_CLR(fd, e);
-        }
-        struct timeval zero = { 0, 0 };
-        n = lwip_select(nfds < SELECT_LWIP_MAXFD ? nfds : SELECT_LWIP_MAXFD, r, w, e,
-                        files_ready ? &zero : tv);
-        if (n < 0)
-            return -1;
-    } else {
-        if (!files_ready && (!tv || tv->tv_sec || tv->tv_usec))
-            sel_sleep(tv ? tv->tv_sec * 1000LL + tv->tv_usec / 1000 : -1);
-        if (r) FD_ZERO(r);
-        if (w) FD_ZERO(w);
-        if (e) FD_ZERO(e);
-    }
-    for (int fd = 0; fd < GLUE_SOCKET_FD_MIN && fd < nfds; fd++) {
-        if (r && FD_ISSET(fd, &fr)) FD_SET(fd, r);
-        if (w && FD_ISSET(fd, &fw)) FD_SET(fd, w);
-    }
-    return n + files_ready;
-}
+_Static_assert(FD_SETSIZE >= GLUE_FD_MAX, "select() covers every fd");
 
 /* Linux's poll bits into lwIP's and back. */
 static short poll_to_lw(short ev)
@@ -122,71 +52,159 @@ static short poll_from_lw(short lw, short asked)
     return ev;
 }
 
-int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+/* What an object that is not a socket is ready for, of `asked` (POLLHUP
+ * and POLLERR always count). */
+static short poll_native(struct glue_ofile *of, short asked)
 {
-    if (n > FD_SETSIZE) {
-        errno = EINVAL;
-        return -1;
+    int ev;
+    if (of->ops->poll) {
+        ev = of->ops->poll(of->file);
+    } else {
+        struct stat st;
+        if (of->ops->fstat(of->file, &st) != 0)
+            ev = POLLERR;
+        else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+            ev = POLLIN | POLLOUT;
+        else if (S_ISCHR(st.st_mode))
+            ev = POLLOUT;
+        else
+            ev = 0;                 /* an epoll instance: never ready here */
     }
-    struct sk_pollfd stack[32], *sk = n <= 32 ? stack : malloc(n * sizeof *sk);
-    unsigned *idx = NULL, idx_stack[32];
-    if (!sk || !(idx = n <= 32 ? idx_stack : malloc(n * sizeof *idx))) {
+    if (ev & POLLIN) ev |= POLLRDNORM;
+    if (ev & POLLOUT) ev |= POLLWRNORM;
+    return (short)(ev & (asked | POLLHUP | POLLERR));
+}
+
+int posix_poll_waitable(int fd)
+{
+    struct glue_ofile *of = glue_fd_get(fd);
+    if (!of)
+        return -1;
+    int ok = of->ops == &posix_sock_ops || of->ops->poll != NULL;
+    glue_fd_put(of);
+    return ok;
+}
+
+int posix_poll_wait(struct pollfd *fds, nfds_t n, const struct timespec *deadline,
+                    const uint64_t *epoch, uint64_t seen)
+{
+    struct sk_pollfd stack[POLL_STACK_SET], *sk = n <= POLL_STACK_SET ? stack : malloc(n * sizeof *sk);
+    unsigned idx_stack[POLL_STACK_SET], *idx = n <= POLL_STACK_SET ? idx_stack : malloc(n * sizeof *idx);
+    if (!sk || !idx) {
         if (sk != stack)
             free(sk);
+        if (idx != idx_stack)
+            free(idx);
         errno = ENOMEM;
         return -1;
     }
-    int ready = 0;
-    unsigned ns = 0;
-    for (nfds_t i = 0; i < n; i++) {
-        struct pollfd *p = &fds[i];
-        p->revents = 0;
-        if (p->fd < 0)
-            continue;
-        if (posix_is_socket_fd(p->fd) && p->fd < SELECT_LWIP_MAXFD && glue_sockets) {
-            sk[ns] = (struct sk_pollfd){ p->fd, poll_to_lw(p->events), 0 };
-            idx[ns++] = (unsigned)i;
-            continue;
-        }
-        if (!sel_open(p->fd))
-            p->revents = POLLNVAL;
-        else
-            p->revents = p->events & ((p->fd > 2 ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM);
-        if (p->revents)
-            ready++;
-    }
-    int r = 0;
-    if (ns) {
-        r = sk_poll(sk, ns, ready ? 0 : timeout_ms);
-        if (r < 0 && errno == EBADF) {
-            /* A closed socket: POLLNVAL for it, the others looked at once more. */
-            unsigned k = 0;
-            for (unsigned j = 0; j < ns; j++) {
-                if (lwip_fcntl(sk[j].fd, F_GETFL, 0) < 0) {
-                    fds[idx[j]].revents = POLLNVAL;
-                    ready++;
-                } else {
-                    sk[k] = sk[j];
-                    idx[k++] = idx[j];
-                }
+    int ready;
+    for (;;) {
+        uint64_t gen = posix_ready_gen();
+        unsigned ns = 0;
+        bool natives = false;
+        ready = 0;
+        for (nfds_t i = 0; i < n; i++) {
+            struct pollfd *p = &fds[i];
+            p->revents = 0;
+            if (p->fd < 0)
+                continue;
+            struct glue_ofile *of = glue_fd_get(p->fd);
+            if (!of) {
+                p->revents = POLLNVAL;
+            } else if (of->ops == &posix_sock_ops) {
+                sk[ns] = (struct sk_pollfd){ (int)(intptr_t)of->file, poll_to_lw(p->events), 0 };
+                idx[ns++] = (unsigned)i;
+            } else {
+                natives |= of->ops->poll != NULL;
+                p->revents = poll_native(of, p->events);
             }
-            ns = k;
-            r = ns ? sk_poll(sk, ns, 0) : 0;
+            if (of)
+                glue_fd_put(of);
+            if (p->revents)
+                ready++;
         }
-        if (r >= 0) {
-            r = 0;
+        int left = posix_ms_left(deadline);
+        if (ns) {
+            int wait = ready ? 0 : natives && (left < 0 || left > POLL_SLICE_MS) ? POLL_SLICE_MS : left;
+            int r = sk_poll(sk, ns, wait);
+            if (r < 0 && errno == EBADF)
+                continue;           /* closed meanwhile: POLLNVAL next time round */
+            if (r < 0) {
+                ready = -1;
+                break;
+            }
             for (unsigned j = 0; j < ns; j++) {
                 fds[idx[j]].revents = poll_from_lw(sk[j].revents, fds[idx[j]].events);
                 if (fds[idx[j]].revents)
-                    r++;
+                    ready++;
             }
+            left = posix_ms_left(deadline);
+        } else if (!ready && left != 0) {
+            posix_ready_wait(gen, deadline);
+            left = posix_ms_left(deadline);
         }
-    } else if (!ready && timeout_ms != 0) {
-        sel_sleep(timeout_ms);
+        if (ready || left == 0 || (epoch && __atomic_load_n(epoch, __ATOMIC_ACQUIRE) != seen))
+            break;
     }
     if (sk != stack)
         free(sk);
     if (idx != idx_stack)
         free(idx);
-    return r < 0 ? -1 : r + ready;
+    return ready;
+}
+
+int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+    if (n > GLUE_FD_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (n && !fds) {
+        errno = EFAULT;
+        return -1;
+    }
+    struct timespec when;
+    return posix_poll_wait(fds, n, posix_deadline(timeout_ms, &when), NULL, 0);
+}
+
+int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
+{
+    if (nfds < 0 || nfds > FD_SETSIZE || (tv && (tv->tv_sec < 0 || tv->tv_usec < 0))) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct pollfd *p = malloc((nfds ? (size_t)nfds : 1) * sizeof *p);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    nfds_t n = 0;
+    for (int fd = 0; fd < nfds; fd++) {
+        short ev = (short)((r && FD_ISSET(fd, r) ? POLLIN : 0) | (w && FD_ISSET(fd, w) ? POLLOUT : 0) |
+                           (e && FD_ISSET(fd, e) ? POLLPRI : 0));
+        if (ev)
+            p[n++] = (struct pollfd){ .fd = fd, .events = ev };
+    }
+    long long ms = tv ? tv->tv_sec * 1000LL + (tv->tv_usec + 999) / 1000 : -1;
+    int got = poll(p, n, ms > 0x7fffffff ? 0x7fffffff : (int)ms);
+    for (nfds_t i = 0; got >= 0 && i < n; i++)
+        if (p[i].revents & POLLNVAL) {
+            errno = EBADF;
+            got = -1;
+        }
+    if (got >= 0) {
+        if (r) FD_ZERO(r);
+        if (w) FD_ZERO(w);
+        if (e) FD_ZERO(e);
+        got = 0;
+        for (nfds_t i = 0; i < n; i++) {
+            short ev = p[i].revents, asked = p[i].events;
+            if ((asked & POLLIN) && (ev & (POLLIN | POLLHUP | POLLERR))) { FD_SET(p[i].fd, r); got++; }
+            if ((asked & POLLOUT) && (ev & (POLLOUT | POLLERR))) { FD_SET(p[i].fd, w); got++; }
+            if ((asked & POLLPRI) && (ev & POLLPRI)) { FD_SET(p[i].fd, e); got++; }
+        }
+    }
+    free(p);
+    return got;
 }

@@ -1,26 +1,27 @@
 /*
  * socket.c: the POSIX socket calls (<sys/socket.h>), over this domain's
- * lwIP.
+ * lwIP, and over local stream pairs (socketpair: pipe.c).
  *
- * A socket's fd is its lwIP socket number (64 and up, above the fd
- * table's files: posix/libc.h), so a call passes the number straight on;
- * what changes on the way is the constants and layouts: programs see
+ * A socket is an entry of the fd table (posix_sock_ops), so its fd is the
+ * lowest free number, as on Linux; the table's file is lwIP's socket
+ * number, which every call here looks up first (sock_lw) and passes on.
+ * What changes on the way is the constants and layouts: programs see
  * Linux's (AF_INET 2 in a 16-bit family, SOL_SOCKET 1, MSG_DONTWAIT 0x40),
  * lwIP has its own, and sock_lwip.c hands lwIP its structures (sock_priv.h
  * says why there are two files). errno is what lwIP sets: newlib's values,
- * per thread. The first socket() registers the read/write/close/fcntl
- * hooks with the fd table (glue_sockets), so close(), read(), write(),
- * fcntl(O_NONBLOCK) and fstat() work on a socket, and it starts lwIP if
- * the program has not (then only loopback exists until net_start()).
+ * per thread. The first socket() starts lwIP if the program has not (then
+ * only loopback exists until net_start()).
  *
- * Not here: AF_INET6, AF_UNIX and socketpair (EAFNOSUPPORT), control
- * messages (recvmsg gives none), SO_REUSEPORT (ENOPROTOOPT). Setting
- * SO_SNDBUF is refused (ENOPROTOOPT, said once): lwIP's send buffer is
- * fixed (TCP_SND_BUF), which getsockopt(SO_SNDBUF) reports.
+ * Not here: AF_INET6 and AF_UNIX sockets other than socketpair
+ * (EAFNOSUPPORT), control messages (recvmsg gives none), SO_REUSEPORT
+ * (ENOPROTOOPT). Setting SO_SNDBUF is refused (ENOPROTOOPT, said once):
+ * lwIP's send buffer is fixed (TCP_SND_BUF), which getsockopt(SO_SNDBUF)
+ * reports.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -31,6 +32,7 @@
 #include <netinet/tcp.h>
 
 #include <posix/libc.h>
+#include "pipe_priv.h"
 #include "sock_priv.h"
 #include "socket_priv.h"
 
@@ -44,45 +46,76 @@ static int sock_fail(int err)
     return -1;
 }
 
-bool posix_is_socket_fd(int fd)
+/* --- The fd table's object --- */
+
+static int sock_of(void *file) { return (int)(intptr_t)file; }
+
+static ssize_t sock_fd_read(void *file, void *buf, size_t n, off_t pos, int flags)
 {
-    return fd >= GLUE_SOCKET_FD_MIN && fd < GLUE_SOCKET_FD_END;
+    ssize_t got = lwip_read(sock_of(file), buf, n);
+    return got < 0 ? -errno : got;
 }
 
-/* --- The fd table's hooks --- */
-
-void (*posix_socket_close_hook)(int fd);
-
-static ssize_t sock_fd_read(int fd, void *buf, size_t n) { return lwip_read(fd, buf, n); }
-static ssize_t sock_fd_write(int fd, const void *buf, size_t n) { return lwip_write(fd, buf, n); }
-
-static int sock_fd_close(int fd)
+static ssize_t sock_fd_write(void *file, const void *buf, size_t n, off_t pos, int flags)
 {
-    void (*hook)(int) = __atomic_load_n(&posix_socket_close_hook, __ATOMIC_ACQUIRE);
-    if (hook)
-        hook(fd);               /* epoll: out of every interest list */
-    return lwip_close(fd);
+    ssize_t got = lwip_write(sock_of(file), buf, n);
+    return got < 0 ? -errno : got;
 }
 
-static int sock_fd_fcntl(int fd, int cmd, int arg)
+static int sock_fd_close(void *file)
 {
-    switch (cmd) {
-    case F_GETFL:
-        return lwip_fcntl(fd, F_GETFL, 0);
-    case F_SETFL:
-        return lwip_fcntl(fd, F_SETFL, arg & O_NONBLOCK);   /* other status flags: ignored */
-    case F_GETFD:
-    case F_SETFD:
-        return lwip_fcntl(fd, F_GETFL, 0) < 0 ? -1 : 0;     /* no exec: nothing to close */
-    default:
-        return sock_fail(EINVAL);
-    }
+    return lwip_close(sock_of(file)) < 0 ? -errno : 0;
 }
 
-static const struct glue_socket_ops sock_fd_ops = {
-    .read = sock_fd_read, .write = sock_fd_write, .close = sock_fd_close,
-    .fcntl = sock_fd_fcntl,
+static int sock_fd_setfl(void *file, int flags)
+{
+    return lwip_fcntl(sock_of(file), F_SETFL, flags & O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+static int sock_fd_fstat(void *file, struct stat *st)
+{
+    *st = (struct stat){ .st_mode = S_IFSOCK | 0600, .st_nlink = 1 };
+    return 0;
+}
+
+const struct vfs_ops posix_sock_ops = {
+    .name = "socket", .kind = VFS_STREAM, .read = sock_fd_read, .write = sock_fd_write,
+    .fstat = sock_fd_fstat, .close = sock_fd_close, .setfl = sock_fd_setfl,
 };
+
+int posix_sock_lw(int fd)
+{
+    void *file = glue_fd_file(fd, &posix_sock_ops);
+    if (file)
+        return sock_of(file);
+    struct stat st;
+    errno = fstat(fd, &st) < 0 ? EBADF : ENOTSOCK;
+    return -1;
+}
+
+/* lwIP socket `s` into the fd table (closed if there is no room). */
+static int sock_install(int s, int type)
+{
+    if (s < 0)
+        return -1;
+    int flags = O_RDWR | (type & SOCK_NONBLOCK ? O_NONBLOCK : 0) | (type & SOCK_CLOEXEC ? O_CLOEXEC : 0);
+    if ((type & SOCK_NONBLOCK) && lwip_fcntl(s, F_SETFL, O_NONBLOCK) < 0) {
+        int err = errno;
+        lwip_close(s);
+        return sock_fail(err);
+    }
+    int fd = glue_fd_install(&posix_sock_ops, (void *)(intptr_t)s, flags);
+    if (fd < 0) {
+        lwip_close(s);
+        return sock_fail(-fd);
+    }
+    return fd;
+}
+
+#define SOCK_LW(fd, s)                  \
+    int s = posix_sock_lw(fd);          \
+    if (s < 0)                          \
+        return -1
 
 /* --- Addresses, flags, options: Linux's to lwIP's --- */
 
@@ -175,41 +208,33 @@ int socket(int domain, int type, int protocol)
         return sock_fail(EINVAL);
     if (sk_start())
         return -1;
-    __atomic_store_n(&glue_sockets, &sock_fd_ops, __ATOMIC_RELEASE);
-    int fd = lwip_socket(LW_AF_INET, kind, protocol);   /* SOCK_ values are the same */
-    if (fd >= 0 && (type & SOCK_NONBLOCK))
-        lwip_fcntl(fd, F_SETFL, O_NONBLOCK);
-    return fd;
-}
-
-int socketpair(int domain, int type, int protocol, int sv[2])
-{
-    return sock_fail(EAFNOSUPPORT);
+    return sock_install(lwip_socket(LW_AF_INET, kind, protocol), type);  /* SOCK_ values are the same */
 }
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
+    SOCK_LW(fd, s);
     struct sk_in a;
-    return sock_addr_in(addr, len, &a, false) ? -1 : sk_bind(fd, &a);
+    return sock_addr_in(addr, len, &a, false) ? -1 : sk_bind(s, &a);
 }
 
 int listen(int fd, int backlog)
 {
-    return lwip_listen(fd, backlog);
+    SOCK_LW(fd, s);
+    return lwip_listen(s, backlog);
 }
 
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
     if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
         return sock_fail(EINVAL);
+    SOCK_LW(fd, s);
     struct sk_in peer;
-    int s = sk_accept(fd, &peer);
-    if (s < 0)
+    int c = sk_accept(s, &peer);
+    if (c < 0)
         return -1;
     sock_addr_out(&peer, addr, len);
-    if (flags & SOCK_NONBLOCK)
-        lwip_fcntl(s, F_SETFL, O_NONBLOCK);
-    return s;
+    return sock_install(c, flags);
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
@@ -219,20 +244,27 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
+    SOCK_LW(fd, s);
     struct sk_in a;
-    return sock_addr_in(addr, len, &a, true) ? -1 : sk_connect(fd, &a);
+    return sock_addr_in(addr, len, &a, true) ? -1 : sk_connect(s, &a);
 }
 
 ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
     int lw = sock_flags(flags);
-    return lw < 0 ? sock_fail(EOPNOTSUPP) : lwip_send(fd, buf, n, lw);
+    if (posix_pipe_is_pair(fd))
+        return posix_pair_send(fd, buf, n, flags);
+    SOCK_LW(fd, s);
+    return lw < 0 ? sock_fail(EOPNOTSUPP) : lwip_send(s, buf, n, lw);
 }
 
 ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
     int lw = sock_flags(flags);
-    return lw < 0 ? sock_fail(EOPNOTSUPP) : lwip_recv(fd, buf, n, lw);
+    if (posix_pipe_is_pair(fd))
+        return posix_pair_recv(fd, buf, n, flags);
+    SOCK_LW(fd, s);
+    return lw < 0 ? sock_fail(EOPNOTSUPP) : lwip_recv(s, buf, n, lw);
 }
 
 ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to,
@@ -241,10 +273,13 @@ ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockad
     int lw = sock_flags(flags);
     if (lw < 0)
         return sock_fail(EOPNOTSUPP);
+    if (!to && posix_pipe_is_pair(fd))
+        return posix_pair_send(fd, buf, n, flags);
+    SOCK_LW(fd, s);
     struct sk_in a;
     if (to && sock_addr_in(to, tolen, &a, false))
         return -1;
-    return sk_sendto(fd, buf, n, lw, to ? &a : NULL);
+    return sk_sendto(s, buf, n, lw, to ? &a : NULL);
 }
 
 ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
@@ -253,8 +288,11 @@ ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
     int lw = sock_flags(flags);
     if (lw < 0)
         return sock_fail(EOPNOTSUPP);
+    if (!from && posix_pipe_is_pair(fd))
+        return posix_pair_recv(fd, buf, n, flags);
+    SOCK_LW(fd, s);
     struct sk_in a;
-    ssize_t got = sk_recvfrom(fd, buf, n, lw, from && fromlen ? &a : NULL);
+    ssize_t got = sk_recvfrom(s, buf, n, lw, from && fromlen ? &a : NULL);
     if (got >= 0 && from && fromlen)
         sock_addr_out(&a, from, fromlen);
     return got;
@@ -269,10 +307,11 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
         return sock_fail(EFAULT);
     if (msg->msg_iovlen > IOV_MAX)
         return sock_fail(EMSGSIZE);
+    SOCK_LW(fd, s);
     struct sk_in a;
     if (msg->msg_name && sock_addr_in(msg->msg_name, msg->msg_namelen, &a, false))
         return -1;
-    return sk_sendmsg(fd, (const struct sk_iov *)msg->msg_iov, (int)msg->msg_iovlen,
+    return sk_sendmsg(s, (const struct sk_iov *)msg->msg_iov, (int)msg->msg_iovlen,
                       msg->msg_name ? &a : NULL, lw);
 }
 
@@ -285,9 +324,10 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
         return sock_fail(EFAULT);
     if (msg->msg_iovlen > IOV_MAX)
         return sock_fail(EMSGSIZE);
+    SOCK_LW(fd, s);
     struct sk_in a;
     int out = 0;
-    ssize_t got = sk_recvmsg(fd, (const struct sk_iov *)msg->msg_iov, (int)msg->msg_iovlen,
+    ssize_t got = sk_recvmsg(s, (const struct sk_iov *)msg->msg_iov, (int)msg->msg_iovlen,
                              msg->msg_name ? &a : NULL, lw, &out);
     if (got < 0)
         return -1;
@@ -300,24 +340,24 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
+    SOCK_LW(fd, s);
     const struct sock_opt *o = sock_opt_find(level, name);
     if (!o)
         return sock_fail(ENOPROTOOPT);
     if (!o->lw_name) {          /* SO_SNDBUF: fixed in lwIP, so not settable */
         static bool said;
-        if (lwip_fcntl(fd, F_GETFL, 0) < 0)
-            return -1;
         if (!said)
             printf("socket: setsockopt(SO_SNDBUF) refused (ENOPROTOOPT): lwIP's send buffer "
                    "is fixed at %d bytes\n", sk_sndbuf());
         said = true;
         return sock_fail(ENOPROTOOPT);
     }
-    return lwip_setsockopt(fd, o->lw_level, o->lw_name, val, len);
+    return lwip_setsockopt(s, o->lw_level, o->lw_name, val, len);
 }
 
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
+    SOCK_LW(fd, s);
     const struct sock_opt *o = sock_opt_find(level, name);
     if (!o)
         return sock_fail(ENOPROTOOPT);
@@ -326,21 +366,20 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
             return sock_fail(EFAULT);
         if (*len < sizeof(int))
             return sock_fail(EINVAL);
-        if (lwip_fcntl(fd, F_GETFL, 0) < 0)
-            return -1;
         *(int *)val = sk_sndbuf();
         *len = sizeof(int);
         return 0;
     }
-    return lwip_getsockopt(fd, o->lw_level, o->lw_name, val, len);
+    return lwip_getsockopt(s, o->lw_level, o->lw_name, val, len);
 }
 
 static int sock_name(int fd, int peer, struct sockaddr *addr, socklen_t *len)
 {
+    SOCK_LW(fd, s);
     if (!addr || !len)
         return sock_fail(EFAULT);
     struct sk_in a;
-    if (sk_name(fd, peer, &a))
+    if (sk_name(s, peer, &a))
         return -1;
     sock_addr_out(&a, addr, len);
     return 0;
@@ -351,7 +390,10 @@ int getpeername(int fd, struct sockaddr *addr, socklen_t *len) { return sock_nam
 
 int shutdown(int fd, int how)
 {
-    return lwip_shutdown(fd, how);          /* SHUT_ values are the same */
+    if (posix_pipe_is_pair(fd))
+        return posix_pair_shutdown(fd, how);
+    SOCK_LW(fd, s);
+    return lwip_shutdown(s, how);           /* SHUT_ values are the same */
 }
 
 int ioctl(int fd, unsigned long request, ...)
@@ -360,11 +402,27 @@ int ioctl(int fd, unsigned long request, ...)
     va_start(ap, request);
     int *arg = va_arg(ap, int *);
     va_end(ap);
-    if (!posix_is_socket_fd(fd))
+    if (request == FIONBIO) {       /* any fd: its O_NONBLOCK */
+        if (!arg)
+            return sock_fail(EFAULT);
+        int fl = fcntl(fd, F_GETFL);
+        return fl < 0 ? -1 : fcntl(fd, F_SETFL, *arg ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+    }
+    if (request == FIONREAD && posix_pipe_nread(fd, arg) == 0)
+        return 0;
+    if (request == TIOCGWINSZ) {    /* the serial console has no size: 0 x 0, as Linux's ttyS */
+        if (!isatty(fd))
+            return sock_fail(fcntl(fd, F_GETFD) < 0 ? EBADF : ENOTTY);
+        if (!arg)
+            return sock_fail(EFAULT);
+        memset(arg, 0, sizeof(struct winsize));
+        return 0;
+    }
+    int s = glue_fd_file(fd, &posix_sock_ops) ? posix_sock_lw(fd) : -1;
+    if (s < 0)
         return sock_fail(fcntl(fd, F_GETFD) < 0 ? EBADF : ENOTTY);
     switch (request) {
-    case FIONREAD: return lwip_ioctl(fd, LW_FIONREAD, arg);
-    case FIONBIO: return lwip_ioctl(fd, LW_FIONBIO, arg);
+    case FIONREAD: return lwip_ioctl(s, LW_FIONREAD, arg);
     default: return sock_fail(ENOTTY);
     }
 }
@@ -373,8 +431,9 @@ ssize_t writev(int fd, const struct iovec *iov, int n)
 {
     if (n < 0 || n > IOV_MAX)
         return sock_fail(EINVAL);
-    if (posix_is_socket_fd(fd))
-        return sk_sendmsg(fd, (const struct sk_iov *)iov, n, NULL, 0);
+    int s = glue_fd_file(fd, &posix_sock_ops) ? posix_sock_lw(fd) : -1;
+    if (s >= 0)
+        return sk_sendmsg(s, (const struct sk_iov *)iov, n, NULL, 0);
     ssize_t done = 0;
     for (int i = 0; i < n; i++) {
         ssize_t k = write(fd, iov[i].iov_base, iov[i].iov_len);
@@ -391,9 +450,10 @@ ssize_t readv(int fd, const struct iovec *iov, int n)
 {
     if (n < 0 || n > IOV_MAX)
         return sock_fail(EINVAL);
-    if (posix_is_socket_fd(fd)) {
+    int s = glue_fd_file(fd, &posix_sock_ops) ? posix_sock_lw(fd) : -1;
+    if (s >= 0) {
         int out;
-        return sk_recvmsg(fd, (const struct sk_iov *)iov, n, NULL, 0, &out);
+        return sk_recvmsg(s, (const struct sk_iov *)iov, n, NULL, 0, &out);
     }
     ssize_t done = 0;
     for (int i = 0; i < n; i++) {

@@ -3,10 +3,21 @@
  */
 #ifndef POSIX_SOCKET_PRIV_H
 #define POSIX_SOCKET_PRIV_H
-#include <stdbool.h>
+#include <stdint.h>
+#include <posix/libc.h>
 
-/** Is `fd` in the range of socket numbers (open or not)? */
-bool posix_is_socket_fd(int fd);
-/** Called with a socket's fd just before it closes (epoll.c sets it). */
-extern void (*posix_socket_close_hook)(int fd);
+/** The fd table's object for an lwIP socket; its file is lwIP's number. */
+extern const struct vfs_ops posix_sock_ops;
+/** lwIP's number for socket `fd`, or -1 with errno EBADF (not open) or
+ *  ENOTSOCK (open, not an lwIP socket). */
+int posix_sock_lw(int fd);
+/** For epoll (select.c): 1 if `fd` can become ready (a socket or a native
+ *  object), 0 if it cannot (a file, the console), -1 if it is not open. */
+int posix_poll_waitable(int fd);
+struct pollfd;
+struct timespec;
+/** poll() until *deadline (NULL: for ever), or until *epoch is no longer
+ *  `seen` (epoch NULL: never), when it returns 0. */
+int posix_poll_wait(struct pollfd *fds, unsigned long n, const struct timespec *deadline,
+                    const uint64_t *epoch, uint64_t seen);
 #endif

@@ -8,8 +8,10 @@
  * first thread placed on a core starts a dispatcher there (the domain
  * then spans that core), later ones join it. Mutexes, condition variables,
  * reader-writer locks and once work between cores (atomics in shared
- * memory, spin then yield then sleep). No cancellation, no signals, no
- * scheduling policies; the stack size attribute is ignored (64 KiB).
+ * memory, spin then yield then sleep). No cancellation (its state, type
+ * and cleanup handlers are kept), no scheduling policies. Each thread's
+ * stack is malloc'd at the size its attribute asks (64 KiB by default, at
+ * least PTHREAD_STACK_MIN), with no guard page.
  */
 #ifndef POSIX_PTHREAD_H
 #define POSIX_PTHREAD_H
@@ -36,7 +38,8 @@ extern "C" {
 
 #define PTHREAD_KEYS_MAX 64
 #define PTHREAD_DESTRUCTOR_ITERATIONS 4
-#define PTHREAD_THREADS_MAX 15          /* LIBOS_THREADS_MAX - 1 */
+#define PTHREAD_THREADS_MAX 63          /* LIBOS_THREADS_MAX - 1 */
+#define PTHREAD_STACK_MIN   16384
 
 /* pthread_attr_setcore_np: any core, chosen round-robin over the domain's
  * cores (the creator's first). */
@@ -101,6 +104,47 @@ int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
 int pthread_key_delete(pthread_key_t key);
 void *pthread_getspecific(pthread_key_t key);
 int pthread_setspecific(pthread_key_t key, const void *value);
+
+/* Cancellation: there is none (pthread_cancel is refused with ENOSYS), so
+ * the state and type are kept and reported, and change nothing else.
+ * Cleanup handlers run at pthread_exit and at pthread_cleanup_pop(1)
+ * (lib/posix/pthread_cancel.c). */
+#define PTHREAD_CANCEL_ENABLE       0
+#define PTHREAD_CANCEL_DISABLE      1
+#define PTHREAD_CANCEL_DEFERRED     0
+#define PTHREAD_CANCEL_ASYNCHRONOUS 1
+#define PTHREAD_CANCELED            ((void *)-1)
+
+int pthread_setcancelstate(int state, int *oldstate);
+int pthread_setcanceltype(int type, int *oldtype);
+void pthread_testcancel(void);
+int pthread_cancel(pthread_t thread);
+
+struct __pthread_cleanup {
+    void (*fn)(void *);
+    void *arg;
+    struct __pthread_cleanup *prev;
+};
+void __pthread_cleanup_push(struct __pthread_cleanup *c);
+void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
+/* A nested push names its frame as the outer one does (pop finds it by
+ * that name), so -Wshadow is quiet between the two. */
+#define pthread_cleanup_push(fn, arg)                                       \
+    do {                                                                    \
+        _Pragma("GCC diagnostic push")                                      \
+        _Pragma("GCC diagnostic ignored \"-Wshadow\"")                      \
+        struct __pthread_cleanup __pthread_cu = { (fn), (arg), 0 };         \
+        __pthread_cleanup_push(&__pthread_cu);
+#define pthread_cleanup_pop(execute)                                        \
+        __pthread_cleanup_pop(&__pthread_cu, (execute));                    \
+        _Pragma("GCC diagnostic pop")                                       \
+    } while (0)
+/** Runs and pops every handler of the calling thread (pthread_exit). */
+void __pthread_cleanup_run_all(void);
+
+/** A thread's name: at most 15 bytes and the NUL (ERANGE otherwise). */
+int pthread_setname_np(pthread_t thread, const char *name);
+int pthread_getname_np(pthread_t thread, char *name, size_t len);
 
 #ifdef __cplusplus
 }

@@ -17,18 +17,24 @@
  * switched with its registers.
  *
  * Limits: at most LIBOS_THREADS_MAX threads besides the initial one exist
- * at a time. Their TCBs and 64 KiB stacks come from a static pool in .bss
- * (no malloc yet); a slot is reused once its thread has exited and been
- * joined. Stacks have no guard page: an overflow corrupts the neighbour.
+ * at a time. Their TCBs come from a static pool in .bss (no malloc here);
+ * the first LIBOS_THREADS_STATIC slots have 64 KiB stacks there too, and
+ * the others run only on a stack their creator gives
+ * (thread_create_on_stack: the POSIX layer's pthread stacks, of the size
+ * asked for). A slot is reused once its thread has exited and been joined
+ * or reaped (thread_gone says when a given stack is free again). Stacks
+ * have no guard page: an overflow corrupts the neighbour.
  */
 #ifndef LIBOS_THREAD_H
 #define LIBOS_THREAD_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <kpi/dispatcher.h>
 #include <kpi/errors.h>
 
-#define LIBOS_THREADS_MAX       16
+#define LIBOS_THREADS_MAX       64
+#define LIBOS_THREADS_STATIC    16      /* slots with a stack of their own */
 #define LIBOS_MAX_CORES         8
 #define LIBOS_THREAD_STACK      (64 * 1024)
 
@@ -65,6 +71,8 @@ struct thread {
     bool reap;                      /* no joiner: freed by its dispatcher at exit */
     struct waitq joiners;           /* the joiner, while it waits */
     int slot;                       /* pool slot, -1 for the initial thread */
+    uint8_t *stack;                 /* its stack's lowest byte */
+    size_t stack_size;
 };
 
 /** A blocking mutex: waiters queue FIFO, and unlock hands the mutex to the
@@ -99,6 +107,14 @@ errval_t disp_span(uint32_t core, thread_func_t fn, void *arg);
  *  when it exits; meet it through memory (libos/sync.h). */
 errval_t thread_create_on(uint32_t core, thread_func_t fn, void *arg, uint64_t tls, bool reap,
                           struct thread **out);
+/** thread_create_on, on a stack of the caller's: `size` bytes at `stack`
+ *  (16-aligned, at least 4 KiB), which must stay untouched until
+ *  thread_gone(t, id) says the thread is gone. */
+errval_t thread_create_on_stack(uint32_t core, thread_func_t fn, void *arg, uint64_t tls, bool reap,
+                                void *stack, size_t size, struct thread **out);
+/** True once the thread `t` created with id `id` has ended and its slot is
+ *  free (or taken by another thread): its stack is no longer in use. */
+bool thread_gone(const struct thread *t, uint32_t id);
 /** Lets the other runnable threads run first; returns at once if there are
  *  none, or if called with the dispatcher disabled. */
 void thread_yield(void);

@@ -36,6 +36,34 @@ struct sockaddr_in {
 #define INADDR_LOOPBACK  ((in_addr_t)0x7f000001)    /* host order, as on Linux */
 
 #define INET_ADDRSTRLEN  16
+#define INET6_ADDRSTRLEN 46
+
+/* IPv6: the layouts and constants only, so that programs written for both
+ * families compile; every IPv6 socket or name is refused (EAFNOSUPPORT). */
+#define IPPROTO_IPV6     41
+#define IPV6_V6ONLY      26
+#define AF_INET6_LINUX   10             /* AF_INET6's value, for the refusals */
+
+struct in6_addr {
+    union {
+        uint8_t __u6_addr8[16];
+        uint16_t __u6_addr16[8];
+        uint32_t __u6_addr32[4];
+    } __in6_u;
+};
+#define s6_addr   __in6_u.__u6_addr8
+#define s6_addr16 __in6_u.__u6_addr16
+#define s6_addr32 __in6_u.__u6_addr32
+
+struct sockaddr_in6 {
+    sa_family_t sin6_family;
+    in_port_t sin6_port;
+    uint32_t sin6_flowinfo;
+    struct in6_addr sin6_addr;
+    uint32_t sin6_scope_id;
+};
+#define IN6ADDR_ANY_INIT      { { { 0 } } }
+#define IN6ADDR_LOOPBACK_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
 
 static inline uint16_t htons(uint16_t x) { return __builtin_bswap16(x); }
 static inline uint16_t ntohs(uint16_t x) { return __builtin_bswap16(x); }

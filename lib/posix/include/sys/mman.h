@@ -21,6 +21,28 @@
 #define MAP_ANON      MAP_ANONYMOUS
 #define MAP_FAILED ((void *)-1)
 
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+#define MCL_CURRENT   1
+#define MCL_FUTURE    2
+#define MCL_ONFAULT   4
+#define MADV_NORMAL     0
+#define MADV_RANDOM     1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED   3
+#define MADV_DONTNEED   4
+
 void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+/* Memory here is never paged out and there are no file mappings, so
+ * msync and the lock calls have nothing to do once their arguments are
+ * checked; madvise takes the hints, and MADV_DONTNEED zeroes the pages as
+ * Linux does for private anonymous memory (lib/posix/mman.c). */
+int msync(void *addr, size_t length, int flags);
+int mlock(const void *addr, size_t length);
+int munlock(const void *addr, size_t length);
+int mlockall(int flags);
+int munlockall(void);
+int madvise(void *addr, size_t length, int advice);
 int munmap(void *addr, size_t length);
 #endif

@@ -69,6 +69,7 @@ struct linger {
 #define SOCK_STREAM     1
 #define SOCK_DGRAM      2
 #define SOCK_RAW        3
+#define SOCK_SEQPACKET  5
 #define SOCK_NONBLOCK   04000       /* with the type: O_NONBLOCK at once */
 #define SOCK_CLOEXEC    02000000    /* accepted, no effect (no exec) */
 
