@@ -20,8 +20,8 @@ MODULE_SRCS := \
 	lib/posix/signal.c \
 	lib/posix/sock_lwip.c \
 	lib/posix/socket.c \
-	lib/posix/syslog.c \
-	lib/posix/sysinfo.c
+	lib/posix/sysinfo.c \
+	lib/posix/syslog.c
 include hake/module.mk
 # sock_lwip.c sees lwIP's headers; every program linking posix already
 # links lwip when it uses sockets (the socket objects are only pulled in then).
