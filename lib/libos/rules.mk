@@ -14,6 +14,7 @@ MODULE_SRCS := \
 	lib/libos/textmsg.c \
 	lib/libos/thread.c \
 	lib/libos/tls.c \
+	lib/libos/ump/spawn_chan.c \
 	lib/libos/ump/ump.c \
 	lib/libos/vnic.c \
 	lib/libos/waitq.c \

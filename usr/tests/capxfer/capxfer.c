@@ -147,15 +147,8 @@ static int side_b(struct ump_chan *c)
 int main(int argc, char *argv[])
 {
     bool a = argc > 1 && strcmp(argv[1], "a") == 0;
-    void *frame = (void *)(uintptr_t)USER_SHARED_FRAME_VADDR;
     struct ump_chan chan;
-    errval_t err = a ? ump_frame_format(frame, CHANNEL_BYTES) : ERR_OK;
-    while (err_is_ok(err) && err_is_fail(err = ump_chan_init(&chan, frame, CHANNEL_BYTES, a))) {
-        if (err_no(err) != UMP_ERR_NOT_FORMATTED)
-            break;
-        err = ERR_OK;
-        sys_yield(SYS_YIELD_SLICE);
-    }
+    errval_t err = ump_spawn_chan_open(&chan, a);
     if (err_is_fail(err)) {
         debug_err("capxfer: channel", err);
         return 1;

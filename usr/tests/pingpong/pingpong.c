@@ -54,15 +54,8 @@ int main(int argc, char *argv[])
         if (count == 0 || count > SAMPLES_MAX)
             count = SAMPLES_MAX;
     }
-    void *frame = (void *)(uintptr_t)USER_SHARED_FRAME_VADDR;
     struct ump_chan chan;
-    errval_t err = side_a ? ump_frame_format(frame, CHANNEL_BYTES) : ERR_OK;
-    while (err_is_ok(err) && err_is_fail(err = ump_chan_init(&chan, frame, CHANNEL_BYTES, side_a))) {
-        if (err_no(err) != UMP_ERR_NOT_FORMATTED)
-            break;
-        err = ERR_OK;
-        sys_yield(SYS_YIELD_SLICE);
-    }
+    errval_t err = ump_spawn_chan_open(&chan, side_a);
     if (err_is_fail(err)) {
         debug_err("pingpong: channel", err);
         return 1;

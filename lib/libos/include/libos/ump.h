@@ -86,6 +86,11 @@ errval_t ump_frame_format(void *shared, size_t bytes);
  *  `bytes`. Each end attaches once, before any message is sent. */
 errval_t ump_chan_init(struct ump_chan *c, void *shared, size_t bytes, bool side_a);
 
+/** Open the channel this domain was spawned with (`pair`: the Frame in
+ *  TASKCN_SLOT_CHANNEL at USER_SHARED_FRAME_VADDR): side a formats it,
+ *  side b waits for that; lib/libos/ump/spawn_chan.c. */
+errval_t ump_spawn_chan_open(struct ump_chan *c, bool side_a);
+
 /** Messages a ring holds before the sender gets UMP_ERR_FULL. */
 size_t ump_chan_capacity(const struct ump_chan *c);
 
