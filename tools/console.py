@@ -70,7 +70,10 @@ class Console:
         """Run a shell command; return what it printed before the next prompt."""
         self.seen = ""
         self.p.sendline(line)
-        self.expect(re.escape(line), 10, f"echo of '{line}'")
+        # The shell echoes a character at a time, so whole kernel log lines
+        # (a busy driver's, say) may land between two echoed characters.
+        echo = r"(?:[^\n]*\n)*?".join(re.escape(ch) for ch in line)
+        self.expect(echo, 10, f"echo of '{line}'")
         self.expect(self.PROMPT, timeout, f"prompt after '{line}'")
         return self.p.before.replace("\r", "")
 
