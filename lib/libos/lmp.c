@@ -10,6 +10,7 @@
 #include <libos/dispatch.h>
 #include <libos/lmp.h>
 #include <libos/syscall.h>
+#include <libos/textmsg.h>
 #include <stddef.h>
 
 errval_t lmp_poll(struct lmp_msg *out)
@@ -40,4 +41,20 @@ errval_t lmp_recv(struct lmp_msg *out)
 errval_t lmp_send(capaddr_t ep, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
     return sys_invoke(ep, ENDPOINT_CMD_SEND, w0, w1, w2, w3).err;
+}
+
+errval_t lmp_send_text(capaddr_t ep, uint64_t w0, const char *text)
+{
+    size_t off = 0;
+    bool last = false;
+    while (!last) {
+        uint64_t w[3];
+        last = textmsg_pack(text, &off, w, 3);
+        errval_t err;
+        while (err_no(err = lmp_send(ep, w0, w[0], w[1], w[2])) == SYS_ERR_ENDPOINT_FULL)
+            sys_yield(SYS_YIELD_SLICE);
+        if (err_is_fail(err))
+            return err;
+    }
+    return ERR_OK;
 }

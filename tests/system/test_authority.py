@@ -28,6 +28,10 @@ FORGE_MONITOR = [
     ("message type 999", "MONITOR_ERR_BAD_MESSAGE"),
     ("Kernel.cap_import without the Kernel capability", "CAP_ERR_SLOT_EMPTY"),
     ("send_cap without a capability", "MONITOR_ERR_BAD_MESSAGE"),
+    # A client gets MONITOR_VNICS_PER_CLIENT (2) VNICs in its life, not every VF.
+    ("VNIC request 1", "ERR_OK"),
+    ("VNIC request 2", "ERR_OK"),
+    ("VNIC request 3", "MONITOR_ERR_LIMIT"),
 ]
 
 
@@ -50,6 +54,8 @@ def test_ordinary_domain_gets_no_monitor_powers(shell, core):
                      shell.seen), shell.seen
     assert re.search(rf"monitor: core {core}: refused exit notice \(needs the CPU driver\) from "
                      rf"domain forge \({forge}\)", shell.seen), shell.seen
+    assert re.search(rf"monitor: core {core}: no VNIC for domain {forge}: MONITOR_ERR_LIMIT",
+                     shell.seen), shell.seen
     shell.wait(rf"monitor: domain forge \({forge}\) on core {core} exited, status 0", 30, "forge ended")
     out = shell.command(f"ping {victim}")
     assert f"pong from domain {victim}" in out, out

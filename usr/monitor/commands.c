@@ -296,9 +296,34 @@ static errval_t cmd_vnic(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
+/*
+ * A client may ask for a few VNICs in its life, not every VF of the NIC:
+ * grants are counted per domain id (deleting a VNIC does not give the
+ * grant back), so one domain cannot starve the others by asking again.
+ */
+#define GRANTS_MAX 32
+static struct { uint32_t id, vnics; } grants[GRANTS_MAX];
+static unsigned grants_next;
+
+static uint32_t *grants_of(uint32_t id)
+{
+    for (unsigned i = 0; i < GRANTS_MAX; i++)
+        if (grants[i].id == id)
+            return &grants[i].vnics;
+    unsigned i = grants_next++ % GRANTS_MAX;   /* the oldest entry goes */
+    grants[i].id = id;
+    grants[i].vnics = 0;
+    return &grants[i].vnics;
+}
+
 void commands_vnic_request(uint32_t sender, uint64_t tag)
 {
-    struct sysret sr = vnic_for(sender, tag);
+    uint32_t *granted = grants_of(sender);
+    struct sysret sr = { MONITOR_ERR_LIMIT, 0 };
+    if (*granted < MONITOR_VNICS_PER_CLIENT)
+        sr = vnic_for(sender, tag);
+    if (err_is_ok(sr.err))
+        (*granted)++;
     if (err_is_fail(sr.err))
         debug_printf("monitor: core %u: no VNIC for domain %#x: %s\n", mon_core, sender,
                      err_name(err_no(sr.err)));

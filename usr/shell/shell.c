@@ -63,23 +63,14 @@ static void read_line(char *buf, size_t size)
 /* Send a command line to the monitor and print what it answers. */
 static errval_t ask_monitor(const char *cmd)
 {
-    size_t off = 0;
-    bool last = false;
-    while (!last) {
-        uint64_t w[3];
-        last = textmsg_pack(cmd, &off, w, 3);
-        errval_t err;
-        while (err_no(err = lmp_send(MONITOR, MONITOR_MSG_CMD_CHUNK, w[0], w[1], w[2])) ==
-               SYS_ERR_ENDPOINT_FULL)
-            sys_yield(SYS_YIELD_SLICE);
-        if (err_is_fail(err))
-            return err;
-    }
+    errval_t err = lmp_send_text(MONITOR, MONITOR_MSG_CMD_CHUNK, cmd);
+    if (err_is_fail(err))
+        return err;
     static struct textmsg_rx rx;
     textmsg_reset(&rx);
     for (;;) {
         struct lmp_msg m;
-        errval_t err = lmp_recv(&m);
+        err = lmp_recv(&m);
         if (err_is_fail(err))
             return err;
         if (m.words[0] == MONITOR_MSG_REPLY_CHUNK && textmsg_unpack(&rx, &m.words[1], 2))

@@ -10,7 +10,6 @@
 #include <libos/libos.h>
 #include <libos/lmp.h>
 #include <libos/syscall.h>
-#include <libos/textmsg.h>
 #include <kpi/cspace.h>
 #include <kpi/monitor.h>
 #include <kpi/syscall.h>
@@ -29,23 +28,15 @@ static errval_t send(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 /* A text command line, as the shell sends it; the status it ends with. */
 static errval_t command(const char *line)
 {
-    size_t off = 0;
-    bool last = false;
-    while (!last) {
-        uint64_t w[3];
-        last = textmsg_pack(line, &off, w, 3);
-        errval_t err = send(MONITOR_MSG_CMD_CHUNK, w[0], w[1], w[2]);
-        if (err_is_fail(err))
-            return err;
-    }
-    for (;;) {
+    errval_t err = lmp_send_text(MONITOR, MONITOR_MSG_CMD_CHUNK, line);
+    while (err_is_ok(err)) {
         struct lmp_msg m;
-        errval_t err = lmp_recv(&m);
-        if (err_is_fail(err))
-            return err;
+        if (err_is_fail(err = lmp_recv(&m)))
+            break;
         if (m.words[0] == MONITOR_MSG_REPLY_END)
             return (errval_t)m.words[1];
     }
+    return err;
 }
 
 /* A typed message; the status of the RESULT the monitor answers with. */
@@ -97,6 +88,15 @@ int forge_monitor(uint32_t victim, uint64_t victim_pa, int *tried)
     /* The monitor still serves what a client may ask. */
     ok += forge_report("send_cap without a capability", typed(MONITOR_MSG_SEND_CAP, victim, 0),
                        MONITOR_ERR_BAD_MESSAGE);
-    *tried = 12;
+    /* A VNIC for itself, again and again: a client gets a few in its life,
+     * not every VF (each is let go at once, which gives no grant back). */
+    for (unsigned i = 0; i <= MONITOR_VNICS_PER_CLIENT; i++) {
+        char what[48];
+        fmt_snprintf(what, sizeof(what), "VNIC request %u", i + 1);
+        ok += forge_report(what, typed(MONITOR_MSG_VNIC_REQUEST, 0x71c, 0),
+                           i < MONITOR_VNICS_PER_CLIENT ? ERR_OK : MONITOR_ERR_LIMIT);
+        sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_DELETE, CAP_TASK(TASKCN_SLOT_RECV), 0, 0, 0);
+    }
+    *tried = 12 + MONITOR_VNICS_PER_CLIENT + 1;
     return ok;
 }

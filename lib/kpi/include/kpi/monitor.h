@@ -25,7 +25,8 @@
  *   client -> monitor:
  *     CMD_CHUNK       3 words of text (libos/textmsg.h), admin only
  *     VNIC_REQUEST    tag                 -> MONITOR_MSG_CAP (tag, VF) with the
- *                                            VNIC in the receive slot, then RESULT
+ *                                            VNIC in the receive slot, then RESULT;
+ *                                            MONITOR_VNICS_PER_CLIENT in its life
  *     SEND_CAP        target domain, tag  (+ a Frame, Endpoint.send_cap)
  *     PONG            token, own id
  *   monitor -> client (Kernel.notify):
@@ -69,6 +70,9 @@ enum monitor_msg {
     MONITOR_MSG_UMP_CAP_DROP,
     MONITOR_MSG_UMP_CAP_RELEASED,
 };
+
+/* VNICs a client's VNIC_REQUESTs get in its life (then MONITOR_ERR_LIMIT). */
+#define MONITOR_VNICS_PER_CLIENT 2u
 
 /* Badges of monitor endpoints (lmp_msg.badge). */
 #define MONITOR_BADGE_CLIENT 0u

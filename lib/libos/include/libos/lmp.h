@@ -46,4 +46,7 @@ errval_t lmp_recv(struct lmp_msg *out);
 errval_t lmp_poll(struct lmp_msg *out);
 /** Sends four words through endpoint capability `ep`. */
 errval_t lmp_send(capaddr_t ep, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+/** Send a whole text as messages of type w0 carrying 3 words of it each
+ *  (libos/textmsg.h), waiting while the receiver's ring is full. */
+errval_t lmp_send_text(capaddr_t ep, uint64_t w0, const char *text);
 #endif
