@@ -16,7 +16,7 @@ set -euo pipefail
 PACKAGES=(grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
           python3-pytest python3-pexpect libcmocka-dev dpkg-dev
           binutils gcc make gdb iproute2 iputils-ping newlib-source cpio
-          e2fsprogs)
+          e2fsprogs redis-tools)
 QEMU_MIN_MAJOR=10
 EXTRA_SOURCES=/etc/apt/sources.list.d/arrakis-backports-src.sources
 
