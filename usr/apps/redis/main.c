@@ -38,6 +38,10 @@ int redis_server_main(int argc, char **argv);
  *                                  stacks; past this, writes get Redis's OOM
  *                                  error instead of malloc failing
  *   maxclients 128                 lwIP has 160 TCP PCBs (lwipopts.h)
+ *   proto-max-bulk-len 1mb         Redis allocates a big argument's whole
+ *   client-query-buffer-limit 1mb  length when its header arrives: 512 MiB
+ *                                  (the default) would end the domain
+ *                                  (both are Redis's smallest allowed)
  */
 static const char *const redis_defaults[] = {
     "--save", "",
@@ -48,6 +52,8 @@ static const char *const redis_defaults[] = {
     "--io-threads", "1",
     "--maxmemory", "6mb",
     "--maxclients", "128",
+    "--proto-max-bulk-len", "1mb",
+    "--client-query-buffer-limit", "1mb",
 };
 #define N_DEFAULTS (sizeof redis_defaults / sizeof redis_defaults[0])
 
