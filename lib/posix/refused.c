@@ -5,14 +5,15 @@
  *
  * Refused: dlopen (NULL; dlerror says "dynamic loading is not supported":
  * programs are linked whole), setitimer/getitimer (ENOSYS: no timer
- * signals), sched_setaffinity (ENOSYS: a thread stays on the core it was
- * created on; pthread_attr_setcore_np places it), setsid (EPERM: the
- * domain is its own session already), prctl other than naming a thread
- * (EINVAL), flock (ENOSYS: no file locks; Redis takes one in cluster mode
- * only), glob (GLOB_ABEND: newlib has none and no program here needs one
- * yet; Redis's `include` with a wildcard). Answered: waitpid/wait are ECHILD (there are no children),
- * sched_getaffinity is the calling thread's core, sched_getcpu that core,
- * prctl(PR_SET_NAME/PR_GET_NAME) the thread's name.
+ * signals; only disarming succeeds), sched_setaffinity (ENOSYS: a thread
+ * stays on the core it was created on; pthread_attr_setcore_np places
+ * it), setsid (EPERM: the domain is its own session already), prctl other
+ * than naming a thread (EINVAL), flock (ENOSYS: no file locks; Redis takes
+ * one in cluster mode only), glob (GLOB_ABEND: newlib has none; Redis's
+ * `include` with a wildcard). Answered: waitpid/wait are ECHILD (there
+ * are no children), sched_getaffinity is the calling thread's core,
+ * sched_getcpu that core, prctl(PR_SET_NAME/PR_GET_NAME) the thread's
+ * name.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -94,6 +95,13 @@ pid_t setsid(void)
 int setitimer(int which, const struct itimerval *value, struct itimerval *old)
 {
     static bool said;
+    /* Disarming is honest: no timer is ever armed (Redis disarms its
+     * watchdog at start-up). The old value, if asked, is "disarmed" too. */
+    if (value && !value->it_value.tv_sec && !value->it_value.tv_usec) {
+        if (old)
+            *old = (struct itimerval){ 0 };
+        return 0;
+    }
     return refuse(&said, "setitimer: refused (ENOSYS): there are no timer signals", ENOSYS);
 }
 

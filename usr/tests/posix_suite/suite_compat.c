@@ -66,6 +66,9 @@ void test_refusals(void)
     struct itimerval it = { { 1, 0 }, { 1, 0 } };
     errno = 0;
     ktap_check(setitimer(ITIMER_REAL, &it, NULL) == -1 && errno == ENOSYS, "setitimer: errno %d", errno);
+    struct itimerval off = { { 0, 0 }, { 0, 0 } }, was = it;
+    ktap_check(setitimer(ITIMER_REAL, &off, &was) == 0 && was.it_value.tv_sec == 0,
+               "setitimer: disarming succeeds (nothing is armed)");
     cpu_set_t set;
     CPU_ZERO(&set);
     ktap_check(sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) == 1 &&
