@@ -35,9 +35,14 @@ REDIS_HDR_SRCS := $(REDIS_SRC)/deps/hdr_histogram/hdr_histogram.c
 REDIS_HIREDIS_SRCS := $(addprefix $(REDIS_SRC)/deps/hiredis/,$(addsuffix .c,\
 	alloc async hiredis net read sds sockcompat))
 
-$(REDIS_STAMP): usr/apps/redis/fetch.sh $(wildcard usr/apps/redis/patches/*.patch)
+# fetch.sh runs on every make (it is quick when there is nothing to do):
+# it alone decides, by a hash of the .dsc and the patches, whether to
+# unpack again, and rewrites the stamp only then, so a patch removed
+# rebuilds too (a make prerequisite could only see one added or changed).
+$(REDIS_STAMP): redis-fetch ;
+.PHONY: redis-fetch
+redis-fetch:
 	$(Q)bash usr/apps/redis/fetch.sh $(REDIS_DL) $(REDIS_SRC)
-	@touch $@
 $(REDIS_SERVER_SRCS) $(REDIS_LUA_SRCS) $(REDIS_HDR_SRCS) $(REDIS_HIREDIS_SRCS): $(REDIS_STAMP) ;
 
 MODULE := redis
