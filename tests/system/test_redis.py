@@ -211,6 +211,55 @@ def test_redis_garbage_clients(redis):
     assert cli(ns, "GET", "greeting") == "hello arrakis"
 
 
+# More connections than Redis's maxclients (128) and than the domain has
+# sockets at once, all held open: the ones past maxclients get Redis's
+# error, the ones past the sockets are refused or time out (a run gave
+# 128 served, 64 told "max number of clients reached", 8 not connected); once they are closed a new
+# client is served. Prints: served refused_by_redis not_connected.
+FLOOD = r"""
+import socket, sys
+ip, port = sys.argv[1], int(sys.argv[2])
+held, not_connected = [], 0
+for i in range(200):
+    try:
+        s = socket.create_connection((ip, port), timeout=3)
+        held.append(s)
+    except OSError:
+        not_connected += 1
+served = refused = 0
+for s in held:
+    try:
+        s.settimeout(10)
+        s.sendall(b"PING\r\n")
+        r = s.recv(100)
+        if r == b"+PONG\r\n":
+            served += 1
+        elif r.startswith(b"-ERR max number of clients reached") or not r:
+            refused += 1
+    except OSError:
+        refused += 1
+for s in held:
+    s.close()
+print(served, refused, not_connected)
+"""
+
+
+def test_redis_connection_flood(redis):
+    sh, ns = redis
+    sh.mark("connection flood")
+    assert cli(ns, "SET", "greeting", "hello arrakis") == "OK"
+    p = in_netns(ns, [PYTHON, "-c", FLOOD, IP, str(PORT)], 300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    served, refused, not_connected = map(int, p.stdout.split())
+    assert served + refused + not_connected == 200, p.stdout
+    # maxclients 128: the server served at most that many at once, and said
+    # no to the rest it accepted.
+    assert 100 <= served <= 128 and refused + not_connected >= 72, p.stdout
+    p = in_netns(ns, ["sh", "-c", f"sleep 2; redis-cli -h {IP} PING"], 60)
+    assert p.stdout.strip() == "PONG", p.stdout + p.stderr
+    assert cli(ns, "GET", "greeting") == "hello arrakis"
+
+
 # Values of 256 KiB, one connection, until the server says OOM (the domain
 # has 16 MiB; usr/apps/redis/main.c sets maxmemory 6mb). Prints how many
 # were stored and the first error.
