@@ -15,7 +15,8 @@ redis-benchmark reports them. Every run is bounded by a request count and
 a timeout. Under TCG these are emulated-machine figures: compare the two
 columns of one run, not with hardware.
 
-    run_redis(out_dir, quick) -> (table text, ok)
+    run_redis(out_dir, quick, Namespace) -> (table text, ok)
+    (Namespace: tools/bench's, a context manager giving a fresh namespace)
 """
 import csv
 import io
@@ -33,7 +34,6 @@ from console import Console  # noqa: E402
 import guest  # noqa: E402
 
 TOP = TOOLS.parent
-NETNS = TOOLS / "netns"
 IP, PORT = "10.11.0.2", 6379
 BOOT_TIMEOUT = 300
 # The settings both servers run with (those usr/apps/redis/main.c sets).
@@ -48,29 +48,6 @@ RUNS = [("plain", 1, 20000, 2000), ("-P 16", 16, 100000, 10000)]
 def sh(*argv, timeout=60):
     return subprocess.run([str(a) for a in argv], stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=timeout)
-
-
-class Namespace:
-    """A fresh namespace with tap0 for one boot; removed on exit, after
-    stopping what this bench left in it (by pid: only we put processes there)."""
-
-    def __init__(self, tag):
-        self.name = f"arrakis-bench-{os.getpid()}-{tag}"
-
-    def __enter__(self):
-        sh(NETNS, "down", self.name)
-        p = sh(NETNS, "up", self.name)
-        if p.returncode != 0:
-            raise RuntimeError(f"tools/netns up {self.name}: {p.stderr.strip()}")
-        return self.name
-
-    def __exit__(self, *exc):
-        for pid in sh("ip", "netns", "pids", self.name).stdout.split():
-            try:
-                os.kill(int(pid), 9)
-            except (ProcessLookupError, ValueError):
-                pass
-        sh(NETNS, "down", self.name)
 
 
 def answers(ns, seconds):
@@ -111,7 +88,7 @@ def load(ns, quick):
     return out
 
 
-def run_os(out_dir, quick):
+def run_os(out_dir, quick, Namespace):
     if not (TOP / "build" / "usr" / "redis").exists():
         return {"note": "not built (no build/usr/redis)"}
     with Namespace("redis") as ns:
@@ -131,7 +108,7 @@ def run_os(out_dir, quick):
             con.close()
 
 
-def run_linux(out_dir, quick):
+def run_linux(out_dir, quick, Namespace):
     if not guest.built():
         return {"note": "not built (make linux-guest)"}
     with Namespace("redis-linux") as ns:
@@ -152,7 +129,7 @@ def run_linux(out_dir, quick):
             g.close()
 
 
-def run_redis(out_dir, quick=False):
+def run_redis(out_dir, quick, Namespace):
     """Both servers, one after the other; returns (table text, ok)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -162,7 +139,7 @@ def run_redis(out_dir, quick=False):
     for name, fn in (("arrakis", run_os), ("linux", run_linux)):
         print(f"bench: redis on {name} ...", flush=True)
         t0 = time.monotonic()
-        runs[name] = fn(out_dir, quick)
+        runs[name] = fn(out_dir, quick, Namespace)
         print(f"bench: redis on {name}: {runs[name].get('note', 'done')} "
               f"({time.monotonic() - t0:.0f} s)", flush=True)
     return table(runs, quick), all("results" in r for r in runs.values())

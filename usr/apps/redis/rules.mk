@@ -5,9 +5,9 @@
 #
 # What we compile of upstream is what its src/Makefile links into
 # redis-server with MALLOC=libc BUILD_TLS=no USE_SYSTEMD=no: the server's
-# objects (REDIS_SERVER_OBJ), hiredis (Sentinel's client side), Lua 5.1 with Redis's libraries (deps/lua:
-# CORE_O and LIB_O of its Makefile) and hdr_histogram. linenoise (the
-# clients') and jemalloc are left out.
+# objects (REDIS_SERVER_OBJ), hiredis (Sentinel's client side), Lua 5.1
+# with Redis's libraries (deps/lua: CORE_O and LIB_O of its Makefile) and
+# hdr_histogram. linenoise (the clients') and jemalloc are left out.
 
 REDIS_DL    := $(BUILD)/src/redis
 REDIS_SRC   := $(BUILD)/redis/src
@@ -64,7 +64,8 @@ $(redis_OBJS): | $(LWIP_STAMP) $(REDIS_STAMP)
 REDIS_UPSTREAM_OBJS := $(filter $(BUILD)/user-newlib/$(REDIS_SRC)/%,$(redis_OBJS))
 $(REDIS_UPSTREAM_OBJS): USER_NEWLIB_CFLAGS += -std=gnu99 -Wno-error -Wno-extra -Wno-shadow \
 	-Wno-missing-prototypes -Wno-strict-prototypes -Wno-sign-compare \
-	-Wno-unused -Wno-implicit-fallthrough -Wno-missing-field-initializers -Wno-char-subscripts -Wno-address \
+	-Wno-unused -Wno-implicit-fallthrough -Wno-missing-field-initializers \
+	-Wno-char-subscripts -Wno-address \
 	-Werror=implicit-function-declaration -DREDIS_STATIC= \
 	-I$(REDIS_SRC)/deps/lua/src -I$(REDIS_SRC)/deps/hdr_histogram -I$(REDIS_SRC)/deps/hiredis
 # deps/Makefile's LUA_CFLAGS.
