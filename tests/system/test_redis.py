@@ -313,3 +313,47 @@ def test_redis_fork_refused_with_reason(redis):
     assert cli(ns, "SET", "after-fork", "1") == "OK"
     assert cli(ns, "GET", "after-fork") == "1"
     assert "rdb_last_bgsave_status:err" in cli(ns, "INFO", "persistence")
+
+
+# Twenty connections, each announcing a 1 MB value and sending 1 KB of it,
+# all held open. Without a password Redis would allocate each whole value
+# up front (ten of them end a 16 MiB domain: usr/apps/redis/README.md);
+# with requirepass it refuses an unauthenticated client's big argument.
+# Prints each connection's reply, then whether a new client is served.
+BIG_ARGS = r"""
+import socket, sys
+ip, port = sys.argv[1], int(sys.argv[2])
+held, replies = [], []
+for i in range(20):
+    s = socket.create_connection((ip, port), timeout=10)
+    s.sendall(b"*3\r\n$3\r\nSET\r\n$2\r\nk%d\r\n$1048000\r\n" % (i % 10) + b"x" * 1000)
+    held.append(s)
+for s in held:
+    try:
+        replies.append(s.recv(200).decode("latin-1").strip() or "closed")
+    except OSError as e:
+        replies.append("error " + str(e))
+    s.close()
+s = socket.create_connection((ip, port), timeout=10)
+s.sendall(b"PING\r\n")
+print("\n".join(replies))
+print("served", s.recv(100).decode("latin-1").strip())
+"""
+
+
+def test_redis_requirepass_bounds_unauthenticated_arguments(redis):
+    sh, ns = redis
+    sh.mark("requirepass")
+    assert cli(ns, "CONFIG", "SET", "requirepass", "s3cret") == "OK"
+    try:
+        assert "NOAUTH" in cli(ns, "GET", "greeting")
+        p = in_netns(ns, [PYTHON, "-c", BIG_ARGS, IP, str(PORT)], 120)
+        assert p.returncode == 0, p.stdout + p.stderr
+        lines = p.stdout.strip().split("\n")
+        assert len(lines) == 21, p.stdout
+        for rep in lines[:20]:
+            assert rep.startswith("-ERR Protocol error: unauthenticated bulk length"), p.stdout
+        assert lines[20] == "served -NOAUTH Authentication required.", p.stdout
+    finally:
+        assert cli(ns, "-a", "s3cret", "--no-auth-warning", "CONFIG", "SET", "requirepass", "") == "OK"
+    assert cli(ns, "PING") == "PONG"
