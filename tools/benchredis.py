@@ -36,7 +36,8 @@ import guest  # noqa: E402
 TOP = TOOLS.parent
 IP, PORT = "10.11.0.2", 6379
 BOOT_TIMEOUT = 300
-# The settings both servers run with (those usr/apps/redis/main.c sets).
+# The settings both servers run with (those usr/apps/redis/main.c sets in a
+# 16 MiB domain).
 SETTINGS = ["--save", '""', "--appendonly", "no", "--daemonize", "no", "--bind", "0.0.0.0",
             "--protected-mode", "no", "--io-threads", "1", "--maxmemory", "6mb",
             "--maxclients", "128", "--proto-max-bulk-len", "1mb",

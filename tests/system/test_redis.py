@@ -95,6 +95,13 @@ def test_redis_round_trips(redis):
     assert cli(ns, "SET", "brief", "x", "PX", "200") == "OK"
     p = in_netns(ns, ["sh", "-c", f"sleep 1; redis-cli -h {IP} EXISTS brief"], 30)
     assert p.stdout.strip() == "0", p.stdout + p.stderr
+    # The wrapper's defaults are in force (usr/apps/redis/main.c).
+    config = cli(ns, "CONFIG", "GET", "*").split("\n")
+    config = dict(zip(config[::2], config[1::2]))
+    assert (config["save"], config["daemonize"], config["protected-mode"], config["io-threads"],
+            config["bind"], config["maxclients"]) == ("", "no", "no", "1", "0.0.0.0", "128"), config
+    ram = int(re.search(r"^total_system_memory:(\d+)", cli(ns, "INFO", "memory"), re.M).group(1))
+    assert int(config["maxmemory"]) == (ram * 3 // 8) >> 20 << 20, (config["maxmemory"], ram)
     # A Lua script runs in the server (deps/lua).
     assert cli(ns, "EVAL", "return redis.call('INCRBY', KEYS[1], ARGV[1])", "1", "ev", "5") == "5"
 

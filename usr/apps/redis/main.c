@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "netif_vnic.h"
 
@@ -34,9 +35,11 @@ int redis_server_main(int argc, char **argv);
  *                                  a password, as the tests need
  *   io-threads 1                   an epoll_wait asleep in one thread does
  *                                  not see fds another thread adds
- *   maxmemory 6mb                  a domain has 16 MiB for code, heap and
- *                                  stacks; past this, writes get Redis's OOM
- *                                  error instead of malloc failing
+ *   maxmemory (3/8 of RAM)         the domain's RAM (sysconf) holds code,
+ *                                  heap, stacks and the clients' buffers too:
+ *                                  past this, writes get Redis's OOM error
+ *                                  instead of malloc failing (6 MiB of
+ *                                  today's 16; more with mem= at spawn)
  *   maxclients 128                 lwIP has 160 TCP PCBs (lwipopts.h)
  *   proto-max-bulk-len 1mb         Redis allocates a big argument's whole
  *   client-query-buffer-limit 1mb  length when its header arrives: 512 MiB
@@ -50,12 +53,24 @@ static const char *const redis_defaults[] = {
     "--bind", "0.0.0.0",
     "--protected-mode", "no",
     "--io-threads", "1",
-    "--maxmemory", "6mb",
+    "--maxmemory", NULL,            /* maxmemory_default() */
     "--maxclients", "128",
     "--proto-max-bulk-len", "1mb",
     "--client-query-buffer-limit", "1mb",
 };
 #define N_DEFAULTS (sizeof redis_defaults / sizeof redis_defaults[0])
+
+/* 3/8 of the domain's RAM in whole MiB, as Redis's "Nmb" (at least 1). */
+static const char *maxmemory_default(void)
+{
+    static char buf[24];
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    unsigned long long mib = 0;
+    if (pages > 0 && size > 0)
+        mib = ((unsigned long long)pages * (unsigned long long)size * 3 / 8) >> 20;
+    snprintf(buf, sizeof buf, "%llumb", mib ? mib : 1);
+    return buf;
+}
 
 static int is_net_word(const char *s)
 {
@@ -79,7 +94,7 @@ int main(int argc, char *argv[])
     if (i < argc && argv[i][0] != '-')      /* the config file comes first */
         rargv[n++] = argv[i++];
     for (size_t d = 0; d < N_DEFAULTS; d++)
-        rargv[n++] = (char *)redis_defaults[d];
+        rargv[n++] = (char *)(redis_defaults[d] ? redis_defaults[d] : maxmemory_default());
     for (; i < argc; i++)
         if (!is_net_word(argv[i]))
             rargv[n++] = argv[i];
