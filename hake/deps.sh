@@ -8,6 +8,8 @@
 # its kernel and busybox-static are fetched as .debs by
 # tools/linux-guest/build (`apt-get download`, never installed:
 # busybox-static conflicts with the busybox a system may need).
+# redis-tools is Debian's redis-cli and redis-benchmark, which the Redis
+# tests run on the host against usr/apps/redis.
 # The mirror is never written here: it is read from the machine's existing
 # apt configuration, so whatever mirror the machine already trusts is the
 # one we extend.
