@@ -492,7 +492,7 @@ int vs_image_read(struct vsafs *fs, const uint8_t *img, uint64_t bytes)
 
 /* --- The checker --- */
 
-#define VS_WHY(...) do { if (why && n) snprintf(why, n, __VA_ARGS__); return -EUCLEAN; } while (0)
+#define VS_WHY(...) do { if (why && n) snprintf(why, n, __VA_ARGS__); return -EIO; } while (0)
 
 int vsafs_check(struct vsafs *fs, char *why, size_t n)
 {
@@ -509,7 +509,7 @@ int vsafs_check(struct vsafs *fs, char *why, size_t n)
             continue;
         if (d->data || d->size) {
             snprintf(why, n, "directory %u has data", i);
-            ret = -EUCLEAN;
+            ret = -EIO;
         }
         for (uint32_t j = 0; j < d->nent && !ret; j++) {
             const char *name = d->ents[j].name;
@@ -517,16 +517,16 @@ int vsafs_check(struct vsafs *fs, char *why, size_t n)
             struct vs_inode *in = vs_ino(fs, c);
             if (!vs_name_ok((const uint8_t *)name, strlen(name))) {
                 snprintf(why, n, "directory %u: bad name '%s'", i, name);
-                ret = -EUCLEAN;
+                ret = -EIO;
             } else if (!in || c == VSAFS_ROOT_INO) {
                 snprintf(why, n, "directory %u: '%s' names free inode %u", i, name, c);
-                ret = -EUCLEAN;
+                ret = -EIO;
             } else if (in->dir && in->parent != i) {
                 snprintf(why, n, "directory %u ('%s') has parent %u, is in %u", c, name, in->parent, i);
-                ret = -EUCLEAN;
+                ret = -EIO;
             } else if (vs_find(d, (const uint8_t *)name, strlen(name)) != (long)j) {
                 snprintf(why, n, "directory %u: '%s' twice", i, name);
-                ret = -EUCLEAN;
+                ret = -EIO;
             }
             if (!ret)
                 refs[c]++;
@@ -538,13 +538,13 @@ int vsafs_check(struct vsafs *fs, char *why, size_t n)
             continue;
         if (refs[i] != in->nlink) {
             snprintf(why, n, "inode %u: nlink %u, %u names", i, in->nlink, refs[i]);
-            ret = -EUCLEAN;
+            ret = -EIO;
         } else if (in->nlink > 1 || (in->nlink == 0 && (in->dir || in->holds == 0))) {
             snprintf(why, n, "inode %u: nlink %u (holds %u)", i, in->nlink, in->holds);
-            ret = -EUCLEAN;
+            ret = -EIO;
         } else if (in->size > in->cap || (in->dir && in->nlink && !vs_is_ancestor(fs, VSAFS_ROOT_INO, i))) {
             snprintf(why, n, "inode %u: size past its buffer, or a directory cut off from the root", i);
-            ret = -EUCLEAN;
+            ret = -EIO;
         }
     }
     free(refs);

@@ -87,7 +87,8 @@ void vsafs_release(struct vsafs *fs, uint32_t ino);
 int vsafs_sync(struct vsafs *fs);
 /** Writes a checkpoint now and empties the log. */
 int vsafs_checkpoint(struct vsafs *fs);
-/** Checks the tree: 0, or -EUCLEAN with the first fault in why[n]. */
+/** Checks the tree: 0, or -EIO with the first fault in why[n] (why may
+ *  be NULL). */
 int vsafs_check(struct vsafs *fs, char *why, size_t n);
 void vsafs_get_stats(const struct vsafs *fs, struct vsafs_stats *st);
 
