@@ -193,10 +193,10 @@ static int mount_rename(const char *from, const char *to)
     char sf[GLUE_PATH_MAX], st[GLUE_PATH_MAX];
     size_t pf, pt;
     const struct vfs_ops *a = mount_find(from, sf, &pf), *b = mount_find(to, st, &pt);
-    if (a != b)
-        return -EXDEV;
     if ((pf && strcmp(sf, "/") == 0) || (pt && strcmp(st, "/") == 0))
         return -EBUSY;
+    if (a != b)
+        return -EXDEV;
     return a->rename ? a->rename(sf, st) : -EROFS;
 }
 

@@ -159,6 +159,15 @@ static const struct vfs_ops stub_ops = {
 
 /* --- Tests --- */
 
+/* Did a call return -1 with errno `want`? (errno is read here, after
+ * the call: a function's arguments are evaluated before it runs.) */
+static void fails(long r, int want, const char *what)
+{
+    int e = errno;
+    ktap_check(r == -1 && e == want, "%s: got %ld, errno %d, want %d", what, r, e, want);
+    errno = 0;
+}
+
 /* What if the mount point or the table is nonsense? */
 static void test_mount_refusals(void)
 {
@@ -176,7 +185,8 @@ static void test_mount_refusals(void)
 /* Paths under /mnt reach stubfs without "/mnt"; the rest stays in memfs. */
 static void test_mount_routes(void)
 {
-    ktap_check(glue_mount("/mnt", &stub_ops) == 0, "mount /mnt: %d", glue_mount("/mnt", &stub_ops));
+    int r = glue_mount("/mnt", &stub_ops);
+    ktap_check(r == 0, "mount /mnt: %d", r);
     ktap_check(glue_mount("/mnt", &stub_ops) == -EBUSY, "second mount on /mnt is EBUSY");
     struct stat st;
     ktap_check(stat("/mnt", &st) == 0 && S_ISDIR(st.st_mode) && st.st_dev == 77 &&
@@ -200,16 +210,11 @@ static void test_mount_routes(void)
     ktap_check(fd >= 0 && write(fd, "x", 1) == 1 && fstat(fd, &st) == 0 && st.st_dev != 77,
                "/tmp stays in memfs");
     close(fd);
-    errno = 0;
-    ktap_check(rename("/mnt/f", "/tmp/f") == -1 && errno == EXDEV, "rename across mounts is EXDEV (%d)", errno);
-    errno = 0;
-    ktap_check(rename("/tmp/m", "/mnt/m") == -1 && errno == EXDEV, "rename into the mount is EXDEV (%d)", errno);
-    errno = 0;
-    ktap_check(rmdir("/mnt") == -1 && errno == EBUSY, "rmdir of the mount point is EBUSY (%d)", errno);
-    errno = 0;
-    ktap_check(rename("/mnt", "/mnt2") == -1 && errno == EBUSY, "rename of the mount point is EBUSY (%d)", errno);
-    errno = 0;
-    ktap_check(mkdir("/mnt", 0755) == -1 && errno == EEXIST, "mkdir of the mount point is EEXIST (%d)", errno);
+    fails(rename("/mnt/f", "/tmp/f"), EXDEV, "rename across mounts is EXDEV");
+    fails(rename("/tmp/m", "/mnt/m"), EXDEV, "rename into the mount is EXDEV");
+    fails(rmdir("/mnt"), EBUSY, "rmdir of the mount point is EBUSY");
+    fails(rename("/mnt", "/mnt2"), EBUSY, "rename of the mount point is EBUSY");
+    fails(mkdir("/mnt", 0755), EEXIST, "mkdir of the mount point is EEXIST");
     ktap_check(rename("/mnt/f", "/mnt/g") == 0 && strcmp(stub_last, "/f>/g") == 0,
                "rename within the mount (stubfs saw '%s')", stub_last);
     ktap_check(unlink("/tmp/m") == 0, "unlink in memfs");
@@ -247,27 +252,21 @@ static void test_pread_pwrite(void)
     ktap_check(lseek(fd, 0, SEEK_CUR) == 2, "the position is still 2");
     ktap_check(pread(fd, buf, 8, 6) == 4 && memcmp(buf, "67ab", 4) == 0, "pread sees the pwrite");
     ktap_check(pread(fd, buf, 8, 100) == 0, "pread past the end is 0");
-    errno = 0;
-    ktap_check(pread(fd, buf, 1, -1) == -1 && errno == EINVAL, "negative offset is EINVAL (%d)", errno);
+    fails(pread(fd, buf, 1, -1), EINVAL, "negative offset is EINVAL");
     close(fd);
     fd = open("/tmp/pp", O_WRONLY);
-    errno = 0;
-    ktap_check(pread(fd, buf, 1, 0) == -1 && errno == EBADF, "pread on O_WRONLY is EBADF (%d)", errno);
+    fails(pread(fd, buf, 1, 0), EBADF, "pread on O_WRONLY is EBADF");
     close(fd);
     fd = open("/tmp/pp", O_RDONLY);
-    errno = 0;
-    ktap_check(pwrite(fd, "x", 1, 0) == -1 && errno == EBADF, "pwrite on O_RDONLY is EBADF (%d)", errno);
+    fails(pwrite(fd, "x", 1, 0), EBADF, "pwrite on O_RDONLY is EBADF");
     close(fd);
     int p[2];
     ktap_check(pipe(p) == 0, "pipe");
-    errno = 0;
-    ktap_check(pwrite(p[1], "x", 1, 0) == -1 && errno == ESPIPE, "pwrite on a pipe is ESPIPE (%d)", errno);
-    errno = 0;
-    ktap_check(pread(p[0], buf, 1, 0) == -1 && errno == ESPIPE, "pread on a pipe is ESPIPE (%d)", errno);
+    fails(pwrite(p[1], "x", 1, 0), ESPIPE, "pwrite on a pipe is ESPIPE");
+    fails(pread(p[0], buf, 1, 0), ESPIPE, "pread on a pipe is ESPIPE");
     close(p[0]);
     close(p[1]);
-    errno = 0;
-    ktap_check(pread(999, buf, 1, 0) == -1 && errno == EBADF, "pread on a closed fd is EBADF (%d)", errno);
+    fails(pread(999, buf, 1, 0), EBADF, "pread on a closed fd is EBADF");
     unlink("/tmp/pp");
 }
 
