@@ -6,7 +6,7 @@
  *   first      header: struct tn_header in the block's first 512-byte
  *              sector (a sector is never torn, so rewriting it is
  *              atomic): magic, the range, log_id (a number new at each
- *              format), head_seq and head_block (where the oldest record
+ *              format, random where getentropy works), head_seq and head_block (where the oldest record
  *              the log still holds begins), the largest batch, CRC32C.
  *   first+1..  the ring: ring blocks 0 .. nblocks-2. Batches follow each
  *              other from head_block; a batch starts on a block boundary
@@ -50,8 +50,10 @@
  * flight's flush completes, its appends' completions run and the gathered
  * batch, however many records it holds, goes out as one write + one flush.
  */
+#define _DEFAULT_SOURCE         /* getentropy (glibc for the host tests; newlib) */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <tenacious/blksync.h>
 #include <tenacious/tenacious.h>
 
@@ -179,23 +181,31 @@ errval_t tenacious_format(struct blk_dev *dev, uint64_t first, uint64_t nblocks)
     uint8_t *blk = dev->ops->buf_alloc(dev, dev->block_size);
     if (!blk)
         return TENACIOUS_ERR_NO_MEMORY;
-    /* A new log_id: the old header's plus one, or (no valid header) one
-     * drawn from what ring block 0 holds, so stale batches there do not
-     * carry it. */
+    /* A new log_id, unlike the old header's and unlike any drawn from
+     * what ring block 0 holds, so stale batches there do not carry it;
+     * and unguessable where the CPU gives entropy (getentropy: RDRAND),
+     * so that bytes an application logs on behalf of others (a Redis
+     * client's value) cannot be made to look like one of the log's own
+     * batches where a crash leaves a stale block. */
     struct tn_header h;
     uint64_t log_id;
     err = blk_read_sync(dev, first, 1, blk);
     if (err_is_fail(err))
         goto out;
     memcpy(&h, blk, sizeof(h));
+    uint64_t nonce = 0;
+    if (getentropy(&nonce, sizeof(nonce)) != 0)
+        nonce = 0;                      /* no entropy: still new, only guessable */
     if (tn_header_valid(&h, dev, first, nblocks)) {
-        log_id = h.log_id + 1;
+        log_id = (h.log_id + 1) ^ (nonce << 1);
+        if (log_id == h.log_id)
+            log_id++;
     } else {
         err = blk_read_sync(dev, first + 1, 1, blk);
         if (err_is_fail(err))
             goto out;
         log_id = ((uint64_t)tenacious_crc32c(0, blk, dev->block_size) << 32) ^
-                 tenacious_crc32c(0x5eed, &h, sizeof(h)) ^ 0x7e4ac105u;
+                 tenacious_crc32c(0x5eed, &h, sizeof(h)) ^ 0x7e4ac105u ^ nonce;
     }
     uint64_t ring = nblocks - 1;
     uint32_t batch = TN_BATCH_MAX_BYTES / dev->block_size;
