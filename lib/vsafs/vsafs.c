@@ -304,13 +304,6 @@ static int vs_change(struct vsafs *fs, size_t len, bool log)
     return r ? r : log ? vs_commit(fs, len) : 0;
 }
 
-/* Would the tree, `growth` bytes larger, still fit a checkpoint slot? */
-static int vs_room(struct vsafs *fs, uint64_t growth)
-{
-    uint64_t cap = fs->slot_blocks * fs->dev->block_size;
-    return growth > cap || vs_image_bytes(fs) > cap - growth ? -ENOSPC : 0;
-}
-
 int vsafs_sync(struct vsafs *fs)
 {
     if (fs->broken)
@@ -421,8 +414,6 @@ int vsafs_create(struct vsafs *fs, const char *path, bool dir, uint32_t mode, ui
         return r == -EBUSY ? -EEXIST : r;
     if (vs_exists(fs, parent, name, n, NULL))
         return -EEXIST;
-    if ((r = vs_room(fs, 64 + n)))
-        return r;
     uint32_t new = 2;
     while (new < fs->ninodes && fs->inodes[new].used)
         new++;
@@ -471,8 +462,6 @@ int vsafs_rename(struct vsafs *fs, const char *from, const char *to)
         return r;
     if (!vs_exists(fs, sp, sn, sl, NULL))
         return -ENOENT;
-    if ((r = vs_room(fs, 8 + dl)))
-        return r;
     uint8_t *p = fs->rec;
     p = vs_put(p, VS_OP_RENAME, 1);
     p = vs_put(p, sp, 4);
@@ -514,18 +503,14 @@ ssize_t vsafs_write(struct vsafs *fs, uint32_t ino, const void *buf, size_t n, u
     while (done < n) {
         size_t k = n - done < chunk ? n - done : chunk;
         in = vs_get_ino(fs, ino);
-        uint64_t end = off + done + k;
-        int r = vs_room(fs, end > in->size ? end - in->size : 0);
-        if (!r) {
-            uint8_t *p = fs->rec;
-            p = vs_put(p, VS_OP_WRITE, 1);
-            p = vs_put(p, ino, 4);
-            p = vs_put(p, off + done, 8);
-            p = vs_put(p, k, 4);
-            memcpy(p, (const uint8_t *)buf + done, k);
-            /* An unlinked file's bytes die with its last holder: no record. */
-            r = vs_change(fs, VS_WRITE_HDR + k, in->nlink > 0);
-        }
+        uint8_t *p = fs->rec;
+        p = vs_put(p, VS_OP_WRITE, 1);
+        p = vs_put(p, ino, 4);
+        p = vs_put(p, off + done, 8);
+        p = vs_put(p, k, 4);
+        memcpy(p, (const uint8_t *)buf + done, k);
+        /* An unlinked file's bytes die with its last holder: no record. */
+        int r = vs_change(fs, VS_WRITE_HDR + k, in->nlink > 0);
         if (r)
             return done ? (ssize_t)done : r;
         done += k;
@@ -542,9 +527,6 @@ int vsafs_truncate(struct vsafs *fs, uint32_t ino, uint64_t len)
         return -EISDIR;
     if (len > (uint64_t)SIZE_MAX / 2)
         return -EFBIG;
-    int r = vs_room(fs, len > in->size ? len - in->size : 0);
-    if (r)
-        return r;
     uint8_t *p = fs->rec;
     p = vs_put(p, VS_OP_TRUNC, 1);
     p = vs_put(p, ino, 4);

@@ -17,6 +17,7 @@
  * a file's size bytes, or a directory's nent x (u32 ino, u16 nlen, name).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,12 +164,12 @@ static void vs_drop(struct vsafs *fs, uint32_t ino)
 
 static int vs_resize(struct vs_inode *in, uint64_t size)
 {
+    if (size > (uint64_t)SIZE_MAX / 2)
+        return -EFBIG;                  /* (and the doubling below cannot overflow) */
     if (size > in->cap) {
         uint64_t cap = in->cap ? in->cap : 64;
         while (cap < size)
             cap *= 2;
-        if (cap != (size_t)cap)
-            return -EFBIG;
         uint8_t *d = realloc(in->data, (size_t)cap);
         if (!d)
             return -ENOSPC;
@@ -199,6 +200,15 @@ static bool vs_is_ancestor(struct vsafs *fs, uint32_t a, uint32_t b)
 
 /* --- Applying a record --- */
 
+/* Would the tree, `growth` bytes larger, still fit a checkpoint slot?
+ * Every record that grows the tree asks first, so no record (run time or
+ * replay, genuine or forged) can make a tree no checkpoint can hold. */
+static int vs_room(struct vsafs *fs, uint64_t growth)
+{
+    uint64_t cap = fs->slot_blocks * fs->dev->block_size;
+    return growth > cap || vs_image_bytes(fs) > cap - growth ? -ENOSPC : 0;
+}
+
 static int vs_apply_create(struct vsafs *fs, struct vs_cur *c)
 {
     uint32_t parent = (uint32_t)vs_get(c, 4), ino = (uint32_t)vs_get(c, 4);
@@ -213,7 +223,9 @@ static int vs_apply_create(struct vsafs *fs, struct vs_cur *c)
         return -ENOTDIR;
     if (vs_find(d, name, n) >= 0)
         return -EEXIST;
-    int err = vs_table_grow(fs, ino);
+    int err = vs_room(fs, VS_IMG_INODE + VS_IMG_DIRENT + n);
+    if (!err)
+        err = vs_table_grow(fs, ino);
     if (err)
         return err;
     d = vs_ino(fs, parent);             /* the table may have moved */
@@ -288,7 +300,9 @@ static int vs_apply_rename(struct vsafs *fs, struct vs_cur *c)
         vs_unlink_at(sd, si);
         vs_drop(fs, old);
     } else {
-        int err = vs_link(dd, dname, dn, ino);
+        int err = vs_room(fs, VS_IMG_DIRENT + dn);
+        if (!err)
+            err = vs_link(dd, dname, dn, ino);
         if (err)
             return err;
         sd = vs_ino(fs, sp);
@@ -315,7 +329,10 @@ static int vs_apply_write(struct vsafs *fs, struct vs_cur *c)
     if (off + n < off)
         return -EFBIG;
     if (off + n > in->size) {
-        int err = vs_resize(in, off + n);
+        uint64_t cap = fs->slot_blocks * fs->dev->block_size;
+        int err = off + n > cap ? -ENOSPC : in->nlink ? vs_room(fs, off + n - in->size) : 0;
+        if (!err)
+            err = vs_resize(in, off + n);
         if (err)
             return err;
     }
@@ -334,6 +351,12 @@ static int vs_apply_trunc(struct vsafs *fs, struct vs_cur *c)
         return -ENOENT;
     if (in->dir)
         return -EISDIR;
+    if (len > in->size) {
+        uint64_t cap = fs->slot_blocks * fs->dev->block_size;
+        int err = len > cap ? -ENOSPC : in->nlink ? vs_room(fs, len - in->size) : 0;
+        if (err)
+            return err;
+    }
     return vs_resize(in, len);
 }
 

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <crashdev/crashdev.h>
 #include <vsafs/vsafs.h>
+#include "../../../lib/vsafs/vsafs_priv.h"     /* vs_apply, images: the hostile-input tests */
 
 static struct vsafs *mount_fs(struct crashdev *cd)
 {
@@ -211,6 +212,138 @@ static void test_aof_cost(void **state)
     assert_int_equal(cd.flushes - f0, 200);
     printf("# vsafs: 200 appends + fdatasync: %llu writes, %llu flushes\n",
            (unsigned long long)(cd.writes - w0), (unsigned long long)(cd.flushes - f0));
+    assert_int_equal(vsafs_close(fs), ERR_OK);
+    crashdev_fini(&cd);
+}
+
+/* --- Hostile bytes --- */
+
+/* A tree with a bit of everything, for the hostile-input tests. */
+static void populate(struct vsafs *fs)
+{
+    uint32_t f;
+    assert_int_equal(vsafs_create(fs, "/a", true, 0755, NULL), 0);
+    assert_int_equal(vsafs_create(fs, "/a/b", true, 0755, NULL), 0);
+    assert_int_equal(vsafs_create(fs, "/a/b/f", false, 0644, &f), 0);
+    assert_int_equal(vsafs_write(fs, f, "0123456789", 10, 0), 10);
+    assert_int_equal(vsafs_create(fs, "/g", false, 0644, &f), 0);
+    assert_int_equal(vsafs_write(fs, f, "xyz", 3, 100), 3);
+}
+
+/* What if a record (it passed its CRC, but a forged or buggy one) is
+ * garbage? vs_apply must refuse it or make a valid change: the tree stays
+ * consistent, and nothing is read or written out of bounds (ASan). */
+static void test_hostile_records(void **state)
+{
+    (void)state;
+    struct crashdev cd;
+    crashdev_init(&cd, 512, 1024, 16, 7);
+    struct vsafs *fs;
+    assert_int_equal(vsafs_open(&cd.dev, true, &fs), ERR_OK);
+    populate(fs);
+    uint8_t rec[96];
+    unsigned applied = 0;
+    static const char *names[] = { "a", "b", "f", "g", "x", ".", "..", "" };
+    for (int i = 0; i < 50000; i++) {
+        uint64_t x = crashdev_rand(&cd);
+        size_t len;
+        if (x & 1) {
+            /* Fields of a real kind with small numbers and known names,
+             * so that many get past the first checks. */
+            uint8_t *p = rec;
+            unsigned kind = 1 + (unsigned)((x >> 1) % 6);
+            const char *n1 = names[(x >> 8) % 8], *n2 = names[(x >> 11) % 8];
+            uint32_t i1 = (uint32_t)((x >> 14) % 10), i2 = (uint32_t)((x >> 18) % 10);
+            *p++ = (uint8_t)kind;
+            switch (kind) {
+            case VS_OP_CREATE:
+                memcpy(p, &i1, 4), memcpy(p + 4, &i2, 4), p += 8;
+                memcpy(p, &(uint32_t){ 0644 }, 4), p += 4;
+                *p++ = (uint8_t)((x >> 22) & 1);
+                memcpy(p, &(uint16_t){ (uint16_t)strlen(n1) }, 2), p += 2;
+                memcpy(p, n1, strlen(n1)), p += strlen(n1);
+                break;
+            case VS_OP_REMOVE:
+                memcpy(p, &i1, 4), p += 4;
+                *p++ = (uint8_t)((x >> 22) & 1);
+                memcpy(p, &(uint16_t){ (uint16_t)strlen(n1) }, 2), p += 2;
+                memcpy(p, n1, strlen(n1)), p += strlen(n1);
+                break;
+            case VS_OP_RENAME:
+                memcpy(p, &i1, 4), memcpy(p + 4, &i2, 4), p += 8;
+                memcpy(p, &(uint16_t){ (uint16_t)strlen(n1) }, 2), p += 2;
+                memcpy(p, &(uint16_t){ (uint16_t)strlen(n2) }, 2), p += 2;
+                memcpy(p, n1, strlen(n1)), p += strlen(n1);
+                memcpy(p, n2, strlen(n2)), p += strlen(n2);
+                break;
+            case VS_OP_WRITE:
+                memcpy(p, &i1, 4), p += 4;
+                memcpy(p, &(uint64_t){ (x >> 24) % 64 }, 8), p += 8;
+                memcpy(p, &(uint32_t){ 8 }, 4), p += 4;
+                memcpy(p, "hostile!", 8), p += 8;
+                break;
+            case VS_OP_TRUNC:
+                memcpy(p, &i1, 4), p += 4;
+                memcpy(p, &(uint64_t){ (x >> 24) % 2 ? (x >> 26) % 100 : x >> 20 }, 8), p += 8;
+                break;
+            default:
+                memcpy(p, &i1, 4), memcpy(p + 4, &i2, 4), p += 8;
+            }
+            len = (size_t)(p - rec);
+            if ((x >> 40) % 8 == 0)         /* now and then cut short or longer */
+                len = (x >> 44) % 2 ? len - 1 : len + 1;
+        } else {
+            len = (size_t)(x % sizeof(rec));
+            for (size_t j = 0; j < len; j++)
+                rec[j] = (uint8_t)crashdev_rand(&cd);
+        }
+        if (vs_apply(fs, rec, len) == 0)
+            applied++;
+        char why[200] = "";
+        if (vsafs_check(fs, why, sizeof(why)))
+            fail_msg("record %d (len %zu, kind %u) broke the tree: %s", i, len, len ? rec[0] : 0, why);
+    }
+    printf("# vsafs: 50000 random records, %u applied, tree consistent after each\n", applied);
+    assert_true(applied > 0);
+    vs_tree_free(fs);                   /* the tree is no longer the log's: drop it */
+    assert_int_equal(vs_tree_init(fs), 0);
+    assert_int_equal(vsafs_close(fs), ERR_OK);
+    crashdev_fini(&cd);
+}
+
+/* What if a checkpoint image (CRC recomputed) is garbage? Loading refuses
+ * it or gives a tree the checker judges; nothing crashes. */
+static void test_hostile_images(void **state)
+{
+    (void)state;
+    struct crashdev cd;
+    crashdev_init(&cd, 512, 1024, 16, 8);
+    struct vsafs *fs;
+    assert_int_equal(vsafs_open(&cd.dev, true, &fs), ERR_OK);
+    populate(fs);
+    uint64_t n = vs_image_bytes(fs);
+    uint8_t *img = malloc(n), *bad = malloc(n);
+    vs_image_write(fs, img, 1, 1);
+    struct vsafs t = { .dev = &cd.dev, .slot_blocks = 64 };
+    assert_int_equal(vs_image_read(&t, img, n), 0);
+    assert_int_equal(vsafs_check(&t, NULL, 0), 0);
+    vs_tree_free(&t);
+    unsigned loaded = 0, judged_bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        memcpy(bad, img, n);
+        int flips = 1 + (int)(crashdev_rand(&cd) % 4);
+        for (int k = 0; k < flips; k++)
+            bad[crashdev_rand(&cd) % n] ^= (uint8_t)(1u << (crashdev_rand(&cd) % 8));
+        uint64_t len = crashdev_rand(&cd) % 8 ? n : crashdev_rand(&cd) % n;
+        if (vs_image_read(&t, bad, len) == 0) {
+            loaded++;
+            judged_bad += vsafs_check(&t, NULL, 0) != 0;
+        }
+        vs_tree_free(&t);
+    }
+    printf("# vsafs: 20000 damaged images, %u loaded, %u of those failed the checker\n", loaded, judged_bad);
+    free(img);
+    free(bad);
     assert_int_equal(vsafs_close(fs), ERR_OK);
     crashdev_fini(&cd);
 }
@@ -463,6 +596,8 @@ int main(void)
         cmocka_unit_test(test_basic),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_aof_cost),
+        cmocka_unit_test(test_hostile_records),
+        cmocka_unit_test(test_hostile_images),
         cmocka_unit_test(test_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
