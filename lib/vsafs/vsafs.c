@@ -317,18 +317,6 @@ int vsafs_sync(struct vsafs *fs)
 
 /* --- Paths --- */
 
-static uint8_t *vs_put(uint8_t *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-    return p + bytes;
-}
-
-static struct vs_inode *vs_get_ino(struct vsafs *fs, uint32_t ino)
-{
-    return ino < fs->ninodes && fs->inodes[ino].used ? &fs->inodes[ino] : NULL;
-}
-
 /* The inode of the first `len` bytes of `path`. */
 static int vs_walk(struct vsafs *fs, const char *path, size_t len, uint32_t *out)
 {
@@ -477,7 +465,7 @@ int vsafs_rename(struct vsafs *fs, const char *from, const char *to)
 
 ssize_t vsafs_read(struct vsafs *fs, uint32_t ino, void *buf, size_t n, uint64_t off)
 {
-    struct vs_inode *in = vs_get_ino(fs, ino);
+    struct vs_inode *in = vs_ino(fs, ino);
     if (!in)
         return -EBADF;
     if (in->dir)
@@ -492,7 +480,7 @@ ssize_t vsafs_read(struct vsafs *fs, uint32_t ino, void *buf, size_t n, uint64_t
 
 ssize_t vsafs_write(struct vsafs *fs, uint32_t ino, const void *buf, size_t n, uint64_t off)
 {
-    struct vs_inode *in = vs_get_ino(fs, ino);
+    struct vs_inode *in = vs_ino(fs, ino);
     if (!in)
         return -EBADF;
     if (in->dir)
@@ -502,7 +490,7 @@ ssize_t vsafs_write(struct vsafs *fs, uint32_t ino, const void *buf, size_t n, u
     size_t chunk = fs->max_rec - VS_WRITE_HDR, done = 0;
     while (done < n) {
         size_t k = n - done < chunk ? n - done : chunk;
-        in = vs_get_ino(fs, ino);
+        in = vs_ino(fs, ino);
         uint8_t *p = fs->rec;
         p = vs_put(p, VS_OP_WRITE, 1);
         p = vs_put(p, ino, 4);
@@ -520,7 +508,7 @@ ssize_t vsafs_write(struct vsafs *fs, uint32_t ino, const void *buf, size_t n, u
 
 int vsafs_truncate(struct vsafs *fs, uint32_t ino, uint64_t len)
 {
-    struct vs_inode *in = vs_get_ino(fs, ino);
+    struct vs_inode *in = vs_ino(fs, ino);
     if (!in)
         return -EBADF;
     if (in->dir)
@@ -536,7 +524,7 @@ int vsafs_truncate(struct vsafs *fs, uint32_t ino, uint64_t len)
 
 int vsafs_chmod(struct vsafs *fs, uint32_t ino, uint32_t mode)
 {
-    struct vs_inode *in = vs_get_ino(fs, ino);
+    struct vs_inode *in = vs_ino(fs, ino);
     if (!in)
         return -EBADF;
     uint8_t *p = fs->rec;
@@ -548,7 +536,7 @@ int vsafs_chmod(struct vsafs *fs, uint32_t ino, uint32_t mode)
 
 int vsafs_getattr(struct vsafs *fs, uint32_t ino, struct vsafs_attr *attr)
 {
-    struct vs_inode *in = vs_get_ino(fs, ino);
+    struct vs_inode *in = vs_ino(fs, ino);
     if (!in)
         return -EBADF;
     uint32_t subdirs = 0;
@@ -562,7 +550,7 @@ int vsafs_getattr(struct vsafs *fs, uint32_t ino, struct vsafs_attr *attr)
 
 int vsafs_readdir(struct vsafs *fs, uint32_t ino, long index, char *name, uint32_t *child)
 {
-    struct vs_inode *in = vs_get_ino(fs, ino);
+    struct vs_inode *in = vs_ino(fs, ino);
     if (!in)
         return -EBADF;
     if (!in->dir)
@@ -583,7 +571,7 @@ int vsafs_readdir(struct vsafs *fs, uint32_t ino, long index, char *name, uint32
 
 int vsafs_hold(struct vsafs *fs, uint32_t ino)
 {
-    struct vs_inode *in = vs_get_ino(fs, ino);
+    struct vs_inode *in = vs_ino(fs, ino);
     if (!in)
         return -EBADF;
     in->holds++;
@@ -592,7 +580,7 @@ int vsafs_hold(struct vsafs *fs, uint32_t ino)
 
 void vsafs_release(struct vsafs *fs, uint32_t ino)
 {
-    struct vs_inode *in = vs_get_ino(fs, ino);
+    struct vs_inode *in = vs_ino(fs, ino);
     if (!in || in->holds == 0)
         return;
     if (--in->holds == 0 && in->nlink == 0 && !in->dir)

@@ -55,6 +55,10 @@ enum vs_op {
 /* The largest fixed part of a record: a WRITE's 17 bytes. */
 #define VS_WRITE_HDR 17
 
+/** Inode ino if it is in use, else NULL. */
+struct vs_inode *vs_ino(struct vsafs *fs, uint32_t ino);
+/** Puts v little-endian in `bytes` bytes at p; returns p + bytes. */
+uint8_t *vs_put(uint8_t *p, uint64_t v, unsigned bytes);
 /** Applies one record to the tree: 0 or a negative errno (and nothing
  *  changed). */
 int vs_apply(struct vsafs *fs, const uint8_t *rec, size_t len);

@@ -67,7 +67,7 @@ static const uint8_t *vs_get_bytes(struct vs_cur *c, size_t n)
     return p;
 }
 
-static uint8_t *vs_put(uint8_t *p, uint64_t v, unsigned bytes)
+uint8_t *vs_put(uint8_t *p, uint64_t v, unsigned bytes)
 {
     for (unsigned i = 0; i < bytes; i++)
         p[i] = (uint8_t)(v >> (8 * i));
@@ -76,7 +76,7 @@ static uint8_t *vs_put(uint8_t *p, uint64_t v, unsigned bytes)
 
 /* --- Inodes and directories --- */
 
-static struct vs_inode *vs_ino(struct vsafs *fs, uint32_t ino)
+struct vs_inode *vs_ino(struct vsafs *fs, uint32_t ino)
 {
     return ino < fs->ninodes && fs->inodes[ino].used ? &fs->inodes[ino] : NULL;
 }
@@ -209,6 +209,15 @@ static int vs_room(struct vsafs *fs, uint64_t growth)
     return growth > cap || vs_image_bytes(fs) > cap - growth ? -ENOSPC : 0;
 }
 
+/* A file grows to `size`: if the tree then fits a slot (an unlinked
+ * file is in no checkpoint, but its memory is bounded all the same). */
+static int vs_grow(struct vsafs *fs, struct vs_inode *in, uint64_t size)
+{
+    uint64_t cap = fs->slot_blocks * fs->dev->block_size;
+    int err = size > cap ? -ENOSPC : in->nlink ? vs_room(fs, size - in->size) : 0;
+    return err ? err : vs_resize(in, size);
+}
+
 static int vs_apply_create(struct vsafs *fs, struct vs_cur *c)
 {
     uint32_t parent = (uint32_t)vs_get(c, 4), ino = (uint32_t)vs_get(c, 4);
@@ -329,10 +338,7 @@ static int vs_apply_write(struct vsafs *fs, struct vs_cur *c)
     if (off + n < off)
         return -EFBIG;
     if (off + n > in->size) {
-        uint64_t cap = fs->slot_blocks * fs->dev->block_size;
-        int err = off + n > cap ? -ENOSPC : in->nlink ? vs_room(fs, off + n - in->size) : 0;
-        if (!err)
-            err = vs_resize(in, off + n);
+        int err = vs_grow(fs, in, off + n);
         if (err)
             return err;
     }
@@ -351,13 +357,7 @@ static int vs_apply_trunc(struct vsafs *fs, struct vs_cur *c)
         return -ENOENT;
     if (in->dir)
         return -EISDIR;
-    if (len > in->size) {
-        uint64_t cap = fs->slot_blocks * fs->dev->block_size;
-        int err = len > cap ? -ENOSPC : in->nlink ? vs_room(fs, len - in->size) : 0;
-        if (err)
-            return err;
-    }
-    return vs_resize(in, len);
+    return len > in->size ? vs_grow(fs, in, len) : vs_resize(in, len);
 }
 
 static int vs_apply_chmod(struct vsafs *fs, struct vs_cur *c)
