@@ -15,7 +15,11 @@
  *
  * Entries are only added, never removed: an entry is filled, then the
  * count that makes it visible is published (release), so lookups need no
- * lock. Mounting happens at start-up (vsafs_mount_spawn_args) in practice.
+ * lock. Mount before other threads open files: an open racing the first
+ * mount could install a memfs file under the dispatcher's table (the fd
+ * layer reads vfs_root twice): vsafs_mount_spawn_args is meant for a
+ * constructor, before main.
+ * There is no unmount.
  */
 #include <errno.h>
 #include <stdlib.h>

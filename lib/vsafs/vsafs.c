@@ -67,9 +67,9 @@ static bool vs_super_valid(const struct vs_super *s, const struct blk_dev *dev)
 
 /* --- Moving images and superblocks --- */
 
-/* Writes or reads `bytes` of img at slot block 0 on, through one DMA
- * bounce buffer, in requests of at most max_io_blocks. */
-static errval_t vs_slot_io(struct blk_dev *dev, uint64_t block, uint8_t *img, uint64_t bytes, bool write)
+/* Reads `bytes` of a checkpoint image from `block` on into img, through
+ * one DMA bounce buffer, in requests of at most max_io_blocks. */
+static errval_t vs_slot_read(struct blk_dev *dev, uint64_t block, uint8_t *img, uint64_t bytes)
 {
     uint32_t bs = dev->block_size, io = dev->max_io_blocks < 64 ? dev->max_io_blocks : 64;
     uint8_t *b = dev->ops->buf_alloc(dev, (size_t)io * bs);
@@ -82,15 +82,9 @@ static errval_t vs_slot_io(struct blk_dev *dev, uint64_t block, uint8_t *img, ui
         size_t off = (size_t)done * bs, len = (size_t)n * bs;
         if (off + len > bytes)
             len = (size_t)(bytes - off);
-        if (write) {
-            memset(b, 0, (size_t)n * bs);
-            memcpy(b, img + off, len);
-            err = blk_write_sync(dev, block + done, n, b);
-        } else {
-            err = blk_read_sync(dev, block + done, n, b);
-            if (err_is_ok(err))
-                memcpy(img + off, b, len);
-        }
+        err = blk_read_sync(dev, block + done, n, b);
+        if (err_is_ok(err))
+            memcpy(img + off, b, len);
     }
     dev->ops->buf_free(dev, b);
     return err;
@@ -120,28 +114,68 @@ static errval_t vs_super_read(struct blk_dev *dev, struct vs_super *s)
     return err;
 }
 
+/* A checkpoint on its way to a slot: the image streams through one DMA
+ * buffer, written a buffer at a time, its CRC taken as it goes (no second
+ * copy of the tree in memory: a domain's RAM is small). */
+struct vs_stream {
+    struct blk_dev *dev;
+    uint64_t block;                     /* where the buffer goes next */
+    uint8_t *buf;
+    size_t fill, cap;
+    uint32_t crc;
+    errval_t err;
+};
+
+static int vs_stream_out(struct vs_stream *st)
+{
+    uint32_t bs = st->dev->block_size, n = (uint32_t)((st->fill + bs - 1) / bs);
+    memset(st->buf + st->fill, 0, (size_t)n * bs - st->fill);
+    st->err = blk_write_sync(st->dev, st->block, n, st->buf);
+    st->block += n;
+    st->fill = 0;
+    return err_is_fail(st->err) ? -EIO : 0;
+}
+
+static int vs_stream_emit(void *cookie, const void *data, size_t n)
+{
+    struct vs_stream *st = cookie;
+    const uint8_t *p = data;
+    st->crc = tenacious_crc32c(st->crc, p, n);
+    while (n) {
+        size_t k = st->cap - st->fill < n ? st->cap - st->fill : n;
+        memcpy(st->buf + st->fill, p, k);
+        st->fill += k;
+        p += k;
+        n -= k;
+        if (st->fill == st->cap && vs_stream_out(st))
+            return -EIO;
+    }
+    return 0;
+}
+
 /* Writes the tree to the slot of generation `gen`, flushes, and returns
  * the superblock that names it (not yet written). */
 static errval_t vs_image_save(struct vsafs *fs, uint64_t gen, uint64_t seq, struct vs_super *s)
 {
     uint64_t bytes = vs_image_bytes(fs);
-    uint32_t bs = fs->dev->block_size;
+    struct blk_dev *dev = fs->dev;
+    uint32_t bs = dev->block_size, io = dev->max_io_blocks < 64 ? dev->max_io_blocks : 64;
     if (bytes > fs->slot_blocks * bs)
         return VSAFS_ERR_DEVICE;
-    uint8_t *img = malloc((size_t)bytes);
-    if (!img)
+    struct vs_stream st = { .dev = dev, .block = 1 + (gen & 1) * fs->slot_blocks,
+                            .cap = (size_t)io * bs };
+    if (!(st.buf = dev->ops->buf_alloc(dev, st.cap)))
         return TENACIOUS_ERR_NO_MEMORY;
-    vs_image_write(fs, img, gen, seq);
-    errval_t err = vs_slot_io(fs->dev, 1 + (gen & 1) * fs->slot_blocks, img, bytes, true);
-    if (err_is_ok(err))
-        err = blk_flush_sync(fs->dev);
+    int r = vs_image_emit(fs, gen, seq, vs_stream_emit, &st);
+    if (!r && st.fill)
+        r = vs_stream_out(&st);
+    dev->ops->buf_free(dev, st.buf);
+    errval_t err = r ? (err_is_fail(st.err) ? st.err : TENACIOUS_ERR_IO) : blk_flush_sync(dev);
     *s = (struct vs_super){ .magic = VS_SB_MAGIC, .version = VS_SB_VERSION, .block_size = bs,
-                            .blocks = fs->dev->blocks, .slot_blocks = fs->slot_blocks,
+                            .blocks = dev->blocks, .slot_blocks = fs->slot_blocks,
                             .log_first = fs->log_first, .log_blocks = fs->log_blocks,
-                            .gen = gen, .ckpt_seq = seq, .ckpt_bytes = bytes,
-                            .ckpt_crc = tenacious_crc32c(0, img, (size_t)bytes) };
+                            .gen = gen, .ckpt_seq = seq, .ckpt_bytes = bytes, .ckpt_crc = st.crc };
     s->crc = vs_super_crc(*s);
-    free(img);
     return err;
 }
 
@@ -211,15 +245,13 @@ errval_t vsafs_open(struct blk_dev *dev, bool format_if_empty, struct vsafs **ou
         vs_free(fs);
         return TENACIOUS_ERR_NO_MEMORY;
     }
-    err = vs_slot_io(dev, 1 + (s.gen & 1) * s.slot_blocks, img, s.ckpt_bytes, false);
+    err = vs_slot_read(dev, 1 + (s.gen & 1) * s.slot_blocks, img, s.ckpt_bytes);
     if (err_is_ok(err) && (tenacious_crc32c(0, img, (size_t)s.ckpt_bytes) != s.ckpt_crc ||
                            vs_image_read(fs, img, s.ckpt_bytes)))
         err = VSAFS_ERR_CORRUPT;
     free(img);
     if (err_is_ok(err)) {
-        fs->replaying = true;
         err = tenacious_open(dev, s.log_first, s.log_blocks, vs_replay, fs, &fs->log);
-        fs->replaying = false;
     }
     if (err_is_ok(err) && vsafs_check(fs, NULL, 0))
         err = VSAFS_ERR_CORRUPT;

@@ -37,7 +37,6 @@ struct vsafs {
     uint8_t *rec;                       /* a record being built (max_rec bytes) */
     size_t max_rec;
     bool broken;                        /* the device failed: no more changes */
-    bool replaying;                     /* mount is applying the log */
     uint64_t replay_from;               /* records with seq <= this are in the checkpoint */
     struct vsafs_stats stats;
 };
@@ -64,6 +63,10 @@ uint8_t *vs_put(uint8_t *p, uint64_t v, unsigned bytes);
 int vs_apply(struct vsafs *fs, const uint8_t *rec, size_t len);
 /** The bytes a checkpoint of the tree takes now. */
 uint64_t vs_image_bytes(const struct vsafs *fs);
+/** Serialises the tree, handing it to `emit` piece by piece, in order;
+ *  stops at emit's first error and returns it. */
+typedef int (*vs_emit_fn)(void *cookie, const void *data, size_t n);
+int vs_image_emit(const struct vsafs *fs, uint64_t gen, uint64_t seq, vs_emit_fn emit, void *cookie);
 /** Serialises the tree into img[vs_image_bytes()]. */
 void vs_image_write(const struct vsafs *fs, uint8_t *img, uint64_t gen, uint64_t seq);
 /** Loads the tree from a checkpoint image (fs has no tree yet). */

@@ -429,41 +429,58 @@ uint64_t vs_image_bytes(const struct vsafs *fs)
     return n;
 }
 
-void vs_image_write(const struct vsafs *fs, uint8_t *img, uint64_t gen, uint64_t seq)
+int vs_image_emit(const struct vsafs *fs, uint64_t gen, uint64_t seq, vs_emit_fn emit, void *cookie)
 {
     uint32_t count = 0;
     for (uint32_t i = 0; i < fs->ninodes; i++)
         count += vs_in_image(&fs->inodes[i]);
-    uint8_t *p = img;
+    /* Fixed fields go through a small buffer; a file's bytes go as they are. */
+    uint8_t hdr[VS_IMG_HDR + VS_IMG_INODE + VS_IMG_DIRENT], *p = hdr;
     p = vs_put(p, VS_IMG_MAGIC, 4);
     p = vs_put(p, VS_IMG_VERSION, 4);
     p = vs_put(p, gen, 8);
     p = vs_put(p, seq, 8);
     p = vs_put(p, count, 4);
     p = vs_put(p, fs->ninodes, 4);
-    for (uint32_t i = 0; i < fs->ninodes; i++) {
+    int err = emit(cookie, hdr, (size_t)(p - hdr));
+    for (uint32_t i = 0; i < fs->ninodes && !err; i++) {
         const struct vs_inode *in = &fs->inodes[i];
         if (!vs_in_image(in))
             continue;
+        p = hdr;
         p = vs_put(p, i, 4);
         p = vs_put(p, in->mode, 4);
         p = vs_put(p, in->dir, 1);
         p = vs_put(p, in->parent, 4);
         p = vs_put(p, in->dir ? 0 : in->size, 8);
         p = vs_put(p, in->nent, 4);
-        if (!in->dir) {
-            if (in->size)
-                memcpy(p, in->data, (size_t)in->size);
-            p += in->size;
-        }
-        for (uint32_t j = 0; j < in->nent; j++) {
+        err = emit(cookie, hdr, (size_t)(p - hdr));
+        if (!err && !in->dir && in->size)
+            err = emit(cookie, in->data, (size_t)in->size);
+        for (uint32_t j = 0; j < in->nent && !err; j++) {
             size_t n = strlen(in->ents[j].name);
+            p = hdr;
             p = vs_put(p, in->ents[j].ino, 4);
             p = vs_put(p, n, 2);
-            memcpy(p, in->ents[j].name, n);
-            p += n;
+            err = emit(cookie, hdr, (size_t)(p - hdr));
+            if (!err)
+                err = emit(cookie, in->ents[j].name, n);
         }
     }
+    return err;
+}
+
+static int vs_emit_mem(void *cookie, const void *data, size_t n)
+{
+    uint8_t **p = cookie;
+    memcpy(*p, data, n);
+    *p += n;
+    return 0;
+}
+
+void vs_image_write(const struct vsafs *fs, uint8_t *img, uint64_t gen, uint64_t seq)
+{
+    (void)vs_image_emit(fs, gen, seq, vs_emit_mem, &img);
 }
 
 int vs_image_read(struct vsafs *fs, const uint8_t *img, uint64_t bytes)

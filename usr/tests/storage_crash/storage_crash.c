@@ -2,11 +2,13 @@
  * storage_crash.c: the in-guest half of issue 12's crash test, for
  * lib/tenacious and vsafs over a real VSA (a VSIC to QEMU's NVMe).
  *
- *   storage_crash log NAME      appends numbered records to a tenacious
- *                               log on VSA NAME (formatted if it holds
- *                               none), 8 in flight (group commit), and
- *                               prints "ack N" as each becomes durable,
- *                               until killed
+ *   storage_crash log NAME      appends numbered records (id = the
+ *                               log's seq) to a tenacious log on VSA NAME
+ *                               (formatted if it holds none), 8 in
+ *                               flight (group commit), and prints
+ *                               "ack seq N" as each becomes durable,
+ *                               until killed (a full log is reset:
+ *                               "log full: reset after id N")
  *   storage_crash logcheck NAME replays the log, checks every record is
  *                               whole and the ids run on with no gap, and
  *                               prints "logcheck: records A..B intact"
@@ -90,7 +92,7 @@ static errval_t replay_fn(void *cookie, uint64_t seq, const void *data, size_t l
         return ERR_OK;
     }
     memcpy(&id, data, 8);
-    if (rec_ok(data, len, id) != len || (r->n && id != r->last + 1)) {
+    if (rec_ok(data, len, id) != len || id != seq || (r->n && id != r->last + 1)) {
         printf("logcheck: record seq %llu (id %llu) torn or out of order\n",
                (unsigned long long)seq, (unsigned long long)id);
         r->bad = true;
@@ -131,12 +133,14 @@ static int run_log(struct blk_dev *dev, bool check)
         tenacious_close(log);
         return r.bad;
     }
-    /* Ids go on after what survived; the record's seq is printed, and the
-     * id is seq - base, which the host need not know. */
-    uint64_t id = r.n ? r.last + 1 : 1, inflight = 0;
+    /* A record's id is its seq: numbers go on across reboots and resets,
+     * and "ack seq N" names the record the host must find again (unless
+     * a later "log full: reset after N" dropped it). */
+    uint64_t inflight = 0;
     static uint8_t buf[1024];
     for (;;) {
         while (inflight < INFLIGHT) {
+            uint64_t id = tenacious_next_seq(log);
             size_t len = rec_make(buf, id, rec_len(id));
             err = tenacious_append(log, buf, len, ack_fn, &inflight, NULL);
             if (err_no(err) == TENACIOUS_ERR_FULL) {
@@ -152,7 +156,6 @@ static int run_log(struct blk_dev *dev, bool check)
                 return 1;
             }
             inflight++;
-            id++;
         }
         err = tenacious_wait(log, tenacious_next_seq(log) - 1);
         if (err_is_fail(err)) {

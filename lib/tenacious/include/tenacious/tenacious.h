@@ -16,8 +16,8 @@
  * is described at the top of tenacious.c and in lib/tenacious/README.md.
  *
  * Completions run from tenacious_poll/tenacious_wait (which run the
- * device's poll/wait) on the caller's thread. One thread uses a log at a
- * time: the caller locks.
+ * device's poll/wait) on the caller's thread; a completion may append but
+ * must not wait. One thread uses a log at a time: the caller locks.
  */
 #ifndef TENACIOUS_TENACIOUS_H
 #define TENACIOUS_TENACIOUS_H
