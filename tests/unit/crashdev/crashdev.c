@@ -218,6 +218,8 @@ static void cd_complete(struct crashdev *cd, unsigned i)
 static errval_t cd_poll(struct blk_dev *dev)
 {
     struct crashdev *cd = (struct crashdev *)dev;
+    if (cd->slow)
+        return ERR_OK;
     /* Some of what is queued completes, in a random order. */
     unsigned n = cd->nq ? (unsigned)(crashdev_rand(cd) % (cd->nq + 1)) : 0;
     while (n-- && cd->nq)
@@ -237,7 +239,7 @@ static errval_t cd_wait(struct blk_dev *dev, uint64_t deadline_ns)
         abort();
     }
     cd_complete(cd, (unsigned)(crashdev_rand(cd) % cd->nq));
-    return cd_poll(dev);
+    return cd->slow ? ERR_OK : cd_poll(dev);
 }
 
 static void *cd_buf_alloc(struct blk_dev *dev, size_t bytes)

@@ -37,6 +37,7 @@ struct crashdev {
     uint64_t writes, flushes, reads;
     uint64_t bad_bufs;                  /* requests with a buffer not from buf_alloc */
     uint64_t fail_write_at;             /* the n-th write from now completes with an error */
+    bool slow;                          /* poll completes nothing, wait one request: a slow device */
     void **bufs;                        /* buf_alloc's live buffers */
     size_t *buf_sizes;
     unsigned nbufs, bufs_cap;

@@ -212,6 +212,22 @@ static void test_aof_cost(void **state)
     assert_int_equal(cd.flushes - f0, 200);
     printf("# vsafs: 200 appends + fdatasync: %llu writes, %llu flushes\n",
            (unsigned long long)(cd.writes - w0), (unsigned long long)(cd.flushes - f0));
+    /* appendfsync everysec on a device slower than the appends: 200
+     * appends, then one fdatasync: the appends made while a batch is in
+     * flight ride in the next one. */
+    cd.slow = true;
+    w0 = cd.writes;
+    f0 = cd.flushes;
+    for (int i = 0; i < 200; i++) {
+        int n = snprintf(rec, sizeof(rec), "*3\r\n$3\r\nSET\r\n$4\r\nk%03d\r\n$1\r\nw\r\n", i);
+        assert_int_equal(vsafs_write(fs, f, rec, (size_t)n, off), n);
+        off += (uint64_t)n;
+    }
+    assert_int_equal(vsafs_sync(fs), 0);
+    assert_true(cd.writes - w0 <= 2);
+    assert_int_equal(cd.writes - w0, cd.flushes - f0);
+    printf("# vsafs: 200 appends, then one fdatasync: %llu writes, %llu flushes\n",
+           (unsigned long long)(cd.writes - w0), (unsigned long long)(cd.flushes - f0));
     assert_int_equal(vsafs_close(fs), ERR_OK);
     crashdev_fini(&cd);
 }
