@@ -41,9 +41,10 @@
  * open returns, so a second crash cannot take it away after the caller
  * has acted on it.
  *
- * Reset moves the head to the tail by rewriting the header (after every
- * batch is durable), then flushes before any new batch may overwrite the
- * old ones. Numbers go on, so the old batches stay invalid.
+ * Reset moves the head to the tail, trim to the first batch holding a
+ * record after the one named, by rewriting the header (after every batch
+ * is durable), then flush before any new batch may overwrite the old
+ * ones. Numbers go on, so the old batches stay invalid.
  *
  * Group commit: appends copy their record into the batch being gathered
  * (one DMA buffer); the other buffer is the batch in flight. When the
@@ -468,6 +469,8 @@ static void tn_fail(struct tenacious *log, errval_t err)
 }
 
 static void tn_kick(struct tenacious *log);
+static errval_t tn_move_head(struct tenacious *log, uint64_t head, uint64_t seq);
+static errval_t tn_drain(struct tenacious *log);
 
 static void tn_flush_done(void *cookie, errval_t status)
 {
@@ -608,32 +611,84 @@ errval_t tenacious_reset(struct tenacious *log)
 {
     if (!log)
         return TENACIOUS_ERR_ARGS;
-    errval_t err = log->next_seq - 1 > log->durable_seq ? tenacious_wait(log, log->next_seq - 1)
-                                                        : ERR_OK;
-    if (err_is_fail(err))
-        return err;
-    if (log->failed)
-        return log->fail_err;
+    errval_t err = tn_drain(log);
+    return err_is_fail(err) ? err : tn_move_head(log, log->tail, log->next_seq);
+}
+
+/* Writes the header with the head at ring block `head`, record `seq`,
+ * and flushes; then the log's head is there. */
+static errval_t tn_move_head(struct tenacious *log, uint64_t head, uint64_t seq)
+{
     struct tn_header h = { .magic = TN_HDR_MAGIC, .version = TN_VERSION,
                            .block_size = log->bs, .first = log->first,
                            .nblocks = log->ring + 1, .log_id = log->log_id,
-                           .head_seq = log->next_seq, .head_block = log->tail,
+                           .head_seq = seq, .head_block = head,
                            .batch_blocks = log->batch_blocks };
     /* batch_blocks may have shrunk to this device's max_io_blocks; a
      * smaller limit in the header only makes the scan stricter. */
     h.crc = tn_header_crc(h);
     memset(log->hdr_buf, 0, log->bs);
     memcpy(log->hdr_buf, &h, sizeof(h));
-    err = blk_write_sync(log->dev, log->first, 1, log->hdr_buf);
+    errval_t err = blk_write_sync(log->dev, log->first, 1, log->hdr_buf);
     if (err_is_ok(err))
         err = blk_flush_sync(log->dev);
     if (err_is_fail(err)) {
         tn_fail(log, err);
         return log->fail_err;
     }
-    log->head = log->tail;
-    log->head_seq = log->next_seq;
+    log->head = head;
+    log->head_seq = seq;
     return ERR_OK;
+}
+
+/* Waits until everything appended is durable. */
+static errval_t tn_drain(struct tenacious *log)
+{
+    errval_t err = log->next_seq - 1 > log->durable_seq ? tenacious_wait(log, log->next_seq - 1)
+                                                        : ERR_OK;
+    return err_is_ok(err) && log->failed ? log->fail_err : err;
+}
+
+errval_t tenacious_trim(struct tenacious *log, uint64_t upto)
+{
+    if (!log || upto >= log->next_seq)
+        return TENACIOUS_ERR_ARGS;
+    errval_t err = tn_drain(log);
+    if (err_is_fail(err))
+        return err;
+    /* Walk the batches from the head by their headers (every one is
+     * durable now, so each is where tn_place put it) to the first that
+     * holds a record after `upto`. */
+    uint64_t pos = log->head, seq = log->head_seq;
+    while (seq <= upto) {
+        struct tn_batch b;
+        uint64_t place = pos;
+        bool found = false;
+        for (int attempt = 0; attempt < 2 && !found; attempt++) {
+            if (attempt) {
+                if (pos == 0)
+                    break;
+                place = 0;              /* it may have wrapped to the ring's start */
+            }
+            err = blk_read_sync(log->dev, log->first + 1 + place, 1, log->hdr_buf);
+            if (err_is_fail(err))
+                return err;
+            memcpy(&b, log->hdr_buf, sizeof(b));
+            uint64_t p;
+            found = b.magic == TN_BATCH_MAGIC && b.log_id == log->log_id && b.seq == seq &&
+                    b.nrec > 0 && b.bytes <= log->batch_blocks * log->bs &&
+                    tn_place(log->ring, log->head, pos, tn_blocks_of(log, b.bytes), &p) && p == place;
+        }
+        if (!found)
+            return TENACIOUS_ERR_IO;    /* a durable batch is not where it was written */
+        if (seq + b.nrec - 1 > upto) {
+            pos = place;                /* this batch stays: it holds records after upto */
+            break;
+        }
+        pos = (place + tn_blocks_of(log, b.bytes)) % log->ring;
+        seq += b.nrec;
+    }
+    return seq == log->head_seq ? ERR_OK : tn_move_head(log, pos, seq);
 }
 
 void tenacious_close(struct tenacious *log)

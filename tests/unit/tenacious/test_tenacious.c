@@ -178,6 +178,53 @@ static void test_append_reopen_full_reset(void **state)
     crashdev_fini(&cd);
 }
 
+/* Trim drops whole batches up to a record; what follows stays. */
+static void test_trim(void **state)
+{
+    (void)state;
+    struct crashdev cd;
+    crashdev_init(&cd, BS, 512, 8, 6);
+    assert_int_equal(tenacious_format(&cd.dev, 0, 512), ERR_OK);
+    struct tenacious *log;
+    assert_int_equal(tenacious_open(&cd.dev, 0, 512, NULL, NULL, &log), ERR_OK);
+    uint8_t buf[256];
+    for (uint64_t id = 1; id <= 50; id++)      /* one batch each */
+        assert_int_equal(tenacious_append_sync(log, buf, rec_make(buf, id, 100), NULL), ERR_OK);
+    for (uint64_t id = 51; id <= 70; id++)     /* a few batches */
+        assert_int_equal(tenacious_append(log, buf, rec_make(buf, id, 100), NULL, NULL, NULL), ERR_OK);
+    assert_int_equal(err_no(tenacious_trim(log, 71)), TENACIOUS_ERR_ARGS);
+    assert_int_equal(tenacious_trim(log, 30), ERR_OK);
+    assert_int_equal(tenacious_trim(log, 10), ERR_OK);         /* already gone: nothing */
+    uint64_t used1, used2;
+    tenacious_space(log, &used1, NULL);
+    tenacious_close(log);
+    crashdev_reboot(&cd);
+    struct seen s = { 0 };
+    assert_int_equal(tenacious_open(&cd.dev, 0, 512, seen_fn, &s, &log), ERR_OK);
+    assert_false(s.bad);
+    assert_int_equal(s.first_id, 31);
+    assert_int_equal(s.last_id, 70);
+    tenacious_space(log, &used2, NULL);
+    assert_int_equal(used1, used2);
+    assert_int_equal(tenacious_trim(log, 65), ERR_OK);         /* inside the grouped batches */
+    tenacious_close(log);
+    crashdev_reboot(&cd);
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(tenacious_open(&cd.dev, 0, 512, seen_fn, &s, &log), ERR_OK);
+    assert_false(s.bad);
+    assert_true(s.first_id <= 66 && s.first_id > 51);
+    assert_int_equal(s.last_id, 70);
+    assert_int_equal(tenacious_trim(log, 70), ERR_OK);         /* everything */
+    tenacious_close(log);
+    crashdev_reboot(&cd);
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(tenacious_open(&cd.dev, 0, 512, seen_fn, &s, &log), ERR_OK);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(tenacious_next_seq(log), 71);
+    tenacious_close(log);
+    crashdev_fini(&cd);
+}
+
 struct acks {
     uint64_t n, last;
     bool disorder;
@@ -338,6 +385,7 @@ struct crash_run {
     uint64_t acked;                     /* the highest acknowledged id (0: none) */
     uint64_t seq_base;                  /* id = seq - seq_base for this log instance */
     bool disorder;
+    unsigned trims;
 };
 
 static void crash_ack(void *cookie, uint64_t seq, errval_t status)
@@ -378,12 +426,20 @@ static void crash_workload(struct crash_run *r, uint64_t steps)
             } else {
                 break;                  /* the device crashed */
             }
-        } else if (act < 90) {
+        } else if (act < 88) {
             (void)tenacious_poll(r->log);
-        } else if (act < 98) {
+        } else if (act < 96) {
             if (tenacious_next_seq(r->log) - 1 > tenacious_durable_seq(r->log) &&
                 err_is_fail(tenacious_wait(r->log, tenacious_next_seq(r->log) - 1)))
                 break;
+        } else if (act < 98) {
+            if (r->next_id > r->floor) {
+                uint64_t upto = r->floor + (x >> 8) % (r->next_id - r->floor);
+                r->floor = upto + 1;    /* what comes after must stay */
+                if (err_is_fail(tenacious_trim(r->log, upto + r->seq_base)))
+                    break;
+                r->trims++;
+            }
         } else {
             r->floor = r->next_id;
             if (err_is_fail(tenacious_reset(r->log)))
@@ -391,6 +447,8 @@ static void crash_workload(struct crash_run *r, uint64_t steps)
         }
     }
 }
+
+static unsigned crash_trims;
 
 /* One seed: a few crash-reboot-check cycles on one device. Returns the
  * number of crash points it checked. */
@@ -435,6 +493,7 @@ static unsigned crash_seed(uint64_t seed, uint32_t bs, uint64_t blocks, uint32_t
         crashdev_reboot(&r.cd);
     }
     assert_int_equal(r.cd.bad_bufs, 0);
+    crash_trims += r.trims;
     crashdev_fini(&r.cd);
     return points;
 }
@@ -449,18 +508,21 @@ static void test_crash_512(void **state)
 {
     (void)state;
     unsigned points = 0, n = crash_seeds();
+    crash_trims = 0;
     for (uint64_t seed = 1; seed <= n; seed++)
         points += crash_seed(seed, 512, 160 + seed % 97, 1 + (unsigned)(seed % 16));
-    printf("# tenacious: %u crash points checked (block 512, seeds 1..%u)\n", points, n);
+    printf("# tenacious: %u crash points checked (block 512, seeds 1..%u), %u trims\n", points, n, crash_trims);
 }
 
 static void test_crash_4096(void **state)
 {
     (void)state;
     unsigned points = 0, n = crash_seeds();
+    crash_trims = 0;
     for (uint64_t seed = 1000; seed < 1000 + n; seed++)
         points += crash_seed(seed, 4096, 24 + seed % 40, 1 + (unsigned)(seed % 8));
-    printf("# tenacious: %u crash points checked (block 4096, seeds 1000..%u)\n", points, 999 + n);
+    printf("# tenacious: %u crash points checked (block 4096, seeds 1000..%u), %u trims\n", points,
+           999 + n, crash_trims);
 }
 
 int main(void)
@@ -469,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_crc32c),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_append_reopen_full_reset),
+        cmocka_unit_test(test_trim),
         cmocka_unit_test(test_group_commit),
         cmocka_unit_test(test_io_error),
         cmocka_unit_test(test_corrupt_middle),

@@ -11,8 +11,9 @@
  * (group commit). Opening a log scans it and hands every record that
  * survived, in order, to a replay function: a crash at any moment loses no
  * acknowledged record and never yields a torn or reordered one. The log
- * is a ring in blocks [first, first + nblocks) of the device; reset drops
- * every record (the caller has stored what it needs elsewhere). The format
+ * is a ring in blocks [first, first + nblocks) of the device; trim drops
+ * the oldest records, reset every record (the caller has stored what it
+ * needs elsewhere). The format
  * is described at the top of tenacious.c and in lib/tenacious/README.md.
  *
  * Completions run from tenacious_poll/tenacious_wait (which run the
@@ -73,6 +74,13 @@ errval_t tenacious_wait(struct tenacious *log, uint64_t seq);
  *  to the end (one header write and a flush). Numbers go on from where
  *  they were. */
 errval_t tenacious_reset(struct tenacious *log);
+
+/** Waits for every append so far, then drops the records up to and
+ *  including `upto` that fill whole batches (a batch that also holds a
+ *  later record stays, so a few records <= upto may come back on open):
+ *  one read per batch dropped, one header write and a flush.
+ *  TENACIOUS_ERR_ARGS if upto is not below tenacious_next_seq. */
+errval_t tenacious_trim(struct tenacious *log, uint64_t upto);
 
 /** The largest record an append takes. */
 size_t tenacious_max_record(const struct tenacious *log);
