@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <libos/debug.h>
 #include <libos/libos.h>
 #include <libos/sync.h>
 #include <posix/libc.h>
@@ -296,11 +297,17 @@ errval_t vsafs_mount_spawn_args(vsafs_blk_open_fn open)
     for (int j = i; j < libos_argc; j++)
         libos_argv[j] = libos_argv[j + 1];
     libos_argc--;
-    if (!name[0] || !open)
-        return VSAFS_ERR_MOUNT;
-    struct blk_dev *dev;
-    errval_t err = open(name, &dev);
-    if (err_is_fail(err))
-        return err_push(err, VSAFS_ERR_MOUNT);
-    return vsafs_mount("/data", dev, true);
+    struct blk_dev *dev = NULL;
+    errval_t err = !name[0] || !open ? VSAFS_ERR_MOUNT : open(name, &dev);
+    if (err_is_ok(err))
+        err = vsafs_mount("/data", dev, true);
+    else if (err_no(err) != VSAFS_ERR_MOUNT)
+        err = err_push(err, VSAFS_ERR_MOUNT);
+    if (err_is_fail(err)) {
+        /* Said once: the caller should stop rather than let /data fall to
+         * memfs, where nothing is durable. */
+        debug_printf("vsafs: fs=%s: no file system on /data\n", name);
+        debug_err("vsafs", err);
+    }
+    return err;
 }

@@ -104,7 +104,10 @@ errval_t vsafs_mount(const char *path, struct blk_dev *dev, bool format_if_empty
 typedef errval_t (*vsafs_blk_open_fn)(const char *name, struct blk_dev **dev);
 /** The hook for spawn arguments: finds "fs=NAME" among libos_argv, takes
  *  it out (main does not see it), opens the VSA NAME with `open` and
- *  mounts it on /data, formatting it if it holds no file system. ERR_OK
- *  also when there is no fs= argument. */
+ *  mounts it on /data, formatting it if it holds no file system (no valid
+ *  superblock). ERR_OK also when there is no fs= argument. A failure is
+ *  said on the console once; the caller should then end the program
+ *  rather than let /data fall to memfs. Meant for a constructor (before
+ *  main, before other threads). */
 errval_t vsafs_mount_spawn_args(vsafs_blk_open_fn open);
 #endif
