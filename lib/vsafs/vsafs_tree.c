@@ -493,17 +493,18 @@ int vs_image_read(struct vsafs *fs, const uint8_t *img, uint64_t bytes)
     uint32_t count = (uint32_t)vs_get(&c, 4), table = (uint32_t)vs_get(&c, 4);
     if (c.bad || table > VS_INODES_MAX || table <= VSAFS_ROOT_INO)
         return -EINVAL;
-    int err = vs_table_grow(fs, table - 1);
-    if (err)
-        return err;
+    int err = 0;
     for (uint32_t k = 0; k < count; k++) {
         uint32_t ino = (uint32_t)vs_get(&c, 4), mode = (uint32_t)vs_get(&c, 4);
         bool dir = vs_get(&c, 1) != 0;
         uint32_t parent = (uint32_t)vs_get(&c, 4);
         uint64_t size = vs_get(&c, 8);
         uint32_t nent = (uint32_t)vs_get(&c, 4);
-        if (c.bad || ino == 0 || ino >= table || fs->inodes[ino].used || (dir && size) ||
-            (!dir && nent))
+        if (c.bad || ino == 0 || ino >= table || (dir && size) || (!dir && nent))
+            return -EINVAL;
+        if ((err = vs_table_grow(fs, ino)))     /* as far as the inodes go, not the stated size */
+            return err;
+        if (fs->inodes[ino].used)
             return -EINVAL;
         struct vs_inode *in = &fs->inodes[ino];
         *in = (struct vs_inode){ .used = true, .dir = dir, .mode = mode & 07777,
