@@ -107,6 +107,7 @@ struct tenacious {
     struct blk_dev *dev;
     uint64_t first, ring;               /* ring block i is device block first + 1 + i */
     uint32_t bs, batch_blocks, max_rec, max_nrec;
+    uint32_t fmt_batch_blocks;          /* the header's: batches already written may be this big */
     uint64_t log_id;
     uint64_t head, tail;                /* ring blocks; tail: after the last placed batch */
     uint64_t head_seq, next_seq, durable_seq;
@@ -423,6 +424,7 @@ errval_t tenacious_open(struct blk_dev *dev, uint64_t first, uint64_t nblocks,
     log->head = h.head_block;
     log->head_seq = h.head_seq;
     log->batch_blocks = h.batch_blocks;
+    log->fmt_batch_blocks = h.batch_blocks;
     err = tn_scan(log, fn, cookie);
     if (err_is_ok(err))
         err = blk_flush_sync(dev);      /* what the scan found stays found */
@@ -623,9 +625,10 @@ static errval_t tn_move_head(struct tenacious *log, uint64_t head, uint64_t seq)
                            .block_size = log->bs, .first = log->first,
                            .nblocks = log->ring + 1, .log_id = log->log_id,
                            .head_seq = seq, .head_block = head,
-                           .batch_blocks = log->batch_blocks };
-    /* batch_blocks may have shrunk to this device's max_io_blocks; a
-     * smaller limit in the header only makes the scan stricter. */
+                           .batch_blocks = log->fmt_batch_blocks };
+    /* Not this session's batch_blocks (shrunk to this device's
+     * max_io_blocks): batches kept by a trim may be as large as the
+     * format allowed, and the scan must still take them. */
     h.crc = tn_header_crc(h);
     memset(log->hdr_buf, 0, log->bs);
     memcpy(log->hdr_buf, &h, sizeof(h));
@@ -676,7 +679,7 @@ errval_t tenacious_trim(struct tenacious *log, uint64_t upto)
             memcpy(&b, log->hdr_buf, sizeof(b));
             uint64_t p;
             found = b.magic == TN_BATCH_MAGIC && b.log_id == log->log_id && b.seq == seq &&
-                    b.nrec > 0 && b.bytes <= log->batch_blocks * log->bs &&
+                    b.nrec > 0 && b.bytes <= log->fmt_batch_blocks * log->bs &&
                     tn_place(log->ring, log->head, pos, tn_blocks_of(log, b.bytes), &p) && p == place;
         }
         if (!found)

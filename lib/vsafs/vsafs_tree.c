@@ -28,8 +28,9 @@
 #define VS_IMG_HDR (4 + 4 + 8 + 8 + 4 + 4)
 #define VS_IMG_INODE (4 + 4 + 1 + 4 + 8 + 4)
 #define VS_IMG_DIRENT (4 + 2)
-/* The most inodes a tree may have (the table is an array). */
-#define VS_INODES_MAX (1u << 20)
+/* The most inodes a tree may have: the table is an array of them (about
+ * 70 bytes each, 4.5 MiB at most), and a domain's heap is small. */
+#define VS_INODES_MAX (1u << 16)
 
 /* --- Reading and writing little-endian fields --- */
 

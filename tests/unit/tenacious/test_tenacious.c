@@ -225,6 +225,41 @@ static void test_trim(void **state)
     crashdev_fini(&cd);
 }
 
+/* The device moves fewer blocks per request in a later session (another
+ * provider): the big batches written before are still read, trimmed
+ * around and kept. */
+static void test_smaller_max_io(void **state)
+{
+    (void)state;
+    struct crashdev cd;
+    crashdev_init(&cd, BS, 512, 32, 10);
+    assert_int_equal(tenacious_format(&cd.dev, 0, 512), ERR_OK);
+    struct tenacious *log;
+    assert_int_equal(tenacious_open(&cd.dev, 0, 512, NULL, NULL, &log), ERR_OK);
+    static uint8_t buf[8192];
+    for (uint64_t id = 1; id <= 10; id++)      /* 9 blocks a batch */
+        assert_int_equal(tenacious_append_sync(log, buf, rec_make(buf, id, 4000), NULL), ERR_OK);
+    tenacious_close(log);
+    crashdev_reboot(&cd);
+    cd.dev.max_io_blocks = 2;
+    struct seen s = { 0 };
+    assert_int_equal(tenacious_open(&cd.dev, 0, 512, seen_fn, &s, &log), ERR_OK);
+    assert_int_equal(s.n, 10);
+    assert_true(tenacious_max_record(log) < 1024);
+    assert_int_equal(tenacious_append_sync(log, buf, rec_make(buf, 11, 900), NULL), ERR_OK);
+    assert_int_equal(tenacious_trim(log, 3), ERR_OK);
+    tenacious_close(log);
+    crashdev_reboot(&cd);
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(tenacious_open(&cd.dev, 0, 512, seen_fn, &s, &log), ERR_OK);
+    assert_false(s.bad);
+    assert_int_equal(s.first_id, 4);
+    assert_int_equal(s.last_id, 11);
+    tenacious_close(log);
+    assert_int_equal(cd.bad_bufs, 0);
+    crashdev_fini(&cd);
+}
+
 struct acks {
     uint64_t n, last;
     bool disorder;
@@ -532,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_append_reopen_full_reset),
         cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_smaller_max_io),
         cmocka_unit_test(test_group_commit),
         cmocka_unit_test(test_io_error),
         cmocka_unit_test(test_corrupt_middle),
