@@ -286,17 +286,23 @@ errval_t vsafs_mount(const char *path, struct blk_dev *dev, bool format_if_empty
 
 errval_t vsafs_mount_spawn_args(vsafs_blk_open_fn open)
 {
-    int i;
-    for (i = 1; i < libos_argc; i++)
-        if (libos_argv[i] && strncmp(libos_argv[i], "fs=", 3) == 0)
-            break;
-    if (i >= libos_argc)
-        return ERR_OK;
-    const char *name = libos_argv[i] + 3;
-    /* main() does not see it: unmodified programs take no such argument. */
-    for (int j = i; j < libos_argc; j++)
-        libos_argv[j] = libos_argv[j + 1];
-    libos_argc--;
+    /* Leading NAME=value spawn arguments are the environment already
+     * (lib/newlib/env.c): "spawn redis-server core 1 fs=redis ..." gives
+     * fs in the environment. One later among the arguments is taken out
+     * of argv, so main does not see it. */
+    const char *name = getenv("fs");
+    if (!name) {
+        int i;
+        for (i = 1; i < libos_argc; i++)
+            if (libos_argv[i] && strncmp(libos_argv[i], "fs=", 3) == 0)
+                break;
+        if (i >= libos_argc)
+            return ERR_OK;
+        name = libos_argv[i] + 3;
+        for (int j = i; j < libos_argc; j++)
+            libos_argv[j] = libos_argv[j + 1];
+        libos_argc--;
+    }
     struct blk_dev *dev = NULL;
     errval_t err = !name[0] || !open ? VSAFS_ERR_MOUNT : open(name, &dev);
     if (err_is_ok(err))

@@ -8,7 +8,13 @@
  * memfs? Do reads and writes on its fds reach its files? Is rename across
  * the two EXDEV, removing the mount point EBUSY, and a bad or second
  * mount refused? Do pread and pwrite leave the position alone and refuse
- * what POSIX says? tests/system/test_mount_suite.py runs it.
+ * what POSIX says? And the hook for a spawn argument fs=NAME (spawned
+ * with "fs=nosuchvsa keep fs=second"): is it found in the environment or
+ * taken out of argv, and is a VSA that cannot be opened refused, said
+ * once, with /data left alone?
+ * (The opener here refuses every name, as a provider without that VSA
+ * would: there is no block device in this program.)
+ * tests/system/test_mount_suite.py runs it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,7 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libos/libos.h>
 #include <posix/libc.h>
+#include <vsafs/vsafs.h>
 #include "../ktap/ktap.h"
 
 /* --- stubfs: names in "/", each file a buffer; every call's path kept --- */
@@ -270,13 +278,58 @@ static void test_pread_pwrite(void)
     unlink("/tmp/pp");
 }
 
+static int opener_calls;
+static char opener_name[64];
+
+static errval_t refuse_open(const char *name, struct blk_dev **dev)
+{
+    opener_calls++;
+    snprintf(opener_name, sizeof(opener_name), "%s", name);
+    *dev = NULL;
+    return TENACIOUS_ERR_DEVICE;
+}
+
+/* fs=NAME: from the environment (a leading spawn argument) or from argv
+ * (taken out); a VSA that cannot be opened is refused. Spawned with
+ * "fs=nosuchvsa keep fs=second". */
+static void test_spawn_arg_hook(void)
+{
+    const char *env = getenv("fs");
+    ktap_check(env && strcmp(env, "nosuchvsa") == 0, "fs=nosuchvsa is in the environment");
+    ktap_check(libos_argc == 3 && strcmp(libos_argv[1], "keep") == 0 &&
+               strcmp(libos_argv[2], "fs=second") == 0, "argv is prog keep fs=second (argc %d)", libos_argc);
+    errval_t err = vsafs_mount_spawn_args(refuse_open);
+    ktap_check(err_no(err) == VSAFS_ERR_MOUNT && err_no(err_pop(err)) == TENACIOUS_ERR_DEVICE,
+               "a VSA that cannot be opened: VSAFS_ERR_MOUNT <- the opener's error (%s)",
+               err_name(err_no(err)));
+    ktap_check(opener_calls == 1 && strcmp(opener_name, "nosuchvsa") == 0,
+               "the opener was asked for 'nosuchvsa' ('%s', %d calls)", opener_name, opener_calls);
+    ktap_check(libos_argc == 3, "argv untouched when fs came from the environment");
+    struct stat st;
+    ktap_check(stat("/data", &st) != 0, "/data was not mounted");
+    /* From argv: taken out, the rest moves up. */
+    ktap_check(unsetenv("fs") == 0, "unsetenv fs");
+    err = vsafs_mount_spawn_args(refuse_open);
+    ktap_check(err_no(err) == VSAFS_ERR_MOUNT && opener_calls == 2 && strcmp(opener_name, "second") == 0,
+               "fs=second from argv asked for ('%s')", opener_name);
+    ktap_check(libos_argc == 2 && strcmp(libos_argv[1], "keep") == 0 && libos_argv[2] == NULL,
+               "fs=second taken out of argv, argv NULL-terminated (argc %d)", libos_argc);
+    /* Nothing left: nothing to do, nothing asked. */
+    ktap_check(vsafs_mount_spawn_args(refuse_open) == ERR_OK && opener_calls == 2,
+               "without fs= the hook does nothing");
+    ktap_check(err_no(vsafs_mount(NULL, NULL, true)) == TENACIOUS_ERR_ARGS, "vsafs_mount(NULL) refused");
+}
+
 static const struct ktap_test mount_tests[] = {
     { "mount_refusals", test_mount_refusals },
     { "mount_routes_paths", test_mount_routes },
     { "pread_pwrite", test_pread_pwrite },
+    { "spawn_arg_hook", test_spawn_arg_hook },
 };
 
-int main(void)
+int main(int argc, char *argv[])
 {
+    (void)argc;                         /* test_spawn_arg_hook reads libos_argv */
+    (void)argv;
     return ktap_run("mount_suite", mount_tests, (int)(sizeof(mount_tests) / sizeof(mount_tests[0])));
 }

@@ -102,8 +102,9 @@ errval_t vsafs_mount(const char *path, struct blk_dev *dev, bool format_if_empty
 /** How a domain gets the block device of the VSA named `name` (the
  *  storage branch's VSIC provides it). */
 typedef errval_t (*vsafs_blk_open_fn)(const char *name, struct blk_dev **dev);
-/** The hook for spawn arguments: finds "fs=NAME" among libos_argv, takes
- *  it out (main does not see it), opens the VSA NAME with `open` and
+/** The hook for spawn arguments: finds fs=NAME in the environment (where
+ *  leading NAME=value spawn arguments go) or else among libos_argv (taken
+ *  out: main does not see it), opens the VSA NAME with `open` and
  *  mounts it on /data, formatting it if it holds no file system (no valid
  *  superblock). ERR_OK also when there is no fs= argument. A failure is
  *  said on the console once; the caller should then end the program
