@@ -62,7 +62,7 @@ LWIP_UPSTREAM_SRCS := \
 	$(LWIP_SRC)/src/core/udp.c \
 	$(LWIP_SRC)/src/netif/ethernet.c
 
-$(LWIP_STAMP): lib/lwip/fetch.sh $(wildcard lib/lwip/patches/*.patch)
+$(LWIP_STAMP): lib/lwip/fetch.sh hake/debsrc.sh $(wildcard lib/lwip/patches/*.patch)
 	$(Q)bash lib/lwip/fetch.sh $(LWIP_DL) $(LWIP_SRC)
 	@touch $@
 # The sources come with the stamp (the empty recipe says so; make then
