@@ -13,6 +13,8 @@
  *   filters                      the NIC's Filters (routed to its core)
  *   pair NAME A B [ARGS]         NAME on cores A and B sharing a new UMP
  *                                channel frame; they get "a"/"b" first (core 0)
+ *   [@N] nvme NAME [ARGS]        start NAME here holding the NVMe controller
+ *                                (the VSIC service; one holder at a time)
  * A table maps names to handlers; each checks its arguments first. Only
  * the admin endpoint (the shell) and monitor 0 send these lines (see the
  * table in main.c); a client's typed requests are served here too.
@@ -296,6 +298,34 @@ static errval_t cmd_vnic(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
+/* nvme NAME [ARGS]: start NAME on this core and give it the NVMe
+ * controller (Kernel.nvme_create: an NVMe capability in its receive slot,
+ * MONITOR_MSG_CAP with NVME_TAG). Only the admin endpoint sends command
+ * lines, so only what the shell (or init through it) starts holds the
+ * disk; the kernel refuses a second holder. */
+#define NVME_TAG 0x5ca
+static errval_t cmd_nvme(int argc, char **argv, struct reply *r)
+{
+    if (argc < 2)
+        return MONITOR_ERR_BAD_COMMAND;
+    char args[SPAWN_ARGS_MAX];
+    join(args, sizeof(args), argc, argv, 2);
+    errval_t err = spawn_here(argv[1], args, 0, r);
+    if (err_is_fail(err))
+        return err;
+    uint32_t id = known[(known_next - 1) % KNOWN_MAX].id;
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_NVME_CREATE, id, NVME_TAG, 0, 0);
+    if (err_is_fail(sr.err)) {
+        reply_printf(r, "no NVMe controller for %s (%#x): %s\n", argv[1], id,
+                     err_name(err_no(sr.err)));
+        sys_invoke(MON_KERNEL, KERNEL_CMD_KILL, id, 0, 0, 0);
+        return sr.err;
+    }
+    reply_printf(r, "%s (%#x) holds the NVMe controller %04lx:%04lx\n", argv[1], id,
+                 (sr.value >> 16) & 0xffff, sr.value & 0xffff);
+    return ERR_OK;
+}
+
 /*
  * A client may ask for a few VNICs in its life, not every VF of the NIC:
  * grants are counted per domain id (deleting a VNIC does not give the
@@ -424,6 +454,7 @@ static const struct command {
     { "nics", cmd_nics, false, "nics: the SR-IOV NIC's PF and VFs, and who holds each" },
     { "filters", cmd_filters, false, "filters: the NIC's filters, and which VNIC each feeds" },
     { "vnic", cmd_vnic, false, "vnic ID: give a domain on this core a VF as a VNIC" },
+    { "nvme", cmd_nvme, false, "nvme NAME [ARGS]: start NAME here holding the NVMe controller" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
     { "help", cmd_help, false, "help: this list" },
 };

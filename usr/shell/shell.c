@@ -60,8 +60,9 @@ static void read_line(char *buf, size_t size)
     }
 }
 
-/* Send a command line to the monitor and print what it answers. */
-static errval_t ask_monitor(const char *cmd)
+/* Send a command line to the monitor and print what it answers (unless
+ * quiet). */
+static errval_t ask(const char *cmd, bool quiet)
 {
     errval_t err = lmp_send_text(MONITOR, MONITOR_MSG_CMD_CHUNK, cmd);
     if (err_is_fail(err))
@@ -73,11 +74,17 @@ static errval_t ask_monitor(const char *cmd)
         err = lmp_recv(&m);
         if (err_is_fail(err))
             return err;
-        if (m.words[0] == MONITOR_MSG_REPLY_CHUNK && textmsg_unpack(&rx, &m.words[1], 2))
+        if (m.words[0] == MONITOR_MSG_REPLY_CHUNK && textmsg_unpack(&rx, &m.words[1], 2) &&
+            !quiet)
             debug_printf("%s", rx.buf);
         else if (m.words[0] == MONITOR_MSG_REPLY_END)
             return (errval_t)m.words[1];
     }
+}
+
+static errval_t ask_monitor(const char *cmd)
+{
+    return ask(cmd, false);
 }
 
 static uint32_t core_of(const char *id)
@@ -124,8 +131,31 @@ static void translate(char *line, char *out, size_t size)
         pos += (size_t)fmt_snprintf(out + pos, size - pos, "%s%s", i ? " " : "", argv[i]);
 }
 
+/* The VSIC service on a core of its own (the last of the first four),
+ * holding the NVMe controller (usr/vsicd). That core's monitor may not be
+ * up yet: asked again for a while. */
+#define VSICD_CORE 3u
+#define VSICD_START_TRIES 200
+static void start_vsicd(void)
+{
+    uint32_t n = (uint32_t)libos_ncores();
+    char cmd[32];
+    fmt_snprintf(cmd, sizeof(cmd), "@%u nvme vsicd", n > VSICD_CORE ? VSICD_CORE : n - 1);
+    errval_t err = MONITOR_ERR_NO_CORE;
+    for (unsigned i = 0; i < VSICD_START_TRIES && err_no(err) == MONITOR_ERR_NO_CORE; i++) {
+        if (i)
+            sys_yield(SYS_YIELD_BLOCK);     /* until the next tick */
+        err = ask(cmd, true);
+    }
+    if (err_is_fail(err))
+        debug_printf("shell: no VSIC service: %s\n", err_name(err_no(err)));
+    else
+        debug_printf("shell: started the VSIC service: %s\n", cmd + 1);
+}
+
 int main(int argc, char *argv[])
 {
+    start_vsicd();
     debug_printf("shell: type 'help' for commands\n");
     for (;;) {
         static char line[LINE_MAX], cmd[LINE_MAX + 32];

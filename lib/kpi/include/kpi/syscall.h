@@ -87,6 +87,23 @@ enum kernel_cmd {
                                (unmapped at once) */
     KERNEL_CMD_CAP_RELEASE, /* (export id): monitor only. The importing core
                                holds nothing of it any more: unpin */
+    KERNEL_CMD_NVME_CREATE, /* (domain id, tag): the NVMe controller as an
+                               NVMe capability in that domain's receive slot
+                               (MONITOR_MSG_CAP: tag, vendor << 16 | device |
+                               PCI rid << 32); one holder at a time (the VSIC
+                               service); on any core, forwarded to the core
+                               that owns PCI */
+};
+
+enum nvme_cmd {
+    NVME_CMD_MAP_REGS = 1,  /* (vaddr): the controller's registers and
+                               doorbells (BAR0, first NVME_REGS_BYTES),
+                               uncached; its MSI-X table stays with the kernel */
+    NVME_CMD_REGISTER_DMA,  /* (frame cptr): the controller may DMA to and
+                               from that Frame (IOVA = physical address);
+                               nothing else is reachable through its IOMMU
+                               domain */
+    NVME_CMD_UNREGISTER_DMA,/* (frame cptr) */
 };
 
 /** A Frame lent to another core (KERNEL_CMD_CAP_EXPORT fills it on the

@@ -1,0 +1,6 @@
+MODULE := nvmectl
+MODULE_KIND := kernel
+MODULE_SRCS := \
+	drivers/storage/nvme/kernel/ctl.c \
+	drivers/storage/nvme/kernel/invoke.c
+include hake/module.mk

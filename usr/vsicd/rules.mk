@@ -1,0 +1,8 @@
+MODULE := vsicd
+MODULE_KIND := user
+MODULE_SRCS := \
+	usr/vsicd/ctrl.c \
+	usr/vsicd/main.c \
+	usr/vsicd/selftest.c
+MODULE_LIBS := nvmeuser libos
+include hake/module.mk
