@@ -23,6 +23,7 @@
 
 struct nvme_ctrl vsicd_nvme;
 capaddr_t vsicd_nvme_cap = CAP_TASK(TASKCN_SLOT_FIRST_FREE);
+uint32_t vsicd_monitor;
 
 errval_t vsicd_dma_frame(uint64_t va, size_t bytes, uint64_t *pa, capaddr_t *slot)
 {
@@ -47,6 +48,7 @@ static errval_t take(uint64_t *ident)
             return err;
         if (m.words[0] == MONITOR_MSG_CAP && m.words[1] == NVME_TAG && m.cap_slot == RECV) {
             *ident = m.words[2];
+            vsicd_monitor = m.sender;       /* the monitor that started us */
             err = sys_invoke(ROOTCN, CNODE_CMD_COPY, RECV, vsicd_nvme_cap, 0, 0).err;
             if (err_is_ok(err))
                 err = sys_invoke(ROOTCN, CNODE_CMD_DELETE, RECV, 0, 0, 0).err;
@@ -82,23 +84,25 @@ errval_t vsicd_ctrl_open(void)
     return ERR_OK;
 }
 
-static void sync_done(void *arg, uint64_t cookie, errval_t st)
+static volatile errval_t sync_status;
+static bool sync_busy;
+
+void vsicd_sync_done(errval_t st)
 {
-    (void)cookie;
-    *(errval_t *)arg = st;
+    sync_status = st;
+    sync_busy = false;
 }
 
 errval_t vsicd_io_sync(uint8_t opcode, uint64_t lba, uint32_t blocks, uint64_t pa)
 {
-    const errval_t pending = ~(errval_t)0;
-    errval_t st = pending;
-    errval_t err = nvme_submit(&vsicd_nvme, opcode, lba, blocks, pa, 0);
+    errval_t err = nvme_submit(&vsicd_nvme, opcode, lba, blocks, pa, VSICD_SYNC_COOKIE);
     if (err_is_fail(err))
         return err;
+    sync_busy = true;
     uint64_t end = rdtsc_now() + libos_tsc_hz() / 1000 * SYNC_TIMEOUT_MS;
-    while (st == pending) {
-        if (!nvme_poll(&vsicd_nvme, sync_done, &st) && rdtsc_now() > end)
+    while (sync_busy) {
+        if (!nvme_poll(&vsicd_nvme, vsicd_complete, NULL) && rdtsc_now() > end)
             return NVME_ERR_CMD_TIMEOUT;
     }
-    return st;
+    return sync_status;
 }

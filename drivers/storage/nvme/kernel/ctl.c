@@ -141,6 +141,7 @@ void nvme_ctl_release(uint32_t holder)
     errval_t err = stop();
     command(0, PCI_COMMAND_MASTER);
     vtd_dmaset_clear(&nvme_ctl.dma);
+    nvme_vsic_ctl_released();
     vtd_detach(nvme_ctl.dma.dom, nvme_ctl.rid >> 8, nvme_ctl.rid & 0xff);
     vtd_domain_destroy(nvme_ctl.dma.dom);
     nvme_ctl.dma = (struct vtd_dmaset){ 0 };

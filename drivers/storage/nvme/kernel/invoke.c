@@ -48,6 +48,21 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
     case NVME_OP_DMA_UNREGISTER:
         a.err = nvme_ctl_dma_unregister(r.holder, r.base);
         break;
+    case NVME_OP_VSIC_CREATE:
+        a.err = nvme_vsic_create(r.holder, &a.value[0]);
+        break;
+    case NVME_OP_VSIC_RELEASE:
+        nvme_vsic_release(r.vsic, r.holder);
+        break;
+    case NVME_OP_VSIC_REGISTER:
+        a.err = nvme_vsic_register(r.vsic, r.holder, r.base, r.bytes);
+        break;
+    case NVME_OP_VSIC_UNREGISTER:
+        a.err = nvme_vsic_unregister(r.vsic, r.holder, r.base);
+        break;
+    case NVME_OP_VSIC_INFO:
+        a.err = nvme_vsic_info(r.holder, r.vsic, &a.value[0], &a.value[1]);
+        break;
     default:
         kprintf("nvme: unknown request %u from core %u ignored\n", m->op, from);
         a.err = SYS_ERR_ILLEGAL_INVOCATION;
@@ -57,8 +72,8 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
 
 XCALL_SERVICE(nvme_service, "nvme", serve);
 
-static struct sysret call(struct invocation *inv, enum nvme_op op, const struct nvme_req *r,
-                          devcall_done_fn done, uint64_t ctx0, uint64_t ctx1)
+struct sysret nvme_call(struct invocation *inv, enum nvme_op op, const struct nvme_req *r,
+                        devcall_done_fn done, uint64_t ctx0, uint64_t ctx1)
 {
     if (!nvme_ctl.up)
         return ret(NVME_ERR_NOT_UP, 0);
@@ -66,7 +81,7 @@ static struct sysret call(struct invocation *inv, enum nvme_op op, const struct 
                    ctx0, ctx1);
 }
 
-static void tell(enum nvme_op op, const struct nvme_req *r)
+void nvme_tell(enum nvme_op op, const struct nvme_req *r)
 {
     if (nvme_ctl.up)
         devcall_tell(&nvme_service, nvme_ctl.owner_core, (uint16_t)op, r, sizeof(*r));
@@ -97,7 +112,7 @@ static struct sysret created(const struct devcall *c, const struct xcall_answer 
         err = cap_create_root(&this_core()->mdb, recv, &cap);
     if (err_is_fail(err)) {
         if (err_is_ok(a->err))
-            tell(NVME_OP_RELEASE, &(struct nvme_req){ .holder = holder });
+            nvme_tell(NVME_OP_RELEASE, &(struct nvme_req){ .holder = holder });
         return ret(err, 0);
     }
     uint64_t w[LMP_WORDS] = { MONITOR_MSG_CAP, c->ctx[1], a->value[0], 0 };
@@ -116,7 +131,7 @@ static struct sysret invoke_create(struct invocation *inv)
     if (err_is_fail(err))
         return ret(err, 0);
     const struct nvme_req r = { .holder = t->id };
-    return call(inv, NVME_OP_TAKE, &r, created, t->id, inv->arg[1]);
+    return nvme_call(inv, NVME_OP_TAKE, &r, created, t->id, inv->arg[1]);
 }
 
 static struct sysret invoke_map_regs(struct invocation *inv)
@@ -125,11 +140,25 @@ static struct sysret invoke_map_regs(struct invocation *inv)
                            inv->slot->cap.bytes, VSPACE_WRITE | VSPACE_UNCACHED), 0);
 }
 
-/* Frames registered from this core while the controller is another's. */
+/* Frames registered from this core while the controller is another's,
+ * by (holder, VSIC): VSIC 0 is the controller's own registration. */
 static struct vtd_dmaset_remote remote[MAX_CORES][VTD_DMASET_REMOTE_MAX];
+#define KEY(holder, vsic) ((uint64_t)(holder) | (uint64_t)(vsic) << 32)
 
-/* The Frame in arg[0] and the request naming it. */
-static errval_t dma_req(struct invocation *inv, struct cte **f, struct nvme_req *r)
+bool nvme_follow(struct cte *frame, uint32_t holder, uint32_t vsic, uint64_t base)
+{
+    if (nvme_ctl.owner_core == this_core()->id)
+        return vsic ? nvme_vsic_name(vsic, frame, base)
+                    : vtd_dmaset_name(&nvme_ctl.dma, frame, base);
+    return vtd_dmaset_remote_follow(remote[this_core()->id], frame, KEY(holder, vsic), base);
+}
+
+void nvme_unfollow(uint32_t holder, uint32_t vsic, uint64_t base)
+{
+    vtd_dmaset_remote_unfollow(remote[this_core()->id], KEY(holder, vsic), base);
+}
+
+errval_t nvme_frame_arg(struct invocation *inv, struct cte **f)
 {
     errval_t err = inv->arg[0] > UINT32_MAX ? SYS_ERR_ARG_RANGE
                                             : cspace_lookup(inv->d, (capaddr_t)inv->arg[0], f);
@@ -139,6 +168,13 @@ static errval_t dma_req(struct invocation *inv, struct cte **f, struct nvme_req 
      * unregister is on its way: never given to a device (as for VNICs). */
     if (err_is_ok(err) && ((*f)->cap._reserved[CAP_FLAGS] & CAP_FLAG_IMPORTED))
         err = CAP_ERR_IMPORTED;
+    return err;
+}
+
+/* The Frame in arg[0] and the request naming it. */
+static errval_t dma_req(struct invocation *inv, struct cte **f, struct nvme_req *r)
+{
+    errval_t err = nvme_frame_arg(inv, f);
     if (err_is_ok(err))
         *r = (struct nvme_req){ .holder = cap_holder(inv->slot), .base = (*f)->cap.base,
                                 .bytes = (*f)->cap.bytes };
@@ -153,11 +189,8 @@ static struct sysret dma_registered(const struct devcall *c, const struct xcall_
     struct cte *frame = (struct cte *)(uintptr_t)c->ctx[0];
     errval_t err = a->err;
     if (err_is_ok(err)) {
-        bool followed = nvme_ctl.owner_core == this_core()->id
-                      ? vtd_dmaset_name(&nvme_ctl.dma, frame, r.base)
-                      : vtd_dmaset_remote_follow(remote[this_core()->id], frame, r.holder, r.base);
-        if (!followed) {
-            tell(NVME_OP_DMA_UNREGISTER, &r);
+        if (!nvme_follow(frame, r.holder, 0, r.base)) {
+            nvme_tell(NVME_OP_DMA_UNREGISTER, &r);
             err = DMA_ERR_TOO_MANY;
         }
     }
@@ -177,7 +210,7 @@ static struct sysret invoke_register_dma(struct invocation *inv)
         err = CAP_ERR_RIGHTS;
     if (err_is_fail(err))
         return ret(err, 0);
-    return call(inv, NVME_OP_DMA_REGISTER, &r, dma_registered, (uint64_t)(uintptr_t)f, 0);
+    return nvme_call(inv, NVME_OP_DMA_REGISTER, &r, dma_registered, (uint64_t)(uintptr_t)f, 0);
 }
 
 static struct sysret invoke_unregister_dma(struct invocation *inv)
@@ -187,35 +220,46 @@ static struct sysret invoke_unregister_dma(struct invocation *inv)
     errval_t err = dma_req(inv, &f, &r);
     if (err_is_fail(err))
         return ret(err, 0);
-    vtd_dmaset_remote_unfollow(remote[this_core()->id], r.holder, r.base);
-    return call(inv, NVME_OP_DMA_UNREGISTER, &r, NULL, 0, 0);
+    nvme_unfollow(r.holder, 0, r.base);
+    return nvme_call(inv, NVME_OP_DMA_UNREGISTER, &r, NULL, 0, 0);
 }
 
 static void nvme_removed(struct cte *slot)
 {
     if (mdb_is_last_copy(slot))
-        tell(NVME_OP_RELEASE, &(struct nvme_req){ .holder = cap_holder(slot) });
+        nvme_tell(NVME_OP_RELEASE, &(struct nvme_req){ .holder = cap_holder(slot) });
 }
 
 static void frame_removed(struct cte *frame)
 {
     if (!nvme_ctl.up)
         return;
-    if (nvme_ctl.owner_core == this_core()->id)
+    if (nvme_ctl.owner_core == this_core()->id) {
+        nvme_vsic_frame_removed(frame);
         vtd_dmaset_frame_removed(&nvme_ctl.dma, frame);
+    }
     uint64_t key, base;
-    while (vtd_dmaset_remote_gone(remote[this_core()->id], frame, &key, &base))
-        tell(NVME_OP_DMA_UNREGISTER, &(struct nvme_req){ .holder = (uint32_t)key, .base = base });
+    while (vtd_dmaset_remote_gone(remote[this_core()->id], frame, &key, &base)) {
+        struct nvme_req r = { .holder = (uint32_t)key, .vsic = (uint32_t)(key >> 32), .base = base };
+        nvme_tell(r.vsic ? NVME_OP_VSIC_UNREGISTER : NVME_OP_DMA_UNREGISTER, &r);
+    }
 }
 
 static const struct invoke_entry kernel_cmds[] = {
     [KERNEL_CMD_NVME_CREATE] = { invoke_create, "Kernel.nvme_create", 0 },
+    [KERNEL_CMD_VSIC_CREATE] = { nvme_invoke_vsic_create, "Kernel.vsic_create", 0 },
 };
 
 static const struct invoke_entry nvme_cmds[] = {
     [NVME_CMD_MAP_REGS]       = { invoke_map_regs, "NVMe.map_regs", CAP_RIGHT_WRITE },
     [NVME_CMD_REGISTER_DMA]   = { invoke_register_dma, "NVMe.register_dma", CAP_RIGHT_WRITE },
     [NVME_CMD_UNREGISTER_DMA] = { invoke_unregister_dma, "NVMe.unregister_dma", 0 },
+    [NVME_CMD_VSIC_INFO]      = { nvme_invoke_vsic_info, "NVMe.vsic_info", CAP_RIGHT_READ },
+};
+
+static const struct invoke_entry vsic_cmds[] = {
+    [VSIC_CMD_REGISTER_DMA]   = { nvme_invoke_vsic_register, "VSIC.register_dma", CAP_RIGHT_WRITE },
+    [VSIC_CMD_UNREGISTER_DMA] = { nvme_invoke_vsic_unregister, "VSIC.unregister_dma", 0 },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -225,6 +269,8 @@ static void nvme_boot(const struct driver_env *env)
     (void)env;
     invoke_register(CAP_KERNEL, kernel_cmds, N(kernel_cmds));
     invoke_register(CAP_NVME, nvme_cmds, N(nvme_cmds));
+    invoke_register(CAP_VSIC, vsic_cmds, N(vsic_cmds));
+    cap_removed_register(CAP_VSIC, nvme_vsic_removed);
     cap_removed_register(CAP_NVME, nvme_removed);
     cap_removed_register(CAP_FRAME, frame_removed);
     struct pci_table *t = pci_boot_table();
