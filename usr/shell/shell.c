@@ -164,13 +164,15 @@ static void storage_grants(void)
         return;
     char dom[20], cmd[96];
     fmt_snprintf(dom, sizeof(dom), "%#lx", strtoul_hex(p + 12));
+    /* The rate first: the client's first acquire waits for its grant,
+     * which then comes after the rate in the service's message ring. */
+    if (spawn_rate[0]) {
+        fmt_snprintf(cmd, sizeof(cmd), "@%u vsarate %s %s", vsicd_core, dom, spawn_rate);
+        ask_monitor(cmd);
+    }
     for (unsigned i = 0; i < spawn_nvsa; i++) {
         fmt_snprintf(cmd, sizeof(cmd), "@%u vsagrant %s %s %s", vsicd_core, dom, spawn_vsa[i].name,
                      spawn_vsa[i].ro ? "r" : "rw");
-        ask_monitor(cmd);
-    }
-    if (spawn_rate[0]) {
-        fmt_snprintf(cmd, sizeof(cmd), "@%u vsarate %s %s", vsicd_core, dom, spawn_rate);
         ask_monitor(cmd);
     }
 }

@@ -62,7 +62,9 @@ static errval_t move(unsigned op, unsigned h, uint64_t at, uint64_t bytes)
     done_count = 0;
     done_err = ERR_OK;
     for (uint64_t off = 0; off < bytes; off += IO_BYTES, n++) {
-        errval_t err = vsic_submit(&vsic, op, h, (at + off) / 512, IO_BYTES / 512, off, done, NULL);
+        uint64_t len = bytes - off < IO_BYTES ? bytes - off : IO_BYTES;
+        errval_t err = vsic_submit(&vsic, op, h, (at + off) / 512, (uint32_t)(len / 512), off, done,
+                                   NULL);
         if (err_is_fail(err))
             return err;
     }
@@ -103,15 +105,18 @@ static int write_verify(const char *name, uint64_t mib, bool write)
     }
     uint64_t total = blocks * 512, bad = 0;
     for (uint64_t at = 0; write && at < total && err_is_ok(err); at += BUF_BYTES) {
-        fill(at, BUF_BYTES);
-        err = move(VSIC_OP_WRITE, h, at, BUF_BYTES);
+        uint64_t n = total - at < BUF_BYTES ? total - at : BUF_BYTES;
+        fill(at, n);
+        err = move(VSIC_OP_WRITE, h, at, n);
     }
     if (write && err_is_ok(err))
         err = vsic_io(&vsic, VSIC_OP_FLUSH, h, 0, 0, 0);
     for (uint64_t at = 0; at < total && err_is_ok(err); at += BUF_BYTES) {
-        memset(vsic.buf, 0, BUF_BYTES);
-        err = move(VSIC_OP_READ, h, at, BUF_BYTES);
-        bad += differ(at, BUF_BYTES);
+        uint64_t n = total - at < BUF_BYTES ? total - at : BUF_BYTES;
+        memset(vsic.buf, 0, n);
+        err = move(VSIC_OP_READ, h, at, n);
+        if (err_is_ok(err))
+            bad += differ(at, n);
     }
     debug_printf("vsictest: %s %lu MiB of VSA %s, read back: %s, %lu words differ\n",
                  write ? "wrote" : "kept", total >> 20, name, err_name(err_no(err)), bad);
