@@ -4,7 +4,10 @@
  * answer comes back by IPI and `done` runs on the caller's core.
  */
 #include <pci/devcall.h>
+#include <cap/cap.h>
 #include <console.h>
+#include <cspace.h>
+#include <kpi/monitor.h>
 #include <core.h>
 #include <dispatch.h>
 #include <invoke.h>
@@ -42,6 +45,26 @@ struct sysret devcall(struct invocation *inv, const struct xcall_service *svc, u
     if (err_is_fail(err))
         return (struct sysret){ err, 0 };
     dispatch_await_answer(inv->tf);
+}
+
+errval_t devcall_give_cap(uint32_t holder, const struct capability *cap, uint64_t tag,
+                          uint64_t value, uint32_t sender, bool *given)
+{
+    *given = false;
+    struct dcb *t = dispatch_find(holder);
+    struct cte *recv = NULL;
+    errval_t err = t && t->state == DOMAIN_RUNNABLE ? ERR_OK : SYS_ERR_NO_DOMAIN;
+    if (err_is_ok(err))
+        err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
+    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
+        err = SYS_ERR_RECV_SLOT_FULL;
+    if (err_is_ok(err))
+        err = cap_create_root(&this_core()->mdb, recv, cap);
+    if (err_is_fail(err))
+        return err;
+    *given = true;
+    uint64_t w[LMP_WORDS] = { MONITOR_MSG_CAP, tag, value, 0 };
+    return dispatch_deliver_cap(t, w, sender, CAP_TASK(TASKCN_SLOT_RECV));
 }
 
 void devcall_tell(const struct xcall_service *svc, uint32_t owner, uint16_t op,

@@ -38,6 +38,15 @@ typedef struct sysret (*devcall_done_fn)(const struct devcall *c, const struct x
 struct sysret devcall(struct invocation *inv, const struct xcall_service *svc, uint32_t owner,
                       uint16_t op, const void *body, size_t len, devcall_done_fn done,
                       uint64_t ctx0, uint64_t ctx1);
+/** On the caller's core, once the owner made a device object for domain
+ *  `holder`: put `cap` into the holder's (empty) receive slot and announce
+ *  it with MONITOR_MSG_CAP (tag, value) from `sender`. *given says
+ *  whether the capability is there (then the device is the holder's,
+ *  even if the announcement failed); if not, the caller undoes the
+ *  owner's part. */
+struct capability;
+errval_t devcall_give_cap(uint32_t holder, const struct capability *cap, uint64_t tag,
+                          uint64_t value, uint32_t sender, bool *given);
 /** Tell `owner` something nobody waits for (a capability went); logs a
  *  line if it cannot be sent. */
 void devcall_tell(const struct xcall_service *svc, uint32_t owner, uint16_t op,

@@ -25,6 +25,8 @@
 #define VSIC_REQ_TAG    0x5c1e
 #define OPEN_TIMEOUT_MS 10000
 #define CTL_TIMEOUT_MS  10000
+#define HELLO_TRIES     5
+#define HELLO_WAIT_MS   2000
 #define VSIC_WINDOW     (USER_MAP_BASE + (4ull << 40))   /* rings, hello, then the buffer */
 #define VSIC_CAP_SLOT   CAP_TASK(TASKCN_SLOT_FIRST_FREE + 8)
 
@@ -73,15 +75,22 @@ errval_t vsic_open(struct vsic *v, uint32_t service, size_t buf_bytes)
         err = ram_map_new(buf_va, buf_bytes, &buf_slot);
     if (err_is_ok(err))
         err = sys_invoke(v->cap, VSIC_CMD_REGISTER_DMA, buf_slot, 0, 0, 0).err;
-    /* 3. hello: any Frame of ours lent to the service; it reads the tag */
+    /* 3. hello: any Frame of ours lent to the service; it reads the tag.
+     * Said again if no rings come: the service's receive slot may have
+     * been busy with another client's hello (the import is then refused). */
     if (err_is_ok(err))
         err = ram_map_new(VSIC_WINDOW + VSIC_RING_BYTES, 4096, &hello);
-    if (err_is_ok(err))
+    errval_t waited = VSIC_ERR_TIMEOUT;
+    for (unsigned i = 0; i < HELLO_TRIES && err_is_ok(err) && err_no(waited) == VSIC_ERR_TIMEOUT; i++) {
         err = sys_invoke(MONITOR, ENDPOINT_CMD_SEND_CAP, MONITOR_MSG_SEND_CAP, service,
                          VSIC_HELLO_TAG | (uint64_t)v->id << 16, hello).err;
-    /* 4. the rings, lent back: they stay in the receive slot, mapped */
+        /* 4. the rings, lent back: they stay in the receive slot, mapped */
+        if (err_is_ok(err))
+            waited = await(MONITOR_MSG_CAP, VSIC_RING_TAG | (uint64_t)v->id << 16, &m,
+                           ms_from_now(HELLO_WAIT_MS));
+    }
     if (err_is_ok(err))
-        err = await(MONITOR_MSG_CAP, VSIC_RING_TAG | (uint64_t)v->id << 16, &m, deadline);
+        err = waited;
     if (err_is_ok(err) && m.words[2] != service)     /* who lent it (the monitors say) */
         err = VSIC_ERR_NO_SERVICE;
     if (err_is_ok(err))

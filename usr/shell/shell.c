@@ -260,6 +260,11 @@ int main(int argc, char *argv[])
         errval_t err = ask_monitor(cmd);
         if (err_is_ok(err))
             storage_grants();
+        const char *holds = err_is_ok(err) ? find(rx.buf, ") holds the NVMe controller") : NULL;
+        if (holds && find(rx.buf, "(0x")) {     /* a VSIC service started by hand */
+            vsicd_domain = (uint32_t)strtoul_hex(find(rx.buf, "(0x") + 3);
+            vsicd_core = vsicd_domain >> 16;
+        }
         if (err_is_fail(err))
             debug_printf("error: %s (%s)\n", err_name(err_no(err)), err_msg(err_no(err)));
     }

@@ -12,13 +12,15 @@
 errval_t vtd_dmaset_add(struct vtd_dmaset *s, uint64_t base, uint64_t bytes)
 {
     int free_i = -1;
+    unsigned used = 0, max = s->max && s->max < VTD_DMASET_MAX ? s->max : VTD_DMASET_MAX;
     for (int i = 0; i < VTD_DMASET_MAX; i++) {
         if (s->e[i].bytes && s->e[i].base == base)
             return MAP_ERR_ALREADY;
+        used += s->e[i].bytes != 0;
         if (!s->e[i].bytes && free_i < 0)
             free_i = i;
     }
-    if (free_i < 0)
+    if (free_i < 0 || used >= max)
         return DMA_ERR_TOO_MANY;
     errval_t err = vtd_domain_map(s->dom, base, base, bytes, VTD_PERM_READ | VTD_PERM_WRITE);
     if (err_is_fail(err))

@@ -21,6 +21,7 @@ struct vtd_domain;
 
 struct vtd_dmaset {
     struct vtd_domain *dom;
+    unsigned max;                   /* registrations allowed (0: VTD_DMASET_MAX) */
     struct {
         struct cte *frame;          /* NULL if registered through another core */
         uint64_t base, bytes;       /* bytes 0: free entry */

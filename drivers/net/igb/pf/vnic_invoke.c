@@ -8,6 +8,7 @@
  */
 #include <net/igb/pf/vnic.h>
 #include <net/igb/pf/forward.h>
+#include <pci/devcall.h>
 #include <cspace.h>
 #include <dispatch.h>
 #include <invoke.h>
@@ -23,26 +24,15 @@ static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v 
 static struct sysret vnic_created(const struct igb_call *c, const struct xcall_answer *a)
 {
     uint32_t holder = (uint32_t)c->ctx[0];
-    struct dcb *t = dispatch_find(holder);
-    struct cte *recv = NULL;
-    errval_t err = a->err;
-    if (err_is_ok(err) && (!t || t->state != DOMAIN_RUNNABLE))
-        err = SYS_ERR_NO_DOMAIN;
-    if (err_is_ok(err))
-        err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
-    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
-        err = SYS_ERR_RECV_SLOT_FULL;
     struct capability cap = igb_vnic_cap(a->value[0], holder, a->value[1]);
+    errval_t err = a->err;
+    bool given = false;
     if (err_is_ok(err))
-        err = cap_create_root(&this_core()->mdb, recv, &cap);
-    if (err_is_fail(err)) {
-        if (err_is_ok(a->err))          /* the VF was taken for nobody: give it back */
-            igb_tell(IGB_OP_VNIC_RELEASE, &(struct igb_req){ .vf = (uint32_t)a->value[0],
-                                                             .holder = holder });
-        return ret(err, 0);
-    }
-    uint64_t w[LMP_WORDS] = { MONITOR_MSG_CAP, c->ctx[1], a->value[0], 0 };
-    return ret(dispatch_deliver_cap(t, w, c->caller, CAP_TASK(TASKCN_SLOT_RECV)), a->value[0]);
+        err = devcall_give_cap(holder, &cap, c->ctx[1], a->value[0], c->caller, &given);
+    if (!given && err_is_ok(a->err))     /* the VF was taken for nobody: give it back */
+        igb_tell(IGB_OP_VNIC_RELEASE, &(struct igb_req){ .vf = (uint32_t)a->value[0],
+                                                         .holder = holder });
+    return ret(err, err_is_ok(err) ? a->value[0] : 0);
 }
 
 struct sysret igb_invoke_vnic_create(struct invocation *inv)

@@ -143,27 +143,16 @@ static uint32_t cap_holder(const struct cte *s) { return (uint32_t)(s->cap.u.raw
 static struct sysret created(const struct devcall *c, const struct xcall_answer *a)
 {
     uint32_t holder = (uint32_t)c->ctx[0];
-    struct dcb *t = dispatch_find(holder);
-    struct cte *recv = NULL;
-    errval_t err = a->err;
-    if (err_is_ok(err) && (!t || t->state != DOMAIN_RUNNABLE))
-        err = SYS_ERR_NO_DOMAIN;
-    if (err_is_ok(err))
-        err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
-    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
-        err = SYS_ERR_RECV_SLOT_FULL;
     struct capability cap = { .type = CAP_VSIC, .rights = CAP_RIGHT_ALL };
     cap.u.raw = VSIC_RAW(a->value[0], holder);
+    errval_t err = a->err;
+    bool given = false;
     if (err_is_ok(err))
-        err = cap_create_root(&this_core()->mdb, recv, &cap);
-    if (err_is_fail(err)) {
-        if (err_is_ok(a->err))
-            nvme_tell(NVME_OP_VSIC_RELEASE, &(struct nvme_req){ .vsic = (uint32_t)a->value[0],
-                                                                .holder = holder });
-        return ret(err, 0);
-    }
-    uint64_t w[LMP_WORDS] = { MONITOR_MSG_CAP, c->ctx[1], a->value[0], 0 };
-    return ret(dispatch_deliver_cap(t, w, c->caller, CAP_TASK(TASKCN_SLOT_RECV)), a->value[0]);
+        err = devcall_give_cap(holder, &cap, c->ctx[1], a->value[0], c->caller, &given);
+    if (!given && err_is_ok(a->err))
+        nvme_tell(NVME_OP_VSIC_RELEASE, &(struct nvme_req){ .vsic = (uint32_t)a->value[0],
+                                                            .holder = holder });
+    return ret(err, err_is_ok(err) ? a->value[0] : 0);
 }
 
 struct sysret nvme_invoke_vsic_create(struct invocation *inv)
