@@ -152,6 +152,26 @@ def test_no_authority_no_vsa(shell):
     assert re.search(r"vsicd: domain 0x1\w+ holds no authority for VSA big: refused", shell.seen)
 
 
+def test_forged_numbers_refused(shell):
+    # A hostile client names another domain's VSIC id (and ids never
+    # given) in its hello, registers a second Frame, sends its monitor a
+    # grant for itself and writes garbage ring indices. Each is refused,
+    # and the domain whose VSIC it named goes on unharmed.
+    victim = spawn(shell, "core 2 vsa=vv rate vv 8")
+    m = shell.wait(rf"vsicd: VSIC (\d+) of domain {victim}: rings lent", 60, "victim's VSIC")
+    vid = m.group(1)
+    forger = spawn(shell, f"core 1 vsa=f1 forge f1 {vid}")
+    shell.wait(r"vsictest: forge: (\d+) of (\d+) refused", 120, "forge ran")
+    assert re.search(r"vsictest: forge: (\d+) of \1 refused", shell.seen), shell.seen
+    assert re.search(rf"vsicd: VSIC {vid} from domain {forger} refused: CAP_ERR_WRONG_TYPE", shell.seen)
+    assert re.search(r"vsictest: forge: a second Frame for our VSIC: DMA_ERR_TOO_MANY", shell.seen)
+    assert re.search(rf"monitor: core 1: refused message type \d+ from domain vsictest \({forger}\)",
+                     shell.seen), shell.seen
+    shell.wait(rf"vsicd: VSIC \d+ of domain {forger}: request index \d+ is 5000 past ours: no longer "
+               r"served", 30, "garbage indices stop only the forger's VSIC")
+    shell.wait(r"vsictest: rate: \d+ reads of 4 KiB in 8 s \(ERR_OK\)", 120, "victim unharmed")
+
+
 def test_rate_caps_one_domain_not_the_other(shell):
     # A rate specifier (20 I/Os a second) caps one domain's reads while a
     # domain reading the same VSA at the same time is not capped.
@@ -195,9 +215,12 @@ def test_selftest_reaches_the_disk(shell, disk):
 def test_vsas_survive_a_reboot(console, disk):
     # Boot the same disk again: the VSA table and the data are still there.
     console.close()
+    rc, out = vsa_read(disk)
+    n = int(re.search(r"(\d+) VSAs", out).group(1))
+    assert rc == 0 and n >= 4 and re.search(r"big\s+131072 blocks", out), out
     c = boot_console(LOG_DIR / "test_storage-reboot.log", args=("--disk", str(disk)))
     try:
-        c.wait(r"vsicd: VSA table read from the disk: 4 VSAs", 60, "table survived")
+        c.wait(rf"vsicd: VSA table read from the disk: {n} VSAs", 60, "table survived")
         c.command("spawn vsictest core 1 vsa=big:r verify big 64")
         c.wait(r"vsictest: kept 64 MiB of VSA big, read back: ERR_OK, 0 words differ", 600,
                "data survived")

@@ -8,6 +8,10 @@
  *   vsictest vsicd=ID hostile NAME      requests the service must refuse
  *   vsictest vsicd=ID acquire NAME      acquire NAME (authority check)
  *   vsictest vsicd=ID rate NAME SECONDS 4 KiB reads, 8 in flight, counted
+ *   vsictest vsicd=ID forge NAME VSIC   what a hostile client tries with numbers
+ *                                       it was never given: another VSIC's id in
+ *                                       its hello, a second Frame, a grant sent
+ *                                       to its monitor, garbage ring indices
  *
  * The pattern: the 8-byte word at byte X of VSA NAME holds X XOR the name
  * read as a little-endian number (tools/vsa-read --check does the same on
@@ -16,7 +20,14 @@
 #include <arrakis/vsic.h>
 #include <libos/debug.h>
 #include <libos/libos.h>
+#include <libos/lmp.h>
+#include <libos/ram.h>
+#include <libos/syscall.h>
 #include <libos/tsc.h>
+#include <kpi/cspace.h>
+#include <kpi/dispatcher.h>
+#include <kpi/monitor.h>
+#include <kpi/syscall.h>
 #include <string.h>
 
 #define BUF_BYTES   (4u << 20)
@@ -174,6 +185,10 @@ static int rate(const char *name, uint64_t seconds)
     unsigned h;
     uint64_t blocks;
     errval_t err = vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ, &h, &blocks);
+    if (err_no(err) == VSA_ERR_NOT_FOUND) {         /* a VSA of its own: 1 MiB */
+        blocks = 2048;
+        err = vsic_vsa_create(&vsic, name, blocks, &h);
+    }
     if (err_is_fail(err)) {
         debug_printf("vsictest: VSA %s: %s\n", name, err_name(err_no(err)));
         return 1;
@@ -198,6 +213,66 @@ static int rate(const char *name, uint64_t seconds)
     return 0;
 }
 
+/* Wait up to `ms` for a message (type, w1 under mask); true if it came. */
+static bool message(uint64_t type, uint64_t w1, uint64_t mask, uint64_t ms, struct lmp_msg *m)
+{
+    uint64_t end = rdtsc_now() + libos_tsc_hz() / 1000 * ms;
+    while (rdtsc_now() < end) {
+        if (err_is_ok(lmp_poll(m)) && m->words[0] == type && (m->words[1] & mask) == w1)
+            return true;
+        sys_yield(SYS_YIELD_BLOCK);
+    }
+    return false;
+}
+
+static int forge(uint32_t service, uint32_t victim)
+{
+    capaddr_t frame;
+    struct lmp_msg m;
+    unsigned ok = 0, n = 0;
+    /* 1. a hello naming VSICs that are not ours: no rings may come */
+    errval_t err = ram_map_new(USER_MAP_BASE + (5ull << 40), 4096, &frame);
+    const uint32_t ids[] = { victim, 0, 999 };
+    for (unsigned i = 0; err_is_ok(err) && i < 3; i++, n++) {
+        err = sys_invoke(CAP_TASK(TASKCN_SLOT_MONITOREP), ENDPOINT_CMD_SEND_CAP, MONITOR_MSG_SEND_CAP,
+                         service, VSIC_HELLO_TAG | (uint64_t)ids[i] << 16, frame).err;
+        bool rings = message(MONITOR_MSG_CAP, VSIC_RING_TAG, 0xffff, 3000, &m);
+        ok += !rings;
+        debug_printf("vsictest: forge: hello naming VSIC %u: %s\n", ids[i],
+                     rings ? "rings came: WRONG" : "no rings (refused)");
+        if (rings)
+            sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_DELETE, CAP_TASK(TASKCN_SLOT_RECV), 0, 0, 0);
+    }
+    /* 2. a second Frame registered with our VSIC: one a VSIC */
+    capaddr_t second;
+    if (err_is_ok(err))
+        err = ram_map_new(USER_MAP_BASE + (5ull << 40) + (1ull << 20), 65536, &second);
+    errval_t reg = sys_invoke(vsic.cap, VSIC_CMD_REGISTER_DMA, second, 0, 0, 0).err;
+    ok += err_no(reg) == DMA_ERR_TOO_MANY;
+    n++;
+    debug_printf("vsictest: forge: a second Frame for our VSIC: %s\n", err_name(err_no(reg)));
+    /* 3. a grant of VSA "big" to ourselves, sent to our monitor */
+    uint64_t name = 0;
+    memcpy(&name, "big", 3);
+    lmp_send(CAP_TASK(TASKCN_SLOT_MONITOREP), MONITOR_MSG_VSA_GRANT, libos_domain_id() | 3ull << 32,
+             name, 0);
+    bool answered = message(MONITOR_MSG_RESULT, MONITOR_MSG_VSA_GRANT, ~0ull, 3000, &m);
+    errval_t why = answered ? (errval_t)m.words[2] : ERR_OK;
+    ok += err_is_fail(why);
+    n++;
+    debug_printf("vsictest: forge: a grant sent to our monitor: %s\n", err_name(err_no(why)));
+    unsigned h;
+    uint64_t blocks;
+    errval_t acq = vsic_vsa_acquire(&vsic, "big", VSIC_RIGHT_READ, &h, &blocks);
+    ok += err_no(acq) == VSA_ERR_NO_AUTHORITY;
+    n++;
+    debug_printf("vsictest: forge: acquire big after it: %s\n", err_name(err_no(acq)));
+    /* 4. garbage ring indices: the service stops serving us, nobody else */
+    vsic.ring->req_head = vsic.head + 5000;
+    debug_printf("vsictest: forge: %u of %u refused\n", ok, n);
+    return ok == n ? 0 : 1;
+}
+
 int main(int argc, char *argv[])
 {
     uint32_t service = 0;
@@ -210,7 +285,7 @@ int main(int argc, char *argv[])
     }
     argc = k;
     if (argc - a < 2) {
-        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate NAME [N]\n");
+        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge NAME [N]\n");
         return 2;
     }
     const char *cmd = argv[a], *name = argv[a + 1];
@@ -231,6 +306,8 @@ int main(int argc, char *argv[])
         rc = hostile(name);
     else if (strcmp(cmd, "rate") == 0)
         rc = rate(name, n ? n : 3);
+    else if (strcmp(cmd, "forge") == 0)
+        rc = forge(service, (uint32_t)n);
     else if (strcmp(cmd, "acquire") == 0) {
         unsigned h;
         uint64_t blocks;
