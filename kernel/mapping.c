@@ -115,7 +115,8 @@ void mapping_slot_removed(struct cte *slot)
 {
     capmove_slot_removed(slot);         /* a lent Frame's copy, or one lent to us */
     cap_removed_run(slot);              /* drivers first: no DMA into a Frame any more */
-    if (slot->cap.type != CAP_FRAME && slot->cap.type != CAP_DEVFRAME && slot->cap.type != CAP_VNIC)
+    if (slot->cap.type != CAP_FRAME && slot->cap.type != CAP_DEVFRAME && slot->cap.type != CAP_VNIC &&
+        slot->cap.type != CAP_NVME)
         return;
     struct core *c = this_core();
     for (int i = 0; c->dcbs && i < DCBS_PER_CORE; i++) {

@@ -4,6 +4,7 @@ MODULE_SRCS := \
 	drivers/pci/bar.c \
 	drivers/pci/boot.c \
 	drivers/pci/caps.c \
+	drivers/pci/devcall.c \
 	drivers/pci/ecam.c \
 	drivers/pci/enum.c \
 	drivers/pci/sriov.c

@@ -55,7 +55,7 @@ struct invoke_entry {
     uint8_t rights;
 };
 
-#define INVOKE_MAX_CMD 16
+#define INVOKE_MAX_CMD 24
 
 struct sysret invoke_dispatch(struct invocation *inv);
 /** A driver serves commands of capability type `type`: cmds[c] is command

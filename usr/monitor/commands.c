@@ -13,6 +13,11 @@
  *   filters                      the NIC's Filters (routed to its core)
  *   pair NAME A B [ARGS]         NAME on cores A and B sharing a new UMP
  *                                channel frame; they get "a"/"b" first (core 0)
+ *   [@N] nvme NAME [ARGS]        start NAME here holding the NVMe controller
+ *                                (the VSIC service; one holder at a time)
+ *   [@N] vsagrant ID NAME [r|rw] tell that service: domain ID may use VSA NAME
+ *   [@N] vsarate ID IOPS KBPS    tell that service: limit domain ID's I/O
+ *   [@N] vsas                    that service prints the VSAs
  * A table maps names to handlers; each checks its arguments first. Only
  * the admin endpoint (the shell) and monitor 0 send these lines (see the
  * table in main.c); a client's typed requests are served here too.
@@ -296,6 +301,112 @@ static errval_t cmd_vnic(int argc, char **argv, struct reply *r)
     return ERR_OK;
 }
 
+/* nvme NAME [ARGS]: start NAME on this core and give it the NVMe
+ * controller (Kernel.nvme_create: an NVMe capability in its receive slot,
+ * MONITOR_MSG_CAP with NVME_TAG). Only the admin endpoint sends command
+ * lines, so only what the shell (or init through it) starts holds the
+ * disk; the kernel refuses a second holder. */
+#define NVME_TAG 0x5ca
+static uint32_t storage_service;    /* the domain on this core holding the controller */
+static errval_t cmd_nvme(int argc, char **argv, struct reply *r)
+{
+    if (argc < 2)
+        return MONITOR_ERR_BAD_COMMAND;
+    char args[SPAWN_ARGS_MAX];
+    join(args, sizeof(args), argc, argv, 2);
+    errval_t err = spawn_here(argv[1], args, 0, r);
+    if (err_is_fail(err))
+        return err;
+    uint32_t id = known[(known_next - 1) % KNOWN_MAX].id;
+    struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_NVME_CREATE, id, NVME_TAG, 0, 0);
+    if (err_is_fail(sr.err)) {
+        reply_printf(r, "no NVMe controller for %s (%#x): %s\n", argv[1], id,
+                     err_name(err_no(sr.err)));
+        sys_invoke(MON_KERNEL, KERNEL_CMD_KILL, id, 0, 0, 0);
+        return sr.err;
+    }
+    reply_printf(r, "%s (%#x) holds the NVMe controller %04lx:%04lx\n", argv[1], id,
+                 (sr.value >> 16) & 0xffff, sr.value & 0xffff);
+    storage_service = id;
+    return ERR_OK;
+}
+
+/* A message to the VSIC service on this core; it believes only its
+ * monitor (the sender the kernel names). */
+static errval_t tell_storage(uint64_t type, uint64_t w1, uint64_t w2, struct reply *r)
+{
+    if (!storage_service) {
+        reply_printf(r, "no VSIC service on core %u (started with 'nvme vsicd')\n", mon_core);
+        return VSIC_ERR_NO_SERVICE;
+    }
+    return sys_invoke(MON_KERNEL, KERNEL_CMD_NOTIFY, storage_service, type, w1, w2).err;
+}
+
+/* vsagrant ID NAME [r|rw]: domain ID may create and acquire VSA NAME. */
+static errval_t cmd_vsagrant(int argc, char **argv, struct reply *r)
+{
+    uint64_t id, name = 0;
+    size_t n = argc >= 3 ? strlen(argv[2]) : 0;
+    if ((argc != 3 && argc != 4) || !words_u64(argv[1], &id) || id == 0 || id > UINT32_MAX ||
+        n == 0 || n > 8 || (argc == 4 && strcmp(argv[3], "r") && strcmp(argv[3], "rw")))
+        return MONITOR_ERR_BAD_COMMAND;
+    memcpy(&name, argv[2], n);
+    uint64_t rights = argc == 4 && strcmp(argv[3], "r") == 0 ? 1 : 3;
+    errval_t err = tell_storage(MONITOR_MSG_VSA_GRANT, id | rights << 32, name, r);
+    if (err_is_ok(err))
+        reply_printf(r, "domain %#lx may use VSA %s (%s)\n", id, argv[2], rights == 3 ? "rw" : "r");
+    return err;
+}
+
+/* vsarate ID IOPS KBPS: the VSIC service limits domain ID's VSICs. */
+static errval_t cmd_vsarate(int argc, char **argv, struct reply *r)
+{
+    uint64_t id, iops, kbps;
+    if (argc != 4 || !words_u64(argv[1], &id) || !words_u64(argv[2], &iops) ||
+        !words_u64(argv[3], &kbps) || id == 0 || id > UINT32_MAX || iops > UINT32_MAX ||
+        kbps > UINT32_MAX)
+        return MONITOR_ERR_BAD_COMMAND;
+    errval_t err = tell_storage(MONITOR_MSG_VSA_RATE, id, iops | kbps << 32, r);
+    if (err_is_ok(err))
+        reply_printf(r, "domain %#lx: at most %lu I/Os and %lu KiB a second\n", id, iops, kbps);
+    return err;
+}
+
+/* vsas: the VSIC service prints its VSAs. */
+static errval_t cmd_vsas(int argc, char **argv, struct reply *r)
+{
+    (void)argv;
+    if (argc != 1)
+        return MONITOR_ERR_BAD_COMMAND;
+    return tell_storage(MONITOR_MSG_VSA_LIST, 0, 0, r);
+}
+
+/* A client's VSIC (MONITOR_MSG_VSIC_REQUEST): a few in its life. */
+#define VSIC_GRANTS_MAX 32
+static struct { uint32_t id, vsics; } vsic_grants[VSIC_GRANTS_MAX];
+static unsigned vsic_grants_next;
+
+void commands_vsic_request(uint32_t sender, uint64_t tag)
+{
+    unsigned i = 0;
+    while (i < VSIC_GRANTS_MAX && vsic_grants[i].id != sender)
+        i++;
+    if (i == VSIC_GRANTS_MAX) {
+        i = vsic_grants_next++ % VSIC_GRANTS_MAX;
+        vsic_grants[i].id = sender;
+        vsic_grants[i].vsics = 0;
+    }
+    struct sysret sr = { MONITOR_ERR_LIMIT, 0 };
+    if (vsic_grants[i].vsics < MONITOR_VSICS_PER_CLIENT)
+        sr = sys_invoke(MON_KERNEL, KERNEL_CMD_VSIC_CREATE, sender, tag, 0, 0);
+    if (err_is_ok(sr.err))
+        vsic_grants[i].vsics++;
+    else
+        debug_printf("monitor: core %u: no VSIC for domain %#x: %s\n", mon_core, sender,
+                     err_name(err_no(sr.err)));
+    monitor_result(sender, MONITOR_MSG_VSIC_REQUEST, sr.err);
+}
+
 /*
  * A client may ask for a few VNICs in its life, not every VF of the NIC:
  * grants are counted per domain id (deleting a VNIC does not give the
@@ -424,6 +535,10 @@ static const struct command {
     { "nics", cmd_nics, false, "nics: the SR-IOV NIC's PF and VFs, and who holds each" },
     { "filters", cmd_filters, false, "filters: the NIC's filters, and which VNIC each feeds" },
     { "vnic", cmd_vnic, false, "vnic ID: give a domain on this core a VF as a VNIC" },
+    { "nvme", cmd_nvme, false, "nvme NAME [ARGS]: start NAME here holding the NVMe controller" },
+    { "vsagrant", cmd_vsagrant, false, "vsagrant ID NAME [r|rw]: domain ID may use VSA NAME" },
+    { "vsarate", cmd_vsarate, false, "vsarate ID IOPS KBPS: limit domain ID's storage (0: none)" },
+    { "vsas", cmd_vsas, false, "vsas: the VSAs on the disk (printed by the VSIC service)" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },
     { "help", cmd_help, false, "help: this list" },
 };

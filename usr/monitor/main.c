@@ -167,6 +167,7 @@ void monitor_handle_lmp(const struct lmp_msg *m, bool busy)
         { MONITOR_MSG_PONG, WHO_CLIENT, "pong" },
         { MONITOR_MSG_SEND_CAP, WHO_CLIENT, "send_cap" },
         { MONITOR_MSG_VNIC_REQUEST, WHO_CLIENT, "vnic request" },
+        { MONITOR_MSG_VSIC_REQUEST, WHO_CLIENT, "vsic request" },
     };
     unsigned i = 0;
     while (i < sizeof(allowed) / sizeof(allowed[0]) && allowed[i].type != m->words[0])
@@ -223,6 +224,9 @@ void monitor_handle_lmp(const struct lmp_msg *m, bool busy)
         break;
     case MONITOR_MSG_VNIC_REQUEST:
         commands_vnic_request(m->sender, m->words[1]);
+        break;
+    case MONITOR_MSG_VSIC_REQUEST:
+        commands_vsic_request(m->sender, m->words[1]);
         break;
     }
 }

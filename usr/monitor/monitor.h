@@ -61,6 +61,7 @@ const char *commands_domain_name(uint32_t id);
 void commands_pong(uint64_t token, uint32_t from);
 /** A client asks for a VNIC for itself. */
 void commands_vnic_request(uint32_t sender, uint64_t tag);
+void commands_vsic_request(uint32_t sender, uint64_t tag);
 
 /* lend.c: Frames lent between cores (the monitors' half of kernel/capmove.c) */
 /** A local domain sent a Frame (now in our receive slot) for `target`. */

@@ -75,13 +75,15 @@ errval_t igb_vnic_take(uint32_t holder, uint64_t *vf_out, uint64_t *bar_out)
     if (!vtd_enabled())
         return VNIC_ERR_NO_IOMMU;
     struct igb_vnic *v = &igb_vnics[vf];
-    errval_t err = vtd_domain_create(&v->dom);
+    struct vtd_domain *dom;
+    errval_t err = vtd_domain_create(&dom);
     if (err_is_fail(err))
         return err_push(err, VNIC_ERR_NO_IOMMU);
-    if (err_is_fail(err = vtd_attach(v->dom, dev->rid >> 8, dev->rid & 0xff))) {
-        vtd_domain_destroy(v->dom);
+    if (err_is_fail(err = vtd_attach(dom, dev->rid >> 8, dev->rid & 0xff))) {
+        vtd_domain_destroy(dom);
         return err_push(err, VNIC_ERR_NO_IOMMU);
     }
+    v->dma = (struct vtd_dmaset){ .dom = dom, .max = IGB_VNIC_DMA_MAX };
     v->holder = holder;
     set_master(vf, true);
     kprintf("vnic: VF %u (%02x:%02x.%x) is now domain %#x's (core %u), in its own IOMMU domain\n",
@@ -99,10 +101,10 @@ void igb_vnic_release(unsigned vf, uint32_t holder)
     set_master(vf, false);
     igb_filter_vnic_released(vf);
     igb_doorbell_vnic_released(vf);
-    igb_dma_release_all(v);
+    vtd_dmaset_clear(&v->dma);
     pci_rid_t rid = igb_pf.vf_rid[vf];
-    vtd_detach(v->dom, rid >> 8, rid & 0xff);
-    vtd_domain_destroy(v->dom);
+    vtd_detach(v->dma.dom, rid >> 8, rid & 0xff);
+    vtd_domain_destroy(v->dma.dom);
     kprintf("vnic: VF %u is free again (domain %#x let go of it)\n", vf, holder);
     *v = (struct igb_vnic){ 0 };
 }

@@ -18,6 +18,7 @@
 #include <cap/cap.h>
 #include <kpi/syscall.h>
 #include <net/igb/pf/igb.h>
+#include <iommu/vtd/dmaset.h>
 struct pci_table;
 struct invocation;
 struct vtd_domain;
@@ -28,9 +29,7 @@ struct vtd_domain;
 /** One VF as a VNIC (owned by the NIC's core). */
 struct igb_vnic {
     uint32_t holder;                /* domain id, 0: free */
-    struct vtd_domain *dom;
-    struct { struct cte *frame; uint64_t base, bytes; } dma[IGB_VNIC_DMA_MAX]; /* frame: NULL if
-                                       registered through another core */
+    struct vtd_dmaset dma;          /* its IOMMU domain and the Frames in it */
 };
 extern struct igb_vnic igb_vnics[IGB_MAX_VFS];
 
@@ -50,8 +49,6 @@ errval_t igb_vnic_take(uint32_t holder, uint64_t *vf, uint64_t *bar);
 void igb_vnic_release(unsigned vf, uint32_t holder);
 errval_t igb_dma_register(unsigned vf, uint32_t holder, uint64_t base, uint64_t bytes);
 errval_t igb_dma_unregister(unsigned vf, uint32_t holder, uint64_t base);
-/** Take every IOMMU mapping of `v` down (its VF is being released). */
-void igb_dma_release_all(struct igb_vnic *v);
 /** On the caller's core, once `frame` is registered as VF `vf`'s `base`:
  *  remember it, so that its going unmaps it (false: no room); forget it
  *  (it is being unregistered). */

@@ -8,6 +8,7 @@
  */
 #include <net/igb/pf/vnic.h>
 #include <net/igb/pf/forward.h>
+#include <pci/devcall.h>
 #include <cspace.h>
 #include <dispatch.h>
 #include <invoke.h>
@@ -20,29 +21,19 @@ static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v 
 /* The VF was taken for domain ctx[0]: its VNIC capability comes to be in
  * the domain's receive slot, announced by a MONITOR_MSG_CAP with tag
  * ctx[1]; if that cannot be, the VF is given back. */
-static struct sysret vnic_created(const struct igb_call *c, const struct xcall_answer *a)
+static struct sysret vnic_created(const struct devcall *dc, const struct xcall_answer *a)
 {
+    const struct igb_call call = igb_call_of(dc), *c = &call;
     uint32_t holder = (uint32_t)c->ctx[0];
-    struct dcb *t = dispatch_find(holder);
-    struct cte *recv = NULL;
-    errval_t err = a->err;
-    if (err_is_ok(err) && (!t || t->state != DOMAIN_RUNNABLE))
-        err = SYS_ERR_NO_DOMAIN;
-    if (err_is_ok(err))
-        err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
-    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
-        err = SYS_ERR_RECV_SLOT_FULL;
     struct capability cap = igb_vnic_cap(a->value[0], holder, a->value[1]);
+    errval_t err = a->err;
+    bool given = false;
     if (err_is_ok(err))
-        err = cap_create_root(&this_core()->mdb, recv, &cap);
-    if (err_is_fail(err)) {
-        if (err_is_ok(a->err))          /* the VF was taken for nobody: give it back */
-            igb_tell(IGB_OP_VNIC_RELEASE, &(struct igb_req){ .vf = (uint32_t)a->value[0],
-                                                             .holder = holder });
-        return ret(err, 0);
-    }
-    uint64_t w[LMP_WORDS] = { MONITOR_MSG_CAP, c->ctx[1], a->value[0], 0 };
-    return ret(dispatch_deliver_cap(t, w, c->caller, CAP_TASK(TASKCN_SLOT_RECV)), a->value[0]);
+        err = devcall_give_cap(holder, &cap, c->ctx[1], a->value[0], c->caller, &given);
+    if (!given && err_is_ok(a->err))     /* the VF was taken for nobody: give it back */
+        igb_tell(IGB_OP_VNIC_RELEASE, &(struct igb_req){ .vf = (uint32_t)a->value[0],
+                                                         .holder = holder });
+    return ret(err, err_is_ok(err) ? a->value[0] : 0);
 }
 
 struct sysret igb_invoke_vnic_create(struct invocation *inv)
@@ -88,8 +79,9 @@ static errval_t dma_req(struct invocation *inv, struct cte **f, struct igb_req *
 }
 
 /* The Frame (ctx[0]) is registered: follow it, so that its going unmaps it. */
-static struct sysret dma_registered(const struct igb_call *c, const struct xcall_answer *a)
+static struct sysret dma_registered(const struct devcall *dc, const struct xcall_answer *a)
 {
+    const struct igb_call call = igb_call_of(dc), *c = &call;
     struct cte *frame = (struct cte *)(uintptr_t)c->ctx[0];
     errval_t err = a->err;
     if (err_is_ok(err) && !igb_dma_follow(frame, c->req.vf, c->req.holder, c->req.a)) {

@@ -43,7 +43,8 @@
     X(CAP_DOORBELL,     "Doorbell")         \
     X(CAP_RATE,         "Rate")             \
     X(CAP_VSA,          "VSA")              \
-    X(CAP_VSIC,         "VSIC")
+    X(CAP_VSIC,         "VSIC")             \
+    X(CAP_NVME,         "NVMe")
 
 enum cap_type {
 #define CAP_TYPE_ENUM(name, str) name,

@@ -69,7 +69,19 @@ enum monitor_msg {
     MONITOR_MSG_UMP_CAP_MOVE,
     MONITOR_MSG_UMP_CAP_DROP,
     MONITOR_MSG_UMP_CAP_RELEASED,
+    MONITOR_MSG_VSIC_REQUEST,   /* client -> monitor: tag -> MONITOR_MSG_CAP (tag,
+                                   VSIC id) with the VSIC in the receive slot, then
+                                   RESULT; MONITOR_VSICS_PER_CLIENT in its life */
+    MONITOR_MSG_VSA_GRANT,      /* monitor -> VSIC service: domain | rights << 32,
+                                   name (8 bytes): that domain may create and
+                                   acquire the VSA of that name */
+    MONITOR_MSG_VSA_RATE,       /* monitor -> VSIC service: domain, IOPS |
+                                   KiB/s << 32 (0: no limit) */
+    MONITOR_MSG_VSA_LIST,       /* monitor -> VSIC service: print the VSAs */
 };
+
+/* VSICs a client's VSIC_REQUESTs get in its life (then MONITOR_ERR_LIMIT). */
+#define MONITOR_VSICS_PER_CLIENT 2u
 
 /* VNICs a client's VNIC_REQUESTs get in its life (then MONITOR_ERR_LIMIT). */
 #define MONITOR_VNICS_PER_CLIENT 2u

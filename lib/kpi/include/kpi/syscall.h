@@ -87,6 +87,45 @@ enum kernel_cmd {
                                (unmapped at once) */
     KERNEL_CMD_CAP_RELEASE, /* (export id): monitor only. The importing core
                                holds nothing of it any more: unpin */
+    KERNEL_CMD_NVME_CREATE, /* (domain id, tag): the NVMe controller as an
+                               NVMe capability in that domain's receive slot
+                               (MONITOR_MSG_CAP: tag, vendor << 16 | device |
+                               PCI rid << 32); one holder at a time (the VSIC
+                               service); on any core, forwarded to the core
+                               that owns PCI */
+    KERNEL_CMD_VSIC_CREATE, /* (domain id, tag): a VSIC capability in that
+                               domain's receive slot (MONITOR_MSG_CAP: tag,
+                               VSIC id); needs the VSIC service to hold the
+                               NVMe controller. A monitor's call, for a
+                               client's MONITOR_MSG_VSIC_REQUEST */
+};
+
+enum nvme_cmd {
+    NVME_CMD_MAP_REGS = 1,  /* (vaddr): the controller's registers and
+                               doorbells (BAR0, first NVME_REGS_BYTES),
+                               uncached; its MSI-X table stays with the kernel */
+    NVME_CMD_REGISTER_DMA,  /* (frame cptr): the controller may DMA to and
+                               from that Frame (IOVA = physical address);
+                               nothing else is reachable through its IOMMU
+                               domain */
+    NVME_CMD_UNREGISTER_DMA,/* (frame cptr) */
+    NVME_CMD_VSIC_INFO,     /* (VSIC id, struct vsic_info *out): who holds
+                               that VSIC and the memory it registered; for
+                               the VSIC service's checks */
+};
+
+enum vsic_cmd {
+    VSIC_CMD_REGISTER_DMA = 1, /* (frame cptr): the VSIC's memory: mapped into
+                               the NVMe controller's IOMMU domain (IOVA =
+                               physical address); one Frame per VSIC; the
+                               VSIC service lets requests name only it */
+    VSIC_CMD_UNREGISTER_DMA,/* (frame cptr) */
+};
+
+/** What NVME_CMD_VSIC_INFO tells. */
+struct vsic_info {
+    uint32_t vsic, holder;          /* holder 0: no such VSIC */
+    uint64_t base, bytes;           /* registered memory; bytes 0: none */
 };
 
 /** A Frame lent to another core (KERNEL_CMD_CAP_EXPORT fills it on the

@@ -1,0 +1,102 @@
+/**
+ * \file nvme.h
+ * \brief drivers/storage/nvme/kernel/: the kernel half of the NVMe driver
+ * (kernel module nvmectl): the controller as a capability.
+ *
+ * The controller's state lives on the core that owns PCI (the one that ran
+ * the driver's boot); other cores reach it through devcall (drivers/pci).
+ * ctl.c: finding it, stopping what the firmware left running, giving it to
+ * one domain in an IOMMU domain of its own and taking it back; invoke.c:
+ * Kernel.nvme_create and the NVMe capability's commands, and the hooks
+ * that undo them when capabilities go. The queues, commands and PRPs are
+ * the user half's (drivers/storage/nvme/user, linked into usr/vsicd).
+ */
+#ifndef STORAGE_NVME_KERNEL_NVME_H
+#define STORAGE_NVME_KERNEL_NVME_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <kpi/errors.h>
+#include <xcall.h>
+#include <iommu/vtd/dmaset.h>
+#include <pci/pci.h>
+
+/** The one controller (owned by ctl.owner_core). */
+struct nvme_ctl {
+    volatile bool up;               /* found and stopped; written last at boot */
+    uint32_t owner_core;
+    pci_rid_t rid;
+    uint16_t vendor, device;
+    uint64_t bar;                   /* BAR0's physical address */
+    volatile uint8_t *regs;         /* BAR0, kernel-mapped (NVME_REGS_BYTES) */
+    const struct pci_ops *ops;
+    uint32_t holder;                /* domain holding it, 0: nobody */
+    struct vtd_dmaset dma;          /* dma.dom: its IOMMU domain while held */
+};
+extern struct nvme_ctl nvme_ctl;
+
+/* Requests to the owner core (the service "nvme", invoke.c). */
+enum nvme_op {
+    NVME_OP_TAKE = 1,               /* holder -> value: identity, BAR */
+    NVME_OP_RELEASE,                /* holder */
+    NVME_OP_DMA_REGISTER,           /* holder, base, bytes */
+    NVME_OP_DMA_UNREGISTER,         /* holder, base */
+    NVME_OP_VSIC_CREATE,            /* holder -> value: VSIC id */
+    NVME_OP_VSIC_RELEASE,           /* vsic, holder */
+    NVME_OP_VSIC_REGISTER,          /* vsic, holder, base, bytes */
+    NVME_OP_VSIC_UNREGISTER,        /* vsic, holder, base */
+    NVME_OP_VSIC_INFO,              /* holder (of the controller), vsic ->
+                                       value: VSIC holder, base | log2(bytes) */
+};
+struct nvme_req {
+    uint32_t holder, vsic;
+    uint64_t base, bytes;
+};
+
+/** A VSIC (owned by ctl.owner_core): a domain's virtual storage
+ *  controller, with the one Frame it registered for DMA. */
+#define NVME_VSICS 16
+struct nvme_vsic {
+    uint32_t holder;                /* 0: free */
+    uint64_t base, bytes;           /* bytes 0: nothing registered */
+    struct cte *frame;              /* the capability that registered it, if on this core */
+};
+extern struct nvme_vsic nvme_vsics[NVME_VSICS];     /* VSIC id n is nvme_vsics[n - 1] */
+
+/** Find the first NVMe function in `t`, stop it (CC.EN = 0, bus
+ *  mastering off); logs what it found or why not. */
+void nvme_ctl_init(struct pci_table *t);
+/* On the owner core. */
+errval_t nvme_ctl_take(uint32_t holder, uint64_t *ident, uint64_t *bar);
+void nvme_ctl_release(uint32_t holder);
+errval_t nvme_ctl_dma_register(uint32_t holder, uint64_t base, uint64_t bytes);
+errval_t nvme_ctl_dma_unregister(uint32_t holder, uint64_t base);
+/* VSICs (vsic.c), on the owner core. */
+errval_t nvme_vsic_create(uint32_t holder, uint64_t *id);
+void nvme_vsic_release(uint32_t vsic, uint32_t holder);
+errval_t nvme_vsic_register(uint32_t vsic, uint32_t holder, uint64_t base, uint64_t bytes);
+errval_t nvme_vsic_unregister(uint32_t vsic, uint32_t holder, uint64_t base);
+errval_t nvme_vsic_info(uint32_t ctl_holder, uint32_t vsic, uint64_t *holder, uint64_t *region);
+/** The controller was released: every VSIC's memory is unmapped. */
+void nvme_vsic_ctl_released(void);
+/** On the owner core: `frame` went; forget the VSIC memory it registered. */
+void nvme_vsic_frame_removed(struct cte *frame);
+/** Bind the registration at `base` of `vsic` to `frame` (owner core). */
+bool nvme_vsic_name(uint32_t vsic, struct cte *frame, uint64_t base);
+/* The serving and following of requests (invoke.c), for vsic.c's decoders. */
+struct invocation;
+struct devcall;
+struct sysret nvme_call(struct invocation *inv, enum nvme_op op, const struct nvme_req *r,
+                        struct sysret (*done)(const struct devcall *, const struct xcall_answer *),
+                        uint64_t ctx0, uint64_t ctx1);
+void nvme_tell(enum nvme_op op, const struct nvme_req *r);
+/** Follow `frame`, registered as `base` for (holder, vsic), on this core. */
+bool nvme_follow(struct cte *frame, uint32_t holder, uint32_t vsic, uint64_t base);
+void nvme_unfollow(uint32_t holder, uint32_t vsic, uint64_t base);
+struct sysret nvme_invoke_vsic_create(struct invocation *inv);
+struct sysret nvme_invoke_vsic_register(struct invocation *inv);
+struct sysret nvme_invoke_vsic_unregister(struct invocation *inv);
+struct sysret nvme_invoke_vsic_info(struct invocation *inv);
+void nvme_vsic_removed(struct cte *slot);
+/** The Frame named by arg[0] (not one lent by another core). */
+errval_t nvme_frame_arg(struct invocation *inv, struct cte **f);
+#endif

@@ -1,0 +1,242 @@
+/*
+ * vsic.c: the VSIC capability. A VSIC is a domain's virtual storage
+ * controller: the VSIC service (usr/vsicd) serves its rings, and the
+ * kernel keeps only what the service must be able to trust: which domain
+ * holds it and the one Frame of its memory the device may reach.
+ *
+ *   Kernel.vsic_create(domain, tag)  a monitor's call for a client's
+ *       MONITOR_MSG_VSIC_REQUEST: a VSIC id (while the service holds the
+ *       controller), as a VSIC capability in the client's receive slot;
+ *   VSIC.register_dma(frame)   the client's own Frame mapped into the
+ *       controller's IOMMU domain (IOVA = physical address) and recorded as
+ *       the VSIC's memory; its going (or the VSIC's) unmaps it;
+ *   NVMe.vsic_info(id, out)    for the service (it holds the controller):
+ *       the VSIC's holder and memory, so that a request naming memory
+ *       outside it is refused before the device sees it.
+ * The state lives on the controller's core (nvme_vsics); calls from other
+ * cores are forwarded (devcall).
+ */
+#include <storage/nvme/kernel/nvme.h>
+#include <pci/devcall.h>
+#include <arch/vspace.h>
+#include <cap/mdb.h>
+#include <core.h>
+#include <cspace.h>
+#include <dispatch.h>
+#include <invoke.h>
+#include <console.h>
+#include <string.h>
+#include <kpi/monitor.h>
+
+struct nvme_vsic nvme_vsics[NVME_VSICS];
+
+static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
+
+static struct nvme_vsic *held(uint32_t vsic, uint32_t holder)
+{
+    return vsic >= 1 && vsic <= NVME_VSICS && holder && nvme_vsics[vsic - 1].holder == holder
+         ? &nvme_vsics[vsic - 1] : NULL;
+}
+
+errval_t nvme_vsic_create(uint32_t holder, uint64_t *id)
+{
+    if (!nvme_ctl.holder)
+        return NVME_ERR_NOT_UP;         /* no VSIC service holds the controller */
+    for (unsigned i = 0; i < NVME_VSICS; i++) {
+        if (!nvme_vsics[i].holder) {
+            nvme_vsics[i] = (struct nvme_vsic){ .holder = holder };
+            *id = i + 1;
+            kprintf("vsic: VSIC %u is domain %#x's\n", i + 1, holder);
+            return ERR_OK;
+        }
+    }
+    return VSIC_ERR_TOO_MANY;
+}
+
+void nvme_vsic_release(uint32_t vsic, uint32_t holder)
+{
+    struct nvme_vsic *v = held(vsic, holder);
+    if (!v)
+        return;
+    if (v->bytes)
+        vtd_dmaset_remove(&nvme_ctl.dma, v->base);
+    *v = (struct nvme_vsic){ 0 };
+    kprintf("vsic: VSIC %u is free again (domain %#x let go of it)\n", vsic, holder);
+}
+
+errval_t nvme_vsic_register(uint32_t vsic, uint32_t holder, uint64_t base, uint64_t bytes)
+{
+    struct nvme_vsic *v = held(vsic, holder);
+    if (!v)
+        return CAP_ERR_WRONG_TYPE;
+    if (v->bytes)
+        return DMA_ERR_TOO_MANY;        /* one Frame a VSIC */
+    if (!nvme_ctl.holder)
+        return NVME_ERR_NOT_UP;
+    errval_t err = vtd_dmaset_add(&nvme_ctl.dma, base, bytes);
+    if (err_is_ok(err)) {
+        v->base = base;
+        v->bytes = bytes;
+        v->frame = NULL;
+    }
+    return err;
+}
+
+errval_t nvme_vsic_unregister(uint32_t vsic, uint32_t holder, uint64_t base)
+{
+    struct nvme_vsic *v = held(vsic, holder);
+    if (!v)
+        return CAP_ERR_WRONG_TYPE;
+    if (!v->bytes || v->base != base)
+        return DMA_ERR_NOT_REGISTERED;
+    v->bytes = 0;
+    v->frame = NULL;
+    return vtd_dmaset_remove(&nvme_ctl.dma, base);
+}
+
+errval_t nvme_vsic_info(uint32_t ctl_holder, uint32_t vsic, uint64_t *holder, uint64_t *region)
+{
+    if (!ctl_holder || nvme_ctl.holder != ctl_holder)
+        return CAP_ERR_WRONG_TYPE;
+    if (vsic < 1 || vsic > NVME_VSICS)
+        return VSA_ERR_BAD_HANDLE;
+    const struct nvme_vsic *v = &nvme_vsics[vsic - 1];
+    *holder = v->holder;
+    unsigned lg = 0;
+    while (v->bytes && (1ull << lg) < v->bytes)
+        lg++;
+    *region = v->bytes ? v->base | lg : 0;          /* Frames: page aligned, 2^n bytes */
+    return ERR_OK;
+}
+
+void nvme_vsic_ctl_released(void)
+{
+    for (unsigned i = 0; i < NVME_VSICS; i++) {
+        nvme_vsics[i].bytes = 0;
+        nvme_vsics[i].frame = NULL;
+    }
+}
+
+void nvme_vsic_frame_removed(struct cte *frame)
+{
+    for (unsigned i = 0; i < NVME_VSICS; i++)
+        if (nvme_vsics[i].bytes && nvme_vsics[i].frame == frame) {
+            nvme_vsics[i].bytes = 0;     /* its mapping goes with the dmaset's entry */
+            nvme_vsics[i].frame = NULL;
+        }
+}
+
+bool nvme_vsic_name(uint32_t vsic, struct cte *frame, uint64_t base)
+{
+    struct nvme_vsic *v = vsic >= 1 && vsic <= NVME_VSICS ? &nvme_vsics[vsic - 1] : NULL;
+    if (!v || !v->bytes || v->base != base)
+        return false;
+    v->frame = frame;
+    return vtd_dmaset_name(&nvme_ctl.dma, frame, base);
+}
+
+/* A VSIC capability names its id and holder: a stale one reaches nothing. */
+#define VSIC_RAW(id, holder) ((uint64_t)(id) | (uint64_t)(holder) << 32)
+static uint32_t cap_vsic(const struct cte *s) { return (uint32_t)(s->cap.u.raw & 0xffff); }
+static uint32_t cap_holder(const struct cte *s) { return (uint32_t)(s->cap.u.raw >> 32); }
+
+static struct sysret created(const struct devcall *c, const struct xcall_answer *a)
+{
+    uint32_t holder = (uint32_t)c->ctx[0];
+    struct capability cap = { .type = CAP_VSIC, .rights = CAP_RIGHT_ALL };
+    cap.u.raw = VSIC_RAW(a->value[0], holder);
+    errval_t err = a->err;
+    bool given = false;
+    if (err_is_ok(err))
+        err = devcall_give_cap(holder, &cap, c->ctx[1], a->value[0], c->caller, &given);
+    if (!given && err_is_ok(a->err))
+        nvme_tell(NVME_OP_VSIC_RELEASE, &(struct nvme_req){ .vsic = (uint32_t)a->value[0],
+                                                            .holder = holder });
+    return ret(err, err_is_ok(err) ? a->value[0] : 0);
+}
+
+struct sysret nvme_invoke_vsic_create(struct invocation *inv)
+{
+    struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
+    if (!t || t->state != DOMAIN_RUNNABLE || t->secondary)
+        return ret(invoke_refuse_arg(inv, 1, SYS_ERR_NO_DOMAIN, 1, UINT32_MAX), 0);
+    struct cte *recv;
+    errval_t err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
+    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
+        err = SYS_ERR_RECV_SLOT_FULL;
+    if (err_is_fail(err))
+        return ret(err, 0);
+    const struct nvme_req r = { .holder = t->id };
+    return nvme_call(inv, NVME_OP_VSIC_CREATE, &r, created, t->id, inv->arg[1]);
+}
+
+static struct sysret registered(const struct devcall *c, const struct xcall_answer *a)
+{
+    struct nvme_req r;
+    memcpy(&r, c->body, sizeof(r));
+    errval_t err = a->err;
+    if (err_is_ok(err) && !nvme_follow((struct cte *)(uintptr_t)c->ctx[0], r.holder, r.vsic, r.base)) {
+        nvme_tell(NVME_OP_VSIC_UNREGISTER, &r);
+        err = DMA_ERR_TOO_MANY;
+    }
+    return ret(err, err_is_ok(err) ? r.base : 0);
+}
+
+#define DMA_RIGHTS (CAP_RIGHT_READ | CAP_RIGHT_WRITE)
+
+struct sysret nvme_invoke_vsic_register(struct invocation *inv)
+{
+    struct cte *f;
+    errval_t err = nvme_frame_arg(inv, &f);
+    if (err_is_ok(err) && (f->cap.rights & DMA_RIGHTS) != DMA_RIGHTS)
+        err = CAP_ERR_RIGHTS;           /* the device writes what it is given */
+    if (err_is_fail(err))
+        return ret(err, 0);
+    const struct nvme_req r = { .holder = cap_holder(inv->slot), .vsic = cap_vsic(inv->slot),
+                                .base = f->cap.base, .bytes = f->cap.bytes };
+    return nvme_call(inv, NVME_OP_VSIC_REGISTER, &r, registered, (uint64_t)(uintptr_t)f, 0);
+}
+
+struct sysret nvme_invoke_vsic_unregister(struct invocation *inv)
+{
+    struct cte *f;
+    errval_t err = nvme_frame_arg(inv, &f);
+    if (err_is_fail(err))
+        return ret(err, 0);
+    const struct nvme_req r = { .holder = cap_holder(inv->slot), .vsic = cap_vsic(inv->slot),
+                                .base = f->cap.base };
+    nvme_unfollow(r.holder, r.vsic, r.base);
+    return nvme_call(inv, NVME_OP_VSIC_UNREGISTER, &r, NULL, 0, 0);
+}
+
+/* The answer, written into the caller's struct vsic_info (ctx[0]). */
+static struct sysret info_done(const struct devcall *c, const struct xcall_answer *a)
+{
+    struct nvme_req r;
+    memcpy(&r, c->body, sizeof(r));
+    struct dcb *d = dispatch_find(c->caller);
+    errval_t err = d ? a->err : SYS_ERR_NO_DOMAIN;
+    unsigned lg = (unsigned)(a->value[1] & 0xfff);
+    struct vsic_info info = { .vsic = r.vsic, .holder = (uint32_t)a->value[0],
+                              .base = a->value[1] & ~0xfffull,
+                              .bytes = a->value[1] ? 1ull << lg : 0 };
+    if (err_is_ok(err))
+        err = vspace_copy_in(&d->vspace, c->ctx[0], &info, sizeof(info));
+    return ret(err, info.holder);
+}
+
+struct sysret nvme_invoke_vsic_info(struct invocation *inv)
+{
+    if (inv->arg[0] < 1 || inv->arg[0] > NVME_VSICS)
+        return ret(invoke_refuse_arg(inv, 1, VSA_ERR_BAD_HANDLE, 1, NVME_VSICS), 0);
+    const struct nvme_req r = { .holder = (uint32_t)inv->slot->cap.u.raw,
+                                .vsic = (uint32_t)inv->arg[0] };
+    return nvme_call(inv, NVME_OP_VSIC_INFO, &r, info_done, inv->arg[1], 0);
+}
+
+void nvme_vsic_removed(struct cte *slot)
+{
+    if (mdb_is_last_copy(slot))
+        nvme_tell(NVME_OP_VSIC_RELEASE, &(struct nvme_req){ .vsic = cap_vsic(slot),
+                                                            .holder = cap_holder(slot) });
+}

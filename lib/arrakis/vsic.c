@@ -1,0 +1,267 @@
+/*
+ * vsic.c: a VSIC from the library OS (arrakis/vsic.h). Opening takes
+ * control calls (the monitor, the kernel's VSIC capability, the service's
+ * hello); after that a request is a ring entry and its completion a ring
+ * entry: this file enters the kernel only to sleep when it has nothing to
+ * do. Nothing the service writes is believed beyond the ring: a response
+ * naming a cookie that is not in flight is dropped.
+ */
+#include <arrakis/vsic.h>
+#include <libos/debug.h>
+#include <libos/libos.h>
+#include <libos/lmp.h>
+#include <libos/ram.h>
+#include <libos/syscall.h>
+#include <libos/tsc.h>
+#include <kpi/cspace.h>
+#include <kpi/dispatcher.h>
+#include <kpi/monitor.h>
+#include <kpi/syscall.h>
+#include <string.h>
+
+#define ROOTCN          CAP_TASK(TASKCN_SLOT_ROOTCN)
+#define RECV            CAP_TASK(TASKCN_SLOT_RECV)
+#define MONITOR         CAP_TASK(TASKCN_SLOT_MONITOREP)
+#define VSIC_REQ_TAG    0x5c1e
+#define OPEN_TIMEOUT_MS 10000
+#define CTL_TIMEOUT_MS  10000
+#define HELLO_TRIES     5
+#define HELLO_WAIT_MS   2000
+#define VSIC_WINDOW     (USER_MAP_BASE + (4ull << 40))   /* rings, hello, then the buffer */
+#define VSIC_CAP_SLOT   CAP_TASK(TASKCN_SLOT_FIRST_FREE + 8)
+
+static uint64_t ms_from_now(uint64_t ms) { return rdtsc_now() + libos_tsc_hz() / 1000 * ms; }
+
+/* Wait for a message matching (type, w1); others are dropped. */
+static errval_t await(uint64_t type, uint64_t w1, struct lmp_msg *out, uint64_t deadline)
+{
+    for (;;) {
+        if (err_is_ok(lmp_poll(out))) {
+            if (out->words[0] == type && out->words[1] == w1)
+                return ERR_OK;
+            if (out->words[0] == MONITOR_MSG_RESULT && err_is_fail((errval_t)out->words[2]))
+                return (errval_t)out->words[2];
+            continue;
+        }
+        if (rdtsc_now() > deadline)
+            return VSIC_ERR_TIMEOUT;
+        sys_yield(SYS_YIELD_BLOCK);
+    }
+}
+
+errval_t vsic_open(struct vsic *v, uint32_t service, size_t buf_bytes)
+{
+    memset(v, 0, sizeof(*v));
+    if (!service)
+        return VSIC_ERR_NO_SERVICE;
+    v->service = service;
+    uint64_t deadline = ms_from_now(OPEN_TIMEOUT_MS);
+    struct lmp_msg m;
+    /* 1. the VSIC capability, moved out of the receive slot */
+    errval_t err = lmp_send(MONITOR, MONITOR_MSG_VSIC_REQUEST, VSIC_REQ_TAG, 0, 0);
+    if (err_is_ok(err))
+        err = await(MONITOR_MSG_CAP, VSIC_REQ_TAG, &m, deadline);
+    if (err_is_fail(err))
+        return err;
+    v->id = (uint32_t)m.words[2];
+    v->cap = VSIC_CAP_SLOT;
+    err = sys_invoke(ROOTCN, CNODE_CMD_COPY, RECV, v->cap, 0, 0).err;
+    if (err_is_ok(err))
+        err = sys_invoke(ROOTCN, CNODE_CMD_DELETE, RECV, 0, 0, 0).err;
+    /* 2. our memory, registered with it */
+    capaddr_t buf_slot, hello;
+    uint64_t buf_va = VSIC_WINDOW + (1ull << 30);
+    if (err_is_ok(err))
+        err = ram_map_new(buf_va, buf_bytes, &buf_slot);
+    if (err_is_ok(err))
+        err = sys_invoke(v->cap, VSIC_CMD_REGISTER_DMA, buf_slot, 0, 0, 0).err;
+    /* 3. hello: any Frame of ours lent to the service; it reads the tag.
+     * Said again if no rings come: the service's receive slot may have
+     * been busy with another client's hello (the import is then refused). */
+    if (err_is_ok(err))
+        err = ram_map_new(VSIC_WINDOW + VSIC_RING_BYTES, 4096, &hello);
+    errval_t waited = VSIC_ERR_TIMEOUT;
+    for (unsigned i = 0; i < HELLO_TRIES && err_is_ok(err) && err_no(waited) == VSIC_ERR_TIMEOUT; i++) {
+        err = sys_invoke(MONITOR, ENDPOINT_CMD_SEND_CAP, MONITOR_MSG_SEND_CAP, service,
+                         VSIC_HELLO_TAG | (uint64_t)v->id << 16, hello).err;
+        /* 4. the rings, lent back: they stay in the receive slot, mapped */
+        if (err_is_ok(err))
+            waited = await(MONITOR_MSG_CAP, VSIC_RING_TAG | (uint64_t)v->id << 16, &m,
+                           ms_from_now(HELLO_WAIT_MS));
+    }
+    if (err_is_ok(err))
+        err = waited;
+    if (err_is_ok(err) && m.words[2] != service)     /* who lent it (the monitors say) */
+        err = VSIC_ERR_NO_SERVICE;
+    if (err_is_ok(err))
+        err = sys_invoke(RECV, FRAME_CMD_MAP, VSIC_WINDOW, FRAME_MAP_WRITE, 0, 0).err;
+    if (err_is_fail(err))
+        return err;
+    sys_invoke(ROOTCN, CNODE_CMD_DELETE, hello, 0, 0, 0);
+    v->ring = (struct vsic_ring *)VSIC_WINDOW;
+    v->buf = (uint8_t *)buf_va;
+    v->buf_bytes = buf_bytes;
+    v->block_size = 512;
+    return ERR_OK;
+}
+
+errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t block,
+                     uint32_t count, uint64_t buf_off, blk_done_fn done, void *cookie)
+{
+    if (v->inflight >= VSIC_SLOTS)
+        return VSIC_ERR_FULL;
+    unsigned slot = 0;
+    while (v->op[slot].used)
+        slot++;
+    v->op[slot].used = true;
+    v->op[slot].done = done;
+    v->op[slot].cookie = cookie;
+    struct vsic_req *q = &v->ring->req[v->head % VSIC_SLOTS];
+    *q = (struct vsic_req){ .op = (uint16_t)op, .vsa = (uint16_t)handle, .count = count,
+                            .cookie = slot, .block = block, .buf_off = buf_off };
+    v->head++;
+    v->inflight++;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    v->ring->req_head = v->head;
+    return ERR_OK;
+}
+
+unsigned vsic_poll(struct vsic *v)
+{
+    unsigned n = 0;
+    for (;;) {
+        uint32_t head = v->ring->resp_head;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (v->resp_tail == head || head - v->resp_tail > VSIC_SLOTS)
+            break;
+        struct vsic_resp r = v->ring->resp[v->resp_tail % VSIC_SLOTS];
+        v->resp_tail++;
+        v->ring->resp_tail = v->resp_tail;
+        if (r.cookie >= VSIC_SLOTS || !v->op[r.cookie].used)
+            continue;                   /* not ours: dropped */
+        v->op[r.cookie].used = false;
+        v->inflight--;
+        n++;
+        if (v->op[r.cookie].done)
+            v->op[r.cookie].done(v->op[r.cookie].cookie, (errval_t)r.status);
+        else
+            *(struct vsic_resp *)v->op[r.cookie].cookie = r;
+    }
+    return n;
+}
+
+#define SPIN_US 500                     /* poll this long before giving the core away */
+
+errval_t vsic_wait(struct vsic *v, uint64_t deadline_tsc)
+{
+    uint64_t spin = rdtsc_now() + libos_tsc_hz() / 1000000 * SPIN_US;
+    do {
+        if (vsic_poll(v))
+            return ERR_OK;
+        __builtin_ia32_pause();
+    } while (rdtsc_now() < spin);
+    if (deadline_tsc && rdtsc_now() > deadline_tsc)
+        return VSIC_ERR_TIMEOUT;
+    sys_yield(SYS_YIELD_BLOCK);         /* nothing to do: the core goes to others */
+    vsic_poll(v);
+    return ERR_OK;
+}
+
+/* A request waited for; its response in *r. */
+static errval_t call(struct vsic *v, const struct vsic_req *q, struct vsic_resp *r)
+{
+    if (v->inflight >= VSIC_SLOTS)
+        return VSIC_ERR_FULL;
+    unsigned slot = 0;
+    while (v->op[slot].used)
+        slot++;
+    const uint64_t pending = ~0ull;
+    r->cookie = pending;
+    v->op[slot].used = true;
+    v->op[slot].done = NULL;            /* the response is copied to *r */
+    v->op[slot].cookie = r;
+    struct vsic_req *w = &v->ring->req[v->head % VSIC_SLOTS];
+    *w = *q;
+    w->cookie = slot;
+    v->head++;
+    v->inflight++;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    v->ring->req_head = v->head;
+    uint64_t deadline = ms_from_now(CTL_TIMEOUT_MS);
+    while (r->cookie == pending)
+        if (err_is_fail(vsic_wait(v, deadline)))
+            return VSIC_ERR_TIMEOUT;
+    return (errval_t)r->status;
+}
+
+static void name_copy(char out[VSIC_NAME_MAX], const char *name)
+{
+    memset(out, 0, VSIC_NAME_MAX);
+    for (unsigned i = 0; i < VSIC_NAME_MAX && name[i]; i++)
+        out[i] = name[i];
+}
+
+static void from_value(struct vsic *v, uint64_t value, unsigned *handle, uint64_t *blocks)
+{
+    *handle = (unsigned)(value & 0xff);
+    v->block_size = 1u << ((value >> 8) & 0xff);
+    if (blocks)
+        *blocks = value >> 16;
+}
+
+errval_t vsic_vsa_create(struct vsic *v, const char *name, uint64_t blocks, unsigned *handle)
+{
+    struct vsic_req q = { .op = VSIC_OP_VSA_CREATE, .arg = blocks };
+    struct vsic_resp r;
+    name_copy(q.name, name);
+    errval_t err = call(v, &q, &r);
+    if (err_is_ok(err))
+        from_value(v, r.value, handle, NULL);
+    return err;
+}
+
+errval_t vsic_vsa_acquire(struct vsic *v, const char *name, unsigned rights, unsigned *handle,
+                          uint64_t *blocks)
+{
+    struct vsic_req q = { .op = VSIC_OP_VSA_ACQUIRE, .rights = rights };
+    struct vsic_resp r;
+    name_copy(q.name, name);
+    errval_t err = call(v, &q, &r);
+    if (err_is_ok(err))
+        from_value(v, r.value, handle, blocks);
+    return err;
+}
+
+errval_t vsic_vsa_resize(struct vsic *v, unsigned handle, uint64_t blocks)
+{
+    struct vsic_req q = { .op = VSIC_OP_VSA_RESIZE, .vsa = (uint16_t)handle, .arg = blocks };
+    struct vsic_resp r;
+    return call(v, &q, &r);
+}
+
+errval_t vsic_vsa_delete(struct vsic *v, unsigned handle)
+{
+    struct vsic_req q = { .op = VSIC_OP_VSA_DELETE, .vsa = (uint16_t)handle };
+    struct vsic_resp r;
+    return call(v, &q, &r);
+}
+
+errval_t vsic_io(struct vsic *v, unsigned op, unsigned handle, uint64_t block, uint32_t count,
+                 uint64_t buf_off)
+{
+    struct vsic_req q = { .op = (uint16_t)op, .vsa = (uint16_t)handle, .block = block,
+                          .count = count, .buf_off = buf_off };
+    struct vsic_resp r;
+    return call(v, &q, &r);
+}
+
+void *vsic_buf_alloc(struct vsic *v, size_t bytes)
+{
+    uint64_t b = (bytes + 4095) & ~4095ull;
+    if (!v->buf || b > v->buf_bytes - v->buf_next)
+        return NULL;
+    void *p = v->buf + v->buf_next;
+    v->buf_next += b;
+    memset(p, 0, bytes);
+    return p;
+}

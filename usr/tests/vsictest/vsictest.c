@@ -1,0 +1,319 @@
+/*
+ * vsictest.c: a client of the VSIC service, for tests/system/test_storage.py.
+ *
+ *   vsictest write NAME MIB vsicd=ID    create (or acquire) VSA NAME of MIB
+ *                                       MiB, write it with the pattern,
+ *                                       flush, read it back and compare
+ *   vsictest vsicd=ID verify NAME MIB   acquire NAME read-only, compare
+ *   vsictest vsicd=ID hostile NAME      requests the service must refuse
+ *   vsictest vsicd=ID acquire NAME      acquire NAME (authority check)
+ *   vsictest vsicd=ID rate NAME SECONDS 4 KiB reads, 8 in flight, counted
+ *   vsictest vsicd=ID forge NAME VSIC   what a hostile client tries with numbers
+ *                                       it was never given: another VSIC's id in
+ *                                       its hello, a second Frame, a grant sent
+ *                                       to its monitor, garbage ring indices
+ *
+ * The pattern: the 8-byte word at byte X of VSA NAME holds X XOR the name
+ * read as a little-endian number (tools/vsa-read --check does the same on
+ * the host). Every result is one line the test looks for.
+ */
+#include <arrakis/vsic.h>
+#include <libos/debug.h>
+#include <libos/libos.h>
+#include <libos/lmp.h>
+#include <libos/ram.h>
+#include <libos/syscall.h>
+#include <libos/tsc.h>
+#include <kpi/cspace.h>
+#include <kpi/dispatcher.h>
+#include <kpi/monitor.h>
+#include <kpi/syscall.h>
+#include <string.h>
+
+#define BUF_BYTES   (4u << 20)
+#define IO_BYTES    VSIC_MAX_IO_BYTES
+#define HOSTILE_FILL 0xdeadbeefdeadbeefull
+
+static struct vsic vsic;
+static uint64_t seed;
+
+static uint64_t hex(const char *p)
+{
+    uint64_t v = 0;
+    if (p[0] == '0' && p[1] == 'x')
+        p += 2;
+    for (; *p; p++)
+        v = v * 16 + (uint64_t)(*p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10);
+    return v;
+}
+
+static uint64_t dec(const char *p)
+{
+    uint64_t v = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (uint64_t)(*p - '0');
+    return v;
+}
+
+static unsigned done_count;
+static errval_t done_err;
+
+static void done(void *cookie, errval_t st)
+{
+    (void)cookie;
+    done_count++;
+    if (err_is_fail(st) && err_is_ok(done_err))
+        done_err = st;
+}
+
+/* Move `bytes` of the VSA at byte `at` to/from the buffer, IO_BYTES a request. */
+static errval_t move(unsigned op, unsigned h, uint64_t at, uint64_t bytes)
+{
+    unsigned n = 0;
+    done_count = 0;
+    done_err = ERR_OK;
+    for (uint64_t off = 0; off < bytes; off += IO_BYTES, n++) {
+        uint64_t len = bytes - off < IO_BYTES ? bytes - off : IO_BYTES;
+        errval_t err = vsic_submit(&vsic, op, h, (at + off) / 512, (uint32_t)(len / 512), off, done,
+                                   NULL);
+        if (err_is_fail(err))
+            return err;
+    }
+    uint64_t deadline = rdtsc_now() + libos_tsc_hz() * 60;
+    while (done_count < n)
+        if (err_is_fail(vsic_wait(&vsic, deadline)))
+            return VSIC_ERR_TIMEOUT;
+    return done_err;
+}
+
+static void fill(uint64_t at, uint64_t bytes)
+{
+    uint64_t *w = (uint64_t *)vsic.buf;
+    for (uint64_t i = 0; i < bytes / 8; i++)
+        w[i] = (at + i * 8) ^ seed;
+}
+
+static uint64_t differ(uint64_t at, uint64_t bytes)
+{
+    const uint64_t *w = (const uint64_t *)vsic.buf;
+    uint64_t bad = 0;
+    for (uint64_t i = 0; i < bytes / 8; i++)
+        bad += w[i] != ((at + i * 8) ^ seed);
+    return bad;
+}
+
+static int write_verify(const char *name, uint64_t mib, bool write)
+{
+    unsigned h;
+    uint64_t blocks = mib << 11;
+    errval_t err = write ? vsic_vsa_create(&vsic, name, blocks, &h) : VSA_ERR_EXISTS;
+    if (err_no(err) == VSA_ERR_EXISTS)
+        err = vsic_vsa_acquire(&vsic, name, write ? VSIC_RIGHT_READ | VSIC_RIGHT_WRITE : VSIC_RIGHT_READ,
+                               &h, &blocks);
+    if (err_is_fail(err)) {
+        debug_printf("vsictest: VSA %s: %s\n", name, err_name(err_no(err)));
+        return 1;
+    }
+    uint64_t total = blocks * 512, bad = 0;
+    for (uint64_t at = 0; write && at < total && err_is_ok(err); at += BUF_BYTES) {
+        uint64_t n = total - at < BUF_BYTES ? total - at : BUF_BYTES;
+        fill(at, n);
+        err = move(VSIC_OP_WRITE, h, at, n);
+    }
+    if (write && err_is_ok(err))
+        err = vsic_io(&vsic, VSIC_OP_FLUSH, h, 0, 0, 0);
+    for (uint64_t at = 0; at < total && err_is_ok(err); at += BUF_BYTES) {
+        uint64_t n = total - at < BUF_BYTES ? total - at : BUF_BYTES;
+        memset(vsic.buf, 0, n);
+        err = move(VSIC_OP_READ, h, at, n);
+        if (err_is_ok(err))
+            bad += differ(at, n);
+    }
+    debug_printf("vsictest: %s %lu MiB of VSA %s, read back: %s, %lu words differ\n",
+                 write ? "wrote" : "kept", total >> 20, name, err_name(err_no(err)), bad);
+    return err_is_ok(err) && !bad ? 0 : 1;
+}
+
+/* What a hostile client tries; each must be refused by name. */
+static int hostile(const char *name)
+{
+    unsigned h, ro;
+    uint64_t blocks;
+    errval_t err = vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ | VSIC_RIGHT_WRITE, &h, &blocks);
+    if (err_is_ok(err))
+        err = vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ, &ro, &blocks);
+    if (err_is_fail(err)) {
+        debug_printf("vsictest: VSA %s: %s\n", name, err_name(err_no(err)));
+        return 1;
+    }
+    uint64_t *w = (uint64_t *)vsic.buf;
+    for (uint64_t i = 0; i < BUF_BYTES / 8; i++)
+        w[i] = HOSTILE_FILL;            /* would show on the disk if any write got through */
+    static const struct { const char *what; unsigned op; int h; uint64_t block; uint32_t count;
+                          uint64_t off; enum err_code want; } tries[] = {
+        { "write past the VSA's end", VSIC_OP_WRITE, 0, ~0ull, 8, 0, VSA_ERR_BOUNDS },
+        { "write across the VSA's end", VSIC_OP_WRITE, 0, 1, 8, 0, VSA_ERR_BOUNDS },
+        { "read past the VSA's end", VSIC_OP_READ, 0, ~0ull, 8, 0, VSA_ERR_BOUNDS },
+        { "write from unregistered memory", VSIC_OP_WRITE, 0, 0, 8, BUF_BYTES, VSIC_ERR_BUF },
+        { "write from memory past the end of registered memory", VSIC_OP_WRITE, 0, 0, 8,
+          BUF_BYTES - 2048, VSIC_ERR_BUF },
+        { "write from a wrapping offset", VSIC_OP_WRITE, 0, 0, 8, ~0ull - 1023, VSIC_ERR_BUF },
+        { "read into a misaligned offset", VSIC_OP_READ, 0, 0, 1, 2, VSIC_ERR_BUF },
+        { "write through a read-only handle", VSIC_OP_WRITE, 1, 0, 8, 0, VSA_ERR_RIGHTS },
+        { "write through a handle never given", VSIC_OP_WRITE, 3, 0, 8, 0, VSA_ERR_BAD_HANDLE },
+        { "write through handle 65535", VSIC_OP_WRITE, 0xffff, 0, 8, 0, VSA_ERR_BAD_HANDLE },
+        { "write of 0 blocks", VSIC_OP_WRITE, 0, 0, 0, 0, VSIC_ERR_TOO_LONG },
+        { "write of 4 GiB", VSIC_OP_WRITE, 0, 0, 0xffffffffu, 0, VSIC_ERR_TOO_LONG },
+        { "request 99", 99, 0, 0, 8, 0, VSIC_ERR_BAD_OP },
+    };
+    unsigned ok = 0, n = sizeof(tries) / sizeof(tries[0]);
+    for (unsigned i = 0; i < n; i++) {
+        int hh = tries[i].h == 0 ? (int)h : tries[i].h == 1 ? (int)ro : tries[i].h;
+        uint64_t block = tries[i].block == ~0ull ? blocks : tries[i].block == 1 ? blocks - 4 : tries[i].block;
+        err = vsic_io(&vsic, tries[i].op, (unsigned)hh, block, tries[i].count, tries[i].off);
+        bool good = err_no(err) == tries[i].want;
+        ok += good;
+        debug_printf("vsictest: %s: %s (%s)\n", tries[i].what, err_name(err_no(err)),
+                     good ? "refused as it must be" : "WRONG");
+    }
+    debug_printf("vsictest: hostile: %u of %u refused by name\n", ok, n);
+    return ok == n ? 0 : 1;
+}
+
+static int rate(const char *name, uint64_t seconds)
+{
+    unsigned h;
+    uint64_t blocks;
+    errval_t err = vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ, &h, &blocks);
+    if (err_no(err) == VSA_ERR_NOT_FOUND) {         /* a VSA of its own: 1 MiB */
+        blocks = 2048;
+        err = vsic_vsa_create(&vsic, name, blocks, &h);
+    }
+    if (err_is_fail(err)) {
+        debug_printf("vsictest: VSA %s: %s\n", name, err_name(err_no(err)));
+        return 1;
+    }
+    uint64_t end = rdtsc_now() + libos_tsc_hz() * seconds;
+    unsigned submitted = 0;
+    done_count = 0;
+    done_err = ERR_OK;
+    while (rdtsc_now() < end) {
+        while (submitted - done_count < 8) {
+            uint64_t b = (submitted * 8ull) % (blocks - 8);
+            if (err_is_fail(vsic_submit(&vsic, VSIC_OP_READ, h, b, 8, (submitted % 8) * 4096, done, NULL)))
+                break;
+            submitted++;
+        }
+        vsic_wait(&vsic, end);
+    }
+    while (done_count < submitted)
+        vsic_wait(&vsic, 0);
+    debug_printf("vsictest: rate: %u reads of 4 KiB in %lu s (%s)\n", done_count, seconds,
+                 err_name(err_no(done_err)));
+    return 0;
+}
+
+/* Wait up to `ms` for a message (type, w1 under mask); true if it came. */
+static bool message(uint64_t type, uint64_t w1, uint64_t mask, uint64_t ms, struct lmp_msg *m)
+{
+    uint64_t end = rdtsc_now() + libos_tsc_hz() / 1000 * ms;
+    while (rdtsc_now() < end) {
+        if (err_is_ok(lmp_poll(m)) && m->words[0] == type && (m->words[1] & mask) == w1)
+            return true;
+        sys_yield(SYS_YIELD_BLOCK);
+    }
+    return false;
+}
+
+static int forge(uint32_t service, uint32_t victim)
+{
+    capaddr_t frame;
+    struct lmp_msg m;
+    unsigned ok = 0, n = 0;
+    /* 1. a hello naming VSICs that are not ours: no rings may come */
+    errval_t err = ram_map_new(USER_MAP_BASE + (5ull << 40), 4096, &frame);
+    const uint32_t ids[] = { victim, 0, 999 };
+    for (unsigned i = 0; err_is_ok(err) && i < 3; i++, n++) {
+        err = sys_invoke(CAP_TASK(TASKCN_SLOT_MONITOREP), ENDPOINT_CMD_SEND_CAP, MONITOR_MSG_SEND_CAP,
+                         service, VSIC_HELLO_TAG | (uint64_t)ids[i] << 16, frame).err;
+        bool rings = message(MONITOR_MSG_CAP, VSIC_RING_TAG, 0xffff, 3000, &m);
+        ok += !rings;
+        debug_printf("vsictest: forge: hello naming VSIC %u: %s\n", ids[i],
+                     rings ? "rings came: WRONG" : "no rings (refused)");
+        if (rings)
+            sys_invoke(CAP_TASK(TASKCN_SLOT_ROOTCN), CNODE_CMD_DELETE, CAP_TASK(TASKCN_SLOT_RECV), 0, 0, 0);
+    }
+    /* 2. a second Frame registered with our VSIC: one a VSIC */
+    capaddr_t second;
+    if (err_is_ok(err))
+        err = ram_map_new(USER_MAP_BASE + (5ull << 40) + (1ull << 20), 65536, &second);
+    errval_t reg = sys_invoke(vsic.cap, VSIC_CMD_REGISTER_DMA, second, 0, 0, 0).err;
+    ok += err_no(reg) == DMA_ERR_TOO_MANY;
+    n++;
+    debug_printf("vsictest: forge: a second Frame for our VSIC: %s\n", err_name(err_no(reg)));
+    /* 3. a grant of VSA "big" to ourselves, sent to our monitor */
+    uint64_t name = 0;
+    memcpy(&name, "big", 3);
+    lmp_send(CAP_TASK(TASKCN_SLOT_MONITOREP), MONITOR_MSG_VSA_GRANT, libos_domain_id() | 3ull << 32,
+             name, 0);
+    bool answered = message(MONITOR_MSG_RESULT, MONITOR_MSG_VSA_GRANT, ~0ull, 3000, &m);
+    errval_t why = answered ? (errval_t)m.words[2] : ERR_OK;
+    ok += err_is_fail(why);
+    n++;
+    debug_printf("vsictest: forge: a grant sent to our monitor: %s\n", err_name(err_no(why)));
+    unsigned h;
+    uint64_t blocks;
+    errval_t acq = vsic_vsa_acquire(&vsic, "big", VSIC_RIGHT_READ, &h, &blocks);
+    ok += err_no(acq) == VSA_ERR_NO_AUTHORITY;
+    n++;
+    debug_printf("vsictest: forge: acquire big after it: %s\n", err_name(err_no(acq)));
+    /* 4. garbage ring indices: the service stops serving us, nobody else */
+    vsic.ring->req_head = vsic.head + 5000;
+    debug_printf("vsictest: forge: %u of %u refused\n", ok, n);
+    return ok == n ? 0 : 1;
+}
+
+int main(int argc, char *argv[])
+{
+    uint32_t service = 0;
+    int a = 1, k = 1;
+    for (int i = 1; i < argc; i++) {        /* the shell appends vsicd=ID */
+        if (strncmp(argv[i], "vsicd=", 6) == 0)
+            service = (uint32_t)hex(argv[i] + 6);
+        else
+            argv[k++] = argv[i];
+    }
+    argc = k;
+    if (argc - a < 2) {
+        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge NAME [N]\n");
+        return 2;
+    }
+    const char *cmd = argv[a], *name = argv[a + 1];
+    uint64_t n = a + 2 < argc ? dec(argv[a + 2]) : 0;
+    seed = 0;
+    memcpy(&seed, name, strlen(name) < 8 ? strlen(name) : 8);
+    errval_t err = vsic_open(&vsic, service, BUF_BYTES);
+    if (err_is_fail(err)) {
+        debug_printf("vsictest: no VSIC: %s\n", err_name(err_no(err)));
+        return 1;
+    }
+    debug_printf("vsictest: VSIC %u open (domain %#x, core %u)\n", vsic.id, libos_domain_id(),
+                 libos_core_id());
+    int rc = 2;
+    if (strcmp(cmd, "write") == 0 || strcmp(cmd, "verify") == 0)
+        rc = write_verify(name, n, cmd[0] == 'w');
+    else if (strcmp(cmd, "hostile") == 0)
+        rc = hostile(name);
+    else if (strcmp(cmd, "rate") == 0)
+        rc = rate(name, n ? n : 3);
+    else if (strcmp(cmd, "forge") == 0)
+        rc = forge(service, (uint32_t)n);
+    else if (strcmp(cmd, "acquire") == 0) {
+        unsigned h;
+        uint64_t blocks;
+        err = vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ, &h, &blocks);
+        debug_printf("vsictest: acquire %s: %s\n", name, err_name(err_no(err)));
+        rc = err_is_ok(err) ? 0 : 1;
+    }
+    return rc;
+}

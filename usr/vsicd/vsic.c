@@ -1,0 +1,484 @@
+/*
+ * vsic.c: serving VSICs. Every VSIC has a request and a response ring in
+ * a Frame of ours lent to the client; its data moves by DMA straight into
+ * the one Frame of its own memory it registered with its VSIC capability
+ * (the kernel tells us which: NVMe.vsic_info).
+ *
+ * A VSIC starts with the client's hello (a Frame lent with
+ * VSIC_HELLO_TAG | VSIC id << 16): the kernel names the sender, and the
+ * VSIC must be that domain's and have memory registered. Then we lend it
+ * the rings (VSIC_RING_TAG | id << 16) and poll them.
+ *
+ * Each request is copied out of the ring before it is looked at, and
+ * checked against the VSIC's VSA handles (bounds, rights) and its memory;
+ * a refused one gets an error response and nothing touches the disk. A
+ * good one becomes one NVMe command per extent it crosses (virtual to
+ * physical blocks, vsa.c). VSA names are the control plane's: a client
+ * may create or acquire a VSA only under a grant for that name that its
+ * monitor sent us (the shell's `spawn ... vsa=NAME`); a request made
+ * before its grant arrives waits for it up to GRANT_WAIT_MS. Rate
+ * specifiers (IOPS and KiB/s, per domain) are token buckets: a VSIC out of
+ * tokens is not served until they refill.
+ */
+#include "vsicd.h"
+#include "vsa.h"
+#include <libos/debug.h>
+#include <libos/libos.h>
+#include <libos/ram.h>
+#include <libos/syscall.h>
+#include <libos/tsc.h>
+#include <kpi/cspace.h>
+#include <kpi/monitor.h>
+#include <kpi/syscall.h>
+#include <string.h>
+#include <fmt.h>
+
+#define ROOTCN          CAP_TASK(TASKCN_SLOT_ROOTCN)
+#define RECV            CAP_TASK(TASKCN_SLOT_RECV)
+#define MONITOR         CAP_TASK(TASKCN_SLOT_MONITOREP)
+#define VSICS           16          /* = the kernel's NVME_VSICS: VSIC id n is vsics[n - 1] */
+#define HANDLES         4
+#define GRANTS          32
+#define PENDING         128
+#define GRANT_WAIT_MS   3000
+
+struct vsic {
+    uint32_t holder;                /* 0: free */
+    capaddr_t ring_slot;            /* our Frame of its rings (lent to it) */
+    bool broken;
+    struct vsic_ring *ring;
+    uint64_t buf_pa, buf_bytes;     /* its registered memory */
+    uint32_t tail, resp_head;       /* ours: the ring's copies are only told */
+    uint32_t outstanding;           /* requests taken, not answered */
+    struct { int vsa; uint32_t rights; } h[HANDLES];
+    uint64_t grant_wait;            /* since when a request waits for a grant */
+    uint32_t iops, kbps;            /* 0: no limit */
+    uint64_t tok_ops, tok_bytes, last;
+    uint64_t ios, bytes, errors;
+};
+
+static struct vsic vsics[VSICS];
+static struct { uint32_t domain, rights; uint64_t name; } grants[GRANTS];
+static unsigned grants_next;
+static struct { uint32_t domain, iops, kbps; } rates[GRANTS];
+static struct { bool used; uint16_t vsic; uint64_t cookie; unsigned left; errval_t st; } pend[PENDING];
+
+static uint64_t now(void) { return rdtsc_now(); }
+static uint64_t ms(uint64_t n) { return libos_tsc_hz() / 1000 * n; }
+
+static void post(struct vsic *v, uint64_t cookie, errval_t st, uint64_t value)
+{
+    struct vsic_resp *r = &v->ring->resp[v->resp_head % VSIC_SLOTS];
+    r->cookie = cookie;
+    r->status = st;
+    r->value = value;
+    v->resp_head++;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    v->ring->resp_head = v->resp_head;
+}
+
+static void rate_apply(struct vsic *v)
+{
+    for (unsigned i = 0; i < GRANTS; i++)
+        if (rates[i].domain && rates[i].domain == v->holder) {
+            v->iops = rates[i].iops;
+            v->kbps = rates[i].kbps;
+            v->tok_ops = v->tok_bytes = 0;
+            v->last = now();
+        }
+}
+
+#define ORPHAN 0xffff                   /* pend[].vsic of a dropped VSIC */
+
+/* The VSIC's holder let go of it: forget it, and answer nobody for what
+ * it still has in flight (the kernel unmapped its memory already). */
+static void vsic_drop(struct vsic *v)
+{
+    unsigned idx = (unsigned)(v - vsics);
+    for (unsigned p = 0; p < PENDING; p++)
+        if (pend[p].used && pend[p].vsic == idx)
+            pend[p].vsic = ORPHAN;
+    sys_invoke(ROOTCN, CNODE_CMD_DELETE, v->ring_slot, 0, 0, 0);     /* unmapped with it */
+    debug_printf("vsicd: VSIC %u of domain %#x is gone (%lu I/Os, %lu KiB)\n", idx + 1, v->holder,
+                 v->ios, v->bytes / 1024);
+    *v = (struct vsic){ 0 };
+}
+
+void vsic_check(void)
+{
+    for (unsigned i = 0; i < VSICS; i++) {
+        struct vsic_info info;
+        if (vsics[i].holder &&
+            err_is_ok(sys_invoke(vsicd_nvme_cap, NVME_CMD_VSIC_INFO, i + 1,
+                                 (uint64_t)(uintptr_t)&info, 0, 0).err) &&
+            info.holder != vsics[i].holder)
+            vsic_drop(&vsics[i]);
+    }
+}
+
+void vsic_hello(uint32_t sender, uint64_t tag)
+{
+    sys_invoke(ROOTCN, CNODE_CMD_DELETE, RECV, 0, 0, 0);   /* only its tag and sender count */
+    uint32_t id = (uint32_t)(tag >> 16);
+    struct vsic_info info;
+    errval_t err = id >= 1 && id <= VSICS ? ERR_OK : VSA_ERR_BAD_HANDLE;
+    if (err_is_ok(err))
+        err = sys_invoke(vsicd_nvme_cap, NVME_CMD_VSIC_INFO, id, (uint64_t)(uintptr_t)&info, 0, 0).err;
+    if (err_is_ok(err) && info.holder != sender)
+        err = CAP_ERR_WRONG_TYPE;       /* someone else's VSIC: not to be named */
+    if (err_is_ok(err) && (!info.bytes || info.bytes > (1ull << 30)))
+        err = VSIC_ERR_BUF;             /* nothing registered (or absurd) */
+    if (err_is_ok(err) && vsics[id - 1].holder == sender)
+        err = VSIC_ERR_TOO_MANY;        /* served already */
+    if (err_is_ok(err) && vsics[id - 1].holder)
+        vsic_drop(&vsics[id - 1]);      /* the kernel gave the id anew: its holder is gone */
+    struct vsic *v = err_is_ok(err) ? &vsics[id - 1] : NULL;
+    capaddr_t slot;
+    uint64_t va = VSICD_RING_VA + (uint64_t)(id - 1) * VSIC_RING_BYTES;
+    if (err_is_ok(err))
+        err = ram_map_new(va, VSIC_RING_BYTES, &slot);
+    if (err_is_ok(err)) {
+        memset((void *)va, 0, VSIC_RING_BYTES);
+        err = sys_invoke(MONITOR, ENDPOINT_CMD_SEND_CAP, MONITOR_MSG_SEND_CAP, sender,
+                         VSIC_RING_TAG | (uint64_t)id << 16, slot).err;
+    }
+    if (err_is_fail(err)) {
+        debug_printf("vsicd: VSIC %u from domain %#x refused: %s\n", id, sender,
+                     err_name(err_no(err)));
+        return;
+    }
+    *v = (struct vsic){ .holder = sender, .ring_slot = slot, .ring = (struct vsic_ring *)va,
+                        .buf_pa = info.base, .buf_bytes = info.bytes };
+    for (unsigned i = 0; i < HANDLES; i++)
+        v->h[i].vsa = -1;
+    rate_apply(v);
+    debug_printf("vsicd: VSIC %u of domain %#x: rings lent, %lu KiB of its memory registered\n",
+                 id, sender, info.bytes / 1024);
+}
+
+void vsic_grant(uint32_t domain, uint32_t rights, uint64_t name)
+{
+    unsigned i = grants_next++ % GRANTS;
+    grants[i].domain = domain;
+    grants[i].rights = rights;
+    grants[i].name = name;
+}
+
+void vsic_rate(uint32_t domain, uint32_t iops, uint32_t kbps)
+{
+    unsigned i = 0;
+    while (i < GRANTS && rates[i].domain && rates[i].domain != domain)
+        i++;
+    if (i == GRANTS)
+        i = 0;
+    rates[i].domain = domain;
+    rates[i].iops = iops;
+    rates[i].kbps = kbps;
+    for (unsigned v = 0; v < VSICS; v++)
+        if (vsics[v].holder == domain)
+            rate_apply(&vsics[v]);
+    debug_printf("vsicd: domain %#x limited to %u I/Os and %u KiB a second%s\n", domain, iops,
+                 kbps, iops || kbps ? "" : " (no limit)");
+}
+
+/* The rights `domain` was granted on `name` (0: none). */
+static uint32_t granted(uint32_t domain, const char *name)
+{
+    uint64_t n = 0;
+    memcpy(&n, name, vsa_name_len(name));
+    uint32_t r = 0;
+    for (unsigned i = 0; i < GRANTS; i++)
+        if (grants[i].domain == domain && grants[i].name == n)
+            r |= grants[i].rights;
+    return r;
+}
+
+void vsic_list(void)
+{
+    vsic_check();
+    debug_printf("vsicd: %u VSAs on the disk (table generation %lu):\n", vsa_table->count,
+                 vsa_table->generation);
+    for (int i = 0; i < VSA_MAX; i++) {
+        const struct vsa_entry *e = &vsa_table->vsa[i];
+        if (!e->name[0])
+            continue;
+        char line[256];
+        int n = fmt_snprintf(line, sizeof(line), "vsicd:   vsa %.8s owner %#x %lu blocks (%lu KiB) extents",
+                             e->name, e->creator, e->blocks, e->blocks * vsicd_nvme.block_bytes / 1024);
+        for (unsigned x = 0; x < e->nextents && n < (int)sizeof(line); x++)
+            n += fmt_snprintf(line + n, sizeof(line) - n, " %lu+%lu", e->ext[x].start, e->ext[x].count);
+        n += fmt_snprintf(line + n, n < (int)sizeof(line) ? sizeof(line) - n : 0, " vsics");
+        unsigned att = 0;
+        for (unsigned v = 0; v < VSICS; v++)
+            for (unsigned h = 0; vsics[v].holder && h < HANDLES; h++)
+                if (vsics[v].h[h].vsa == i && n < (int)sizeof(line)) {
+                    n += fmt_snprintf(line + n, sizeof(line) - n, " %u(domain %#x %s)", v + 1,
+                                      vsics[v].holder, vsics[v].h[h].rights & VSIC_RIGHT_WRITE ? "rw" : "r");
+                    att++;
+                }
+        debug_printf("%s%s\n", line, att ? "" : " none");
+    }
+}
+
+/* Tokens for one I/O of `bytes`; refilled from the time gone by. */
+static bool rate_take(struct vsic *v, uint64_t bytes)
+{
+    if (!v->iops && !v->kbps)
+        return true;
+    uint64_t t = now(), hz = libos_tsc_hz(), el = t - v->last;
+    if (el > hz)
+        el = hz;
+    v->last = t;
+    /* tokens in units of 1/hz: an op is hz, a byte is hz */
+    uint64_t burst_ops = (v->iops / 10 ? v->iops / 10 : 1) * hz;
+    uint64_t burst_bytes = (uint64_t)vsicd_nvme.max_xfer_bytes * hz;
+    if (v->iops) {
+        v->tok_ops += el * v->iops;
+        if (v->tok_ops > burst_ops)
+            v->tok_ops = burst_ops;
+        if (v->tok_ops < hz)
+            return false;
+    }
+    if (v->kbps) {
+        unsigned __int128 add = (unsigned __int128)el * v->kbps * 1024;
+        v->tok_bytes = add + v->tok_bytes > burst_bytes ? burst_bytes : (uint64_t)(add + v->tok_bytes);
+        if (v->tok_bytes < bytes * hz)
+            return false;
+        v->tok_bytes -= bytes * hz;
+    }
+    if (v->iops)
+        v->tok_ops -= hz;
+    return true;
+}
+
+static int handle_attach(struct vsic *v, int vsa, uint32_t rights)
+{
+    for (int h = 0; h < HANDLES; h++)
+        if (v->h[h].vsa < 0) {
+            v->h[h].vsa = vsa;
+            v->h[h].rights = rights;
+            return h;
+        }
+    return -1;
+}
+
+enum verdict { DONE, SUBMITTED, LATER };
+
+/* Create or acquire: the grant decides, once it has had time to arrive. */
+static enum verdict named(struct vsic *v, const struct vsic_req *q, errval_t *err, uint64_t *value)
+{
+    char name[VSIC_NAME_MAX + 1];
+    if (!vsa_name_ok(q->name, name)) {
+        *err = VSA_ERR_BAD_NAME;
+        return DONE;
+    }
+    uint32_t want = q->op == VSIC_OP_VSA_CREATE ? VSIC_RIGHT_READ | VSIC_RIGHT_WRITE : q->rights;
+    if (!want || (want & ~(VSIC_RIGHT_READ | VSIC_RIGHT_WRITE))) {
+        *err = VSA_ERR_RIGHTS;
+        return DONE;
+    }
+    if ((granted(v->holder, name) & want) != want) {
+        if (!v->grant_wait)
+            v->grant_wait = now();
+        if (now() - v->grant_wait < ms(GRANT_WAIT_MS))
+            return LATER;
+        v->grant_wait = 0;
+        debug_printf("vsicd: domain %#x holds no authority for VSA %s: refused\n", v->holder, name);
+        *err = VSA_ERR_NO_AUTHORITY;
+        return DONE;
+    }
+    v->grant_wait = 0;
+    int vsa = -1;
+    if (q->op == VSIC_OP_VSA_CREATE) {
+        *err = vsa_create(name, q->arg, v->holder, &vsa);
+    } else {
+        vsa = vsa_find(name);
+        *err = vsa < 0 ? VSA_ERR_NOT_FOUND : ERR_OK;
+    }
+    int h = err_is_ok(*err) ? handle_attach(v, vsa, want) : -1;
+    if (err_is_ok(*err) && h < 0)
+        *err = VSA_ERR_BAD_HANDLE;
+    if (err_is_ok(*err)) {
+        unsigned lg = 0;
+        while ((1u << lg) < vsicd_nvme.block_bytes)
+            lg++;
+        *value = (uint64_t)h | (uint64_t)lg << 8 | vsa_table->vsa[vsa].blocks << 16;
+        debug_printf("vsicd: VSIC %ld of domain %#x: VSA %s %s (%lu blocks) as handle %d\n",
+                     (long)(v - vsics) + 1, v->holder, name,
+                     q->op == VSIC_OP_VSA_CREATE ? "created" : "acquired",
+                     vsa_table->vsa[vsa].blocks, h);
+    }
+    return DONE;
+}
+
+/* Read, write or flush: checked, then one NVMe command per extent. */
+static enum verdict io(struct vsic *v, const struct vsic_req *q, errval_t *err)
+{
+    struct nvme_ctrl *c = &vsicd_nvme;
+    int vsa = q->vsa < HANDLES ? v->h[q->vsa].vsa : -1;
+    uint32_t need = q->op == VSIC_OP_WRITE ? VSIC_RIGHT_WRITE : VSIC_RIGHT_READ;
+    uint64_t bytes = (uint64_t)q->count * c->block_bytes;
+    if (vsa < 0)
+        *err = VSA_ERR_BAD_HANDLE;
+    else if (q->op != VSIC_OP_FLUSH && !(v->h[q->vsa].rights & need))
+        *err = VSA_ERR_RIGHTS;
+    else if (q->op != VSIC_OP_FLUSH && (q->count == 0 || bytes > c->max_xfer_bytes ||
+                                        bytes > VSIC_MAX_IO_BYTES))
+        *err = VSIC_ERR_TOO_LONG;
+    else if (q->op != VSIC_OP_FLUSH &&
+             ((q->buf_off & 3) || q->buf_off >= v->buf_bytes || bytes > v->buf_bytes - q->buf_off))
+        *err = VSIC_ERR_BUF;
+    else if (q->op != VSIC_OP_FLUSH && (q->block >= vsa_table->vsa[vsa].blocks ||
+                                        q->count > vsa_table->vsa[vsa].blocks - q->block))
+        *err = VSA_ERR_BOUNDS;
+    else
+        *err = ERR_OK;
+    if (err_is_fail(*err)) {
+        if (v->errors++ < 8)
+            debug_printf("vsicd: VSIC %ld of domain %#x: request refused: %s\n",
+                         (long)(v - vsics) + 1, v->holder, err_name(err_no(*err)));
+        return DONE;
+    }
+    unsigned pieces = 1;
+    uint64_t pb, run;
+    if (q->op != VSIC_OP_FLUSH) {
+        pieces = 0;
+        for (uint64_t b = q->block, left = q->count; left; pieces++) {
+            vsa_translate(vsa, b, &pb, &run);
+            uint64_t n = run < left ? run : left;
+            b += n;
+            left -= n;
+        }
+    }
+    if (c->inflight + pieces + 2 > c->io.depth)
+        return LATER;
+    unsigned p = 0;
+    while (p < PENDING && pend[p].used)
+        p++;
+    if (p == PENDING)
+        return LATER;
+    if (!rate_take(v, q->op == VSIC_OP_FLUSH ? 0 : bytes))
+        return LATER;
+    pend[p].used = true;
+    pend[p].vsic = (uint16_t)(v - vsics);
+    pend[p].cookie = q->cookie;
+    pend[p].left = pieces;
+    pend[p].st = ERR_OK;
+    if (q->op == VSIC_OP_FLUSH) {
+        errval_t e = nvme_submit(c, NVME_CMD_FLUSH, 0, 0, 0, p);
+        if (err_is_fail(e))
+            vsicd_complete(NULL, p, e);
+    } else {
+        uint64_t off = q->buf_off;
+        for (uint64_t b = q->block, left = q->count; left;) {
+            vsa_translate(vsa, b, &pb, &run);
+            uint64_t n = run < left ? run : left;
+            errval_t e = nvme_submit(c, q->op == VSIC_OP_WRITE ? NVME_CMD_WRITE : NVME_CMD_READ,
+                                     pb, (uint32_t)n, v->buf_pa + off, p);
+            if (err_is_fail(e))
+                vsicd_complete(NULL, p, e);
+            b += n;
+            left -= n;
+            off += n * c->block_bytes;
+        }
+        v->bytes += bytes;
+    }
+    v->ios++;
+    v->outstanding++;
+    return SUBMITTED;
+}
+
+static void drop_handles(int vsa)
+{
+    for (unsigned i = 0; i < VSICS; i++)
+        for (unsigned h = 0; h < HANDLES; h++)
+            if (vsics[i].h[h].vsa == vsa)
+                vsics[i].h[h].vsa = -1;
+}
+
+static enum verdict serve(struct vsic *v, const struct vsic_req *q)
+{
+    errval_t err = ERR_OK;
+    uint64_t value = 0;
+    enum verdict d = DONE;
+    int vsa = q->vsa < HANDLES ? v->h[q->vsa].vsa : -1;
+    bool w = q->vsa < HANDLES && (v->h[q->vsa].rights & VSIC_RIGHT_WRITE);
+    switch (q->op) {
+    case VSIC_OP_READ:
+    case VSIC_OP_WRITE:
+    case VSIC_OP_FLUSH:
+        d = io(v, q, &err);
+        break;
+    case VSIC_OP_VSA_CREATE:
+    case VSIC_OP_VSA_ACQUIRE:
+        d = named(v, q, &err, &value);
+        break;
+    case VSIC_OP_VSA_RESIZE:
+        err = vsa < 0 ? VSA_ERR_BAD_HANDLE : !w ? VSA_ERR_RIGHTS : vsa_resize(vsa, q->arg);
+        break;
+    case VSIC_OP_VSA_DELETE:
+        err = vsa < 0 ? VSA_ERR_BAD_HANDLE : !w ? VSA_ERR_RIGHTS : vsa_delete(vsa);
+        if (err_is_ok(err))
+            drop_handles(vsa);
+        break;
+    default:
+        err = VSIC_ERR_BAD_OP;
+    }
+    if (d == DONE)
+        post(v, q->cookie, err, value);
+    return d;
+}
+
+bool vsic_poll(void)
+{
+    bool work = false;
+    for (unsigned i = 0; i < VSICS; i++) {
+        struct vsic *v = &vsics[i];
+        if (!v->holder || v->broken)
+            continue;
+        uint32_t head = v->ring->req_head;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (head - v->tail > VSIC_SLOTS) {
+            debug_printf("vsicd: VSIC %u of domain %#x: request index %u is %u past ours: "
+                         "no longer served\n", i + 1, v->holder, head, head - v->tail);
+            v->broken = true;
+            continue;
+        }
+        while (v->tail != head) {
+            uint32_t unread = v->resp_head - v->ring->resp_tail;
+            if (unread > VSIC_SLOTS || v->outstanding + unread >= VSIC_SLOTS)
+                break;                  /* no room for its answer yet */
+            struct vsic_req q = v->ring->req[v->tail % VSIC_SLOTS];     /* ours from here on */
+            if (serve(v, &q) == LATER)
+                break;
+            v->tail++;
+            v->ring->req_tail = v->tail;
+            work = true;
+        }
+    }
+    return work;
+}
+
+void vsicd_complete(void *arg, uint64_t cookie, errval_t st)
+{
+    (void)arg;
+    if (cookie == VSICD_SYNC_COOKIE) {
+        vsicd_sync_done(st);
+        return;
+    }
+    if (cookie >= PENDING || !pend[cookie].used)
+        return;
+    if (err_is_fail(st) && err_is_ok(pend[cookie].st))
+        pend[cookie].st = st;
+    if (--pend[cookie].left)
+        return;
+    pend[cookie].used = false;
+    if (pend[cookie].vsic == ORPHAN)
+        return;
+    struct vsic *v = &vsics[pend[cookie].vsic];
+    if (err_is_fail(pend[cookie].st) && v->errors++ < 8)
+        debug_printf("vsicd: VSIC %u: the controller refused: %s\n", pend[cookie].vsic + 1,
+                     err_name(err_no(pend[cookie].st)));
+    v->outstanding--;
+    post(v, pend[cookie].cookie, pend[cookie].st, 0);
+}
