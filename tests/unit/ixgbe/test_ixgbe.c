@@ -15,6 +15,7 @@
 #include <net/ixgbe/pf/filter.h>
 #include <net/ixgbe/pf/vfmsg.h>
 #include <net/ixgbe/vf/bringup.h>
+#include <net/ixgbe/pf/sfp.h>
 
 static struct ixgbe_filter_rule rule(unsigned pool, uint32_t flags)
 {
@@ -393,6 +394,36 @@ static void test_vf_bringup_bad_replies(void **state)
     assert_int_equal(b.def_queue, 0);
 }
 
+/* ---- the SFP+ module ---- */
+
+/* The modules an X520 meets, by their SFF-8472 bytes: which does the
+ * driver bring up at 10 GbE, which init sequence (Linux's ids, per port),
+ * and which does it name and refuse? */
+static void test_sfp_classify(void **state)
+{
+    struct ixgbe_sfp s;
+    assert_int_equal(ixgbe_sfp_classify(0x03, 0x00, 0x00, SFF_DA_PASSIVE, &s), ERR_OK);
+    assert_int_equal(s.type, IXGBE_SFP_DA_CU_CORE0);
+    assert_int_equal(ixgbe_sfp_init_id(&s, 0), 3);
+    assert_int_equal(ixgbe_sfp_init_id(&s, 1), 4);
+    assert_int_equal(ixgbe_sfp_classify(0x03, SFF_10GBASE_SR, SFF_1GBASE_SX, 0, &s), ERR_OK);
+    assert_int_equal(s.type, IXGBE_SFP_SRLR_CORE0);          /* dual-rate SR: 10G first */
+    assert_string_equal(s.name, "10GBASE-SR");
+    assert_int_equal(ixgbe_sfp_init_id(&s, 1), 6);
+    assert_int_equal(ixgbe_sfp_classify(0x03, SFF_10GBASE_LR, 0, 0, &s), ERR_OK);
+    assert_string_equal(s.name, "10GBASE-LR");
+    assert_int_equal(ixgbe_sfp_classify(0x03, 0, 0, SFF_DA_ACTIVE, &s), ERR_OK);
+    assert_int_equal(s.type, IXGBE_SFP_DA_ACT_LMT_CORE0);
+    assert_int_equal(ixgbe_sfp_init_id(&s, 0), IXGBE_SFP_SRLR_CORE0);   /* runs as SR */
+    assert_int_equal(ixgbe_sfp_classify(0x03, 0, SFF_1GBASE_T, 0, &s), IXGBE_ERR_SFP_UNSUPPORTED);
+    assert_string_equal(s.name, "1000BASE-T");
+    assert_int_equal(ixgbe_sfp_classify(0x03, 0, SFF_1GBASE_LX, 0, &s), IXGBE_ERR_SFP_UNSUPPORTED);
+    assert_int_equal(ixgbe_sfp_classify(0x03, 0, 0, 0, &s), IXGBE_ERR_SFP_UNSUPPORTED);
+    assert_int_equal(s.type, IXGBE_SFP_UNKNOWN);
+    assert_int_equal(ixgbe_sfp_classify(0x0d, SFF_10GBASE_SR, 0, 0, &s), IXGBE_ERR_SFP_UNSUPPORTED);  /* QSFP */
+    assert_int_equal(ixgbe_sfp_classify(0xff, 0xff, 0xff, 0xff, &s), IXGBE_ERR_SFP_UNSUPPORTED);      /* empty cage reads 1s */
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -408,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_vf_bringup_this_pf),
         cmocka_unit_test(test_vf_bringup_older_pf),
         cmocka_unit_test(test_vf_bringup_bad_replies),
+        cmocka_unit_test(test_sfp_classify),
     };
     return cmocka_run_group_tests_name("ixgbe", tests, NULL, NULL);
 }
