@@ -10,13 +10,19 @@
  *      capability sent to the domain (a Doorbell, say) has room;
  *   2. the VF's register window mapped uncached (VNIC.map_regs), which
  *      answers with the VF's PCI device id: that picks the NIC's table;
- *   3. the NIC's reset: the VF resets itself and asks the PF, through the
- *      mailbox, for its pool and its MAC address;
+ *   3. VF control RST (queues of a previous holder stop), then the NIC's
+ *      hello: the VF asks the PF, through the mailbox, for its pool and
+ *      its MAC address (the one step whose protocol differs by NIC);
  *   4. two Frames from the domain's RAM, mapped and registered for DMA
  *      (VNIC.register_dma: IOVA = physical address, learnt with
  *      CNode.identify): one for the two descriptor rings, one for the
  *      VF_BUFS packet buffers;
- *   5. the NIC's queue start (queue 0: receive ring filled, then transmit).
+ *   5. queue 0: SRRCTL (one VF_BUF_SIZE buffer per advanced descriptor,
+ *      in the NIC's bit positions), RDBA/RDLEN/RDH/RDT, RXDCTL.EN, then
+ *      the ring filled (RDT); TDBA/TDLEN/TDH/TDT and TXDCTL.EN. Order as
+ *      the datasheets' Rx/Tx initialisation (82576 4.5.9-10, 82599
+ *      4.6.7-8; unverified) and QEMU.
+ * Every register is at the offset the NIC's regmap gives (nic.h).
  *
  * Each domain has VF_WINDOWS address windows for VFs, far above the heap
  * (USER_MAP_BASE) and posix mmap (USER_MAP_BASE + 1 TiB); window w holds
@@ -46,6 +52,7 @@
 #define WIN_REGS        0
 #define WIN_RINGS       (1ull << 20)
 #define WIN_BUFS        (2ull << 20)
+#define ENABLE_POLLS    1000        /* reads of RXDCTL until the enable shows */
 
 _Static_assert(WIN_BUFS + VF_BUFS_BYTES <= VF_WINDOW_BYTES, "a VF's memory fits its window");
 
@@ -75,6 +82,33 @@ static errval_t dma_frame(struct vf *vf, uint64_t va, size_t bytes, uint64_t *pa
     if (err_is_ok(err))
         *pa = id.base;
     return err;
+}
+
+static void queues_start(struct vf *vf)
+{
+    const struct vf_regmap *m = &vf->nic->map;
+    uint64_t rx = vf->rings_pa, tx = vf->rings_pa + VF_RING_BYTES;
+    vf_reg_wr(vf, m->rxdctl0, 0);
+    vf_reg_wr(vf, m->rdbal0, (uint32_t)rx);
+    vf_reg_wr(vf, m->rdbah0, (uint32_t)(rx >> 32));
+    vf_reg_wr(vf, m->rdlen0, VF_RING_BYTES);
+    vf_reg_wr(vf, m->srrctl0, m->srrctl);
+    vf_reg_wr(vf, m->rdh0, 0);
+    vf_reg_wr(vf, m->rdt0, 0);
+    vf_reg_wr(vf, m->rxdctl0, VF_QUEUE_ENABLE);
+    for (unsigned i = 0; i < ENABLE_POLLS && !(vf_reg_rd(vf, m->rxdctl0) & VF_QUEUE_ENABLE); i++)
+        sys_yield(SYS_YIELD_SLICE);
+    vf_rx_refill(vf);
+
+    vf_reg_wr(vf, m->txdctl0, 0);
+    vf_reg_wr(vf, m->tdbal0, (uint32_t)tx);
+    vf_reg_wr(vf, m->tdbah0, (uint32_t)(tx >> 32));
+    vf_reg_wr(vf, m->tdlen0, VF_RING_BYTES);
+    vf_reg_wr(vf, m->tdh0, 0);
+    vf_reg_wr(vf, m->tdt0, 0);
+    vf_reg_wr(vf, m->tdwbal0, 0);       /* completions by DD in each descriptor */
+    vf_reg_wr(vf, m->tdwbah0, 0);
+    vf_reg_wr(vf, m->txdctl0, VF_QUEUE_ENABLE);
 }
 
 static const struct vf_nic *nic_of(uint64_t device)
@@ -111,7 +145,8 @@ errval_t vf_open(struct vf *vf)
         err = VF_ERR_UNKNOWN_NIC;
         goto fail;
     }
-    err = vf->nic->reset(vf);
+    vf_reg_wr(vf, vf->nic->map.ctrl, VF_CTRL_RST);
+    err = vf->nic->hello(vf);
     if (err_is_fail(err)) {
         err = err_no(err) == VF_ERR_RESET ? err : err_push(err, VF_ERR_RESET);
         goto fail;
@@ -127,7 +162,7 @@ errval_t vf_open(struct vf *vf)
     vf->tx_ring = (volatile void *)(uintptr_t)(base + WIN_RINGS + VF_RING_BYTES);
     vf->bufs = (uint8_t *)(uintptr_t)(base + WIN_BUFS);
     vf_rings_init(vf);
-    vf->nic->queues_start(vf);
+    queues_start(vf);
     vf->nic_rx0 = vf_reg_rd(vf, vf->nic->map.gprc);
     vf->nic_tx0 = vf_reg_rd(vf, vf->nic->map.gptc);
     return ERR_OK;
@@ -140,7 +175,7 @@ fail:
 
 bool vf_link_up(const struct vf *vf)
 {
-    return vf->nic->link_up(vf);
+    return vf_reg_rd(vf, vf->nic->map.link) & vf->nic->map.link_up;
 }
 
 /* Polling: let this domain's other threads and then the core's other
@@ -158,7 +193,8 @@ void vf_wait(struct vf *vf)
         sys_yield(0);
         return;
     }
-    vf->nic->irq_arm(vf, VF_DOORBELL_ENTRY);
+    vf_reg_wr(vf, vf->nic->map.eicr, 1u << VF_DOORBELL_ENTRY);
+    vf_reg_wr(vf, vf->nic->map.eims, 1u << VF_DOORBELL_ENTRY);
     if (vf_rx_pending(vf))
         return;
     /* Sends in flight raise no interrupt: look again on the next tick. */
@@ -177,7 +213,10 @@ errval_t vf_doorbell_enable(struct vf *vf, capaddr_t slot)
     /* Receive events only: an interrupt for every frame sent would wake
      * (upcall) the domain in the middle of each send. A waiter for
      * transmit space looks again when its deadline or the next tick wakes it. */
-    vf->nic->irq_route(vf, VF_DOORBELL_ENTRY);
+    const struct vf_regmap *m = &vf->nic->map;
+    vf_reg_wr(vf, m->ivar0, VF_IVAR_VALID | VF_DOORBELL_ENTRY);   /* queue 0 Rx, bits 7:0 */
+    vf_reg_wr(vf, m->eiac, 1u << VF_DOORBELL_ENTRY);
+    vf_reg_wr(vf, m->eims, 1u << VF_DOORBELL_ENTRY);
     vf->doorbell = true;
     return ERR_OK;
 }
@@ -187,7 +226,9 @@ void vf_close(struct vf *vf)
     if (!vf->regs)
         return;
     vf_tx_flush(vf);
-    vf->nic->stop(vf);
+    vf_reg_wr(vf, vf->nic->map.rxdctl0, 0);
+    vf_reg_wr(vf, vf->nic->map.txdctl0, 0);
+    vf_reg_wr(vf, vf->nic->map.ctrl, VF_CTRL_RST);
     sys_invoke(ROOTCN, CNODE_CMD_DELETE, vf->vnic, 0, 0, 0);   /* registers unmapped, VF freed */
     vf->regs = NULL;
 }

@@ -4,6 +4,7 @@
 MODULE := nicvf
 MODULE_KIND := userlib
 MODULE_SRCS := \
+	drivers/net/vf/mbx.c \
 	drivers/net/vf/open.c \
 	drivers/net/vf/vfring.c
 include hake/module.mk

@@ -366,8 +366,15 @@ static void test_nic_maps_differ(void **state)
     assert_int_equal(ixgbe_nic.map.gprc, 0x101c);
     assert_int_equal(ixgbe_nic.map.gptc, 0x201c);
     assert_int_equal(ixgbe_nic.map.rx_crc_len, 0);
-    assert_int_equal(IGBVF_SRRCTL_VALUE, 2u | 1u << 25 | 1u << 31);
-    assert_int_equal(IXGBEVF_SRRCTL_VALUE, 2u | 1u << 25 | 1u << 28);
+    assert_int_equal(igb_nic.map.srrctl, 2u | 1u << 25 | 1u << 31);
+    assert_int_equal(ixgbe_nic.map.srrctl, 2u | 1u << 25 | 1u << 28);
+    assert_int_equal(igb_nic.map.mailbox, 0x0c40);
+    assert_int_equal(igb_nic.map.mbmem, 0x0800);
+    assert_int_equal(ixgbe_nic.map.mailbox, 0x02fc);
+    assert_int_equal(ixgbe_nic.map.mbmem, 0x0200);
+    assert_int_equal(ixgbe_nic.map.link, 0x0010);
+    assert_int_equal(ixgbe_nic.map.ivar0, 0x0120);
+    assert_int_equal(ixgbe_nic.map.srrctl0, 0x1014);
 }
 
 static int use_igb(void **state) { (void)state; nic = &igb_nic; return 0; }

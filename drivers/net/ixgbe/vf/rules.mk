@@ -4,6 +4,5 @@ MODULE := ixgbevf
 MODULE_KIND := userlib
 MODULE_SRCS := \
 	drivers/net/ixgbe/vf/bringup.c \
-	drivers/net/ixgbe/vf/mbx.c \
 	drivers/net/ixgbe/vf/vf.c
 include hake/module.mk
