@@ -16,6 +16,14 @@ BOOT_COMPLETE = r"^arrakis: boot complete on core 0$"
 TICKING = r"^apic: timer ticking at 100 Hz \(5 ticks in (\d+) ms\)$"
 
 
+@pytest.fixture(autouse=True)
+def own_machine(monkeypatch):
+    """These tests choose their machine's serial ports and clocks
+    themselves: a suite-wide RUN_QEMU_OPTS (say "--serial2 --calibrate
+    hpet") would change what they check."""
+    monkeypatch.delenv("RUN_QEMU_OPTS", raising=False)
+
+
 def calibrated(b, source, how):
     b.expect(rf"^timer: calibrated against the {re.escape(source)} \({how}", f"{source} calibration")
     b.expect(TICKING, "the APIC timer never ticked at the calibrated rate")
