@@ -11,6 +11,7 @@
 #include <acpi/dump.h>
 #include <acpi/rsdp_scan.h>
 #include <arch/apic.h>
+#include <arch/calibrate.h>
 #include <arch/cpu.h>
 #include <arch/gdt.h>
 #include <arch/paging.h>
@@ -164,7 +165,14 @@ static void boot_apic(void)
         kprint_err("apic", err);
         boot_fatal("apic: cannot enable the local APIC");
     }
-    apic_timer_calibrate();
+    struct calib_result cal;
+    err = apic_timer_calibrate(&acpi, &cal);
+    if (err_is_fail(err)) {
+        kprint_err("timer", err);
+        boot_fatal("timer: nothing to measure the TSC and APIC timer against (no PIT, and "
+                   "ACPI names no HPET or PM timer)");
+    }
+    kprintf("timer: calibrated against the %s (%s)\n", cal.source, cal.how);
     kprintf("apic: %s, id %u; timer %lu kHz; tsc %lu MHz\n", apic_is_x2apic() ? "x2APIC" : "xAPIC",
             apic_id(), apic_timer_hz() / 1000, tsc_hz() / 1000000);
     apic_timer_start(TIMER_HZ);
@@ -275,10 +283,33 @@ static void boot_user(void)
     kprintf("boot: started %s as domain %#x on core 0\n", first, id);
 }
 
+/* The console goes where the command line says (console=ttyS1 for a
+ * server's serial-over-LAN), so the command line is read before the first
+ * line is printed; with no multiboot2 information it stays on COM1. */
+static errval_t boot_console(uint32_t magic, uint32_t mbi_phys)
+{
+    errval_t err = BOOT_ERR_BAD_MAGIC;
+    if (magic == MB2_BOOTLOADER_MAGIC)
+        err = mb2_parse(phys_to_virt(mbi_phys), &boot_info);
+    if (err_is_ok(err))
+        cmdline_set(boot_info.cmdline);
+    char val[32];
+    struct console_port com1, con;
+    console_arg_parse("ttyS0", &com1);
+    con = com1;
+    bool bad = cmdline_value("console", val, sizeof(val)) && !console_arg_parse(val, &con);
+    serial_init(con.port, con.baud);
+    kprintf("\narrakis %s: CPU driver starting on the bootstrap core\n", ARRAKIS_VERSION);
+    if (bad)
+        kprintf("console: console=%s is not ttyS0-3 or uart,io,0xADDR[,baud]; using COM1\n", val);
+    else if (con.port != com1.port)
+        kprintf("console: on the UART at I/O %#x, %u baud\n", con.port, con.baud);
+    return err;
+}
+
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
-    serial_init();
-    kprintf("\narrakis %s: CPU driver starting on the bootstrap core\n", ARRAKIS_VERSION);
+    errval_t err = boot_console(magic, mbi_phys);
     gdt_load(&bsp_core.gdt);
     core_set_current(&bsp_core);
     idt_init();
@@ -286,12 +317,10 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     if (magic != MB2_BOOTLOADER_MAGIC)
         boot_fatal("boot: magic %#x is not multiboot2's; boot this kernel with GRUB 2 "
                    "(multiboot2)", magic);
-    errval_t err = mb2_parse(phys_to_virt(mbi_phys), &boot_info);
     if (err_is_fail(err)) {
         kprint_err("boot", err);
         boot_fatal("boot: the multiboot2 information is malformed");
     }
-    cmdline_set(boot_info.cmdline);
     kprintf("boot: loaded by '%s', command line '%s'\n",
             boot_info.loader_name ? boot_info.loader_name : "?", cmdline_raw());
 

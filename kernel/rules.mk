@@ -6,8 +6,10 @@ MODULE_SRCS := \
 	kernel/acpi/mcfg.c \
 	kernel/acpi/rsdp_scan.c \
 	kernel/acpi/tables.c \
+	kernel/acpi/timers.c \
 	kernel/arch/x86_64/apic.c \
 	kernel/arch/x86_64/boot.S \
+	kernel/arch/x86_64/calibrate.c \
 	kernel/arch/x86_64/gdt.c \
 	kernel/arch/x86_64/idt.c \
 	kernel/arch/x86_64/isr.S \
@@ -22,6 +24,7 @@ MODULE_SRCS := \
 	kernel/arch/x86_64/trampoline.S \
 	kernel/arch/x86_64/vspace.c \
 	kernel/boot/cmdline.c \
+	kernel/boot/console_arg.c \
 	kernel/boot/multiboot2.c \
 	kernel/cap_hooks.c \
 	kernel/capmove.c \

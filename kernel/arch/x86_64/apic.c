@@ -3,12 +3,13 @@
  *
  * Registers are named by their xAPIC MMIO offset (SDM Vol. 3A, Table 11-1);
  * in x2APIC mode the same register is MSR 0x800 + offset/16 (11.12.1.2),
- * and the ICR is one 64-bit MSR. The timer is calibrated once against the
- * PIT; every core then uses the same divisor and count.
+ * and the ICR is one 64-bit MSR. The timer is calibrated once on the BSP
+ * against a clock of known rate (calibrate.c: PIT, HPET or ACPI PM timer);
+ * every core then uses the same divisor and count.
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
-#include <arch/pit.h>
+#include <arch/calibrate.h>
 #include <arch/paging.h>
 #include <arch/trap.h>
 #include <mmio.h>
@@ -37,7 +38,6 @@
 #define APIC_BASE_ENABLE (1ull << 11)
 #define CPUID1_ECX_X2APIC (1u << 21)
 #define X2APIC_MSR(reg) (0x800 + ((reg) >> 4))
-#define CALIBRATION_MS 20
 
 static bool x2apic;
 static volatile uint8_t *xapic_regs;
@@ -88,20 +88,29 @@ void apic_eoi(void)
     apic_write(APIC_EOI, 0);
 }
 
-void apic_timer_calibrate(void)
+static void calib_start(void)
 {
     apic_write(APIC_TIMER_DIV, TIMER_DIV_16);
     apic_write(APIC_LVT_TIMER, LVT_MASKED);
-    pit_oneshot_start(CALIBRATION_MS);
-    uint64_t tsc0 = rdtsc();
     apic_write(APIC_TIMER_INIT, 0xffffffff);
-    while (!pit_oneshot_done())
-        cpu_relax();
+}
+
+static uint32_t calib_stop(void)
+{
     uint32_t elapsed = 0xffffffff - apic_read(APIC_TIMER_CUR);
-    uint64_t tsc1 = rdtsc();
     apic_write(APIC_TIMER_INIT, 0);
-    timer_hz_measured = (uint64_t)elapsed * 1000 / CALIBRATION_MS;
-    tsc_hz_measured = (tsc1 - tsc0) * 1000 / CALIBRATION_MS;
+    return elapsed;
+}
+
+errval_t apic_timer_calibrate(const struct acpi_tables *acpi, struct calib_result *r)
+{
+    static const struct calib_counter counter = { calib_start, calib_stop };
+    errval_t err = calibrate_timers(acpi, &counter, r);
+    if (err_is_fail(err))
+        return err;
+    timer_hz_measured = r->apic_hz;
+    tsc_hz_measured = r->tsc_hz;
+    return ERR_OK;
 }
 
 /* Drivers' tick hooks (written at boot, read-only after). */

@@ -1,12 +1,15 @@
 /*
- * serial.c: the COM1 16550 UART, polled. The kernel console (console.c)
- * writes through serial_putc(); nothing here takes interrupts, so it works
- * from the first instruction of kmain() to the last line of a panic.
+ * serial.c: the console's 16550 UART, polled: COM1 until the command
+ * line names another (console=ttyS1 for IPMI serial-over-LAN, main.c).
+ * The kernel console (console.c) writes through serial_putc(); nothing
+ * here takes interrupts, so it works from the first instruction of
+ * kmain() to the last line of a panic.
  */
 #include <arch/cpu.h>
 #include <arch/serial.h>
 
 #define COM1        0x3f8
+#define UART_CLOCK_BAUD 115200  /* divisor 1 */
 #define UART_THR    0       /* transmit holding register (DLAB=0) */
 #define UART_IER    1       /* interrupt enable (DLAB=0) */
 #define UART_DLL    0       /* divisor latch low (DLAB=1) */
@@ -21,31 +24,36 @@
 #define MCR_DTR_RTS_OUT2 0x0b
 #define LSR_DATA_READY   0x01
 #define LSR_THR_EMPTY    0x20
-#define BAUD_115200_DIVISOR 1
 
-void serial_init(void)
+static uint16_t com = COM1;
+
+void serial_init(uint16_t port, uint32_t baud)
 {
-    outb(COM1 + UART_IER, 0x00);
-    outb(COM1 + UART_LCR, LCR_DLAB);
-    outb(COM1 + UART_DLL, BAUD_115200_DIVISOR);
-    outb(COM1 + UART_DLH, 0);
-    outb(COM1 + UART_LCR, LCR_8N1);
-    outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR);
-    outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
+    uint32_t div = baud ? UART_CLOCK_BAUD / baud : 1;
+    com = port;
+    outb(com + UART_IER, 0x00);
+    outb(com + UART_LCR, LCR_DLAB);
+    outb(com + UART_DLL, (uint8_t)div);
+    outb(com + UART_DLH, (uint8_t)(div >> 8));
+    outb(com + UART_LCR, LCR_8N1);
+    outb(com + UART_FCR, FCR_ENABLE_CLEAR);
+    outb(com + UART_MCR, MCR_DTR_RTS_OUT2);
 }
+
+uint16_t serial_port(void) { return com; }
 
 void serial_putc(char c)
 {
     if (c == '\n')
         serial_putc('\r');
-    while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))
+    while (!(inb(com + UART_LSR) & LSR_THR_EMPTY))
         cpu_relax();
-    outb(COM1 + UART_THR, (uint8_t)c);
+    outb(com + UART_THR, (uint8_t)c);
 }
 
 int serial_getc(void)
 {
-    if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
+    if (!(inb(com + UART_LSR) & LSR_DATA_READY))
         return -1;
-    return inb(COM1 + UART_THR);
+    return inb(com + UART_THR);
 }

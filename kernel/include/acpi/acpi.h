@@ -102,4 +102,21 @@ errval_t acpi_find(const struct acpi_tables *t, const char sig[4],
                    const struct acpi_sdt_header **out);
 errval_t madt_parse(const struct acpi_sdt_header *h, struct madt_info *out);
 errval_t mcfg_parse(const struct acpi_sdt_header *h, struct mcfg_info *out);
+
+/* Generic Address Structure address spaces (ACPI 6.5, 5.2.3.2). */
+#define ACPI_GAS_MEMORY 0
+#define ACPI_GAS_IO     1
+#define ACPI_PM_TIMER_HZ 3579545        /* ACPI 6.5, 4.8.3.3 */
+
+/** A fixed-rate clock the firmware describes (kernel/acpi/timers.c). */
+struct acpi_clock {
+    uint8_t space;                      /* ACPI_GAS_MEMORY or ACPI_GAS_IO */
+    uint8_t bits;                       /* counter width: 24, 32 or 64 */
+    uint64_t address;
+};
+/** The HPET's register block from the "HPET" table (memory space only). */
+errval_t hpet_parse(const struct acpi_sdt_header *h, struct acpi_clock *out);
+/** The ACPI PM timer from the FADT ("FACP"); ACPI_ERR_NO_CLOCK if the
+ *  firmware has none (hardware-reduced ACPI). */
+errval_t fadt_pm_timer(const struct acpi_sdt_header *h, struct acpi_clock *out);
 #endif

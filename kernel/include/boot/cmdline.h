@@ -11,6 +11,11 @@
  *   boot.ignore_memmap       act as if the loader gave no memory map (tests)
  *   boot.ignore_acpi         act as if the firmware had no ACPI tables
  *                            (tests: QEMU's q35 firmware always has them)
+ *   console=ttyS1            the serial port the console uses (default
+ *                            ttyS0 = COM1); see console_arg_parse
+ *   timer.calibrate=hpet     what the TSC and APIC timer are measured
+ *                            against: pit, hpet or pmtimer (default: the
+ *                            first that works, in that order)
  *
  * Drivers read options of their own the same way (cmdline_has,
  * cmdline_value); each driver's README lists them.
@@ -19,6 +24,7 @@
 #define BOOT_CMDLINE_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CMDLINE_MAX 512
 
@@ -28,4 +34,14 @@ const char *cmdline_raw(void);
 bool cmdline_has(const char *key);
 /** Copy the value of key=value into buf (NUL-terminated); false if absent. */
 bool cmdline_value(const char *key, char *buf, size_t size);
+
+/** A 16550 UART for the console. */
+struct console_port {
+    uint16_t port;                  /* I/O base */
+    uint32_t baud;
+};
+/** Parse the value of `console=` (kernel/boot/console_arg.c): ttyS0-3 or
+ *  uart,io,0xADDR, optionally ",BAUD". False, touching nothing, if it is
+ *  none of these. */
+bool console_arg_parse(const char *val, struct console_port *out);
 #endif

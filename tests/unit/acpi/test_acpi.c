@@ -472,6 +472,78 @@ static void test_checksum(void **state)
     assert_true(acpi_checksum_ok(bios_smp4.tables[0].bytes, bios_smp4.tables[0].length));
 }
 
+/* ---- the clocks the boot calibration may use (kernel/acpi/timers.c) ---- */
+
+/* Does every captured machine's HPET table give a memory-space base, and
+ * its FADT an I/O PM timer? (q35: HPET at 0xfed00000, PM timer at 0x608,
+ * 24 bits; these numbers are the fixtures', the kernel reads them.) */
+static void test_clocks_found(void **state)
+{
+    for (size_t k = 0; k < sizeof(machines) / sizeof(machines[0]); k++) {
+        load(machines[k].fx);
+        struct acpi_tables t;
+        const struct acpi_sdt_header *h;
+        struct acpi_clock c;
+        init_ok(&t);
+        assert_int_equal(acpi_find(&t, "HPET", &h), ERR_OK);
+        assert_int_equal(hpet_parse(h, &c), ERR_OK);
+        assert_int_equal(c.space, ACPI_GAS_MEMORY);
+        assert_int_equal(c.address, 0xfed00000);
+        assert_int_equal(acpi_find(&t, "FACP", &h), ERR_OK);
+        assert_int_equal(fadt_pm_timer(h, &c), ERR_OK);
+        assert_int_equal(c.space, ACPI_GAS_IO);
+        assert_int_equal(c.address, 0x608);
+        assert_true(c.bits == 24 || c.bits == 32);
+        unload(NULL);
+    }
+}
+
+/* A FADT without X_PM_TMR_BLK falls back to PM_TMR_BLK; one with neither
+ * (hardware-reduced ACPI) has no PM timer; TMR_VAL_EXT makes it 32 bits;
+ * an X_PM_TMR_BLK in memory space is taken as such. */
+static void test_pm_timer_variants(void **state)
+{
+    load(&bios_smp4);
+    uint8_t f[244];
+    memcpy(f, table("FACP"), sizeof(f));
+    struct acpi_clock c;
+    memset(f + 208, 0, 12);                         /* no X_PM_TMR_BLK */
+    f[112 + 1] |= 1;                                /* flags bit 8: TMR_VAL_EXT */
+    assert_int_equal(fadt_pm_timer((const void *)f, &c), ERR_OK);
+    assert_int_equal(c.space, ACPI_GAS_IO);
+    assert_int_equal(c.address, 0x608);
+    assert_int_equal(c.bits, 32);
+    memset(f + 76, 0, 4);                           /* no PM_TMR_BLK either */
+    assert_int_equal(fadt_pm_timer((const void *)f, &c), ACPI_ERR_NO_CLOCK);
+    f[208] = ACPI_GAS_MEMORY;
+    f[212] = 0x10; f[213] = 0x20; f[215] = 0xfe;    /* 0xfe002010 */
+    assert_int_equal(fadt_pm_timer((const void *)f, &c), ERR_OK);
+    assert_int_equal(c.space, ACPI_GAS_MEMORY);
+    assert_int_equal(c.address, 0xfe002010);
+    ((struct acpi_sdt_header *)f)->length = 100;    /* ACPI 1.0 length cut short */
+    assert_int_equal(fadt_pm_timer((const void *)f, &c), ACPI_ERR_TRUNCATED);
+    assert_int_equal(fadt_pm_timer((const void *)table("HPET"), &c), ACPI_ERR_BAD_SIGNATURE);
+}
+
+/* An HPET table whose base is in I/O space, is zero, or is cut short is
+ * refused; so is another table passed as the HPET's. */
+static void test_hpet_refusals(void **state)
+{
+    load(&uefi_smp4);
+    uint8_t h[56];
+    struct acpi_clock c;
+    memcpy(h, table("HPET"), sizeof(h));
+    h[40] = ACPI_GAS_IO;
+    assert_int_equal(hpet_parse((const void *)h, &c), ACPI_ERR_NO_CLOCK);
+    memcpy(h, table("HPET"), sizeof(h));
+    memset(h + 44, 0, 8);
+    assert_int_equal(hpet_parse((const void *)h, &c), ACPI_ERR_NO_CLOCK);
+    memcpy(h, table("HPET"), sizeof(h));
+    ((struct acpi_sdt_header *)h)->length = 52;
+    assert_int_equal(hpet_parse((const void *)h, &c), ACPI_ERR_TRUNCATED);
+    assert_int_equal(hpet_parse((const void *)table("FACP"), &c), ACPI_ERR_BAD_SIGNATURE);
+}
+
 #define T(fn) cmocka_unit_test_teardown(fn, unload)
 
 int main(void)
@@ -493,6 +565,9 @@ int main(void)
         T(test_madt_duplicates_and_disabled),
         T(test_madt_too_many_cpus),
         T(test_checksum),
+        T(test_clocks_found),
+        T(test_pm_timer_variants),
+        T(test_hpet_refusals),
     };
     return cmocka_run_group_tests_name("acpi", tests, NULL, NULL);
 }

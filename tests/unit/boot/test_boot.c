@@ -374,6 +374,42 @@ static void test_mb2_mem_type_names(void **state)
     assert_string_equal(mb2_mem_type_name(0xffffffff), "unknown");
 }
 
+/* ---- console= (kernel/boot/console_arg.c) ---- */
+
+/* Are ttyS0-3 the PC's COM1-4, uart,io,0xADDR any port, and a baud that
+ * divides 115200 taken? */
+static void test_console_arg(void **state)
+{
+    struct console_port c;
+    assert_true(console_arg_parse("ttyS0", &c));
+    assert_int_equal(c.port, 0x3f8);
+    assert_int_equal(c.baud, 115200);
+    assert_true(console_arg_parse("ttyS1", &c));
+    assert_int_equal(c.port, 0x2f8);
+    assert_true(console_arg_parse("ttyS3,57600", &c));
+    assert_int_equal(c.port, 0x2e8);
+    assert_int_equal(c.baud, 57600);
+    assert_true(console_arg_parse("uart,io,0x2F8,9600", &c));
+    assert_int_equal(c.port, 0x2f8);
+    assert_int_equal(c.baud, 9600);
+}
+
+/* Is anything else refused, leaving the port as it was? */
+static void test_console_arg_refused(void **state)
+{
+    static const char *const bad[] = {
+        "ttyS4", "ttyS", "ttyS1x", "ttyS1,", "ttyS1,0", "ttyS1,115201", "ttyS1,9600,8n1",
+        "tty0", "uart,io,0x", "uart,io,0x0", "uart,io,0xfffff", "uart,mmio,0xfe000000",
+        "ttyS99999999999", "",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct console_port c = { .port = 7, .baud = 7 };
+        if (console_arg_parse(bad[i], &c))
+            fail_msg("console=%s was accepted", bad[i]);
+        assert_int_equal(c.port, 7);
+    }
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -394,6 +430,8 @@ int main(void)
         cmocka_unit_test(test_mb2_total_size_too_small),
         cmocka_unit_test(test_mb2_too_many_modules),
         cmocka_unit_test(test_mb2_mem_type_names),
+        cmocka_unit_test(test_console_arg),
+        cmocka_unit_test(test_console_arg_refused),
     };
     return cmocka_run_group_tests_name("boot", tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 MODULE := test_vfring
 MODULE_KIND := hosttest
 MODULE_SRCS := \
-	drivers/net/igb/vf/vfring.c \
+	drivers/net/vf/vfring.c \
 	tests/unit/vfring/test_vfring.c
 include hake/module.mk

@@ -1,5 +1,7 @@
 /*
- * test_vfring.c: the VF data path (drivers/net/igb/vf/vfring.c) on the host,
+ * test_vfring.c: the VF data path (drivers/net/vf/vfring.c) on the host,
+ * run twice: over the 82576 VF's register map and over the 82599 VF's
+ * (the same descriptor formats; different offsets and CRC handling),
  * against plain memory playing the NIC: it reads the buffer address from a
  * receive descriptor, writes a frame there and a write-back of its
  * choosing (good, flagged, truncated, oversized, spread over two
@@ -14,6 +16,14 @@
 #include <string.h>
 #include <cmocka.h>
 #include <net/igb/vf/vf.h>
+#include <net/ixgbe/vf/vf.h>
+
+/* Each NIC's map as its driver defines it (only the data: no steps). */
+static const struct vf_nic igb_nic = { .name = "82576", .vf_device = IGBVF_DEVICE_ID, .map = IGBVF_REGMAP };
+static const struct vf_nic ixgbe_nic = { .name = "82599", .vf_device = IXGBEVF_DEVICE_ID,
+                                         .map = IXGBEVF_REGMAP };
+static const struct vf_nic *nic;        /* the group's NIC */
+#define CRC (nic->map.rx_crc_len)
 
 #define BUFS_PA 0x40000000ull   /* where the fake NIC thinks the buffers are */
 
@@ -26,12 +36,13 @@ static int setup(void **state)
     memset(&vf, 0, sizeof(vf));
     memset(regs, 0, sizeof(regs));
     vf.regs = (volatile uint8_t *)regs;
-    vf.rx_ring = aligned_alloc(IGBVF_RING_BYTES, IGBVF_RING_BYTES);
-    vf.tx_ring = aligned_alloc(IGBVF_RING_BYTES, IGBVF_RING_BYTES);
-    vf.bufs = malloc(IGBVF_BUFS_BYTES);
+    vf.nic = nic;
+    vf.rx_ring = aligned_alloc(VF_RING_BYTES, VF_RING_BYTES);
+    vf.tx_ring = aligned_alloc(VF_RING_BYTES, VF_RING_BYTES);
+    vf.bufs = malloc(VF_BUFS_BYTES);
     vf.bufs_pa = BUFS_PA;
-    igbvf_rings_init(&vf);
-    igbvf_rx_refill(&vf);
+    vf_rings_init(&vf);
+    vf_rx_refill(&vf);
     return 0;
 }
 
@@ -54,16 +65,16 @@ static volatile union igb_adv_tx_desc *txd(unsigned i)
     return &((volatile union igb_adv_tx_desc *)vf.tx_ring)[i];
 }
 
-/* The NIC receives `len` bytes (plus a 4-byte CRC of zeros) into
+/* The NIC receives `len` bytes (plus the NIC's CRC, zeros) into
  * descriptor i and writes back `status` and `wb_len`. */
 static void nic_rx(unsigned i, size_t len, uint32_t status, uint16_t wb_len)
 {
     uint64_t pa = rxd(i)->read.pkt_addr;
-    assert_true(pa >= BUFS_PA && pa + VF_BUF_SIZE <= BUFS_PA + IGBVF_BUFS_BYTES);
+    assert_true(pa >= BUFS_PA && pa + VF_BUF_SIZE <= BUFS_PA + VF_BUFS_BYTES);
     uint8_t *b = vf.bufs + (pa - BUFS_PA);
     for (size_t k = 0; k < len; k++)
         b[k] = (uint8_t)(i + k);
-    memset(b + len, 0, IGBVF_RX_CRC_LEN);
+    memset(b + len, 0, CRC);
     rxd(i)->wb.length = wb_len;
     rxd(i)->wb.status_error = status;
 }
@@ -77,7 +88,7 @@ static void test_rx_ring_filled(void **state)
 {
     (void)state;
     assert_int_equal(posted_rx(), VF_RX_RING - 1);
-    assert_int_equal(regs[IGBVF_RDT(0) / 4], VF_RX_RING - 1);
+    assert_int_equal(regs[nic->map.rdt0 / 4], VF_RX_RING - 1);
     assert_int_equal(vf.rx_nfree, VF_RX_BUFS - (VF_RX_RING - 1));
     struct vf_buf b[4];
     assert_int_equal(vf_rx_poll(&vf, b, 4), 0);     /* no DD: nothing */
@@ -86,7 +97,7 @@ static void test_rx_ring_filled(void **state)
 static void test_rx_good_frame(void **state)
 {
     (void)state;
-    nic_rx(0, 60, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 60 + IGBVF_RX_CRC_LEN);
+    nic_rx(0, 60, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 60 + CRC);
     struct vf_buf b[4];
     assert_int_equal(vf_rx_poll(&vf, b, 4), 1);
     assert_int_equal(b[0].len, 60);
@@ -108,13 +119,13 @@ static void test_rx_bad_writebacks_dropped_and_counted(void **state)
     nic_rx(1, 60, ok | IGB_RXD_ERR_CE, 64);
     nic_rx(2, 60, ok, VF_BUF_SIZE + 1);                     /* longer than the buffer */
     nic_rx(3, 60, ok, 0xffff);
-    nic_rx(4, 10, ok, 10 + IGBVF_RX_CRC_LEN);               /* shorter than a header */
+    nic_rx(4, 10, ok, 10 + CRC);               /* shorter than a header */
     nic_rx(5, 0, ok, 0);
     nic_rx(6, 60, IGB_RXD_STAT_DD, 2048);                   /* no EOP: a frame in pieces */
     nic_rx(7, 60, ok, 64);                                  /*   ... its end */
-    nic_rx(8, 1600, ok, 1600 + IGBVF_RX_CRC_LEN);           /* fits, but over VF_FRAME_MAX */
-    nic_rx(9, 100, ok | IGB_RXD_ERR_TCPE, 104);             /* checksum: not offloaded, kept */
-    nic_rx(10, 1518, ok, 1518 + IGBVF_RX_CRC_LEN);          /* the longest frame */
+    nic_rx(8, 1600, ok, 1600 + CRC);           /* fits, but over VF_FRAME_MAX */
+    nic_rx(9, 100, ok | IGB_RXD_ERR_TCPE, 100 + CRC);            /* checksum: not offloaded, kept */
+    nic_rx(10, 1518, ok, 1518 + CRC);          /* the longest frame */
     struct vf_buf b[16];
     unsigned n = vf_rx_poll(&vf, b, 16);
     assert_int_equal(n, 2);
@@ -136,13 +147,13 @@ static void test_rx_ring_wraps(void **state)
     (void)state;
     struct vf_buf b[1];
     for (unsigned k = 0; k < 3 * VF_RX_RING; k++) {
-        nic_rx(vf.rx_next, 64, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 68);
+        nic_rx(vf.rx_next, 64, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 64 + CRC);
         assert_int_equal(vf_rx_poll(&vf, b, 1), 1);
         assert_int_equal(b[0].len, 64);
         assert_int_equal(vf_rx_release(&vf, &b[0]), ERR_OK);
     }
     assert_int_equal(vf.stats.rx_packets, 3 * VF_RX_RING);
-    assert_int_equal(regs[IGBVF_RDT(0) / 4], vf.rx_tail);
+    assert_int_equal(regs[nic->map.rdt0 / 4], vf.rx_tail);
 }
 
 static void test_rx_holding_every_buffer(void **state)
@@ -154,7 +165,7 @@ static void test_rx_holding_every_buffer(void **state)
     for (unsigned k = 0; k < VF_RX_BUFS; k++) {
         if (vf.rx_next == vf.rx_tail)
             break;
-        nic_rx(vf.rx_next, 64, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 68);
+        nic_rx(vf.rx_next, 64, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 64 + CRC);
         n += vf_rx_poll(&vf, &held[n], 1);
     }
     assert_int_equal(n, VF_RX_BUFS);
@@ -171,7 +182,7 @@ static void test_tx_descriptor_and_reclaim(void **state)
     (void)state;
     uint8_t frame[60] = {0x02, 0, 0, 0, 1, 1};
     assert_int_equal(vf_tx(&vf, frame, sizeof(frame)), ERR_OK);
-    assert_int_equal(regs[IGBVF_TDT(0) / 4], 1);
+    assert_int_equal(regs[nic->map.tdt0 / 4], 1);
     uint64_t addr = txd(0)->read.buffer_addr;
     assert_true(addr >= BUFS_PA + (uint64_t)VF_RX_BUFS * VF_BUF_SIZE);  /* a transmit buffer */
     assert_memory_equal(vf.bufs + (addr - BUFS_PA), frame, sizeof(frame));
@@ -214,7 +225,7 @@ static void test_zero_copy_echo(void **state)
 {
     (void)state;
     /* A received buffer sent back as it is returns to the receive pool. */
-    nic_rx(vf.rx_next, 60, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 64);
+    nic_rx(vf.rx_next, 60, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 60 + CRC);
     struct vf_buf b[1];
     assert_int_equal(vf_rx_poll(&vf, b, 1), 1);
     unsigned free_rx = vf.rx_nfree;
@@ -259,7 +270,7 @@ static void test_tx_checksum_offload(void **state)
     assert_int_equal(c->mss_l4len_idx, 0);
     assert_int_equal(txd(1)->read.olinfo_status, (uint32_t)len << IGB_TXD_OLINFO_PAYLEN_SHIFT |
                      IGB_TXD_POPTS_IXSM | IGB_TXD_POPTS_TXSM);
-    assert_int_equal(regs[IGBVF_TDT(0) / 4], 2);
+    assert_int_equal(regs[nic->map.tdt0 / 4], 2);
     /* The UDP checksum field holds the pseudo-header sum: 10.0.0.1 + 10.0.0.2
      * + 17 + 108 = 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 0x11 + 0x6c. */
     assert_int_equal(b.data[14 + 20 + 6] << 8 | b.data[14 + 20 + 7], 0x1480);
@@ -298,23 +309,23 @@ static void test_tx_deferred_tail(void **state)
     vf.tx_defer = true;
     for (int i = 0; i < 3; i++)
         assert_int_equal(vf_tx(&vf, frame, sizeof(frame)), ERR_OK);
-    assert_int_equal(regs[IGBVF_TDT(0) / 4], 0);            /* nothing told yet */
+    assert_int_equal(regs[nic->map.tdt0 / 4], 0);            /* nothing told yet */
     vf_tx_flush(&vf);
-    assert_int_equal(regs[IGBVF_TDT(0) / 4], 3);            /* one write for three */
+    assert_int_equal(regs[nic->map.tdt0 / 4], 3);            /* one write for three */
     assert_int_equal(vf_tx(&vf, frame, sizeof(frame)), ERR_OK);
     struct vf_buf b[1];
     assert_int_equal(vf_rx_poll(&vf, b, 1), 0);
-    assert_int_equal(regs[IGBVF_TDT(0) / 4], 4);            /* polling tells the NIC too */
+    assert_int_equal(regs[nic->map.tdt0 / 4], 4);            /* polling tells the NIC too */
 }
 
 static void test_rx_checksum_verdicts(void **state)
 {
     (void)state;
     const uint32_t base = IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP;
-    nic_rx(vf.rx_next, 60, base | IGB_RXD_STAT_IPCS | IGB_RXD_STAT_L4CS | IGB_RXD_STAT_UDPCS, 64);
-    nic_rx(vf.rx_next + 1, 60, base | IGB_RXD_STAT_IPCS | IGB_RXD_STAT_L4CS | IGB_RXD_ERR_TCPE, 64);
-    nic_rx(vf.rx_next + 2, 60, base | IGB_RXD_STAT_IPCS | IGB_RXD_ERR_IPE, 64);
-    nic_rx(vf.rx_next + 3, 60, base, 64);           /* not IP: nothing checked */
+    nic_rx(vf.rx_next, 60, base | IGB_RXD_STAT_IPCS | IGB_RXD_STAT_L4CS | IGB_RXD_STAT_UDPCS, 60 + CRC);
+    nic_rx(vf.rx_next + 1, 60, base | IGB_RXD_STAT_IPCS | IGB_RXD_STAT_L4CS | IGB_RXD_ERR_TCPE, 60 + CRC);
+    nic_rx(vf.rx_next + 2, 60, base | IGB_RXD_STAT_IPCS | IGB_RXD_ERR_IPE, 60 + CRC);
+    nic_rx(vf.rx_next + 3, 60, base, 60 + CRC);           /* not IP: nothing checked */
     struct vf_buf b[4];
     assert_int_equal(vf_rx_poll(&vf, b, 4), 4);     /* bad checksums are the caller's to judge */
     assert_int_equal(b[0].csum, VF_RX_IP_OK | VF_RX_L4_OK);
@@ -340,6 +351,35 @@ static void test_mac_text(void **state)
     assert_false(vf_mac_parse("", mac));
 }
 
+/* Where the two NICs differ, each on its own: the tail and statistics
+ * offsets (82576 8.10/8.12 at 0x2800/0x3800, 82599 8.3.5.3-4 at
+ * 0x1000/0x2000), the CRC left in the buffer (the 82599 PF strips it), and
+ * SRRCTL's DROP_EN (bit 31 on the 82576, bit 28 on the 82599). */
+static void test_nic_maps_differ(void **state)
+{
+    (void)state;
+    assert_int_equal(igb_nic.map.rdt0, 0x2818);
+    assert_int_equal(igb_nic.map.tdt0, 0x3818);
+    assert_int_equal(igb_nic.map.rx_crc_len, 4);
+    assert_int_equal(ixgbe_nic.map.rdt0, 0x1018);
+    assert_int_equal(ixgbe_nic.map.tdt0, 0x2018);
+    assert_int_equal(ixgbe_nic.map.gprc, 0x101c);
+    assert_int_equal(ixgbe_nic.map.gptc, 0x201c);
+    assert_int_equal(ixgbe_nic.map.rx_crc_len, 0);
+    assert_int_equal(igb_nic.map.srrctl, 2u | 1u << 25 | 1u << 31);
+    assert_int_equal(ixgbe_nic.map.srrctl, 2u | 1u << 25 | 1u << 28);
+    assert_int_equal(igb_nic.map.mailbox, 0x0c40);
+    assert_int_equal(igb_nic.map.mbmem, 0x0800);
+    assert_int_equal(ixgbe_nic.map.mailbox, 0x02fc);
+    assert_int_equal(ixgbe_nic.map.mbmem, 0x0200);
+    assert_int_equal(ixgbe_nic.map.link, 0x0010);
+    assert_int_equal(ixgbe_nic.map.ivar0, 0x0120);
+    assert_int_equal(ixgbe_nic.map.srrctl0, 0x1014);
+}
+
+static int use_igb(void **state) { (void)state; nic = &igb_nic; return 0; }
+static int use_ixgbe(void **state) { (void)state; nic = &ixgbe_nic; return 0; }
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,5 +396,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tx_deferred_tail, setup, teardown),
         cmocka_unit_test(test_mac_text),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    static const struct CMUnitTest own[] = { cmocka_unit_test(test_nic_maps_differ) };
+    int failed = cmocka_run_group_tests_name("vfring over the 82576 VF", tests, use_igb, NULL);
+    failed += cmocka_run_group_tests_name("vfring over the 82599 VF", tests, use_ixgbe, NULL);
+    failed += cmocka_run_group_tests_name("vfring: where the NICs differ", own, NULL, NULL);
+    return failed;
 }

@@ -51,7 +51,7 @@ MODULE_LIBC := newlib
 MODULE_SRCS := \
 	$(sort $(REDIS_SERVER_SRCS) $(REDIS_LUA_SRCS) $(REDIS_HDR_SRCS) $(REDIS_HIREDIS_SRCS)) \
 	usr/apps/redis/main.c
-MODULE_LIBS := lwip arrakis igbvf posix libos
+MODULE_LIBS := lwip arrakis nicvf igbvf ixgbevf posix libos
 include hake/module.mk
 $(redis_OBJS): | $(LWIP_STAMP) $(REDIS_STAMP)
 

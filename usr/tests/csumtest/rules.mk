@@ -2,5 +2,5 @@ MODULE := csumtest
 MODULE_KIND := user
 MODULE_SRCS := \
 	usr/tests/csumtest/csumtest.c
-MODULE_LIBS := arrakis igbvf libos
+MODULE_LIBS := arrakis nicvf igbvf ixgbevf libos
 include hake/module.mk

@@ -16,7 +16,7 @@
 #include <kpi/syscall.h>
 #include <net/igb/shared/mbx.h>
 #include <net/igb/shared/vfregs.h>
-#include <net/igb/vf/desc.h>
+#include <net/vf/desc.h>
 #include <net/igb/vf/mbx.h>
 
 #define ROOTCN CAP_TASK(TASKCN_SLOT_ROOTCN)

@@ -4,8 +4,9 @@
  * whether or not a PF turns up, so that a call with no NIC gets the
  * driver's own refusal (IGB_ERR_NOT_UP), then brings the first 82576 PF
  * up unless the command line says `igb=off`:
- *   - Kernel.nics, Kernel.vnic_create, Kernel.filters;
- *   - the VNIC capability's commands;
+ *   - Kernel.nics, Kernel.vnic_create, Kernel.filters and the VNIC
+ *     capability's commands, through the NIC layer (drivers/net/nic: the
+ *     82599 driver registers there too; the NIC that is up serves);
  *   - what happens when a VNIC, Filter, Doorbell or a Frame (it may be
  *     registered for a VF's DMA) goes;
  *   - the timer hook that answers the VFs' mailbox on the NIC's core.
@@ -14,6 +15,8 @@
  */
 #include <net/igb/pf/igb.h>
 #include <net/igb/pf/vnic.h>
+#include <net/igb/pf/pf.h>
+#include <net/nic/nic.h>
 #include <pci/pci.h>
 #include <arch/apic.h>
 #include <boot/cmdline.h>
@@ -39,10 +42,18 @@ static const struct invoke_entry vnic_cmds[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+static bool igb_up(void) { return igb_pf.up; }
+
+static const struct nic_ops igb_nic_ops = {
+    .name = "82576", .up = igb_up,
+    .kernel_cmds = kernel_cmds, .nkernel = N(kernel_cmds),
+    .vnic_cmds = vnic_cmds, .nvnic = N(vnic_cmds),
+    .unserved = SYS_ERR_ILLEGAL_INVOCATION,
+};
+
 static void igb_boot(const struct driver_env *env)
 {
-    invoke_register(CAP_KERNEL, kernel_cmds, N(kernel_cmds));
-    invoke_register(CAP_VNIC, vnic_cmds, N(vnic_cmds));
+    nic_register(&igb_nic_ops);
     cap_removed_register(CAP_FRAME, igb_dma_frame_removed);
     cap_removed_register(CAP_VNIC, igb_vnic_removed);
     cap_removed_register(CAP_FILTER, igb_filter_removed);

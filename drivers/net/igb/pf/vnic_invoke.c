@@ -51,10 +51,13 @@ struct sysret igb_invoke_vnic_create(struct invocation *inv)
     return igb_call(inv, IGB_OP_VNIC_TAKE, &r, vnic_created, t->id, inv->arg[1]);
 }
 
+/* The value is the VF's PCI device id: the user half picks its NIC's
+ * steps by it (drivers/net/vf/open.c). */
 struct sysret igb_invoke_map_regs(struct invocation *inv)
 {
-    return ret(mapping_add(inv->d, inv->slot, inv->arg[0], inv->slot->cap.base,
-                           inv->slot->cap.bytes, VSPACE_WRITE | VSPACE_UNCACHED), 0);
+    errval_t err = mapping_add(inv->d, inv->slot, inv->arg[0], inv->slot->cap.base,
+                               inv->slot->cap.bytes, VSPACE_WRITE | VSPACE_UNCACHED);
+    return ret(err, err_is_ok(err) ? IGB_VF_DEVICE_ID : 0);
 }
 
 #define DMA_RIGHTS (CAP_RIGHT_READ | CAP_RIGHT_WRITE)

@@ -12,6 +12,7 @@
 #ifndef NET_IGB_SHARED_VFREGS_H
 #define NET_IGB_SHARED_VFREGS_H
 
+#define IGBVF_DEVICE_ID   0x10ca    /* the VF's PCI device id (vendor 8086; QEMU: read through the PF) */
 #define IGBVF_CTRL        0x0000    /* RW  Control: RST */
 #define IGBVF_STATUS      0x0008    /* RO  the PF's STATUS */
 #define IGBVF_STATUS_LU   (1u << 1) /* 1: link up */

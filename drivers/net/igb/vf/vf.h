@@ -4,42 +4,43 @@
  * igbvf), run by the library OS of the domain holding a VF (the interface
  * is lib/arrakis/include/arrakis/vf.h).
  *
- * vf.c brings the VF up (VNIC, registers, mailbox reset, DMA memory,
- * queue registers); mbx.c is the VF's half of the PF-VF mailbox;
- * vfring.c is the data path: the rings, the buffer
- * pools and the checks on what the NIC writes back. vfring.c touches only
- * memory and the VF's tail registers through vf->regs, so the host unit
- * tests (tests/unit/vfring) drive it against plain memory playing the NIC.
+ * vf.c holds the 82576's table (struct vf_nic igbvf_nic: its register
+ * offsets and its VF_RESET conversation); mbx.c is the mailbox call at
+ * its offsets for test programs. The rings, buffers and the bring-up common to
+ * both NICs are drivers/net/vf/ (library nicvf).
  */
 #ifndef NET_IGB_VF_H
 #define NET_IGB_VF_H
-#include <arrakis/vf.h>
+#include <net/vf/nic.h>
 #include <net/igb/shared/vfregs.h>
-#include <net/igb/vf/desc.h>
 
 /* The PF leaves RCTL.SECRC clear (pf.c), so the NIC stores the frame's
  * 4-byte CRC after it (QEMU: zeros) and counts it in the length. */
 #define IGBVF_RX_CRC_LEN    4
-
-/* DMA memory: one Frame of rings (receive ring page, then transmit ring
- * page) and one of buffers (receive buffers, then transmit buffers). */
-#define IGBVF_RING_BYTES    4096
-#define IGBVF_RINGS_BYTES   (2 * IGBVF_RING_BYTES)
-#define IGBVF_BUFS_BYTES    (VF_BUFS * VF_BUF_SIZE)
-_Static_assert(VF_RX_RING * sizeof(union igb_adv_rx_desc) == IGBVF_RING_BYTES, "Rx ring is a page");
-_Static_assert(VF_TX_RING * sizeof(union igb_adv_tx_desc) == IGBVF_RING_BYTES, "Tx ring is a page");
-_Static_assert(IGBVF_RING_BYTES % 128 == 0, "RDLEN/TDLEN are multiples of 128 bytes");
-_Static_assert((IGBVF_BUFS_BYTES & (IGBVF_BUFS_BYTES - 1)) == 0, "buffers fill a power-of-two Frame");
+_Static_assert(IGBVF_RX_CRC_LEN <= VF_CRC_MAX, "the CRC fits the buffer's slack");
 _Static_assert(VF_BUF_SIZE % IGB_SRRCTL_BSIZEPKT_UNIT == 0 &&
                VF_BUF_SIZE / IGB_SRRCTL_BSIZEPKT_UNIT <= IGB_SRRCTL_BSIZEPKT_MASK,
                "the buffer size is whole KiB that SRRCTL.BSIZEPKT can express");
-_Static_assert(VF_FRAME_MAX + IGBVF_RX_CRC_LEN <= VF_BUF_SIZE, "a whole frame fits one buffer");
-_Static_assert(VF_BUFS <= UINT16_MAX && VF_RX_RING <= UINT16_MAX, "buffer ids are 16 bits");
 
-/** Software side of fresh rings: every buffer free, rings zeroed, the
- *  receive ring filled (RDT written). vf->regs, rings and bufs are set. */
-void igbvf_rings_init(struct vf *vf);
-/** Post free receive buffers to empty receive descriptors; writes RDT
- *  once if any were posted. Returns how many. */
-unsigned igbvf_rx_refill(struct vf *vf);
+_Static_assert(IGBVF_RXDCTL_ENABLE == VF_QUEUE_ENABLE && IGBVF_TXDCTL_ENABLE == VF_QUEUE_ENABLE &&
+               IGBVF_CTRL_RST == VF_CTRL_RST && IGBVF_IVAR_VALID == VF_IVAR_VALID &&
+               IGBVF_V2P_REQ == VF_MBX_REQ && IGBVF_V2P_ACK == VF_MBX_ACK &&
+               IGBVF_V2P_VFU == VF_MBX_VFU && IGBVF_V2P_PFSTS == VF_MBX_PFSTS,
+               "the 82576 VF's bits are the ones the shared VF code uses");
+
+/** SRRCTL of the VF's receive queue: one VF_BUF_SIZE buffer per advanced descriptor. */
+#define IGBVF_SRRCTL_VALUE ((VF_BUF_SIZE / IGB_SRRCTL_BSIZEPKT_UNIT) << IGB_SRRCTL_BSIZEPKT_SHIFT | \
+                            IGB_SRRCTL_DESCTYPE_ADV_ONEBUF | IGB_SRRCTL_DROP_EN)
+/** The 82576 VF's offset table (also used by the host tests). */
+#define IGBVF_REGMAP { \
+    .rdbal0 = IGBVF_RDBAL(0), .rdbah0 = IGBVF_RDBAH(0), .rdlen0 = IGBVF_RDLEN(0), \
+    .srrctl0 = IGBVF_SRRCTL(0), .rdh0 = IGBVF_RDH(0), .rdt0 = IGBVF_RDT(0), \
+    .rxdctl0 = IGBVF_RXDCTL(0), .tdbal0 = IGBVF_TDBAL(0), .tdbah0 = IGBVF_TDBAH(0), \
+    .tdlen0 = IGBVF_TDLEN(0), .tdh0 = IGBVF_TDH(0), .tdt0 = IGBVF_TDT(0), \
+    .txdctl0 = IGBVF_TXDCTL(0), .tdwbal0 = IGBVF_TDWBAL(0), .tdwbah0 = IGBVF_TDWBAH(0), \
+    .gprc = IGBVF_VFGPRC, .gptc = IGBVF_VFGPTC, .ctrl = IGBVF_CTRL, \
+    .link = IGBVF_STATUS, .link_up = IGBVF_STATUS_LU, .eicr = IGBVF_EICR, \
+    .eims = IGBVF_EIMS, .eiac = IGBVF_EIAC, .ivar0 = IGBVF_IVAR0, \
+    .mailbox = IGBVF_V2PMAILBOX, .mbmem = IGBVF_VMBMEM, .srrctl = IGBVF_SRRCTL_VALUE, \
+    .rx_crc_len = IGBVF_RX_CRC_LEN }
 #endif

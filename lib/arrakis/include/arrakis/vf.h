@@ -1,8 +1,9 @@
 /**
  * \file vf.h
  * \brief The data plane of a VNIC: a domain drives its own SR-IOV virtual
- * function (an Intel 82576 VF) with no kernel on the path
- * (drivers/net/igb/vf/: the driver's user half, library igbvf).
+ * function (an Intel 82576 or 82599 VF) with no kernel on the path
+ * (drivers/net/vf/: the part both share, library nicvf; each NIC's own
+ * steps in drivers/net/igb/vf/ and drivers/net/ixgbe/vf/).
  *
  * vf_open() asks this core's monitor for a VNIC, maps the VF's registers,
  * resets the VF through the PF mailbox (which tells it its MAC address),
@@ -85,9 +86,12 @@ struct vf_stats {
 enum vf_buf_owner { VF_BUF_FREE = 0, VF_BUF_NIC, VF_BUF_APP };
 
 /** One open VF. Fields are the driver's; read `index` and `mac` freely. */
+struct vf_nic;
+
 struct vf {
     /* Set by vf_open, then constant. */
-    unsigned index;                 /* the VF number (0..6): VMDq pool and queue */
+    const struct vf_nic *nic;       /* which NIC's VF (drivers/net/vf/nic.h): offsets, steps */
+    unsigned index;                 /* the VF number: VMDq pool and queue */
     uint8_t mac[VF_MAC_LEN];        /* assigned by the PF */
     capaddr_t vnic;                 /* the VNIC capability */
     volatile uint8_t *regs;         /* the VF's 16 KiB register window */

@@ -141,7 +141,9 @@ struct cap_desc {
 enum vnic_cmd {
     VNIC_CMD_MAP_REGS = 1,  /* (vaddr): the VF's 16 KiB register BAR,
                                uncached, in [USER_MAP_BASE, USER_MAP_END);
-                               its MSI-X BAR stays with the kernel */
+                               its MSI-X BAR stays with the kernel;
+                               value = the VF's PCI device id, by
+                               which the library picks its NIC driver */
     VNIC_CMD_REGISTER_DMA,  /* (frame cptr): the VF may DMA to and from that
                                Frame (IOVA = its physical address); nothing
                                else is reachable through the IOMMU */

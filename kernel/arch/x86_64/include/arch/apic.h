@@ -14,8 +14,11 @@ errval_t apic_init(uint64_t mmio_phys);
 bool apic_is_x2apic(void);
 uint32_t apic_id(void);
 void apic_eoi(void);
-/** Measure the APIC timer (and the TSC) against the PIT, once, on the BSP. */
-void apic_timer_calibrate(void);
+struct acpi_tables;
+struct calib_result;
+/** Measure the APIC timer (and the TSC) once, on the BSP, against the
+ *  clock calibrate.c chooses; `r` says which and what was measured. */
+errval_t apic_timer_calibrate(const struct acpi_tables *acpi, struct calib_result *r);
 /** Start the periodic timer on this core at `hz`, on VEC_APIC_TIMER. */
 void apic_timer_start(unsigned hz);
 uint64_t apic_timer_ticks(void);

@@ -1,12 +1,15 @@
 /*
- * vfring.c: the 82576 VF's data path: one receive and one transmit ring
- * of advanced descriptors (queue 0) and the pool of packet buffers behind
- * them, run by the library OS with no kernel on the path.
+ * vfring.c: a VF's data path, for every NIC whose VFs use the advanced
+ * descriptors (82576 igb, 82599 ixgbe: the same 16-byte formats, 82576
+ * 7.1.5/7.2.2, 82599 7.1.6/7.2.3): one receive and one transmit ring
+ * (queue 0) and the pool of packet buffers behind them, run by the
+ * library OS with no kernel on the path.
  *
  * Interface: lib/arrakis/include/arrakis/vf.h (vf_rx_poll, vf_tx_buf_post
- * and friends); vf.c sets the rings up. Only memory and the VF's tail
- * registers (RDT, TDT) are touched, so tests/unit/vfring runs this file
- * on the host against plain memory that plays the NIC.
+ * and friends); open.c sets the rings up. Only memory and the VF's tail
+ * and statistics registers, at the offsets of vf->nic->map, are touched,
+ * so tests/unit/vfring runs this file on the host, for each NIC's map,
+ * against plain memory that plays the NIC.
  *
  * Invariants:
  * - Receive descriptors [rx_next, rx_tail) and transmit descriptors
@@ -23,7 +26,7 @@
  *   cannot happen with 2 KiB buffers and frames up to 1522 bytes) is
  *   dropped to its EOP.
  */
-#include <net/igb/vf/vf.h>
+#include <net/vf/nic.h>
 #include <string.h>
 
 #define NO_BUF 0xffffu
@@ -43,15 +46,6 @@ static volatile union igb_adv_tx_desc *txd(struct vf *vf, unsigned i)
     return &((volatile union igb_adv_tx_desc *)vf->tx_ring)[i];
 }
 
-static void reg_wr(struct vf *vf, unsigned off, uint32_t v)
-{
-    *(volatile uint32_t *)(vf->regs + off) = v;
-}
-
-static uint32_t reg_rd(const struct vf *vf, unsigned off)
-{
-    return *(volatile const uint32_t *)(vf->regs + off);
-}
 
 /* Descriptor stores must reach memory before the tail write that gives
  * them to the NIC. x86 keeps stores in order, to uncached MMIO too, so
@@ -85,10 +79,10 @@ static bool held(const struct vf *vf, const struct vf_buf *b)
     return b && b->id < VF_BUFS && vf->owner[b->id] == VF_BUF_APP && b->data == buf_va(vf, b->id);
 }
 
-void igbvf_rings_init(struct vf *vf)
+void vf_rings_init(struct vf *vf)
 {
-    memset((void *)vf->rx_ring, 0, IGBVF_RING_BYTES);
-    memset((void *)vf->tx_ring, 0, IGBVF_RING_BYTES);
+    memset((void *)vf->rx_ring, 0, VF_RING_BYTES);
+    memset((void *)vf->tx_ring, 0, VF_RING_BYTES);
     vf->rx_next = vf->rx_tail = 0;
     vf->tx_clean = vf->tx_tail = 0;
     vf->rx_discard = false;
@@ -102,7 +96,7 @@ void igbvf_rings_init(struct vf *vf)
     memset(&vf->stats, 0, sizeof(vf->stats));
 }
 
-unsigned igbvf_rx_refill(struct vf *vf)
+unsigned vf_rx_refill(struct vf *vf)
 {
     unsigned n = 0;
     while (vf->rx_nfree && (vf->rx_tail + 1) % VF_RX_RING != vf->rx_next) {
@@ -117,7 +111,7 @@ unsigned igbvf_rx_refill(struct vf *vf)
     }
     if (n) {
         dma_wmb();
-        reg_wr(vf, IGBVF_RDT(0), vf->rx_tail);
+        vf_reg_wr(vf, vf->nic->map.rdt0, vf->rx_tail);
     }
     return n;
 }
@@ -134,16 +128,16 @@ static unsigned rx_check(struct vf *vf, uint32_t status, unsigned wb_len)
         vf->rx_discard = !eop;
         return 0;
     }
-    if ((status & IGB_RXD_ERR_FRAME) || wb_len > VF_BUF_SIZE ||
-        wb_len < VF_FRAME_MIN + IGBVF_RX_CRC_LEN) {
+    unsigned crc = vf->nic->map.rx_crc_len;
+    if ((status & IGB_RXD_ERR_FRAME) || wb_len > VF_BUF_SIZE || wb_len < VF_FRAME_MIN + crc) {
         vf->stats.rx_errors++;
         return 0;
     }
-    if (wb_len - IGBVF_RX_CRC_LEN > VF_FRAME_MAX) {
+    if (wb_len - crc > VF_FRAME_MAX) {
         vf->stats.rx_drops++;
         return 0;
     }
-    return wb_len - IGBVF_RX_CRC_LEN;
+    return wb_len - crc;
 }
 
 /* The NIC's checksum verdicts (IPCS/L4CS: it checked; IPE/TCPE: wrong). */
@@ -184,7 +178,7 @@ unsigned vf_rx_poll(struct vf *vf, struct vf_buf *out, unsigned max)
         vf->stats.rx_packets++;
         vf->stats.rx_bytes += len;
     }
-    igbvf_rx_refill(vf);
+    vf_rx_refill(vf);
     return n;
 }
 
@@ -268,7 +262,7 @@ void vf_tx_flush(struct vf *vf)
     if (vf->tx_told == vf->tx_tail)
         return;
     dma_wmb();
-    reg_wr(vf, IGBVF_TDT(0), vf->tx_tail);
+    vf_reg_wr(vf, vf->nic->map.tdt0, vf->tx_tail);
     vf->tx_told = vf->tx_tail;
 }
 
@@ -377,8 +371,8 @@ unsigned vf_tx_reclaim(struct vf *vf)
 void vf_stats(const struct vf *vf, struct vf_stats *out)
 {
     *out = vf->stats;
-    out->nic_rx = reg_rd(vf, IGBVF_VFGPRC) - vf->nic_rx0;
-    out->nic_tx = reg_rd(vf, IGBVF_VFGPTC) - vf->nic_tx0;
+    out->nic_rx = vf_reg_rd(vf, vf->nic->map.gprc) - vf->nic_rx0;
+    out->nic_tx = vf_reg_rd(vf, vf->nic->map.gptc) - vf->nic_tx0;
 }
 
 void vf_mac_format(const uint8_t mac[VF_MAC_LEN], char s[18])
