@@ -257,11 +257,11 @@ static void disp_poll_inbox(struct libos_disp *d)
     inbox_release(b);
 }
 
-void disp_wake_remote(uint32_t core, struct thread *t)
+bool disp_wake_remote(uint32_t core, struct thread *t)
 {
     if (core == libos_core_id()) {
         disp_make_runnable(t);          /* a user-level switch away, no kernel */
-        return;
+        return false;
     }
     struct disp_inbox *b = &disp_inboxes[core % LIBOS_MAX_CORES];
     inbox_acquire(b);
@@ -271,8 +271,10 @@ void disp_wake_remote(uint32_t core, struct thread *t)
     /* Pairs with disp_idle's fence: either it sees t in its inbox before it
      * sleeps, or we see it sleeping and wake it. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&b->sleeping, __ATOMIC_RELAXED))
-        (void)sys_wake(core);
+    if (!__atomic_load_n(&b->sleeping, __ATOMIC_RELAXED))
+        return false;
+    (void)sys_wake(core);
+    return true;
 }
 
 /* Disabled, with nothing to run: sleep in the kernel until a message, a

@@ -88,8 +88,8 @@ void disp_poll_doorbells(struct libos_disp *d, bool woke);
 void disp_poll_lmp(struct libos_disp *d);
 /** Disabled: makes `t`, parked by this domain's dispatcher on `core`,
  *  runnable there: at once on this core, else through that core's inbox
- *  and, if it sleeps, SYS_WAKE (sync.c's unpark). */
-void disp_wake_remote(uint32_t core, struct thread *t);
+ *  and, if it sleeps, SYS_WAKE (sync.c's unpark); true if it called that. */
+bool disp_wake_remote(uint32_t core, struct thread *t);
 /** Sleeps in SYS_YIELD(block) unless another core has just placed or
  *  woken a thread here; while it sleeps, such a core wakes it (SYS_WAKE). */
 errval_t disp_idle(struct libos_disp *d);

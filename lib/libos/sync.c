@@ -57,6 +57,18 @@ struct park_bucket {
 } __attribute__((aligned(64)));
 
 static struct park_bucket park_table[PARK_BUCKETS];
+static struct sync_park_stats park_counts;     /* atomic adds */
+
+#define PARK_COUNT(field) __atomic_add_fetch(&park_counts.field, 1, __ATOMIC_RELAXED)
+
+void sync_park_stats(struct sync_park_stats *out)
+{
+    out->parks = __atomic_load_n(&park_counts.parks, __ATOMIC_RELAXED);
+    out->local_wakes = __atomic_load_n(&park_counts.local_wakes, __ATOMIC_RELAXED);
+    out->remote_wakes = __atomic_load_n(&park_counts.remote_wakes, __ATOMIC_RELAXED);
+    out->sys_wakes = __atomic_load_n(&park_counts.sys_wakes, __ATOMIC_RELAXED);
+    out->timeouts = __atomic_load_n(&park_counts.timeouts, __ATOMIC_RELAXED);
+}
 
 static struct park_bucket *park_bucket(const volatile uint32_t *addr)
 {
@@ -101,6 +113,7 @@ bool sync_park(const volatile uint32_t *addr, uint32_t expected, uint64_t deadli
         return changed;
     }
     me->state = THREAD_BLOCKED;
+    PARK_COUNT(parks);
     d->nparked++;
     if (deadline && (d->ntimed++ == 0 || deadline < d->next_deadline))
         d->next_deadline = deadline;
@@ -137,8 +150,16 @@ unsigned sync_unpark(const volatile uint32_t *addr, unsigned n)
     }
     bucket_release(b);
     struct thread *t;
-    while ((t = waitq_pop(&woken)))
-        disp_wake_remote(t->park_core, t);
+    uint32_t here = libos_core_id();
+    while ((t = waitq_pop(&woken))) {
+        if (t->park_core == here) {
+            PARK_COUNT(local_wakes);
+        } else {
+            PARK_COUNT(remote_wakes);
+        }
+        if (disp_wake_remote(t->park_core, t))
+            PARK_COUNT(sys_wakes);
+    }
     if (!was)
         disp_enable();
     return k;
@@ -160,6 +181,7 @@ void sync_park_expire(struct libos_disp *d, uint64_t now)
             if (t->park_deadline <= now) {
                 (void)waitq_remove(&b->q, t);
                 disp_make_runnable(t);  /* park_woken stays false: timed out */
+                PARK_COUNT(timeouts);
             } else if (t->park_deadline < next) {
                 next = t->park_deadline;
             }

@@ -12,7 +12,8 @@ def test_posix_suite_passes(shell):
     # (across threads too) behave as POSIX and Linux's man pages say?
     ran = run_ktap_suite(shell, "posix_suite", 1, 300)
     for name in ("fd_table_1024", "dup_dup2_dup3", "socket_fds_are_small", "pipe_eof_and_epipe",
-                 "socketpair_stream", "epoll_wakes_across_threads", "epoll_socket_and_pipe"):
+                 "socketpair_stream", "epoll_wakes_across_threads", "epoll_socket_and_pipe",
+                 "cond_wakes_at_once", "sys_wake_own_domain_only"):
         assert name in ran, f"{name} did not run"
     # The domain's memory ran out on purpose in the last test: said once.
     assert "newlib: out of memory: the domain's 16 MiB of RAM is used up" in shell.seen

@@ -40,6 +40,16 @@ bool sync_park(const volatile uint32_t *addr, uint32_t expected, uint64_t deadli
 /** Wakes up to n threads parked on addr (any core); returns how many. */
 unsigned sync_unpark(const volatile uint32_t *addr, unsigned n);
 
+/** What parking has done in this domain so far (counted, never reset). */
+struct sync_park_stats {
+    uint64_t parks;             /* threads that blocked in sync_park */
+    uint64_t local_wakes;       /* unparked by a thread of their own core */
+    uint64_t remote_wakes;      /* unparked from another core (its inbox) */
+    uint64_t sys_wakes;         /* of those, SYS_WAKE calls: the core slept */
+    uint64_t timeouts;          /* woken by their deadline */
+};
+void sync_park_stats(struct sync_park_stats *out);
+
 /** A mutex in shared memory; `recursive` lets its holder lock it again
  *  (it is then free after as many unlocks). All zero is an unlocked,
  *  non-recursive mutex. */
