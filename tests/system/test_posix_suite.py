@@ -4,7 +4,7 @@ KTAP; every test line must be `ok` and the domain must end with status 0."""
 import re
 
 import pytest
-from conftest import run_ktap_suite
+from conftest import BOOT_TIMEOUT, LOG_DIR, Console, run_ktap_suite
 
 
 def test_posix_suite_passes(shell):
@@ -58,3 +58,16 @@ def test_absurd_mem_is_refused_by_name(shell, mem, err):
 def test_system_stays_up_after_the_suite(shell):
     out = shell.command("cores")
     assert "4 cores" in out, out
+
+
+def test_mem_256m_on_another_core_with_2_gib():
+    # On a 2 GiB machine each core owns about 400 MiB: mem=256M fits on
+    # core 1 too (where a Redis would run).
+    c = Console(LOG_DIR / "test_posix_suite-2g.log", BOOT_TIMEOUT, args=("--mem", "2048"))
+    try:
+        out = c.command("spawn bigmem core 1 mem=256M 240")
+        assert re.search(r"spawned bigmem as domain 0x\w+ on core 1 with 256 MiB of RAM", out), out
+        c.wait(r"bigmem: 240 MiB in use", 120, "240 MiB malloc'd with mem=256M on core 1")
+        c.wait(r"monitor: domain bigmem \(0x\w+\) on core 1 exited, status 0", 30, "exit 0")
+    finally:
+        c.close()
