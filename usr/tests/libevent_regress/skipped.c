@@ -51,19 +51,7 @@ static const struct { const char *name, *why; } regress_refused[] = {
     { "main/simpleclose_shutdown_persist_et", "needs EPOLLET: refused (EINVAL), epoll here is level-triggered only" },
     /* Not refusals: failures on this OS not yet understood (README: open). */
     { "main/mm_functions", "OPEN: passes, then the domain faults at its end (NULL + 0x18) with the test's allocator still set" },
-    { "main/del_wait", "OPEN: fails here (event_del returned at once, not after the running callback)" },
-    { "main/del_notify", "OPEN: fails here like main/del_wait (event_del from another thread)" },
     { "bufferevent/bufferevent_pair_release_lock", "OPEN: overflows the main thread's 256 KiB stack here" },
-    { "bufferevent/bufferevent_pair_watermarks", "OPEN: fails here (one write callback of two)" },
-    { "bufferevent/bufferevent_connect_defer", "OPEN: does not finish here (a TCP connect over lwIP's loopback with deferred callbacks)" },
-    { "bufferevent/bufferevent_connect_lock", "OPEN: does not finish here (as bufferevent_connect_defer, with locks)" },
-    { "bufferevent/bufferevent_connect_lock_defer", "OPEN: does not finish here (as bufferevent_connect_defer, with locks)" },
-    { "bufferevent/bufferevent_connect_unlocked_cbs", "OPEN: does not finish here (as bufferevent_connect_defer)" },
-    { "bufferevent/bufferevent_trigger_defer", "OPEN: fails here" },
-    { "bufferevent/bufferevent_trigger_postpone", "OPEN: fails here (read callbacks counted across tests without fork)" },
-    { "bufferevent/bufferevent_trigger_defer_postpone", "OPEN: fails here (as bufferevent_trigger_postpone)" },
-    { "bufferevent/bufferevent_connect_fail_eventcb_defer", "OPEN: fails here (read callbacks counted across tests without fork)" },
-    { "bufferevent/bufferevent_connect_fail_eventcb", "OPEN: fails here (as bufferevent_connect_fail_eventcb_defer)" },
 };
 
 void regress_platform_skips(struct testgroup_t *groups);
