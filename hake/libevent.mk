@@ -13,7 +13,7 @@
 #   MODULE_LIBC := newlib
 #   MODULE_LIBS := event posix libos
 #   include hake/module.mk
-#   $(<module>_OBJS): | $(LIBEVENT_STAMP)
+ $(LIBEVENT_STAMP)$| $(LIBEVENT_STAMP)
 
 LIBEVENT_DL    := $(BUILD)/src/libevent
 LIBEVENT_SRC   := $(BUILD)/libevent/src

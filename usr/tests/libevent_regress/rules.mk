@@ -1,4 +1,3 @@
-include hake/libevent.mk
 MODULE := libevent_regress
 MODULE_KIND := user
 MODULE_LIBC := newlib
