@@ -13,7 +13,9 @@
 #   MODULE_LIBC := newlib
 #   MODULE_LIBS := event posix libos
 #   include hake/module.mk
- $(LIBEVENT_STAMP)$| $(LIBEVENT_STAMP)
+#   $(<module>_OBJS): | $(LIBEVENT_STAMP)
+# lib/libevent/rules.mk includes this file; fragments under usr/ come later
+# in hake's sorted order and see its variables without including it again.
 
 LIBEVENT_DL    := $(BUILD)/src/libevent
 LIBEVENT_SRC   := $(BUILD)/libevent/src
