@@ -37,10 +37,18 @@ struct sysret invoke_kernel_spawn(struct invocation *inv)
         if (err_is_fail(err))
             return ret(invoke_refuse_arg(inv, 1, err, 0, 0), 0);
     }
+    uint64_t mem = req.mem_bytes ? req.mem_bytes : DOMAIN_RAM_BYTES;
+    if (err_is_fail(err = spawn_mem_check(mem))) {
+        /* the one log line names the bytes asked for and what this core can give */
+        uint64_t free = this_core()->pmm.free_pages * PAGE_SIZE;
+        inv->why = (struct refusal){ 1, mem, SPAWN_MEM_UNIT,
+                                     free > SPAWN_MEM_RESERVE ? free - SPAWN_MEM_RESERVE : 0 };
+        return ret(err, 0);
+    }
     uint32_t id;
     err = spawn_domain_with(req.name, req.args, false,
                             req.flags & SPAWN_FLAG_ADMIN ? MONITOR_BADGE_ADMIN : MONITOR_BADGE_CLIENT,
-                            frame, &id);
+                            frame, mem, &id);
     return ret(err, err_is_ok(err) ? id : 0);
 }
 

@@ -32,13 +32,29 @@
 static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
 
 /* The cross-core service: what an origin asks of another core. */
-enum span_op { SPAN_OP_START = 1, SPAN_OP_STOP };
+enum span_op { SPAN_OP_START = 1, SPAN_OP_STOP, SPAN_OP_WAKE };
 struct span_req {
     uint32_t origin, reserved;
     uint64_t root, page;            /* START: the page tables, the dispatcher page */
     char name[24];                  /* START: the domain's name */
 };
 _Static_assert(sizeof(struct span_req) <= XCALL_BODY_BYTES, "a span request is one message");
+
+/* This core's dispatcher of domain `origin` (the origin itself, or a
+ * secondary of it): runs next, or does not sleep at its next block. */
+static void wake_here(uint32_t origin)
+{
+    struct core *c = this_core();
+    for (int i = 0; i < DCBS_PER_CORE; i++) {
+        struct dcb *d = &c->dcbs[i];
+        if (d->state == DOMAIN_RUNNABLE &&
+            (d->secondary ? d->origin == origin : d->id == origin)) {
+            d->wake_pending = true;
+            dispatch_prefer(d);
+            return;
+        }
+    }
+}
 
 static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
 {
@@ -49,6 +65,8 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
         span_start_secondary(r.origin, r.root, r.page, r.name);
     else if (m->op == SPAN_OP_STOP)
         span_stop_secondaries(r.origin);
+    else if (m->op == SPAN_OP_WAKE)
+        wake_here(r.origin);
     else
         return (struct xcall_answer){ SYS_ERR_ILLEGAL_INVOCATION, { 0, 0 } };
     return (struct xcall_answer){ ERR_OK, { 0, 0 } };
@@ -176,4 +194,20 @@ void span_tick(void)
                     z->origin);
         }
     }
+}
+
+struct sysret span_wake(struct dcb *d, uint64_t core)
+{
+    uint32_t origin = d->secondary ? d->origin : d->id;
+    if (core >= ncores || !cores[core])
+        return ret(SYS_ERR_ARG_RANGE);
+    if (core == this_core()->id) {
+        wake_here(origin);              /* ourselves: only the pending flag matters */
+        return ret(ERR_OK);
+    }
+    struct span_req r = { .origin = origin };
+    struct xcall_msg m = xcall_msg(&span_service, SPAN_OP_WAKE, &r, sizeof(r));
+    /* A full queue loses nothing: the sleeper looks again at its next tick. */
+    errval_t err = xcall_send((uint32_t)core, &m, NULL, NULL);
+    return ret(err_no(err) == SYS_ERR_BUSY ? ERR_OK : err);
 }

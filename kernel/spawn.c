@@ -133,8 +133,38 @@ static errval_t map_urpc(struct dcb *d)
     return ERR_OK;
 }
 
+/*
+ * The domain's RAM: one run of this core's pages, aligned to its size up to
+ * SPAWN_MEM_ALIGN (the library OS aligns its Frames to their size in
+ * physical memory, which it learns from Cap.identify).
+ */
+#define SPAWN_MEM_ALIGN (4ull << 20)
+
+errval_t spawn_mem_check(uint64_t mem_bytes)
+{
+    if (mem_bytes < SPAWN_MEM_UNIT || mem_bytes > SPAWN_MEM_MAX || mem_bytes % SPAWN_MEM_UNIT)
+        return SPAWN_ERR_MEM_SIZE;
+    uint64_t free = this_core()->pmm.free_pages * PAGE_SIZE;
+    return free < SPAWN_MEM_RESERVE || mem_bytes > free - SPAWN_MEM_RESERVE ? SPAWN_ERR_MEM_FREE
+                                                                            : ERR_OK;
+}
+
+static errval_t alloc_ram(struct dcb *d, uint64_t bytes)
+{
+    uint64_t align = bytes;
+    while (align & (align - 1))
+        align &= align - 1;             /* the largest power of two in it */
+    if (align > SPAWN_MEM_ALIGN)
+        align = SPAWN_MEM_ALIGN;
+    errval_t err = pmm_alloc(&this_core()->pmm, bytes / PAGE_SIZE, align / PAGE_SIZE, &d->ram_pa);
+    if (err_is_fail(err))
+        return err_no(err) == MM_ERR_OUT_OF_MEMORY ? SPAWN_ERR_MEM_FREE : err;
+    d->ram_bytes = bytes;
+    return ERR_OK;
+}
+
 static errval_t build(struct dcb *d, const struct boot_program *prog, const char *args, bool monitor,
-                      uint32_t monitor_badge)
+                      uint32_t monitor_badge, uint64_t mem_bytes)
 {
     struct core *c = this_core();
     struct elf_image img;
@@ -147,10 +177,8 @@ static errval_t build(struct dcb *d, const struct boot_program *prog, const char
                                          USER_STACK_BYTES, VSPACE_WRITE)) ||
         err_is_fail(err = build_args(d, prog->name, args)) ||
         err_is_fail(err = build_dispatcher(d, img.entry)) ||
-        err_is_fail(err = pmm_alloc(&c->pmm, DOMAIN_RAM_BYTES / PAGE_SIZE,
-                                    DOMAIN_RAM_BYTES / PAGE_SIZE, &d->ram_pa)))
+        err_is_fail(err = alloc_ram(d, mem_bytes)))
         return err;
-    d->ram_bytes = DOMAIN_RAM_BYTES;
     if (err_is_fail(err = cspace_create(d, monitor, monitor_badge)))
         return err;
     if (monitor && err_is_fail(err = map_urpc(d)))
@@ -185,11 +213,12 @@ static errval_t give_frame(struct dcb *d, struct cte *frame)
 
 errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t *id)
 {
-    return spawn_domain_with(name, args, monitor, MONITOR_BADGE_CLIENT, NULL, id);
+    return spawn_domain_with(name, args, monitor, MONITOR_BADGE_CLIENT, NULL, DOMAIN_RAM_BYTES, id);
 }
 
 errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
-                           uint32_t monitor_badge, struct cte *frame, uint32_t *id)
+                           uint32_t monitor_badge, struct cte *frame, uint64_t mem_bytes,
+                           uint32_t *id)
 {
     const struct boot_program *prog = find(name);
     if (!prog)
@@ -199,7 +228,7 @@ errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
         return SPAWN_ERR_TOO_MANY;
     size_t n = strlen(name);
     memcpy(d->name, name, n < sizeof(d->name) - 1 ? n : sizeof(d->name) - 1);
-    errval_t err = build(d, prog, args, monitor, monitor_badge);
+    errval_t err = build(d, prog, args, monitor, monitor_badge, mem_bytes);
     if (err_is_ok(err) && frame)
         err = give_frame(d, frame);
     if (err_is_fail(err)) {

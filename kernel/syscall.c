@@ -14,6 +14,7 @@
 #include <core.h>
 #include <console.h>
 #include <invoke.h>
+#include <span.h>
 #include <arch/trap.h>
 #include <arch/serial.h>
 #include <arch/cpu.h>
@@ -65,7 +66,9 @@ static struct sysret sys_yield(struct dcb *d, struct trap_frame *tf)
 {
     tf->rax = ERR_OK;
     tf->rdx = 0;
-    if (tf->rdi && d->disp->lmp_produced == d->disp->lmp_consumed)
+    if (tf->rdi && d->wake_pending)
+        d->wake_pending = false;    /* a SYS_WAKE came meanwhile: no sleep */
+    else if (tf->rdi && d->disp->lmp_produced == d->disp->lmp_consumed)
         d->blocked = true;          /* until an LMP message arrives */
     dispatch_save(tf, false);
     dispatch_schedule();
@@ -91,6 +94,11 @@ static struct sysret sys_set_fs_base(struct dcb *d, struct trap_frame *tf)
         return (struct sysret){ SYS_ERR_ARG_RANGE, 0 };
     wrmsr(MSR_FS_BASE, tf->rdi);        /* saved with the registers from now on */
     return (struct sysret){ ERR_OK, 0 };
+}
+
+static struct sysret sys_wake(struct dcb *d, struct trap_frame *tf)
+{
+    return span_wake(d, tf->rdi);
 }
 
 static struct sysret sys_invoke(struct dcb *d, struct trap_frame *tf)
@@ -134,10 +142,11 @@ static const syscall_fn syscalls[SYS_COUNT] = {
     [SYS_INVOKE] = sys_invoke,
     [SYS_GETCHAR] = sys_getchar,
     [SYS_SET_FS_BASE] = sys_set_fs_base,
+    [SYS_WAKE] = sys_wake,
 };
 
 static const char *const syscall_names[SYS_COUNT] = {
-    "null", "print", "yield", "exit", "invoke", "getchar", "set_fs_base",
+    "null", "print", "yield", "exit", "invoke", "getchar", "set_fs_base", "wake",
 };
 
 void syscall_dispatch(struct trap_frame *tf)

@@ -39,6 +39,8 @@ struct dcb {
     bool resume_disabled;           /* next entry: resume disabled_area */
     bool blocked;                   /* sleeps until an LMP message or a tick */
     bool awaiting;                  /* in a call another core answers (xcall.c) */
+    bool wake_pending;              /* SYS_WAKE came while it was not blocked:
+                                       its next SYS_YIELD(block) returns at once */
     bool monitor;                   /* this core's monitor */
     bool secondary;                 /* spans from another core (span.c) */
     uint32_t origin;                /* secondary: the origin dispatcher's id */

@@ -22,6 +22,9 @@ void span_stop_secondaries(uint32_t origin);
 /** The origin ends: the caller must not free its address space if this
  *  returns true (span_tick frees it once every other core has let go). */
 bool span_defer_teardown(struct dcb *d);
+/** SYS_WAKE(core): wake d's domain's dispatcher on `core` (an IPI
+ *  through this file's cross-core service when it is another core). */
+struct sysret span_wake(struct dcb *d, uint64_t core);
 /** Timer tick: ask other cores to stop dispatchers, free what they let go. */
 void span_tick(void);
 #endif

@@ -30,7 +30,12 @@ struct cte;
  *  (a Frame slot of the caller's, checked by the caller, or NULL) moves to
  *  its TASKCN_SLOT_CHANNEL, mapped at USER_SHARED_FRAME_VADDR. */
 errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
-                           uint32_t monitor_badge, struct cte *frame, uint32_t *id);
+                           uint32_t monitor_badge, struct cte *frame, uint64_t mem_bytes,
+                           uint32_t *id);
+/** Whether this core can give a domain `mem_bytes` of RAM and keep
+ *  SPAWN_MEM_RESERVE for its kernel objects (SPAWN_ERR_MEM_SIZE/_FREE). */
+errval_t spawn_mem_check(uint64_t mem_bytes);
+#define SPAWN_MEM_RESERVE (8ull << 20)
 #define SPAWN_FRAME_MAX (64 * 1024)
 
 /** Wall clock at boot (main.c): Unix seconds and the TSC at that moment. */

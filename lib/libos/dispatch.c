@@ -26,6 +26,7 @@
 #include <libos/libos.h>
 #include <libos/lmp.h>
 #include <libos/syscall.h>
+#include <libos/tsc.h>
 #include <stddef.h>
 #include <kpi/cspace.h>
 #include <kpi/syscall.h>
@@ -242,7 +243,8 @@ errval_t disp_place(uint32_t core, struct thread *t)
 static void disp_poll_inbox(struct libos_disp *d)
 {
     struct disp_inbox *b = &disp_inboxes[d->shared->core_id % LIBOS_MAX_CORES];
-    if (!__atomic_load_n(&b->q.head, __ATOMIC_RELAXED))
+    if (!__atomic_load_n(&b->q.head, __ATOMIC_RELAXED) &&
+        !__atomic_load_n(&b->woken.head, __ATOMIC_RELAXED))
         return;
     inbox_acquire(b);
     struct thread *t;
@@ -250,7 +252,44 @@ static void disp_poll_inbox(struct libos_disp *d)
         d->nlive++;
         disp_make_runnable(t);
     }
+    while ((t = waitq_pop(&b->woken)))
+        disp_make_runnable(t);
     inbox_release(b);
+}
+
+bool disp_wake_remote(uint32_t core, struct thread *t)
+{
+    if (core == libos_core_id()) {
+        disp_make_runnable(t);          /* a user-level switch away, no kernel */
+        return false;
+    }
+    struct disp_inbox *b = &disp_inboxes[core % LIBOS_MAX_CORES];
+    inbox_acquire(b);
+    if (!waitq_push(&b->woken, t))
+        debug_panic("libos: woken thread %u is still on a queue", t->id);
+    inbox_release(b);
+    /* Pairs with disp_idle's fence: either it sees t in its inbox before it
+     * sleeps, or we see it sleeping and wake it. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&b->sleeping, __ATOMIC_RELAXED))
+        return false;
+    (void)sys_wake(core);
+    return true;
+}
+
+/* Disabled, with nothing to run: sleep in the kernel until a message, a
+ * doorbell, a SYS_WAKE from another core or the next tick. */
+errval_t disp_idle(struct libos_disp *d)
+{
+    struct disp_inbox *b = &disp_inboxes[d->shared->core_id % LIBOS_MAX_CORES];
+    __atomic_store_n(&b->sleeping, 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    errval_t err = ERR_OK;
+    if (!__atomic_load_n(&b->q.head, __ATOMIC_RELAXED) &&
+        !__atomic_load_n(&b->woken.head, __ATOMIC_RELAXED))
+        err = sys_yield(SYS_YIELD_BLOCK);
+    __atomic_store_n(&b->sleeping, 0, __ATOMIC_RELAXED);
+    return err;
 }
 
 void disp_load_fs(struct libos_disp *d, const struct thread *prev, const struct thread *next)
@@ -355,16 +394,22 @@ static struct thread *disp_pick(struct libos_disp *d)
         disp_poll_lmp(d);
         disp_poll_doorbells(d, woke);
         disp_poll_inbox(d);
+        if (d->ntimed) {
+            uint64_t now = rdtsc_now();
+            if (now >= d->next_deadline)
+                sync_park_expire(d, now);
+        }
         struct thread *t = waitq_pop(&d->runq);
         if (t)
             return t;
         bool idle_ok = disp_persist && !d->first;
         if (d->nlive == 0 && !idle_ok)
             libos_exit(0);          /* disabled: no atexit handlers here */
-        if (waitq_empty(&d->lmp_sleepers) && waitq_empty(&d->doorbell_sleepers) && !disp_persist)
+        if (waitq_empty(&d->lmp_sleepers) && waitq_empty(&d->doorbell_sleepers) && !disp_persist &&
+            !d->nparked)
             debug_panic("libos: deadlock: all %u threads are blocked and none waits "
                         "for a message", d->nlive);
-        errval_t err = sys_yield(SYS_YIELD_BLOCK);
+        errval_t err = disp_idle(d);
         woke = true;
         if (err_is_fail(err) && !reported) {
             debug_err("libos: idle: SYS_YIELD(block) failed; polling instead", err);

@@ -58,6 +58,9 @@ struct libos_disp {
     unsigned nlive;                 /* threads that have not exited */
     struct thread *zombie;          /* exited, to be freed once off its stack */
     bool first;                     /* the domain's first dispatcher */
+    unsigned nparked;               /* its threads in sync_park (sync.c) */
+    unsigned ntimed;                /* of those, the ones with a deadline */
+    uint64_t next_deadline;         /* TSC: no parked deadline before this */
 };
 
 /** Threads another core placed on this dispatcher (thread_create_on): the
@@ -65,7 +68,10 @@ struct libos_disp {
  *  The owning dispatcher moves them to its run queue in disp_pick(). */
 struct disp_inbox {
     volatile int lock;
-    struct waitq q;
+    struct waitq q;                 /* new threads (nlive grows) */
+    struct waitq woken;             /* parked threads another core woke */
+    volatile uint32_t sleeping;     /* the dispatcher is (about to be) in
+                                       SYS_YIELD(block): wake it (SYS_WAKE) */
 };
 
 /** This core's dispatcher of the domain (found through the GS base). */
@@ -80,6 +86,15 @@ void disp_make_runnable(struct thread *t);
 void disp_poll_doorbells(struct libos_disp *d, bool woke);
 /** Disabled: if messages wait in the LMP ring, wakes the lmp_sleepers. */
 void disp_poll_lmp(struct libos_disp *d);
+/** Disabled: makes `t`, parked by this domain's dispatcher on `core`,
+ *  runnable there: at once on this core, else through that core's inbox
+ *  and, if it sleeps, SYS_WAKE (sync.c's unpark); true if it called that. */
+bool disp_wake_remote(uint32_t core, struct thread *t);
+/** Sleeps in SYS_YIELD(block) unless another core has just placed or
+ *  woken a thread here; while it sleeps, such a core wakes it (SYS_WAKE). */
+errval_t disp_idle(struct libos_disp *d);
+/** Disabled: wakes the parked threads whose deadline passed (sync.c). */
+void sync_park_expire(struct libos_disp *d, uint64_t now);
 /** Disabled, from a thread: runs the next runnable thread (first putting
  *  the caller back on the run queue if `requeue`), idling in the kernel if
  *  there is none. Returns enabled, when the caller is chosen again; never

@@ -42,3 +42,8 @@ errval_t sys_set_fs_base(uint64_t base)
 {
     return syscall6(SYS_SET_FS_BASE, base, 0, 0, 0, 0, 0).err;
 }
+
+errval_t sys_wake(uint32_t core)
+{
+    return syscall6(SYS_WAKE, core, 0, 0, 0, 0, 0).err;
+}

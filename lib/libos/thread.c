@@ -215,7 +215,7 @@ void thread_relax(bool sleep)
         return;
     }
     disp_enable();
-    (void)sys_yield(sleep ? SYS_YIELD_BLOCK : SYS_YIELD_SLICE);
+    (void)(sleep ? disp_idle(d) : sys_yield(SYS_YIELD_SLICE));
 }
 
 struct thread *thread_self(void)

@@ -48,3 +48,24 @@ struct thread *waitq_pop(struct waitq *q)
     t->queue = NULL;
     return t;
 }
+
+bool waitq_remove(struct waitq *q, struct thread *t)
+{
+    if (t->queue != q)
+        return false;
+    struct thread *prev = NULL;
+    for (struct thread *x = q->head; x; prev = x, x = x->next) {
+        if (x != t)
+            continue;
+        if (prev)
+            prev->next = t->next;
+        else
+            q->head = t->next;
+        if (q->tail == t)
+            q->tail = prev;
+        t->next = NULL;
+        t->queue = NULL;
+        return true;
+    }
+    return false;
+}

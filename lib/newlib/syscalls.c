@@ -49,9 +49,10 @@ void time_init(void);           /* time.c */
 
 /* The heap: Frames retyped from the domain's RAM capability and mapped at
  * USER_MAP_BASE upwards (libos/ram.h), growing in chunks that double from
- * 64 KiB to 4 MiB. malloc fails cleanly (ENOMEM) when the RAM runs out. */
+ * 64 KiB to 16 MiB (a 1 GiB heap takes 64 of the 256 SLOTCN slots). malloc
+ * fails cleanly (ENOMEM) when the RAM runs out. */
 #define GLUE_HEAP_CHUNK_MIN (64u << 10)
-#define GLUE_HEAP_CHUNK_MAX (4u << 20)
+#define GLUE_HEAP_CHUNK_MAX (16u << 20)
 static uint8_t *const glue_heap = (uint8_t *)(uintptr_t)USER_MAP_BASE;
 static size_t glue_heap_used, glue_heap_mapped, glue_heap_chunk = GLUE_HEAP_CHUNK_MIN;
 static volatile int glue_heap_lock;
@@ -134,9 +135,18 @@ static int glue_heap_grow(size_t end, ptrdiff_t incr)
         }
         if (err_is_fail(err)) {
             static bool said;
-            if (!said)
-                glue_puts("newlib: out of memory: the domain's RAM is used up "
-                          "(malloc returns NULL with ENOMEM)\n");
+            if (!said) {
+                char mib[24], *p = mib + sizeof(mib);
+                uint64_t n = ram_bytes() >> 20;
+                *--p = '\0';
+                do
+                    *--p = (char)('0' + n % 10);
+                while ((n /= 10) && p > mib);
+                glue_puts("newlib: out of memory: the domain's ");
+                glue_puts(p);
+                glue_puts(" MiB of RAM is used up (malloc returns NULL with ENOMEM; "
+                          "spawn with mem= for more)\n");
+            }
             said = true;
             return 0;
         }

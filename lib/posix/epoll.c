@@ -40,8 +40,9 @@
 
 _Static_assert(EPOLLIN == POLLIN && EPOLLPRI == POLLPRI && EPOLLOUT == POLLOUT &&
                EPOLLERR == POLLERR && EPOLLHUP == POLLHUP && EPOLLRDNORM == POLLRDNORM &&
-               EPOLLWRNORM == POLLWRNORM, "epoll's event bits are poll's, as on Linux");
-#define EPOLL_POLL_BITS (EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM)
+               EPOLLWRNORM == POLLWRNORM && EPOLLRDHUP == POLLRDHUP,
+               "epoll's event bits are poll's, as on Linux");
+#define EPOLL_POLL_BITS (EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM | EPOLLRDHUP)
 
 struct epoll_item {
     int fd;

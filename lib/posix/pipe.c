@@ -183,8 +183,8 @@ static int pipe_poll(void *file)
         pthread_mutex_lock(&e->rx->lock);
         if (e->rx->len || __atomic_load_n(&e->rd_shut, __ATOMIC_ACQUIRE))
             ev |= POLLIN;
-        if (e->rx->writers == 0)
-            ev |= POLLIN | POLLHUP;     /* end-of-file is readable */
+        if (e->rx->writers == 0)        /* end-of-file is readable; a pair's */
+            ev |= POLLIN | POLLHUP | (e->pair ? POLLRDHUP : 0);    /* peer shut down */
         pthread_mutex_unlock(&e->rx->lock);
     }
     if (e->tx) {

@@ -2,18 +2,21 @@
  * pthread_sync.c: mutexes, condition variables, reader-writer locks and
  * once, for threads that may run on different cores (pthread.h).
  *
- * All of them are words in shared memory changed with atomics; a waiter
- * goes through libos's wait ladder (sync_backoff: spin, let this core's
- * other threads run, then sleep a tick between looks). Nothing depends on
- * per-dispatcher wait queues, which only work within one core.
+ * All of them are words in shared memory changed with atomics. A mutex or
+ * condition variable waiter parks (libos sync_park: blocked in its
+ * dispatcher, woken at once by the unlock or signal, from any core); the
+ * rest, and timed mutex locks, go through libos's wait ladder
+ * (sync_backoff: spin, let this core's other threads run, then sleep a
+ * tick between looks).
  *
  *  mutex    libos's struct sync_mutex (pthread_mutex_t has its layout
  *           first); ERRORCHECK refuses relocking and foreign unlocks,
  *           NORMAL deadlocks on relock as POSIX allows, RECURSIVE counts.
  *  cond     a sequence number: a waiter notes it, releases the mutex and
- *           waits until it changes (or its deadline passes), then relocks.
- *           signal and broadcast both bump it, so signal may wake more than
- *           one waiter: a spurious wake-up, which POSIX permits.
+ *           parks until it changes (or its deadline passes), then relocks.
+ *           signal bumps it and unparks one waiter, broadcast all; a waiter
+ *           about to park when the number moved returns at once: a
+ *           spurious wake-up, which POSIX permits.
  *  rwlock   a count of readers, or -1 for a writer; waiting writers hold
  *           new readers back so writers are not starved.
  *  once     0 -> 1 (running) -> 2 (done); others wait for 2.
@@ -23,7 +26,9 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <libos/libos.h>
 #include <libos/sync.h>
+#include <libos/tsc.h>
 
 _Static_assert(offsetof(pthread_mutex_t, __locked) == offsetof(struct sync_mutex, locked), "layout");
 _Static_assert(offsetof(pthread_mutex_t, __depth) == offsetof(struct sync_mutex, depth), "layout");
@@ -43,6 +48,21 @@ static bool posix_past(clockid_t clk, const struct timespec *abstime)
     clock_gettime(clk, &now);
     return now.tv_sec > abstime->tv_sec ||
            (now.tv_sec == abstime->tv_sec && now.tv_nsec >= abstime->tv_nsec);
+}
+
+/* The TSC value at `abstime` on `clk` (both clocks run on the TSC). */
+static uint64_t posix_tsc_deadline(clockid_t clk, const struct timespec *abstime)
+{
+    struct timespec now;
+    clock_gettime(clk, &now);
+    uint64_t tsc = rdtsc_now();
+    int64_t ns = (int64_t)(abstime->tv_sec - now.tv_sec) * 1000000000LL +
+                 (abstime->tv_nsec - now.tv_nsec);
+    if (ns <= 0)
+        return tsc ? tsc : 1;
+    uint64_t hz = libos_tsc_hz();
+    uint64_t s = (uint64_t)ns / 1000000000u, rest = (uint64_t)ns % 1000000000u;
+    return tsc + s * hz + rest * hz / 1000000000u + 1;
 }
 
 /* --- Mutexes --- */
@@ -157,13 +177,12 @@ static int posix_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct t
     sm->depth = 1;
     (void)sync_mutex_unlock(sm);
     int ret = 0;
-    struct sync_backoff b = SYNC_BACKOFF_INIT;
     while (__atomic_load_n(&c->__seq, __ATOMIC_ACQUIRE) == seq) {
         if (abstime && posix_past(c->__clock, abstime)) {
             ret = ETIMEDOUT;
             break;
         }
-        sync_backoff(&b);
+        (void)sync_park(&c->__seq, seq, abstime ? posix_tsc_deadline(c->__clock, abstime) : 0);
     }
     sync_mutex_lock(sm);
     sm->depth = depth;
@@ -183,12 +202,14 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct t
 int pthread_cond_signal(pthread_cond_t *c)
 {
     __atomic_add_fetch(&c->__seq, 1, __ATOMIC_RELEASE);
+    (void)sync_unpark(&c->__seq, 1);
     return 0;
 }
 
 int pthread_cond_broadcast(pthread_cond_t *c)
 {
     __atomic_add_fetch(&c->__seq, 1, __ATOMIC_RELEASE);
+    (void)sync_unpark(&c->__seq, UINT32_MAX);
     return 0;
 }
 

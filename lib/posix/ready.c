@@ -7,16 +7,33 @@
  * (an event loop per thread), so a precise wait list per object would buy
  * little; correctness needs only that the generation is read before the
  * look and moved after the change.
+ *
+ * A wait on sockets and native objects at once sleeps in lwIP (lwip_poll),
+ * which this condition variable cannot reach: while such waits are in
+ * (posix_ready_mixed_enter/leave), a notify also ends every lwIP wait
+ * (sk_wake_pollers, lwIP patch 0002), and each waiter looks again.
  */
 #include <pthread.h>
 #include <time.h>
 
 #include "ready.h"
+#include "sock_priv.h"
 
 static pthread_once_t ready_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t ready_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ready_cond;
 static uint64_t ready_generation;
+static unsigned ready_mixed;            /* waits in lwIP that look at native objects */
+
+void posix_ready_mixed_enter(void)
+{
+    __atomic_add_fetch(&ready_mixed, 1, __ATOMIC_SEQ_CST);
+}
+
+void posix_ready_mixed_leave(void)
+{
+    __atomic_sub_fetch(&ready_mixed, 1, __ATOMIC_SEQ_CST);
+}
 
 static void ready_init(void)
 {
@@ -39,6 +56,8 @@ void posix_ready_notify(void)
     __atomic_add_fetch(&ready_generation, 1, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&ready_cond);
     pthread_mutex_unlock(&ready_lock);
+    if (__atomic_load_n(&ready_mixed, __ATOMIC_SEQ_CST))
+        sk_wake_pollers();
 }
 
 void posix_ready_wait(uint64_t seen, const struct timespec *deadline)

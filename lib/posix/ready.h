@@ -15,6 +15,11 @@
 
 uint64_t posix_ready_gen(void);
 void posix_ready_notify(void);
+/** A wait that also sleeps in lwIP (poll/epoll on sockets and native
+ *  objects at once) brackets its lwIP wait with these: while one is in,
+ *  posix_ready_notify also ends every lwIP wait (sk_wake_pollers). */
+void posix_ready_mixed_enter(void);
+void posix_ready_mixed_leave(void);
 /** Sleeps until the generation is no longer `seen` or CLOCK_MONOTONIC
  *  reaches *deadline (NULL: no deadline). */
 void posix_ready_wait(uint64_t seen, const struct timespec *deadline);

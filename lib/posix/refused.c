@@ -5,15 +5,16 @@
  *
  * Refused: dlopen (NULL; dlerror says "dynamic loading is not supported":
  * programs are linked whole), setitimer/getitimer (ENOSYS: no timer
- * signals; only disarming succeeds), sched_setaffinity (ENOSYS: a thread
- * stays on the core it was created on; pthread_attr_setcore_np places
- * it), setsid (EPERM: the domain is its own session already), prctl other
- * than naming a thread (EINVAL), flock (ENOSYS: no file locks; Redis takes
- * one in cluster mode only), glob (GLOB_ABEND: newlib has none; Redis's
- * `include` with a wildcard). Answered: waitpid/wait are ECHILD (there
- * are no children), sched_getaffinity is the calling thread's core,
- * sched_getcpu that core, prctl(PR_SET_NAME/PR_GET_NAME) the thread's
- * name.
+ * signals; only disarming succeeds), alarm of a time (0, with errno
+ * ENOSYS: no SIGALRM comes; alarm(0) cancels nothing and is answered 0),
+ * sched_setaffinity (ENOSYS: a thread stays on the core it was created
+ * on; pthread_attr_setcore_np places it), setsid (EPERM: the domain is
+ * its own session already), prctl other than naming a thread (EINVAL),
+ * flock (ENOSYS: no file locks; Redis takes one in cluster mode only),
+ * glob (GLOB_ABEND: newlib has none; Redis's `include` with a wildcard).
+ * Answered: waitpid/wait are ECHILD (there are no children),
+ * sched_getaffinity is the calling thread's core, sched_getcpu that core,
+ * prctl(PR_SET_NAME/PR_GET_NAME) the thread's name.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -109,6 +110,15 @@ int getitimer(int which, struct itimerval *value)
 {
     static bool said;
     return refuse(&said, "getitimer: refused (ENOSYS): there are no timer signals", ENOSYS);
+}
+
+unsigned alarm(unsigned seconds)
+{
+    static bool said;
+    if (seconds)
+        (void)refuse(&said, "alarm: refused (ENOSYS): there are no timer signals, no SIGALRM will come",
+                     ENOSYS);
+    return 0;                   /* no alarm was ever pending */
 }
 
 int prctl(int option, ...)

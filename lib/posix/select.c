@@ -8,9 +8,11 @@
  * writing, never reported ready for reading (its read waits for a key); an
  * fd that is not open is POLLNVAL. With no socket in the set, the wait is
  * posix_ready_wait (ready.h), which a change to any native object ends at
- * once. With both, lwip_poll sleeps at most POLL_SLICE_MS between looks at
- * the native objects, since lwIP cannot be woken by them (so a pipe's write
- * is seen within that). epoll_wait waits here too (posix_poll_wait), and
+ * once. With both, the wait is lwip_poll, and a change to a native object
+ * ends it at once too (posix_ready_mixed_enter: ready.c wakes lwIP's
+ * waiters); a change in the instant between the look at the native objects
+ * and lwIP's taking the waiter on its list is seen within POLL_SLICE_MS,
+ * the longest such a wait sleeps. epoll_wait waits here too (posix_poll_wait), and
  * stops early when its interest list changes. select() is
  * poll() on the fds its sets name, and EBADF for one that is not open.
  */
@@ -99,6 +101,7 @@ int posix_poll_wait(struct pollfd *fds, nfds_t n, const struct timespec *deadlin
         return -1;
     }
     int ready;
+    bool mixed = false;                 /* posix_ready_mixed_enter done */
     for (;;) {
         uint64_t gen = posix_ready_gen();
         unsigned ns = 0;
@@ -127,6 +130,13 @@ int posix_poll_wait(struct pollfd *fds, nfds_t n, const struct timespec *deadlin
         int left = posix_ms_left(deadline);
         if (ns) {
             int wait = ready ? 0 : natives && (left < 0 || left > POLL_SLICE_MS) ? POLL_SLICE_MS : left;
+            if (natives && wait != 0 && !mixed) {
+                posix_ready_mixed_enter();
+                mixed = true;
+                continue;               /* look at the native objects once more, now seen */
+            }
+            if (mixed && posix_ready_gen() != gen)
+                wait = 0;               /* a native object changed since the look */
             int r = sk_poll(sk, ns, wait);
             if (r < 0 && errno == EBADF)
                 continue;           /* closed meanwhile: POLLNVAL next time round */
@@ -147,6 +157,8 @@ int posix_poll_wait(struct pollfd *fds, nfds_t n, const struct timespec *deadlin
         if (ready || left == 0 || (epoch && __atomic_load_n(epoch, __ATOMIC_ACQUIRE) != seen))
             break;
     }
+    if (mixed)
+        posix_ready_mixed_leave();
     if (sk != stack)
         free(sk);
     if (idx != idx_stack)

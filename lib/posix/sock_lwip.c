@@ -177,6 +177,13 @@ int sk_poll(struct sk_pollfd *fds, unsigned n, int timeout_ms)
     return lwip_poll((struct pollfd *)fds, n, timeout_ms);
 }
 
+void lwip_select_wake_all(void);      /* lib/lwip/patches/0002 */
+
+void sk_wake_pollers(void)
+{
+    lwip_select_wake_all();
+}
+
 int sk_sndbuf(void)
 {
     return TCP_SND_BUF;

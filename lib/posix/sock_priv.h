@@ -108,4 +108,6 @@ ssize_t sk_recvmsg(int s, const struct sk_iov *iov, int n, struct sk_in *from, i
 int sk_poll(struct sk_pollfd *fds, unsigned n, int timeout_ms);
 /** lwIP's TCP_SND_BUF: what SO_SNDBUF reports. */
 int sk_sndbuf(void);
+/** Ends every thread's wait in sk_poll now (it returns as on a timeout). */
+void sk_wake_pollers(void);
 #endif

@@ -5,7 +5,7 @@
  *
  * Every value is what this OS really gives a domain: GLUE_FD_MAX
  * descriptors (never RLIM_INFINITY: memcached allocates one slot per
- * possible fd), DOMAIN_RAM_BYTES of memory, LIBOS_THREADS_MAX threads of
+ * possible fd), the RAM spawn gave it (mem=, libos ram_bytes()), LIBOS_THREADS_MAX threads of
  * LIBOS_THREAD_STACK bytes, no core dumps; RLIM_INFINITY only where
  * nothing limits (CPU time, file size). The soft RLIMIT_NOFILE can be
  * lowered and raised back (the fd table honours it); other limits cannot
@@ -16,6 +16,7 @@
  * has not, rather than handing out guessable bytes.
  */
 #include <errno.h>
+#include <libos/ram.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@ static bool sysinfo_limit(int resource, struct rlimit *rl)
     case RLIMIT_DATA:
     case RLIMIT_AS:
     case RLIMIT_RSS:
-    case RLIMIT_MEMLOCK: *rl = (struct rlimit){ DOMAIN_RAM_BYTES, DOMAIN_RAM_BYTES }; return true;
+    case RLIMIT_MEMLOCK: *rl = (struct rlimit){ ram_bytes(), ram_bytes() }; return true;
     case RLIMIT_CPU:
     case RLIMIT_FSIZE: *rl = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY }; return true;
     default: return false;
@@ -96,7 +97,7 @@ long sysconf(int name)
     case _SC_OPEN_MAX: return glue_fd_limit(-1);
     case _SC_NPROCESSORS_CONF:
     case _SC_NPROCESSORS_ONLN: return (long)libos_ncores();
-    case _SC_PHYS_PAGES: return DOMAIN_RAM_BYTES / SYSINFO_PAGE;
+    case _SC_PHYS_PAGES: return (long)(ram_bytes() / SYSINFO_PAGE);
     case _SC_CHILD_MAX: return 1;                   /* no fork: the domain alone */
     case _SC_IOV_MAX: return 1024;
     case _SC_THREAD_STACK_MIN: return 16384;

@@ -1,7 +1,9 @@
 /*
  * commands.c: what a monitor can be asked, as text lines.
  *
- *   [@N] spawn NAME [ARGS]       start NAME on this core (or core N)
+ *   [@N] spawn NAME [ARGS]       start NAME on this core (or core N); a
+ *                                mem=SIZE among the leading NAME=value words
+ *                                sets its RAM (e.g. mem=256M) and is taken out
  *   [@N] spawnch TAG NAME [ARGS] the same, giving it the channel Frame lent
  *                                to this monitor under TAG (lend.c)
  *   [@N] ps                      domains (on core 0 without @: all cores)
@@ -87,6 +89,67 @@ static void join(char *buf, size_t size, int argc, char **argv, int from)
                                     i > from ? " " : "", argv[i]);
 }
 
+/* "256M" -> bytes (K, M, G, or none for bytes); false if it is not a
+ * number or overflows 64 bits. The kernel checks the size itself. */
+static bool mem_size(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    unsigned shift = 0;
+    switch (*p | 0x20) {
+    case 'k': shift = 10; p++; break;
+    case 'm': shift = 20; p++; break;
+    case 'g': shift = 30; p++; break;
+    default: break;
+    }
+    if (p == s || *p || (shift && v > UINT64_MAX >> shift))
+        return false;
+    *out = v << shift;
+    return true;
+}
+
+static bool is_assignment(const char *w, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (w[i] == '_' || ((w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z') ||
+                     (i > 0 && w[i] >= '0' && w[i] <= '9')))
+        i++;
+    return i > 0 && i < n && w[i] == '=';
+}
+
+/* Take the first mem=SIZE out of the leading NAME=value words of `args`
+ * (as the environment words are taken out of argv: lib/newlib/env.c);
+ * *mem stays 0 (the kernel's default) without one. */
+static errval_t take_mem(char *args, uint64_t *mem)
+{
+    char *w = args;
+    for (;;) {
+        while (*w == ' ')
+            w++;
+        size_t n = 0;
+        while (w[n] && w[n] != ' ')
+            n++;
+        if (!n || !is_assignment(w, n))
+            return ERR_OK;
+        if (n > 4 && strncmp(w, "mem=", 4) == 0) {
+            char size[24];
+            size_t len = n - 4 < sizeof(size) - 1 ? n - 4 : sizeof(size) - 1;
+            memcpy(size, w + 4, len);
+            size[len] = '\0';
+            if (n - 4 >= sizeof(size) || !mem_size(size, mem) || *mem == 0)
+                return SPAWN_ERR_MEM_SIZE;
+            memmove(w, w + n, strlen(w + n) + 1);
+            return ERR_OK;
+        }
+        w += n;
+    }
+}
+
 /* Spawn NAME here; with frame != 0, that Frame slot goes to it (moved). */
 static errval_t spawn_here(const char *name, const char *args, capaddr_t frame, struct reply *r)
 {
@@ -94,6 +157,12 @@ static errval_t spawn_here(const char *name, const char *args, capaddr_t frame, 
     memset(&req, 0, sizeof(req));
     strncpy(req.name, name, sizeof(req.name) - 1);
     strncpy(req.args, args, sizeof(req.args) - 1);
+    errval_t err = take_mem(req.args, &req.mem_bytes);
+    if (err_is_fail(err)) {
+        reply_printf(r, "spawn %s on core %u refused: %s (%s)\n", name, mon_core,
+                     err_name(err_no(err)), err_msg(err_no(err)));
+        return err;
+    }
     req.flags = frame ? SPAWN_FLAG_FRAME : 0;
     req.frame = frame;
     struct sysret sr = sys_invoke(MON_KERNEL, KERNEL_CMD_SPAWN, (uint64_t)(uintptr_t)&req, 0, 0, 0);
@@ -105,7 +174,11 @@ static errval_t spawn_here(const char *name, const char *args, capaddr_t frame, 
     known[known_next % KNOWN_MAX].id = (uint32_t)sr.value;
     strncpy(known[known_next % KNOWN_MAX].name, name, SPAWN_NAME_MAX - 1);
     known_next++;
-    reply_printf(r, "spawned %s as domain %#lx on core %u\n", name, sr.value, mon_core);
+    if (req.mem_bytes)
+        reply_printf(r, "spawned %s as domain %#lx on core %u with %lu MiB of RAM\n", name, sr.value,
+                     mon_core, req.mem_bytes >> 20);
+    else
+        reply_printf(r, "spawned %s as domain %#lx on core %u\n", name, sr.value, mon_core);
     return ERR_OK;
 }
 

@@ -30,7 +30,7 @@ struct trampoline_params {
 #define ICR_INIT      0x00004500    /* INIT, level assert */
 #define ICR_STARTUP   0x00004600    /* STARTUP; vector = page number */
 #define CORE_START_TIMEOUT_MS 2000  /* TCG on a busy host is slow */
-#define CORE_MEM_MAX  (256ull << 20)
+#define CORE_MEM_MAX  (1ull << 30)     /* room for a domain spawned with mem=256M and more */
 #define CORE_MEM_MIN  (16ull << 20)
 #define AP_TIMER_HZ   100
 

@@ -1,7 +1,7 @@
 /*
  * test_libos.c: the pure bookkeeping of the library OS on the host: the
  * thread wait queues (lib/libos/waitq.c), which also serve as the run
- * queue, and the consumer side of the dispatcher's LMP ring
+ * queue and the park buckets (waitq_remove: a timed-out parker), and the consumer side of the dispatcher's LMP ring
  * (libos/lmp.h), including the wrap of its 32-bit counters.
  *
  * The scheduling around them (upcalls, disabled, register switching) needs
@@ -65,6 +65,30 @@ static void test_push_twice_refused(void **state)
     /* Off the queue it may join another. */
     assert_true(waitq_push(&b, &threads[0]));
     assert_ptr_equal(threads[0].queue, &b);
+}
+
+/* Can a thread leave from the head, the middle and the tail, and is one
+ * that is not on the queue (or is on another) refused? */
+static void test_remove_anywhere(void **state)
+{
+    struct waitq q = WAITQ_INITIALIZER, other = WAITQ_INITIALIZER;
+    for (int i = 0; i < NTHREADS; i++)
+        assert_true(waitq_push(&q, &threads[i]));
+    assert_true(waitq_remove(&q, &threads[2]));         /* middle */
+    assert_null(threads[2].queue);
+    assert_false(waitq_remove(&q, &threads[2]));        /* not on it any more */
+    assert_true(waitq_remove(&q, &threads[0]));         /* head */
+    assert_true(waitq_remove(&q, &threads[4]));         /* tail */
+    assert_ptr_equal(q.tail, &threads[3]);
+    assert_true(waitq_push(&other, &threads[2]));
+    assert_false(waitq_remove(&q, &threads[2]));        /* on another queue */
+    assert_ptr_equal(threads[2].queue, &other);
+    assert_true(waitq_push(&q, &threads[0]));           /* the tail is still right */
+    assert_ptr_equal(waitq_pop(&q), &threads[1]);
+    assert_ptr_equal(waitq_pop(&q), &threads[3]);
+    assert_ptr_equal(waitq_pop(&q), &threads[0]);
+    assert_true(waitq_empty(&q));
+    assert_null(q.tail);
 }
 
 /* Round-robin as the dispatcher does it: pop the head, run it, push it
@@ -149,6 +173,7 @@ int main(void)
         cmocka_unit_test_setup(test_fifo_order, setup_threads),
         cmocka_unit_test_setup(test_push_twice_refused, setup_threads),
         cmocka_unit_test_setup(test_round_robin, setup_threads),
+        cmocka_unit_test_setup(test_remove_anywhere, setup_threads),
         cmocka_unit_test(test_lmp_ring_order),
         cmocka_unit_test(test_lmp_ring_wrap),
     };

@@ -9,7 +9,8 @@ MODULE_SRCS := \
 	usr/tests/posix_suite/suite_files.c \
 	usr/tests/posix_suite/suite_pipe.c \
 	usr/tests/posix_suite/suite_signal.c \
-	usr/tests/posix_suite/suite_sys.c
+	usr/tests/posix_suite/suite_sys.c \
+	usr/tests/posix_suite/suite_wake.c
 MODULE_LIBS := lwip posix libos
 include hake/module.mk
 $(posix_suite_OBJS): | $(LWIP_STAMP)

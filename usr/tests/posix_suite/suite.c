@@ -32,6 +32,8 @@ static const struct ktap_test suite_tests[] = {
     { "epoll_wakes_across_threads", test_epoll_wakes_across_threads },
     { "epoll_socket_and_pipe", test_epoll_socket_and_pipe },
     { "eventfd_counter", test_eventfd },
+    { "cond_wakes_at_once", test_cond_wakes_at_once },
+    { "sys_wake_own_domain_only", test_sys_wake_own_domain_only },
     { "mkdir_rmdir_stat", test_mkdir_rmdir },
     { "opendir_readdir", test_opendir_readdir },
     { "rename_replaces", test_rename },

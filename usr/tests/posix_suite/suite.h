@@ -36,6 +36,9 @@ void test_thread_stack_size(void);
 /* suite_compat.c */
 void test_refusals(void);
 void test_compat_calls(void);
+/* suite_wake.c */
+void test_cond_wakes_at_once(void);
+void test_sys_wake_own_domain_only(void);
 /* suite_sys.c */
 void test_getaddrinfo(void);
 void test_getnameinfo(void);

@@ -31,6 +31,10 @@ enum sys_no {
     SYS_GETCHAR,        /* (): a console byte, or ERR with SYS_ERR_NO_INPUT */
     SYS_SET_FS_BASE,    /* (base): this thread's TLS pointer, where the CPU
                            has no wrfsbase (see DISP_FEATURE_FSGSBASE) */
+    SYS_WAKE,           /* (core): wake the caller's own domain's dispatcher
+                           on that core (a thread there was made runnable):
+                           it runs at once, or its next SYS_YIELD(block)
+                           returns at once. Names no other domain. */
     SYS_COUNT
 };
 
@@ -257,7 +261,13 @@ struct spawn_request {
                                        caller holds, unmapped, <= 64 KiB: moved
                                        to the new domain's TASKCN_SLOT_CHANNEL
                                        and mapped at USER_SHARED_FRAME_VADDR */
+    uint64_t mem_bytes;             /* the domain's RAM (TASKCN_SLOT_RAM): 0 for
+                                       DOMAIN_RAM_BYTES, else a multiple of
+                                       SPAWN_MEM_UNIT the core can spare
+                                       (SPAWN_ERR_MEM_SIZE, SPAWN_ERR_MEM_FREE) */
 };
+#define SPAWN_MEM_UNIT (1ull << 20)     /* mem= is a whole number of MiB */
+#define SPAWN_MEM_MAX  (1ull << 40)     /* beyond any core: refused before looking */
 #define SPAWN_FLAG_ADMIN 0x1        /* its monitor endpoint carries
                                        MONITOR_BADGE_ADMIN (kpi/monitor.h) */
 #define SPAWN_FLAG_FRAME 0x2        /* `frame` names a channel Frame */

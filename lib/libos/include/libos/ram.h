@@ -18,4 +18,6 @@
 /** A Frame of `bytes` (a power of two, >= 4 KiB) from the domain's RAM,
  *  mapped read/write at `va` (in [USER_MAP_BASE, USER_MAP_END)). */
 errval_t ram_map_new(uint64_t va, size_t bytes, capaddr_t *slot);
+/** The size of the domain's RAM capability (what spawn's mem= gave). */
+uint64_t ram_bytes(void);
 #endif

@@ -4,11 +4,12 @@
  * spanning domain: words in the domain's shared memory changed with atomic
  * instructions, never the per-dispatcher wait queues of libos/thread.h.
  *
- * A waiter spins a little (the holder is likely running on another core),
- * then lets its dispatcher's other threads run (the holder may be one of
- * them), and after SYNC_SLEEP_AFTER_US of waiting sleeps until the next
- * timer tick between looks (thread_relax). Nothing is queued, so there is
- * no fairness: a waiter may be overtaken.
+ * A mutex waiter spins a little (the holder is likely running on another
+ * core), then parks (sync_park): blocked in its dispatcher until the
+ * unlock wakes it, at once, from any core. Other waits use the ladder
+ * (sync_backoff): spin, let the dispatcher's other threads run, and after
+ * SYNC_SLEEP_AFTER_US sleep until the next timer tick between looks. A
+ * woken waiter may be overtaken: there is no fairness.
  */
 #ifndef LIBOS_SYNC_H
 #define LIBOS_SYNC_H
@@ -30,11 +31,30 @@ struct sync_backoff {
 /** One step of waiting; call it in the loop that re-checks the condition. */
 void sync_backoff(struct sync_backoff *b);
 
+/** Blocks the calling thread while *addr == expected, until sync_unpark on
+ *  addr or (deadline != 0) the TSC reaches deadline. True if unparked or
+ *  the word had changed already; false on the deadline. May return early
+ *  (callers loop on their condition); with the dispatcher disabled it
+ *  returns at once. */
+bool sync_park(const volatile uint32_t *addr, uint32_t expected, uint64_t deadline);
+/** Wakes up to n threads parked on addr (any core); returns how many. */
+unsigned sync_unpark(const volatile uint32_t *addr, unsigned n);
+
+/** What parking has done in this domain so far (counted, never reset). */
+struct sync_park_stats {
+    uint64_t parks;             /* threads that blocked in sync_park */
+    uint64_t local_wakes;       /* unparked by a thread of their own core */
+    uint64_t remote_wakes;      /* unparked from another core (its inbox) */
+    uint64_t sys_wakes;         /* of those, SYS_WAKE calls: the core slept */
+    uint64_t timeouts;          /* woken by their deadline */
+};
+void sync_park_stats(struct sync_park_stats *out);
+
 /** A mutex in shared memory; `recursive` lets its holder lock it again
  *  (it is then free after as many unlocks). All zero is an unlocked,
  *  non-recursive mutex. */
 struct sync_mutex {
-    uint32_t locked;            /* atomic: 0 free, 1 held */
+    uint32_t locked;            /* atomic: 0 free, 1 held, 2 held + parked waiters */
     uint32_t depth;             /* holder only: recursive locks held */
     struct thread *owner;       /* the holder (libos TCBs are domain-wide) */
     bool recursive;

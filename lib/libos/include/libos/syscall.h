@@ -52,4 +52,6 @@ struct sysret sys_invoke(capaddr_t cptr, uint64_t cmd, uint64_t a1, uint64_t a2,
 struct sysret sys_getchar(void);
 /** Loads the FS base (where the CPU has no wrfsbase; use thread_set_tls). */
 errval_t sys_set_fs_base(uint64_t base);
+/** Wakes this domain's dispatcher on `core` (SYS_WAKE). */
+errval_t sys_wake(uint32_t core);
 #endif

@@ -73,6 +73,11 @@ struct thread {
     int slot;                       /* pool slot, -1 for the initial thread */
     uint8_t *stack;                 /* its stack's lowest byte */
     size_t stack_size;
+    /* While parked (sync.c): written under the park bucket's lock. */
+    const volatile uint32_t *park_addr;
+    uint64_t park_deadline;         /* TSC, 0 for none */
+    uint32_t park_core;             /* the core of its dispatcher */
+    bool park_woken;                /* by sync_unpark, not by its deadline */
 };
 
 /** A blocking mutex: waiters queue FIFO, and unlock hands the mutex to the
@@ -87,6 +92,8 @@ struct thread_mutex {
 /* Wait queues (waitq.c): pure bookkeeping, no scheduling. */
 void waitq_init(struct waitq *q);
 bool waitq_empty(const struct waitq *q);
+/** Takes `t` off `q` wherever it is; false if it is not on `q`. */
+bool waitq_remove(struct waitq *q, struct thread *t);
 /** Appends `t`; false (and nothing changed) if `t` is already on a waitq. */
 bool waitq_push(struct waitq *q, struct thread *t);
 /** Removes and returns the first thread, or NULL. */
