@@ -17,16 +17,17 @@
 #include <time.h>
 
 #include "ready.h"
-#include "sock_priv.h"
 
 static pthread_once_t ready_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t ready_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ready_cond;
 static uint64_t ready_generation;
 static unsigned ready_mixed;            /* waits in lwIP that look at native objects */
+static void (*ready_wake_pollers)(void); /* set by the first of them */
 
-void posix_ready_mixed_enter(void)
+void posix_ready_mixed_enter(void (*wake_pollers)(void))
 {
+    __atomic_store_n(&ready_wake_pollers, wake_pollers, __ATOMIC_SEQ_CST);
     __atomic_add_fetch(&ready_mixed, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -57,7 +58,7 @@ void posix_ready_notify(void)
     pthread_cond_broadcast(&ready_cond);
     pthread_mutex_unlock(&ready_lock);
     if (__atomic_load_n(&ready_mixed, __ATOMIC_SEQ_CST))
-        sk_wake_pollers();
+        __atomic_load_n(&ready_wake_pollers, __ATOMIC_SEQ_CST)();
 }
 
 void posix_ready_wait(uint64_t seen, const struct timespec *deadline)

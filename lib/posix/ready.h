@@ -17,8 +17,10 @@ uint64_t posix_ready_gen(void);
 void posix_ready_notify(void);
 /** A wait that also sleeps in lwIP (poll/epoll on sockets and native
  *  objects at once) brackets its lwIP wait with these: while one is in,
- *  posix_ready_notify also ends every lwIP wait (sk_wake_pollers). */
-void posix_ready_mixed_enter(void);
+ *  posix_ready_notify also ends every lwIP wait (the caller passes
+ *  sk_wake_pollers: handed in, not named here, so that a program with
+ *  pipes and no sockets links no lwIP). */
+void posix_ready_mixed_enter(void (*wake_pollers)(void));
 void posix_ready_mixed_leave(void);
 /** Sleeps until the generation is no longer `seen` or CLOCK_MONOTONIC
  *  reaches *deadline (NULL: no deadline). */

@@ -131,7 +131,7 @@ int posix_poll_wait(struct pollfd *fds, nfds_t n, const struct timespec *deadlin
         if (ns) {
             int wait = ready ? 0 : natives && (left < 0 || left > POLL_SLICE_MS) ? POLL_SLICE_MS : left;
             if (natives && wait != 0 && !mixed) {
-                posix_ready_mixed_enter();
+                posix_ready_mixed_enter(sk_wake_pollers);
                 mixed = true;
                 continue;               /* look at the native objects once more, now seen */
             }
