@@ -11,12 +11,13 @@
  * lowered and raised back (the fd table honours it); other limits cannot
  * change, and a request to is refused (EPERM above the hard limit, else
  * EINVAL, said once). The user is 1000, not root (memcached refuses to run
- * as root). CPU time is the TSC's, from clock_gettime. getentropy reads
+ * as root), and cannot become another (setuid/setgid/setgroups: EPERM). CPU time is the TSC's, from clock_gettime. getentropy reads
  * RDRAND where the CPU has it, and is refused (ENOSYS, said once) where it
  * has not, rather than handing out guessable bytes.
  */
 #include <errno.h>
 #include <libos/ram.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -144,6 +145,15 @@ uid_t getuid(void) { return SYSINFO_UID; }
 uid_t geteuid(void) { return SYSINFO_UID; }
 gid_t getgid(void) { return SYSINFO_GID; }
 gid_t getegid(void) { return SYSINFO_GID; }
+
+/* As for any user who is not root: an id can be "changed" only to the one
+ * it is (POSIX setuid), the supplementary groups not at all (EPERM); there
+ * is no user database, so getpwnam finds no one (NULL, errno untouched,
+ * as POSIX says for "not found"). memcached calls these only as root. */
+int setuid(uid_t uid) { return uid == SYSINFO_UID ? 0 : sysinfo_fail(EPERM); }
+int setgid(gid_t gid) { return gid == SYSINFO_GID ? 0 : sysinfo_fail(EPERM); }
+int setgroups(int n, const gid_t *groups) { return sysinfo_fail(EPERM); }
+struct passwd *getpwnam(const char *name) { return NULL; }
 
 /* <time.h>'s XSI variables: the RTC is UTC, and there is no zone database. */
 long timezone;

@@ -1,0 +1,86 @@
+/*
+ * main.c: memcached as a native application: bring the domain's VNIC up,
+ * then run memcached's own main() (memcached.c, renamed memcached_main by
+ * usr/apps/memcached/rules.mk) with a Linux-like command line.
+ *
+ *   spawn memcached core 1 ip=10.11.0.2/24 [gw=A.B.C.D] [net=poll] [mem=64M] [option...]
+ *
+ * ip=, gw=, net= are the network's (lib/lwip netif_vnic.h; as leading words
+ * they arrive in the environment, anywhere else they are taken out of argv
+ * here), mem= is the monitor's. The rest is memcached's own command line.
+ * Before the user's options come the defaults this OS needs
+ * (memcached_defaults below); memcached's getopt takes the last value of
+ * an option, so a user's option overrides a default.
+ *
+ * Invariant: memcached_main sees argv[0] = "memcached".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netif_vnic.h"
+
+int memcached_main(int argc, char **argv);
+
+/* What this OS needs of memcached's configuration, and why:
+ *   -U 0         no UDP port (memcached 1.6's default too; said so that a
+ *                reader of the spawn line does not wonder)
+ *   -l 0.0.0.0   IPv4 only (lwIP is built without IPv6)
+ *   -c 128       lwIP has 160 TCP PCBs (lib/lwip/include/lwipopts.h);
+ *                memcached's default is 1024
+ *   -t 1         one worker thread: one core today (a worker per core is
+ *                the multicore design in README.md); the default is 4
+ *   -m (3/8 of RAM, MiB)  the item memory; the domain's RAM (sysconf, set
+ *                by mem= at spawn) also holds code, the hash table,
+ *                threads' stacks and connection buffers, so memcached's
+ *                default of 64 MiB does not fit a 16 MiB domain
+ */
+static const char *const memcached_defaults[] = {
+    "-U", "0",
+    "-l", "0.0.0.0",
+    "-c", "128",
+    "-t", "1",
+    "-m", NULL,                 /* item_memory_default() */
+};
+#define N_DEFAULTS (sizeof memcached_defaults / sizeof memcached_defaults[0])
+
+/* 3/8 of the domain's RAM in whole MiB (at least 1), as memcached's -m. */
+static const char *item_memory_default(void)
+{
+    static char buf[24];
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    unsigned long long mib = 0;
+    if (pages > 0 && size > 0)
+        mib = ((unsigned long long)pages * (unsigned long long)size * 3 / 8) >> 20;
+    snprintf(buf, sizeof buf, "%llu", mib ? mib : 1);
+    return buf;
+}
+
+static int is_spawn_word(const char *s)
+{
+    return !strncmp(s, "ip=", 3) || !strncmp(s, "gw=", 3) || !strncmp(s, "net=", 4) ||
+           !strncmp(s, "mem=", 4);
+}
+
+int main(int argc, char *argv[])
+{
+    if (net_start(argc, argv))
+        return 1;
+
+    char **margv = calloc((size_t)argc + N_DEFAULTS + 1, sizeof *margv);
+    if (!margv) {
+        printf("memcached: out of memory for the command line\n");
+        return 1;
+    }
+    int n = 0;
+    margv[n++] = "memcached";
+    for (size_t d = 0; d < N_DEFAULTS; d++)
+        margv[n++] = (char *)(memcached_defaults[d] ? memcached_defaults[d] : item_memory_default());
+    for (int i = 1; i < argc; i++)
+        if (!is_spawn_word(argv[i]))
+            margv[n++] = argv[i];
+    margv[n] = NULL;
+    fflush(stdout);
+    return memcached_main(n, margv);
+}
