@@ -158,6 +158,7 @@ def basic(ip, port):
     stored = [c.store("set", k, bytes([65 + i % 26]) * n) for i, (k, n) in enumerate(sizes.items())]
     got = c.get(*sizes)
     r["many_stored"] = stored.count("STORED")
+    r["many_replies"] = sorted(set(stored))
     r["many_right"] = sum(1 for i, (k, n) in enumerate(sizes.items())
                           if got.get(k, [0, ""])[1] == chr(65 + i % 26) * n)
     # noreply: no STORED line, so the next line read is the get's.

@@ -136,3 +136,49 @@ def test_memcached_garbage_clients(memcached):
     # served (upstream's behaviour; checked above: kept and served).
     assert r["binary_huge_body"]["reply"] in ("timeout", "closed"), r["binary_huge_body"]
     assert r["binary_random"]["reply"] in ("closed", "timeout"), r["binary_random"]
+
+
+IP2 = "10.11.0.3"
+
+
+def test_memcached_workers_on_their_own_cores(memcached):
+    """cores=2: one memcached domain on cores 2 and 3, a worker thread on
+    each (usr/apps/memcached/main.c, patches/0001). The network is still one
+    VF and one lwIP on core 2 (usr/apps/memcached/README.md, "Multicore")."""
+    sh, ns = memcached
+    sh.mark("cores=4 from core 2 refused")
+    out = sh.command(f"spawn memcached core 2 ip={IP2}/24 cores=4 -p {PORT}")
+    assert "spawned memcached" in out, out
+    sh.wait(r"memcached: cores=4 from core 2 needs cores 2-5; the machine has 4", 60, "refusal")
+    sh.wait(r"domain memcached \(0x\w+\) on core 2 exited, status 2", 60, "exit 2")
+    sh.mark("spawn memcached cores=2")
+    out = sh.command(f"spawn memcached core 2 ip={IP2}/24 mem=64M cores=2 -p {PORT}")
+    m = re.search(r"spawned memcached as domain (0x\w+) on core 2", out)
+    assert m, f"spawn memcached: {out}"
+    try:
+        # (a dispatcher on core 3 cannot grow the heap itself yet: main.c
+        # grows it on core 2 first; without that every store on worker 1
+        # answers "SERVER_ERROR out of memory storing object")
+        sh.wait(r"memcached: heap grown to \d+ MiB on core 2", 60, "heap grown")
+        sh.wait(r"memcached: worker 0 on core 2", 60, "worker 0 placed")
+        sh.wait(r"memcached: worker 1 on core 3", 60, "worker 1 placed")
+        global IP
+        ip, IP = IP, IP2
+        try:
+            assert scenario(ns, "ready", timeout=150) == {"version": "VERSION 1.6.18"}
+            # Connections go to the workers in turn: each basic run (one
+            # connection) is served by the other worker than the last.
+            for _ in range(2):
+                r = scenario(ns, "basic")
+                assert (r["get"], r["many_stored"], r["many_right"]) == \
+                    ({"greeting": [42, "hello arrakis"]}, 40, 40), \
+                    (r["many_replies"], {k: v for k, v in scenario(ns, "stats")["after"].items()
+                                         if k in ("total_malloced", "malloc_fails", "slab_global_page_pool",
+                                                  "total_slab_pages", "slabs_moved")})
+            r = scenario(ns, "stats")
+            assert r["settings"]["num_threads"] == "2", r["settings"]
+            assert int(r["after"]["total_connections"]) >= 4, r["after"]
+        finally:
+            IP = ip
+    finally:
+        sh.command(f"kill {m.group(1)}")

@@ -49,3 +49,5 @@ $(MEMCACHED_UPSTREAM_OBJS): USER_NEWLIB_CFLAGS += -std=gnu99 -DHAVE_CONFIG_H -DN
 # memcached's main() becomes memcached_main(), called by
 # usr/apps/memcached/main.c once the network is up.
 $(BUILD)/user-newlib/$(MEMCACHED_SRC)/memcached.c.o: USER_NEWLIB_CFLAGS += -Dmain=memcached_main
+# Worker i's thread attributes come from main.c (patches/0001): cores=N.
+$(BUILD)/user-newlib/$(MEMCACHED_SRC)/thread.c.o: USER_NEWLIB_CFLAGS += -DMEMCACHED_WORKER_ATTR=memcached_worker_attr

@@ -59,6 +59,13 @@
 #define _GNU_SOURCE 1
 #endif
 
+/* patches/0001: thread.c's create_worker lets main.c place worker i
+ * (rules.mk defines MEMCACHED_WORKER_ATTR for thread.c alone). */
+#ifdef MEMCACHED_WORKER_ATTR
+#include <pthread.h>
+void MEMCACHED_WORKER_ATTR(pthread_attr_t *attr, int worker);
+#endif
+
 /* The tail of configure's config.h.in, as it is. */
 #if HAVE_STDBOOL_H
 #include <stdbool.h>
