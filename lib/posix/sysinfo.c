@@ -8,15 +8,17 @@
  * possible fd), the RAM spawn gave it (mem=, libos ram_bytes()), LIBOS_THREADS_MAX threads of
  * LIBOS_THREAD_STACK bytes, no core dumps; RLIM_INFINITY only where
  * nothing limits (CPU time, file size). The soft RLIMIT_NOFILE can be
- * lowered and raised back (the fd table honours it); other limits cannot
+ * lowered and raised back (the fd table honours it), its hard limit
+ * lowered for good (as on Linux; memcached does); other limits cannot
  * change, and a request to is refused (EPERM above the hard limit, else
  * EINVAL, said once). The user is 1000, not root (memcached refuses to run
- * as root). CPU time is the TSC's, from clock_gettime. getentropy reads
+ * as root), and cannot become another (setuid/setgid/setgroups: EPERM). CPU time is the TSC's, from clock_gettime. getentropy reads
  * RDRAND where the CPU has it, and is refused (ENOSYS, said once) where it
  * has not, rather than handing out guessable bytes.
  */
 #include <errno.h>
 #include <libos/ram.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,11 +44,17 @@ static int sysinfo_fail(int err)
     return -1;
 }
 
+/* RLIMIT_NOFILE's hard limit: GLUE_FD_MAX until the program lowers it
+ * (memcached sets it to its -c); as on Linux, lowered for good. */
+static rlim_t sysinfo_nofile_max = GLUE_FD_MAX;
+
 /* The hard limits (and the soft ones but RLIMIT_NOFILE's). */
 static bool sysinfo_limit(int resource, struct rlimit *rl)
 {
     switch (resource) {
-    case RLIMIT_NOFILE: *rl = (struct rlimit){ (rlim_t)glue_fd_limit(-1), GLUE_FD_MAX }; return true;
+    case RLIMIT_NOFILE:
+        *rl = (struct rlimit){ (rlim_t)glue_fd_limit(-1), __atomic_load_n(&sysinfo_nofile_max, __ATOMIC_RELAXED) };
+        return true;
     case RLIMIT_CORE: *rl = (struct rlimit){ 0, 0 }; return true;       /* no core dumps */
     case RLIMIT_NPROC: *rl = (struct rlimit){ LIBOS_THREADS_MAX + 1, LIBOS_THREADS_MAX + 1 }; return true;
     case RLIMIT_STACK: *rl = (struct rlimit){ LIBOS_THREAD_STACK, LIBOS_THREAD_STACK }; return true;
@@ -76,7 +84,8 @@ int setrlimit(int resource, const struct rlimit *rl)
         return sysinfo_fail(EINVAL);
     if (rl->rlim_max > now.rlim_max)
         return sysinfo_fail(EPERM);     /* raising a hard limit needs privilege */
-    if (resource == RLIMIT_NOFILE && rl->rlim_max == now.rlim_max) {
+    if (resource == RLIMIT_NOFILE) {
+        __atomic_store_n(&sysinfo_nofile_max, rl->rlim_max, __ATOMIC_RELAXED);
         glue_fd_limit((int)rl->rlim_cur);
         return 0;
     }
@@ -144,6 +153,15 @@ uid_t getuid(void) { return SYSINFO_UID; }
 uid_t geteuid(void) { return SYSINFO_UID; }
 gid_t getgid(void) { return SYSINFO_GID; }
 gid_t getegid(void) { return SYSINFO_GID; }
+
+/* As for any user who is not root: an id can be "changed" only to the one
+ * it is (POSIX setuid), the supplementary groups not at all (EPERM); there
+ * is no user database, so getpwnam finds no one (NULL, errno untouched,
+ * as POSIX says for "not found"). memcached calls these only as root. */
+int setuid(uid_t uid) { return uid == SYSINFO_UID ? 0 : sysinfo_fail(EPERM); }
+int setgid(gid_t gid) { return gid == SYSINFO_GID ? 0 : sysinfo_fail(EPERM); }
+int setgroups(int n, const gid_t *groups) { return sysinfo_fail(EPERM); }
+struct passwd *getpwnam(const char *name) { return NULL; }
 
 /* <time.h>'s XSI variables: the RTC is UTC, and there is no zone database. */
 long timezone;

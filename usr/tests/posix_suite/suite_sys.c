@@ -137,6 +137,17 @@ void test_rlimits(void)
     struct rlimit bad = { 10, 5 };
     errno = 0;
     ktap_check(setrlimit(RLIMIT_NOFILE, &bad) == -1 && errno == EINVAL, "cur > max: errno %d", errno);
+    /* The hard limit can be lowered (memcached sets both to its -c), and
+     * not raised again; the soft limit then cannot pass it. */
+    struct rlimit lower = { 1000, 1000 };
+    ktap_check(setrlimit(RLIMIT_NOFILE, &lower) == 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+               rl.rlim_cur == 1000 && rl.rlim_max == 1000, "hard limit lowered to 1000: %lu/%lu",
+               rl.rlim_cur, rl.rlim_max);
+    errno = 0;
+    ktap_check(setrlimit(RLIMIT_NOFILE, &back) == -1 && errno == EPERM, "not raised back: errno %d", errno);
+    errno = 0;
+    ktap_check(setrlimit(RLIMIT_NOFILE, &(struct rlimit){ 1001, 1000 }) == -1 && errno == EINVAL,
+               "soft above the new hard: errno %d", errno);
     ktap_check(getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_cur == 0 && rl.rlim_max == 0, "no core dumps");
     ktap_check(setrlimit(RLIMIT_CORE, &rl) == 0, "setting RLIMIT_CORE to what it is");
     ktap_check(getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_max == 16u << 20, "RLIMIT_AS is the domain's memory");

@@ -91,6 +91,8 @@ struct linger {
 #define SO_RCVTIMEO     20
 #define SO_SNDTIMEO     21
 #define SO_ACCEPTCONN   30
+#define SO_MARK         36          /* Linux's numbers; refused (ENOPROTOOPT): */
+#define SO_INCOMING_NAPI_ID 56      /* no netfilter marks, no NAPI ids (memcached) */
 
 #define SOMAXCONN       128
 
