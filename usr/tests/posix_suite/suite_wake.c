@@ -91,7 +91,9 @@ void test_cond_wakes_at_once(void)
                (unsigned long)(s2.remote_wakes - s1.remote_wakes),
                (unsigned long)(s2.sys_wakes - s1.sys_wakes));
     ktap_check(s2.sys_wakes > s1.sys_wakes, "a sleeping dispatcher was woken by SYS_WAKE");
-    ktap_check(s2.timeouts == s0.timeouts, "no wait ended by a deadline");
+    /* No check of sync_park_stats' timeouts here: pthread_cond_wait has no
+     * deadline, and the counter is the domain's, so another thread's timed
+     * wait ending meanwhile (lwIP's timers) failed it under load. */
 }
 
 void test_sys_wake_own_domain_only(void)
