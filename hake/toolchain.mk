@@ -32,7 +32,7 @@ KERNEL_LDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack \
 # HOST_TEST defined so headers can leave out what only the CPU driver has.
 HOST_CFLAGS := -std=c11 -O1 -g $(COMMON_WARN) -DHOST_TEST -MMD -MP \
     -fsanitize=address,undefined -fno-omit-frame-pointer \
-    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/common/include -Ilib/kpi/include -Idrivers -Itests/unit -Ilib/libos/include -Ilib/arrakis/include -pthread
+    -Ikernel/include -Ikernel/arch/x86_64/include -Ilib/common/include -Ilib/kpi/include -Idrivers -Itests/unit -Ilib/libos/include -Ilib/arrakis/include -Ilib/tenacious/include -Ilib/vsafs/include -pthread
 HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
 
 # User space: ordinary x86-64 code (SSE allowed: the CPU driver saves each
@@ -55,7 +55,7 @@ HOST_LDLIBS := -fsanitize=address,undefined -lcmocka -pthread
 # definitions from the driver's regs.h, as the kernel does.)
 USER_BASE_CFLAGS := -O2 -g $(COMMON_WARN) -fno-stack-protector -fno-pic -fno-pie \
     -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common -MMD -MP \
-    -Ilib/kpi/include -Ilib/libos/include -Ilib/arrakis/include -Ilib/common/include -Idrivers
+    -Ilib/kpi/include -Ilib/libos/include -Ilib/arrakis/include -Ilib/tenacious/include -Ilib/vsafs/include -Ilib/common/include -Idrivers
 USER_CFLAGS := -std=c11 $(USER_BASE_CFLAGS) -ffreestanding -fno-builtin \
     -Ilib/common/freestanding
 USER_ASFLAGS := $(filter-out -std=c11,$(USER_CFLAGS)) -D__ASSEMBLY__

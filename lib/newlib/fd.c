@@ -356,6 +356,35 @@ _ssize_t _read_r(struct _reent *r, int fd, void *buf, size_t n)
     return got < 0 ? fd_fail(r, (int)-got) : got;
 }
 
+/* pread and pwrite: at `off`, leaving the position alone (newlib declares
+ * them and has none). A stream has no position: ESPIPE. pwrite writes at
+ * `off` even with O_APPEND, as POSIX says. */
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+    struct glue_ofile *of = glue_fd_get(fd);
+    if (!of)
+        return fd_fail(_REENT, EBADF);
+    ssize_t got = (of->flags & O_ACCMODE) == O_WRONLY ? -EBADF
+                : (of->ops->kind & VFS_STREAM)       ? -ESPIPE
+                : off < 0                            ? -EINVAL
+                : of->ops->read(of->file, buf, n, off, of->flags);
+    glue_fd_put(of);
+    return got < 0 ? fd_fail(_REENT, (int)-got) : got;
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+    struct glue_ofile *of = glue_fd_get(fd);
+    if (!of)
+        return fd_fail(_REENT, EBADF);
+    ssize_t got = (of->flags & O_ACCMODE) == O_RDONLY ? -EBADF
+                : (of->ops->kind & VFS_STREAM)       ? -ESPIPE
+                : off < 0                            ? -EINVAL
+                : of->ops->write(of->file, buf, n, off, of->flags);
+    glue_fd_put(of);
+    return got < 0 ? fd_fail(_REENT, (int)-got) : got;
+}
+
 _off_t _lseek_r(struct _reent *r, int fd, _off_t off, int whence)
 {
     struct glue_ofile *of = glue_fd_get(fd);
@@ -486,7 +515,7 @@ int fsync(int fd)
 
 int fdatasync(int fd)
 {
-    return fsync(fd);           /* memfs keeps no metadata apart from data */
+    return fsync(fd);           /* memfs and vsafs make data and metadata durable together */
 }
 
 int glue_fd_readdir(int fd, long index, char *name, ino_t *ino)

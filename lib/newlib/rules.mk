@@ -6,6 +6,7 @@ MODULE_SRCS := \
 	lib/newlib/env.c \
 	lib/newlib/fd.c \
 	lib/newlib/memfs.c \
+	lib/newlib/mount.c \
 	lib/newlib/path.c \
 	lib/newlib/syscalls.c \
 	lib/newlib/threads.c \

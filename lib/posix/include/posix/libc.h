@@ -105,9 +105,17 @@ int glue_fd_readdir(int fd, long index, char *name, ino_t *ino);
  *  ends, after it is gone from the table (epoll.c sets it). */
 extern void (*glue_fd_close_hook)(int fd);
 
-/** The file system for paths (memfs_ops until there is another). */
+/** The file system for paths (memfs_ops until glue_mount makes it the
+ *  mount table's dispatcher). */
 extern const struct vfs_ops *vfs_root;
 extern const struct vfs_ops memfs_ops;
+
+/** Mounts the file system `ops` on `point` (absolute, normalised, not
+ *  "/"; lib/newlib/mount.c): paths at or under it reach ops with the rest
+ *  of the path ("/data/x" as "/x"); vfs_root becomes the mount table's
+ *  dispatcher. 0, -EINVAL, -EBUSY (something is mounted there), -ENFILE
+ *  (the table is full), or an error making the mount point in memfs. */
+int glue_mount(const char *point, const struct vfs_ops *ops);
 
 /** The longest path, with its NUL (sys/syslimits.h's PATH_MAX). */
 #define GLUE_PATH_MAX 1024
