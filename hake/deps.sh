@@ -8,6 +8,8 @@
 # its kernel and busybox-static are fetched as .debs by
 # tools/linux-guest/build (`apt-get download`, never installed:
 # busybox-static conflicts with the busybox a system may need).
+# redis-tools is Debian's redis-cli and redis-benchmark, which the Redis
+# tests run on the host against usr/apps/redis.
 # The mirror is never written here: it is read from the machine's existing
 # apt configuration, so whatever mirror the machine already trusts is the
 # one we extend.
@@ -15,7 +17,8 @@ set -euo pipefail
 
 PACKAGES=(grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
           python3-pytest python3-pexpect libcmocka-dev dpkg-dev
-          binutils gcc make gdb iproute2 iputils-ping newlib-source cpio)
+          binutils gcc make gdb iproute2 iputils-ping newlib-source cpio
+          redis-tools)
 QEMU_MIN_MAJOR=10
 EXTRA_SOURCES=/etc/apt/sources.list.d/arrakis-backports-src.sources
 

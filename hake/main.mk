@@ -77,4 +77,6 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -path $(BUILD)/newlib -prune -o -name '*.d' -print 2>/dev/null)
+# Dependency files of our objects: third-party source trees are skipped
+# (Redis's has a directory debian/bash_completion.d).
+-include $(shell find $(BUILD) \( -path $(BUILD)/newlib -o -path $(BUILD)/redis \) -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -624,6 +624,8 @@ off_t lseek(int fd, off_t off, int whence) { return _lseek_r(_REENT, fd, off, wh
 int fstat(int fd, struct stat *st) { return _fstat_r(_REENT, fd, st); }
 int isatty(int fd) { return _isatty_r(_REENT, fd); }
 int stat(const char *path, struct stat *st) { return _stat_r(_REENT, path, st); }
+/* No symbolic links exist, so lstat is stat (Redis's replication.c). */
+int lstat(const char *path, struct stat *st) { return _stat_r(_REENT, path, st); }
 int unlink(const char *path) { return _unlink_r(_REENT, path); }
 int mkdir(const char *path, mode_t mode) { return _mkdir_r(_REENT, path, (int)mode); }
 int rename(const char *from, const char *to) { return _rename_r(_REENT, from, to); }

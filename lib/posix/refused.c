@@ -5,22 +5,27 @@
  *
  * Refused: dlopen (NULL; dlerror says "dynamic loading is not supported":
  * programs are linked whole), setitimer/getitimer (ENOSYS: no timer
- * signals), sched_setaffinity (ENOSYS: a thread stays on the core it was
- * created on; pthread_attr_setcore_np places it), setsid (EPERM: the
- * domain is its own session already), prctl other than naming a thread
- * (EINVAL). Answered: waitpid/wait are ECHILD (there are no children),
- * sched_getaffinity is the calling thread's core, sched_getcpu that core,
- * prctl(PR_SET_NAME/PR_GET_NAME) the thread's name.
+ * signals; only disarming succeeds), sched_setaffinity (ENOSYS: a thread
+ * stays on the core it was created on; pthread_attr_setcore_np places
+ * it), setsid (EPERM: the domain is its own session already), prctl other
+ * than naming a thread (EINVAL), flock (ENOSYS: no file locks; Redis takes
+ * one in cluster mode only), glob (GLOB_ABEND: newlib has none; Redis's
+ * `include` with a wildcard). Answered: waitpid/wait are ECHILD (there
+ * are no children), sched_getaffinity is the calling thread's core,
+ * sched_getcpu that core, prctl(PR_SET_NAME/PR_GET_NAME) the thread's
+ * name.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <glob.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -90,6 +95,13 @@ pid_t setsid(void)
 int setitimer(int which, const struct itimerval *value, struct itimerval *old)
 {
     static bool said;
+    /* Disarming is honest: no timer is ever armed (Redis disarms its
+     * watchdog at start-up). The old value, if asked, is "disarmed" too. */
+    if (value && !value->it_value.tv_sec && !value->it_value.tv_usec) {
+        if (old)
+            *old = (struct itimerval){ 0 };
+        return 0;
+    }
     return refuse(&said, "setitimer: refused (ENOSYS): there are no timer signals", ENOSYS);
 }
 
@@ -118,6 +130,26 @@ int prctl(int option, ...)
         return refuse(&said, "prctl: refused (EINVAL): only PR_SET_NAME and PR_GET_NAME", EINVAL);
     }
     }
+}
+
+/* --- Files --- */
+
+int flock(int fd, int operation)
+{
+    static bool said;
+    return refuse(&said, "flock: refused (ENOSYS): there are no file locks", ENOSYS);
+}
+
+int glob(const char *restrict pattern, int flags, int (*errfunc)(const char *, int),
+         glob_t *restrict pglob)
+{
+    static bool said;
+    refuse(&said, "glob: refused (GLOB_ABEND): file name patterns are not expanded", ENOSYS);
+    return GLOB_ABEND;
+}
+
+void globfree(glob_t *pglob)
+{
 }
 
 /* --- CPUs --- */

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <features.h>
+#include <glob.h>
 #include <libgen.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -18,12 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <sysexits.h>
@@ -45,6 +49,7 @@ _Static_assert(MS_SYNC == 4 && MCL_CURRENT == 1 && MADV_DONTNEED == 4, "mman con
 _Static_assert(LOG_ERR == 3 && LOG_DAEMON == (3 << 3), "syslog.h");
 _Static_assert(PR_SET_NAME == 15, "prctl.h");
 _Static_assert(sizeof(cpu_set_t) == 128, "cpu_set_t");
+_Static_assert(sizeof(struct termios) == 60 && NCCS == 32, "termios, Linux's layout");
 
 /* What is refused says so with the POSIX error. */
 void test_refusals(void)
@@ -66,6 +71,13 @@ void test_refusals(void)
     struct itimerval it = { { 1, 0 }, { 1, 0 } };
     errno = 0;
     ktap_check(setitimer(ITIMER_REAL, &it, NULL) == -1 && errno == ENOSYS, "setitimer: errno %d", errno);
+    errno = 0;
+    ktap_check(flock(0, LOCK_EX | LOCK_NB) == -1 && errno == ENOSYS, "flock: errno %d", errno);
+    glob_t g;
+    ktap_check(glob("/*", 0, NULL, &g) == GLOB_ABEND, "glob: GLOB_ABEND");
+    struct itimerval off = { { 0, 0 }, { 0, 0 } }, was = it;
+    ktap_check(setitimer(ITIMER_REAL, &off, &was) == 0 && was.it_value.tv_sec == 0,
+               "setitimer: disarming succeeds (nothing is armed)");
     cpu_set_t set;
     CPU_ZERO(&set);
     ktap_check(sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) == 1 &&
@@ -111,6 +123,15 @@ void test_compat_calls(void)
 
     FILE *f = fopen("/tmp/lines", "w+");
     ktap_check(f && fputs("one\ntwo\n", f) >= 0 && fseek(f, 0, SEEK_SET) == 0, "a file of two lines");
+    struct stat st, lst;
+    ktap_check(fflush(f) == 0 && stat("/tmp/lines", &st) == 0 && lstat("/tmp/lines", &lst) == 0 &&
+               lst.st_size == st.st_size && lst.st_size == 8 && S_ISREG(lst.st_mode),
+               "lstat is stat (no symbolic links): %ld", (long)lst.st_size);
+    errno = 0;
+    ktap_check(lstat("/tmp/none", &lst) == -1 && errno == ENOENT, "lstat of nothing: errno %d", errno);
+    ktap_check(strcmp(program_invocation_short_name, "posix_suite") == 0 &&
+               strcmp(program_invocation_name, "posix_suite") == 0,
+               "program_invocation_name: %s", program_invocation_name);
     char *line = NULL;
     size_t cap = 0;
     ktap_check(f && getline(&line, &cap, f) == 4 && strcmp(line, "one\n") == 0, "getline");
