@@ -29,6 +29,7 @@
 #define HELLO_WAIT_MS   2000
 #define VSIC_WINDOW     (USER_MAP_BASE + (4ull << 40))   /* rings, hello, then the buffer */
 #define VSIC_CAP_SLOT   CAP_TASK(TASKCN_SLOT_FIRST_FREE + 8)
+#define VSIC_RING_SLOT  CAP_TASK(TASKCN_SLOT_FIRST_FREE + 9)
 
 static uint64_t ms_from_now(uint64_t ms) { return rdtsc_now() + libos_tsc_hz() / 1000 * ms; }
 
@@ -93,8 +94,12 @@ errval_t vsic_open(struct vsic *v, uint32_t service, size_t buf_bytes)
         err = waited;
     if (err_is_ok(err) && m.words[2] != service)     /* who lent it (the monitors say) */
         err = VSIC_ERR_NO_SERVICE;
+    /* Out of the receive slot (CNode.move: a Frame from another core
+     * cannot be copied), so the domain can still be sent a VNIC. */
     if (err_is_ok(err))
-        err = sys_invoke(RECV, FRAME_CMD_MAP, VSIC_WINDOW, FRAME_MAP_WRITE, 0, 0).err;
+        err = sys_invoke(ROOTCN, CNODE_CMD_MOVE, RECV, VSIC_RING_SLOT, 0, 0).err;
+    if (err_is_ok(err))
+        err = sys_invoke(VSIC_RING_SLOT, FRAME_CMD_MAP, VSIC_WINDOW, FRAME_MAP_WRITE, 0, 0).err;
     if (err_is_fail(err))
         return err;
     sys_invoke(ROOTCN, CNODE_CMD_DELETE, hello, 0, 0, 0);
