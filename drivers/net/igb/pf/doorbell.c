@@ -169,8 +169,9 @@ static errval_t settle(struct dcb *d, unsigned vf, uint64_t slot)
 
 /* The NIC's core routed the entry here: the capability comes to be in
  * slot ctx[0] and this core counts the rings, or the entry is masked again. */
-static struct sysret doorbell_created(const struct igb_call *c, const struct xcall_answer *a)
+static struct sysret doorbell_created(const struct devcall *dc, const struct xcall_answer *a)
 {
+    const struct igb_call call = igb_call_of(dc), *c = &call;
     struct dcb *d = dispatch_find(c->caller);
     errval_t err = a->err;
     if (err_is_ok(err))

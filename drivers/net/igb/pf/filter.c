@@ -151,8 +151,9 @@ static errval_t cap_into(struct dcb *d, uint64_t slot, uint64_t key)
 
 /* The filter exists on the NIC's core: its capability comes to be in the
  * caller's slot ctx[0], or the filter goes again. */
-static struct sysret filter_created(const struct igb_call *c, const struct xcall_answer *a)
+static struct sysret filter_created(const struct devcall *dc, const struct xcall_answer *a)
 {
+    const struct igb_call call = igb_call_of(dc), *c = &call;
     struct dcb *d = dispatch_find(c->caller);
     errval_t err = a->err;
     if (err_is_ok(err))

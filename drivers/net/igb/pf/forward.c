@@ -68,50 +68,18 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
 
 XCALL_SERVICE(igb_service, "igb", serve);
 
-static struct sysret finish(const struct igb_call *c, igb_done_fn done, const struct xcall_answer *a)
-{
-    return done ? done(c, a) : (struct sysret){ a->err, a->value[0] };
-}
-
-/* The NIC's core answered a forwarded call: finish it for its caller. */
-static void forwarded(const struct xcall *x, const struct xcall_answer *a)
-{
-    struct igb_call c = { .caller = (uint32_t)x->ctx[0], .ctx = { x->ctx[1], x->ctx[2] } };
-    memcpy(&c.req, x->msg.body, sizeof(c.req));
-    struct sysret r = finish(&c, (igb_done_fn)(uintptr_t)x->ctx[3], a);
-    dispatch_answer(c.caller, r.err, r.value);
-}
-
 struct sysret igb_call(struct invocation *inv, enum igb_op op, const struct igb_req *r,
                        igb_done_fn done, uint64_t ctx0, uint64_t ctx1)
 {
     if (!igb_pf.up)
         return (struct sysret){ IGB_ERR_NOT_UP, 0 };
-    struct igb_call c = { .caller = inv->d->id, .ctx = { ctx0, ctx1 }, .req = *r };
-    if (igb_is_owner()) {
-        struct xcall_answer a = serve_op(op, r, this_core()->id);
-        return finish(&c, done, &a);
-    }
-    struct xcall_msg m = xcall_msg(&igb_service, (uint16_t)op, r, sizeof(*r));
-    const uint64_t ctx[4] = { c.caller, ctx0, ctx1, (uint64_t)(uintptr_t)done };
-    errval_t err = xcall_send(igb_pf.owner_core, &m, forwarded, ctx);
-    if (err_is_fail(err))
-        return (struct sysret){ err, 0 };
-    dispatch_await_answer(inv->tf);
+    return devcall(inv, &igb_service, igb_pf.owner_core, (uint16_t)op, r, sizeof(*r), done, ctx0,
+                   ctx1);
 }
 
 void igb_tell_core(uint32_t core, enum igb_op op, const struct igb_req *r)
 {
-    errval_t err = ERR_OK;
-    if (core == this_core()->id) {
-        serve_op(op, r, core);
-    } else {
-        struct xcall_msg m = xcall_msg(&igb_service, (uint16_t)op, r, sizeof(*r));
-        err = xcall_send(core, &m, NULL, NULL);
-    }
-    if (err_is_fail(err))
-        kprintf("igb: core %u could not tell core %u (request %u, VF %u): %s\n",
-                this_core()->id, core, op, r->vf, err_msg(err_no(err)));
+    devcall_tell(&igb_service, core, (uint16_t)op, r, sizeof(*r));
 }
 
 void igb_tell(enum igb_op op, const struct igb_req *r)

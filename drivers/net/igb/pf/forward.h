@@ -3,8 +3,9 @@
  * \brief The one path of every NIC control call (forward.c). The NIC's
  * state lives on its core; a decoder checks the call, builds a request
  * and hands it to igb_call(), which serves it at once on the NIC's core
- * or sends it there (kernel/xcall.c, the IPI-woken cross-core service
- * "igb") while the caller's dispatcher waits, not the kernel. Either way
+ * or sends it there (drivers/pci/devcall.c over kernel/xcall.c, the
+ * IPI-woken cross-core service "igb") while the caller's dispatcher
+ * waits, not the kernel. Either way
  * the same service function does the work, and the same `done` makes the
  * result on the caller's core, which keeps its capabilities: it creates
  * the capability the call asked for, or undoes what the NIC's core did if
@@ -14,7 +15,9 @@
 #define NET_IGB_PF_FORWARD_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <xcall.h>
+#include <pci/devcall.h>
 #include <kpi/syscall.h>
 struct invocation;
 
@@ -50,8 +53,16 @@ struct igb_call {
 };
 
 /** Makes the caller's result from the NIC core's answer, on the caller's
- *  core. NULL: the answer as it is (err, value[0]). */
-typedef struct sysret (*igb_done_fn)(const struct igb_call *c, const struct xcall_answer *a);
+ *  core (drivers/pci/devcall.h). NULL: the answer as it is (err, value[0]). */
+typedef devcall_done_fn igb_done_fn;
+
+/** The igb view of a finished devcall: the request, caller and context. */
+static inline struct igb_call igb_call_of(const struct devcall *d)
+{
+    struct igb_call c = { .caller = d->caller, .ctx = { d->ctx[0], d->ctx[1] } };
+    memcpy(&c.req, d->body, sizeof(c.req));
+    return c;
+}
 
 /** True on the core that owns the NIC (its state lives there). */
 bool igb_is_owner(void);

@@ -21,8 +21,9 @@ static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v 
 /* The VF was taken for domain ctx[0]: its VNIC capability comes to be in
  * the domain's receive slot, announced by a MONITOR_MSG_CAP with tag
  * ctx[1]; if that cannot be, the VF is given back. */
-static struct sysret vnic_created(const struct igb_call *c, const struct xcall_answer *a)
+static struct sysret vnic_created(const struct devcall *dc, const struct xcall_answer *a)
 {
+    const struct igb_call call = igb_call_of(dc), *c = &call;
     uint32_t holder = (uint32_t)c->ctx[0];
     struct capability cap = igb_vnic_cap(a->value[0], holder, a->value[1]);
     errval_t err = a->err;
@@ -78,8 +79,9 @@ static errval_t dma_req(struct invocation *inv, struct cte **f, struct igb_req *
 }
 
 /* The Frame (ctx[0]) is registered: follow it, so that its going unmaps it. */
-static struct sysret dma_registered(const struct igb_call *c, const struct xcall_answer *a)
+static struct sysret dma_registered(const struct devcall *dc, const struct xcall_answer *a)
 {
+    const struct igb_call call = igb_call_of(dc), *c = &call;
     struct cte *frame = (struct cte *)(uintptr_t)c->ctx[0];
     errval_t err = a->err;
     if (err_is_ok(err) && !igb_dma_follow(frame, c->req.vf, c->req.holder, c->req.a)) {
