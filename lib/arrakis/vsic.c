@@ -29,7 +29,6 @@
 #define HELLO_WAIT_MS   2000
 #define VSIC_WINDOW     (USER_MAP_BASE + (4ull << 40))   /* rings, hello, then the buffer */
 #define VSIC_CAP_SLOT   CAP_TASK(TASKCN_SLOT_FIRST_FREE + 8)
-#define VSIC_RING_SLOT  CAP_TASK(TASKCN_SLOT_FIRST_FREE + 9)
 
 static uint64_t ms_from_now(uint64_t ms) { return rdtsc_now() + libos_tsc_hz() / 1000 * ms; }
 

@@ -32,11 +32,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kpi/caps.h>
+#include <kpi/cspace.h>
 #include <kpi/errors.h>
 #include <arrakis/blk.h>
 #include <arrakis/vsic_ring.h>
 
-#define VSIC_BUF_RUNS 48                /* buf_alloc's allocations (live or freed) */
+#define VSIC_BUF_RUNS 48
+/* Where vsic_open keeps the service's ring Frame (moved out of the
+ * receive slot with CNode.move, then mapped). */
+#define VSIC_RING_SLOT CAP_TASK(TASKCN_SLOT_FIRST_FREE + 9)                /* buf_alloc's allocations (live or freed) */
 
 struct vsic {
     capaddr_t cap;                  /* the VSIC capability */
