@@ -276,7 +276,7 @@ static int forge(uint32_t service, uint32_t victim)
         { "the mapped rings", VSIC_RING_SLOT, SPARE, CAP_ERR_MOVE_MAPPED },
         { "an empty slot", SPARE, CAP_TASK(TASKCN_SLOT_FIRST_FREE + 13), CAP_ERR_SLOT_EMPTY },
         { "a slot past the cspace", 1ull << 40, SPARE, SYS_ERR_ARG_RANGE },
-        { "onto the VSIC", VSIC_RING_SLOT, vsic.cap, CAP_ERR_MOVE_MAPPED },
+        { "the rings onto the VSIC's slot", VSIC_RING_SLOT, vsic.cap, CAP_ERR_MOVE_MAPPED },
     };
     for (unsigned i = 0; i < sizeof(mv) / sizeof(mv[0]); i++, n++) {
         errval_t got = sys_invoke(ROOT, CNODE_CMD_MOVE, mv[i].src, mv[i].dest, 0, 0).err;
