@@ -135,3 +135,30 @@ def test_kill_qemu_while_writing(tmp_path):
     print(f"kill moments (s after the writers started): {moments}; acknowledged: log {acks.log_acked} "
           f"records, fs {acks.fs_synced} records")
     assert acks.log_acked > 0 and acks.fs_synced > 0, "nothing was ever acknowledged"
+
+
+def test_fs_argument_mounts_or_stops(tmp_path):
+    # fs=NAME: the constructor mounts VSA NAME on /data before main (what
+    # a writer left there is seen through plain POSIX calls), and when it
+    # cannot, the program stops before main and says why.
+    disk = tmp_path / "nvme.img"
+    with open(disk, "wb") as f:
+        f.truncate(DISK_BYTES)
+    c = boot_console(LOG_DIR / "test_storage_crash-fsarg.log", args=("--disk", str(disk)))
+    try:
+        out = c.command("spawn storage_crash core 2 vsa=cfs fs cfs")
+        writer = re.search(r"spawned storage_crash as domain (0x\w+)", out).group(1)
+        c.wait(r"(?m)^synced 20$", 120, "records written")
+        c.command(f"kill {writer}")     # one domain at a time on a VSA's file system
+        c.wait(rf"storage_crash \({writer}\) on core 2", 30, "writer stopped")
+        c.command("spawn storage_crash core 1 fs=cfs datals")
+        m = c.wait(r"data: /data/aof (\d+) bytes", 60, "/data mounted by fs=")
+        assert int(m.group(1)) > 0
+        c.command("spawn storage_crash core 1 fs=name2long4vsa datals")
+        c.wait(r"storage_crash: stopped before main: fs= could not be mounted on /data "
+               r"\((VSA_ERR_BAD_NAME|VSAFS_ERR_MOUNT)\)", 60, "refused mount stops the program")
+        c.wait(r"domain storage_crash \(0x\w+\) on core 1 exited, status 1|"
+               r"storage_crash \(0x\w+\) on core 1 exited, status 1", 30, "status 1")
+        assert "data: /data/aof" not in c.seen.split("name2long4vsa")[-1]
+    finally:
+        c.close()

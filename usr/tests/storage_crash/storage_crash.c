@@ -28,6 +28,10 @@
  *                               K bytes after them" (A: the first
  *                               record's id)
  *
+ *   storage_crash datals        (spawned with fs=NAME: the constructor of
+ *                               lib/vsafs/vsafs_vsic.c mounted it before
+ *                               main) prints "data: /data/aof N bytes"
+ *
  * The host (tests/system/test_storage_crash.py) kills QEMU at random
  * moments (20 or more per run), reboots, runs the check and compares with
  * the last acknowledgement it saw. Records name themselves (id, length,
@@ -43,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <tenacious/tenacious.h>
@@ -282,6 +287,15 @@ static int run_fscheck(struct blk_dev *dev)
 
 int main(int argc, char *argv[])
 {
+    if (argc == 2 && strcmp(argv[1], "datals") == 0) {
+        struct stat st;
+        if (stat("/data/aof", &st) != 0) {
+            printf("data: /data/aof: %s\n", strerror(errno));
+            return 1;
+        }
+        printf("data: /data/aof %lld bytes\n", (long long)st.st_size);
+        return 0;
+    }
     if (argc != 3) {
         printf("usage: storage_crash log|logcheck|fs|fscheck VSA\n");
         return 2;
