@@ -23,6 +23,7 @@ static const struct invoke_entry table[CAP_TYPE_COUNT][MAX_CMD] = {
         [CNODE_CMD_REVOKE]   = { invoke_cnode_revoke, "CNode.revoke", CAP_RIGHT_WRITE },
         [CNODE_CMD_RETYPE]   = { invoke_cnode_retype, "CNode.retype", CAP_RIGHT_WRITE },
         [CNODE_CMD_IDENTIFY] = { invoke_cnode_identify, "CNode.identify", CAP_RIGHT_READ },
+        [CNODE_CMD_MOVE]     = { invoke_cnode_move, "CNode.move", CAP_RIGHT_WRITE },
     },
     [CAP_KERNEL] = {
         [KERNEL_CMD_SPAWN]     = { invoke_kernel_spawn, "Kernel.spawn", 0 },

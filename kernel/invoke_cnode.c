@@ -7,6 +7,8 @@
 #include <cspace.h>
 #include <dispatch.h>
 #include <core.h>
+#include <capmove.h>
+#include <mapping.h>
 
 #define RETYPE_TYPE(a)    ((a) & 0xff)
 #define RETYPE_OBJBITS(a) (((a) >> 8) & 0xff)
@@ -30,6 +32,30 @@ struct sysret invoke_cnode_copy(struct invocation *inv)
     if (err_is_fail(err = slot_arg(inv, 0, &src)) || err_is_fail(err = slot_arg(inv, 1, &dest)))
         return ret(err);
     return ret(cap_copy(&this_core()->mdb, src, dest));
+}
+
+/* Only an imported capability moves: it cannot be copied, so without a
+ * move it would hold the receive slot for its life (a VSIC's rings), and
+ * nothing but capmove tracks it by slot (capmove_slot_moved follows it).
+ * A local one is copied and deleted instead (a DMA registration or a
+ * mapping records its slot); a mapped import is refused for the same
+ * reason. */
+struct sysret invoke_cnode_move(struct invocation *inv)
+{
+    struct cte *src, *dest;
+    errval_t err;
+    if (err_is_fail(err = slot_arg(inv, 0, &src)) || err_is_fail(err = slot_arg(inv, 1, &dest)))
+        return ret(err);
+    if (src->cap.type == CAP_NULL)
+        return ret(CAP_ERR_SLOT_EMPTY);
+    if (!(src->cap._reserved[CAP_FLAGS] & CAP_FLAG_IMPORTED))
+        return ret(CAP_ERR_MOVE_LOCAL);
+    if (mapping_slot_is_mapped(inv->d, src))
+        return ret(CAP_ERR_MOVE_MAPPED);
+    err = cap_move(&this_core()->mdb, src, dest);
+    if (err_is_ok(err))
+        capmove_slot_moved(src, dest);
+    return ret(err);
 }
 
 struct sysret invoke_cnode_mint(struct invocation *inv)

@@ -10,6 +10,7 @@ struct sysret invoke_cnode_delete(struct invocation *inv);
 struct sysret invoke_cnode_revoke(struct invocation *inv);
 struct sysret invoke_cnode_retype(struct invocation *inv);
 struct sysret invoke_cnode_identify(struct invocation *inv);
+struct sysret invoke_cnode_move(struct invocation *inv);
 /* invoke_kernel.c */
 struct sysret invoke_kernel_spawn(struct invocation *inv);
 struct sysret invoke_kernel_core_info(struct invocation *inv);

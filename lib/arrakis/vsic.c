@@ -93,8 +93,12 @@ errval_t vsic_open(struct vsic *v, uint32_t service, size_t buf_bytes)
         err = waited;
     if (err_is_ok(err) && m.words[2] != service)     /* who lent it (the monitors say) */
         err = VSIC_ERR_NO_SERVICE;
+    /* Out of the receive slot (CNode.move: a Frame from another core
+     * cannot be copied), so the domain can still be sent a VNIC. */
     if (err_is_ok(err))
-        err = sys_invoke(RECV, FRAME_CMD_MAP, VSIC_WINDOW, FRAME_MAP_WRITE, 0, 0).err;
+        err = sys_invoke(ROOTCN, CNODE_CMD_MOVE, RECV, VSIC_RING_SLOT, 0, 0).err;
+    if (err_is_ok(err))
+        err = sys_invoke(VSIC_RING_SLOT, FRAME_CMD_MAP, VSIC_WINDOW, FRAME_MAP_WRITE, 0, 0).err;
     if (err_is_fail(err))
         return err;
     sys_invoke(ROOTCN, CNODE_CMD_DELETE, hello, 0, 0, 0);
@@ -255,13 +259,93 @@ errval_t vsic_io(struct vsic *v, unsigned op, unsigned handle, uint64_t block, u
     return call(v, &q, &r);
 }
 
+/* Registered memory is the VSIC's for life (the service checks requests
+ * against it), so the libraries' buffers are runs of it: a freed run is
+ * reused by the best-fitting later allocation (split when larger), the
+ * runs at the top go back to the bump pointer. */
 void *vsic_buf_alloc(struct vsic *v, size_t bytes)
 {
     uint64_t b = (bytes + 4095) & ~4095ull;
-    if (!v->buf || b > v->buf_bytes - v->buf_next)
+    if (!v->buf || b == 0)
         return NULL;
-    void *p = v->buf + v->buf_next;
-    v->buf_next += b;
-    memset(p, 0, bytes);
-    return p;
+    int best = -1, spare = -1;
+    for (int i = 0; i < VSIC_BUF_RUNS; i++) {
+        if (!v->run[i].bytes) {
+            if (spare < 0)
+                spare = i;
+        } else if (!v->run[i].used && v->run[i].bytes >= b &&
+                   (best < 0 || v->run[i].bytes < v->run[best].bytes)) {
+            best = i;
+        }
+    }
+    uint64_t off;
+    if (best >= 0) {
+        off = v->run[best].off;
+        if (v->run[best].bytes > b && spare >= 0) {       /* the rest stays free */
+            v->run[spare].off = off + b;
+            v->run[spare].bytes = v->run[best].bytes - b;
+            v->run[spare].used = false;
+            v->run[best].bytes = b;
+        }
+        v->run[best].used = true;
+        b = v->run[best].bytes;
+    } else {
+        if (spare < 0 || b > v->buf_bytes - v->buf_next)
+            return NULL;
+        off = v->buf_next;
+        v->run[spare].off = off;
+        v->run[spare].bytes = b;
+        v->run[spare].used = true;
+        v->buf_next += b;
+    }
+    memset(v->buf + off, 0, bytes);
+    return v->buf + off;
+}
+
+void vsic_buf_free(struct vsic *v, void *p)
+{
+    if (!p || !v->buf)
+        return;
+    uint64_t off = (uint64_t)((uint8_t *)p - v->buf);
+    for (int i = 0; i < VSIC_BUF_RUNS; i++)
+        if (v->run[i].bytes && v->run[i].used && v->run[i].off == off)
+            v->run[i].used = false;
+    /* Free runs at the top go back to the bump pointer. */
+    for (bool again = true; again;) {
+        again = false;
+        for (int i = 0; i < VSIC_BUF_RUNS; i++)
+            if (v->run[i].bytes && !v->run[i].used && v->run[i].off + v->run[i].bytes == v->buf_next) {
+                v->buf_next = v->run[i].off;
+                v->run[i].bytes = 0;
+                again = true;
+            }
+    }
+}
+
+/* newlib's, when the program has one (a minic program has no environment). */
+extern char **environ __attribute__((weak));
+
+uint32_t vsic_service(void)
+{
+    static uint32_t service;
+    const char *text = NULL;
+    for (int i = 1; i < libos_argc; i++)
+        if (libos_argv[i] && strncmp(libos_argv[i], "vsicd=", 6) == 0) {
+            text = libos_argv[i] + 6;
+            for (int j = i; j < libos_argc; j++)        /* main does not see it */
+                libos_argv[j] = libos_argv[j + 1];
+            libos_argc--;
+            break;
+        }
+    for (char **e = &environ ? environ : NULL; !text && e && *e; e++)
+        if (strncmp(*e, "vsicd=", 6) == 0)
+            text = *e + 6;
+    if (text) {
+        uint32_t id = 0;
+        const char *c = text[0] == '0' && (text[1] | 0x20) == 'x' ? text + 2 : text;
+        for (; (*c >= '0' && *c <= '9') || ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'f'); c++)
+            id = id * 16 + (uint32_t)(*c <= '9' ? *c - '0' : (*c | 0x20) - 'a' + 10);
+        service = *c ? 0 : id;
+    }
+    return service;
 }

@@ -4,6 +4,12 @@
  * queue on the VSIC's ring and complete from poll()/wait() on the
  * caller's thread; buffers come from the VSIC's registered memory (a
  * buffer from anywhere else is refused before it is queued).
+ *
+ * vsic_blk_open(name, &dev) is the whole path for a program: the domain's
+ * one VSIC (opened on first use: vsic_open's window and slot are fixed),
+ * the VSA acquired read-write under the shell's grant, or created if the
+ * disk has none of that name. It is the opener lib/vsafs's fs=NAME hook
+ * takes (lib/vsafs/vsic_mount.c).
  */
 #include <arrakis/vsic.h>
 #include <libos/tsc.h>
@@ -70,8 +76,7 @@ static void *blk_buf_alloc(struct blk_dev *d, size_t bytes)
 
 static void blk_buf_free(struct blk_dev *d, void *buf)
 {
-    (void)d;
-    (void)buf;      /* the bump allocator keeps it: registered memory is the VSIC's for life */
+    vsic_buf_free(B(d)->v, buf);
 }
 
 static const struct blk_ops vsic_blk_ops = {
@@ -87,4 +92,39 @@ void vsic_blk_init(struct vsic_blk *b, struct vsic *v, unsigned handle, uint64_t
                                .queue_depth = VSIC_SLOTS };
     b->v = v;
     b->handle = handle;
+}
+
+errval_t vsic_blk_open(const char *name, struct blk_dev **dev)
+{
+    static struct vsic v;
+    static struct vsic_blk blks[VSIC_BLK_MAX];
+    static unsigned nblks;
+    static errval_t opened = VSIC_ERR_NO_SERVICE;
+    static bool tried;
+    size_t len = 0;
+    while (name[len] && len <= VSIC_NAME_MAX)
+        len++;
+    if (len == 0 || len > VSIC_NAME_MAX)
+        return VSA_ERR_BAD_NAME;            /* never a truncated name: another VSA */
+    if (!tried) {
+        tried = true;
+        opened = vsic_open(&v, vsic_service(), VSIC_BLK_BUF_BYTES);
+    }
+    if (err_is_fail(opened))
+        return opened;
+    if (nblks >= VSIC_BLK_MAX)
+        return VSIC_ERR_TOO_MANY;
+    unsigned h;
+    uint64_t blocks = VSIC_BLK_DEFAULT_BLOCKS;
+    errval_t err = vsic_vsa_acquire(&v, name, VSIC_RIGHT_READ | VSIC_RIGHT_WRITE, &h, &blocks);
+    if (err_no(err) == VSA_ERR_NOT_FOUND) {
+        blocks = VSIC_BLK_DEFAULT_BLOCKS;
+        err = vsic_vsa_create(&v, name, blocks, &h);
+    }
+    if (err_is_fail(err))
+        return err;
+    struct vsic_blk *b = &blks[nblks++];
+    vsic_blk_init(b, &v, h, blocks);
+    *dev = &b->dev;
+    return ERR_OK;
 }

@@ -17,7 +17,10 @@
  * At start it has the VSIC service (usr/vsicd) started on core 3, holding
  * the NVMe controller. `spawn P ... vsa=NAME[:r] rate=IOPS:KBPS` also tells
  * that service's monitor that the new domain may use VSA NAME (read-only
- * with :r) and limits its I/O, and gives P the argument vsicd=ID.
+ * with :r) and limits its I/O, and gives P the argument vsicd=ID (first, so
+ * a newlib program has it in its environment and its own arguments are
+ * left as typed). `fs=NAME` (mount VSA NAME on /data: lib/vsafs) grants
+ * NAME read-write the same way and is passed on.
  *   help
  */
 #include <libos/debug.h>
@@ -134,9 +137,15 @@ static struct { char name[16]; bool ro; } spawn_vsa[SPAWN_VSAS];
 static unsigned spawn_nvsa;
 static char spawn_rate[32];
 
-/* Take vsa= and rate= out of a spawn's arguments; true if it was one. */
+/* Take vsa= and rate= out of a spawn's arguments; true if it was one.
+ * fs=NAME grants NAME read-write too, and stays (the program mounts it). */
 static bool storage_arg(const char *a)
 {
+    if (strncmp(a, "fs=", 3) == 0 && a[3] && spawn_nvsa < SPAWN_VSAS) {
+        fmt_snprintf(spawn_vsa[spawn_nvsa].name, sizeof(spawn_vsa[0].name), "%s", a + 3);
+        spawn_vsa[spawn_nvsa++].ro = false;
+        return false;
+    }
     if (strncmp(a, "vsa=", 4) == 0 && spawn_nvsa < SPAWN_VSAS) {
         const char *n = a + 4;
         size_t len = strlen(n);
@@ -198,11 +207,18 @@ static void translate(char *line, char *out, size_t size)
                 break;
             }
         pos += (size_t)fmt_snprintf(out, size, "@%s spawn %s", core, argv[1]);
+        size_t first = pos;                 /* where vsicd=ID goes */
         for (int i = 2; i < argc; i++)
             if (i != skip && i != skip + 1 && !storage_arg(argv[i]))
                 pos += (size_t)fmt_snprintf(out + pos, size - pos, " %s", argv[i]);
-        if (spawn_nvsa)
-            pos += (size_t)fmt_snprintf(out + pos, size - pos, " vsicd=%#x", vsicd_domain);
+        if (spawn_nvsa) {
+            char id[24];
+            size_t n = (size_t)fmt_snprintf(id, sizeof(id), " vsicd=%#x", vsicd_domain);
+            if (pos + n < size) {
+                memmove(out + first + n, out + first, pos - first + 1);
+                memcpy(out + first, id, n);
+            }
+        }
         return;
     }
     if (strcmp(argv[0], "vsas") == 0 && argc == 1) {

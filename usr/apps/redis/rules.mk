@@ -51,9 +51,12 @@ MODULE_LIBC := newlib
 MODULE_SRCS := \
 	$(sort $(REDIS_SERVER_SRCS) $(REDIS_LUA_SRCS) $(REDIS_HDR_SRCS) $(REDIS_HIREDIS_SRCS)) \
 	usr/apps/redis/main.c
-MODULE_LIBS := lwip arrakis nicvf igbvf ixgbevf posix libos
+MODULE_LIBS := lwip vsafs tenacious arrakis nicvf igbvf ixgbevf posix libos
 include hake/module.mk
 $(redis_OBJS): | $(LWIP_STAMP) $(REDIS_STAMP)
+# fs=NAME mounts VSA NAME on /data before main (lib/vsafs/vsafs_vsic.c):
+# nothing refers to that constructor, so it is asked for by name.
+$(BUILD)/usr/redis: USER_LDFLAGS += -u vsafs_fs_spawn
 
 # Upstream's code compiles with upstream's flags (its Makefiles' -D's, its
 # warnings not ours): our -Werror and prototype rules are for our code.

@@ -143,7 +143,7 @@ void op_span(void)
 static unsigned commands(unsigned type)
 {
     switch (type) {
-    case CAP_CNODE:      return 6;
+    case CAP_CNODE:      return CNODE_CMD_MOVE;
     case CAP_FRAME:      return 2;
     case CAP_VNIC:       return 6;
     case CAP_DISPATCHER: return 1;

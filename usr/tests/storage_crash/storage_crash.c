@@ -7,8 +7,10 @@
  *                               (formatted if it holds none), 8 in
  *                               flight (group commit), and prints
  *                               "ack seq N" as each becomes durable,
- *                               until killed (a full log is reset:
- *                               "log full: reset after id N")
+ *                               until killed (a full log is reset,
+ *                               said before: "log full: reset after
+ *                               id N", so the host knows the records
+ *                               up to N may be gone)
  *   storage_crash logcheck NAME replays the log, checks every record is
  *                               whole and the ids run on with no gap, and
  *                               prints "logcheck: records A..B intact"
@@ -16,17 +18,27 @@
  *   storage_crash fs NAME       mounts VSA NAME on /data and appends
  *                               numbered records to /data/aof with write
  *                               + fdatasync (Redis's appendfsync always),
- *                               printing "synced N" after each
+ *                               printing "synced N" after each; past
+ *                               AOF_ROTATE bytes it rewrites as Redis
+ *                               does ("rotate after id N", said first):
+ *                               the next record alone into /data/aof.new,
+ *                               fdatasync, rename over /data/aof, fsync
  *   storage_crash fscheck NAME  opens the file system, runs its checker,
- *                               and prints "fscheck: records 1..B intact"
+ *                               and prints "fscheck: records A..B intact,
+ *                               K bytes after them" (A: the first
+ *                               record's id)
  *
- * The host (a system test, once the VSIC exists) kills QEMU at random
+ *   storage_crash datals        (spawned with fs=NAME: the constructor of
+ *                               lib/vsafs/vsafs_vsic.c mounted it before
+ *                               main) prints "data: /data/aof N bytes"
+ *
+ * The host (tests/system/test_storage_crash.py) kills QEMU at random
  * moments (20 or more per run), reboots, runs the check and compares with
  * the last acknowledgement it saw. Records name themselves (id, length,
  * bytes made from both) so a torn or misplaced one is seen here.
  *
- * The block device comes from vsic_blk_open (vsic_blk.h), which the
- * storage side provides; there is no stand-in for it.
+ * The block device comes from vsic_blk_open (arrakis/vsic.h): a VSIC to
+ * the VSA through usr/vsicd; the shell's vsa=NAME grants it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,14 +47,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <tenacious/tenacious.h>
 #include <vsafs/vsafs.h>
-#include "vsic_blk.h"
+#include <arrakis/vsic.h>
 
 #define LOG_FIRST 0                     /* the log takes the whole VSA */
 #define INFLIGHT 8
+#define AOF_ROTATE (128 * 1024)         /* keeps the file (in memory) small over many runs */
 
 static size_t rec_make(uint8_t *buf, uint64_t id, size_t len)
 {
@@ -144,9 +158,12 @@ static int run_log(struct blk_dev *dev, bool check)
             size_t len = rec_make(buf, id, rec_len(id));
             err = tenacious_append(log, buf, len, ack_fn, &inflight, NULL);
             if (err_no(err) == TENACIOUS_ERR_FULL) {
+                printf("log full: reset after id %llu\n", (unsigned long long)(id - 1));
                 err = tenacious_reset(log);
-                if (err_is_ok(err))
-                    printf("log full: reset after id %llu\n", (unsigned long long)(id - 1));
+                if (err_is_fail(err)) {
+                    printf("storage_crash: reset failed: %s\n", err_name(err_no(err)));
+                    return 1;
+                }
                 continue;
             }
             if (err_no(err) == TENACIOUS_ERR_BUSY)
@@ -179,12 +196,18 @@ static int run_fs(struct blk_dev *dev)
         printf("storage_crash: open /data/aof: %s\n", strerror(errno));
         return 1;
     }
-    /* Go on after the records there (fscheck has checked them). */
+    /* Go on after the records there (fscheck has checked them); the first
+     * one names where the file starts. */
     off_t size = lseek(fd, 0, SEEK_END);
-    uint64_t id = 1;
+    uint64_t id = 0;
     static uint8_t buf[1024];
     int rfd = open("/data/aof", O_RDONLY);
-    for (off_t off = 0; rfd >= 0 && off < size;) {
+    off_t off = 0;
+    if (rfd >= 0 && pread(rfd, buf, 8, 0) == 8)
+        memcpy(&id, buf, 8);
+    if (!id)
+        id = 1;
+    while (rfd >= 0 && off < size) {
         ssize_t got = pread(rfd, buf, sizeof(buf), off);
         size_t l = got > 0 ? rec_ok(buf, (size_t)got, id) : 0;
         if (!l)
@@ -194,11 +217,32 @@ static int run_fs(struct blk_dev *dev)
     }
     if (rfd >= 0)
         close(rfd);
+    if (off != size) {
+        printf("storage_crash: /data/aof has %lld bytes after its whole records\n",
+               (long long)(size - off));
+        return 1;
+    }
     for (;; id++) {
         size_t len = rec_make(buf, id, rec_len(id));
-        if (write(fd, buf, len) != (ssize_t)len || fdatasync(fd) != 0) {
-            printf("storage_crash: write/fdatasync: %s\n", strerror(errno));
-            return 1;
+        if (size >= AOF_ROTATE) {
+            /* Redis's AOF rewrite, in small: a new file, synced, renamed
+             * over the old one, synced (vsafs's fsync covers the rename). */
+            printf("rotate after id %llu\n", (unsigned long long)(id - 1));
+            int nfd = open("/data/aof.new", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (nfd < 0 || write(nfd, buf, len) != (ssize_t)len || fdatasync(nfd) != 0 ||
+                rename("/data/aof.new", "/data/aof") != 0 || fsync(nfd) != 0) {
+                printf("storage_crash: rotate: %s\n", strerror(errno));
+                return 1;
+            }
+            close(fd);
+            fd = nfd;
+            size = (off_t)len;
+        } else {
+            if (write(fd, buf, len) != (ssize_t)len || fdatasync(fd) != 0) {
+                printf("storage_crash: write/fdatasync: %s\n", strerror(errno));
+                return 1;
+            }
+            size += (off_t)len;
         }
         printf("synced %llu\n", (unsigned long long)id);
     }
@@ -219,21 +263,23 @@ static int run_fscheck(struct blk_dev *dev)
     }
     uint32_t ino;
     struct vsafs_attr a = { 0 };
-    uint64_t n = 0, off = 0;
+    uint64_t first = 0, id = 0, off = 0;
     if (vsafs_lookup(fs, "/aof", &ino) == 0 && vsafs_getattr(fs, ino, &a) == 0) {
         static uint8_t buf[1024];
-        while (off < a.size) {
+        if (a.size >= 8 && vsafs_read(fs, ino, buf, 8, 0) == 8)
+            memcpy(&first, buf, 8);
+        for (id = first; off < a.size; id++) {
             ssize_t got = vsafs_read(fs, ino, buf, sizeof(buf), off);
-            size_t l = got > 0 ? rec_ok(buf, (size_t)got, n + 1) : 0;
+            size_t l = got > 0 ? rec_ok(buf, (size_t)got, id) : 0;
             if (!l)
                 break;
             off += l;
-            n++;
         }
     }
     /* Only the last, unsynced record may be cut short (a write larger
-     * than one log record); anything else is a failure. */
-    printf("fscheck: records 1..%llu intact, %llu bytes after them\n", (unsigned long long)n,
+     * than one log record); the host judges the bytes after. */
+    printf("fscheck: records %llu..%llu intact, %llu bytes after them\n",
+           (unsigned long long)first, (unsigned long long)(id ? id - 1 : 0),
            (unsigned long long)(a.size - off));
     (void)vsafs_close(fs);
     return 0;
@@ -241,6 +287,15 @@ static int run_fscheck(struct blk_dev *dev)
 
 int main(int argc, char *argv[])
 {
+    if (argc == 2 && strcmp(argv[1], "datals") == 0) {
+        struct stat st;
+        if (stat("/data/aof", &st) != 0) {
+            printf("data: /data/aof: %s\n", strerror(errno));
+            return 1;
+        }
+        printf("data: /data/aof %lld bytes\n", (long long)st.st_size);
+        return 0;
+    }
     if (argc != 3) {
         printf("usage: storage_crash log|logcheck|fs|fscheck VSA\n");
         return 2;

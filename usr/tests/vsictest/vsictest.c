@@ -267,7 +267,23 @@ static int forge(uint32_t service, uint32_t victim)
     ok += err_no(acq) == VSA_ERR_NO_AUTHORITY;
     n++;
     debug_printf("vsictest: forge: acquire big after it: %s\n", err_name(err_no(acq)));
-    /* 4. garbage ring indices: the service stops serving us, nobody else */
+    /* 4. CNode.move beyond what it is for (an unmapped capability lent by
+     * another core): a local Frame, the mapped rings, an empty slot, a
+     * slot number past the cspace, onto an occupied slot */
+    const capaddr_t ROOT = CAP_TASK(TASKCN_SLOT_ROOTCN), SPARE = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 12);
+    const struct { const char *what; uint64_t src, dest; errval_t want; } mv[] = {
+        { "a local Frame", frame, SPARE, CAP_ERR_MOVE_LOCAL },
+        { "the mapped rings", VSIC_RING_SLOT, SPARE, CAP_ERR_MOVE_MAPPED },
+        { "an empty slot", SPARE, CAP_TASK(TASKCN_SLOT_FIRST_FREE + 13), CAP_ERR_SLOT_EMPTY },
+        { "a slot past the cspace", 1ull << 40, SPARE, SYS_ERR_ARG_RANGE },
+        { "the rings onto the VSIC's slot", VSIC_RING_SLOT, vsic.cap, CAP_ERR_MOVE_MAPPED },
+    };
+    for (unsigned i = 0; i < sizeof(mv) / sizeof(mv[0]); i++, n++) {
+        errval_t got = sys_invoke(ROOT, CNODE_CMD_MOVE, mv[i].src, mv[i].dest, 0, 0).err;
+        ok += err_no(got) == mv[i].want;
+        debug_printf("vsictest: forge: CNode.move of %s: %s\n", mv[i].what, err_name(err_no(got)));
+    }
+    /* 5. garbage ring indices: the service stops serving us, nobody else */
     vsic.ring->req_head = vsic.head + 5000;
     debug_printf("vsictest: forge: %u of %u refused\n", ok, n);
     return ok == n ? 0 : 1;

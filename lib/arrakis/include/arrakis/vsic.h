@@ -15,7 +15,16 @@
  * VSAs: vsic_vsa_create/acquire by name (the service checks the name
  * against the grants the shell made at spawn: `spawn P vsa=NAME`), then
  * I/O by handle with blocks numbered from 0 in the VSA.
- * vsic_blk_open makes a struct blk_dev (arrakis/blk.h) of one VSA.
+ * vsic_blk_init makes a struct blk_dev (arrakis/blk.h) of one VSA;
+ * vsic_blk_open does all of it for a program that wants one VSA by name.
+ *
+ * Finding the service: the shell passes `vsicd=ID` with every spawn that
+ * names a VSA (vsa=NAME or fs=NAME), as the first argument, so a newlib
+ * program finds it in its environment (lib/newlib/env.c) and a minic one in
+ * argv; vsic_service() looks in both. The id is no authority: the service
+ * serves a VSIC only if the kernel says we hold it, names only under the
+ * grants the shell made, and vsic_open takes rings only from the domain
+ * named (the monitors say who lent them).
  */
 #ifndef ARRAKIS_VSIC_H
 #define ARRAKIS_VSIC_H
@@ -23,16 +32,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kpi/caps.h>
+#include <kpi/cspace.h>
 #include <kpi/errors.h>
 #include <arrakis/blk.h>
 #include <arrakis/vsic_ring.h>
+
+#define VSIC_BUF_RUNS 48
+/* Where vsic_open keeps the service's ring Frame (moved out of the
+ * receive slot with CNode.move, then mapped). */
+#define VSIC_RING_SLOT CAP_TASK(TASKCN_SLOT_FIRST_FREE + 9)                /* buf_alloc's allocations (live or freed) */
 
 struct vsic {
     capaddr_t cap;                  /* the VSIC capability */
     uint32_t id, service;           /* VSIC id, the service's domain */
     struct vsic_ring *ring;         /* the service's Frame, mapped */
     uint8_t *buf;                   /* the registered memory */
-    uint64_t buf_bytes, buf_next;   /* buf_alloc: a bump allocator with a free list */
+    uint64_t buf_bytes, buf_next;   /* buf_alloc: runs handed out below buf_next */
+    struct { uint64_t off, bytes; bool used; } run[VSIC_BUF_RUNS];  /* bytes 0: no run */
     uint32_t head, resp_tail, inflight;
     struct { bool used; blk_done_fn done; void *cookie; errval_t st; uint64_t value; } op[VSIC_SLOTS];
     uint32_t block_size;
@@ -61,8 +77,13 @@ errval_t vsic_wait(struct vsic *v, uint64_t deadline_tsc);
 /** Submit and wait: the request's status. */
 errval_t vsic_io(struct vsic *v, unsigned op, unsigned handle, uint64_t block, uint32_t count,
                  uint64_t buf_off);
-/** Memory from the registered Frame (block-aligned), or NULL. */
+/** Memory from the registered Frame (page-aligned, zeroed), or NULL;
+ *  vsic_buf_free gives it back (best fit reuses freed runs). */
 void *vsic_buf_alloc(struct vsic *v, size_t bytes);
+void vsic_buf_free(struct vsic *v, void *p);
+/** The VSIC service's domain as the shell passed it (vsicd=ID in the
+ *  environment or argv; taken out of argv), or 0. */
+uint32_t vsic_service(void);
 
 /** A struct blk_dev over VSA `handle` of `v`. */
 struct vsic_blk {
@@ -71,4 +92,14 @@ struct vsic_blk {
     unsigned handle;
 };
 void vsic_blk_init(struct vsic_blk *b, struct vsic *v, unsigned handle, uint64_t blocks);
+
+/** VSA `name` as a block device: this domain's VSIC (opened on first use,
+ *  VSIC_BLK_BUF_BYTES registered, the service from vsic_service()), the
+ *  VSA acquired read-write, or created VSIC_BLK_DEFAULT_BLOCKS long if the
+ *  disk has none of that name. At most VSIC_BLK_MAX VSAs a domain.
+ *  Fits vsafs_blk_open_fn (the fs=NAME hook of lib/vsafs). */
+#define VSIC_BLK_BUF_BYTES      (1u << 20)
+#define VSIC_BLK_DEFAULT_BLOCKS (16384u)        /* 8 MiB of 512-byte blocks */
+#define VSIC_BLK_MAX            4
+errval_t vsic_blk_open(const char *name, struct blk_dev **dev);
 #endif

@@ -48,6 +48,10 @@ enum cnode_cmd {
                                count, dest cptr): offset in pages from the
                                source's base */
     CNODE_CMD_IDENTIFY,     /* (cptr, struct cap_identity *out) */
+    CNODE_CMD_MOVE,         /* (src cptr, dest cptr): a capability lent by
+                               another core (which cannot be copied), not
+                               mapped, to an empty slot: the receive slot
+                               is free again */
 };
 
 enum kernel_cmd {
