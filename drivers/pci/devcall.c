@@ -47,6 +47,33 @@ struct sysret devcall(struct invocation *inv, const struct xcall_service *svc, u
     dispatch_await_answer(inv->tf);
 }
 
+errval_t devcall_recipient(struct invocation *inv, struct dcb **out)
+{
+    struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
+    if (!t || t->state != DOMAIN_RUNNABLE || t->secondary)
+        return invoke_refuse_arg(inv, 1, SYS_ERR_NO_DOMAIN, 1, UINT32_MAX);
+    struct cte *recv;
+    errval_t err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
+    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
+        err = SYS_ERR_RECV_SLOT_FULL;
+    *out = t;
+    return err;
+}
+
+errval_t devcall_dma_frame(struct invocation *inv, bool rw, struct cte **f)
+{
+    const uint32_t need = CAP_RIGHT_READ | CAP_RIGHT_WRITE;
+    errval_t err = inv->arg[0] > UINT32_MAX ? SYS_ERR_ARG_RANGE
+                                            : cspace_lookup(inv->d, (capaddr_t)inv->arg[0], f);
+    if (err_is_ok(err) && (*f)->cap.type != CAP_FRAME)
+        err = CAP_ERR_WRONG_TYPE;
+    if (err_is_ok(err) && ((*f)->cap._reserved[CAP_FLAGS] & CAP_FLAG_IMPORTED))
+        err = CAP_ERR_IMPORTED;
+    if (err_is_ok(err) && rw && ((*f)->cap.rights & need) != need)
+        err = CAP_ERR_RIGHTS;
+    return err;
+}
+
 errval_t devcall_give_cap(uint32_t holder, const struct capability *cap, uint64_t tag,
                           uint64_t value, uint32_t sender, bool *given)
 {

@@ -14,6 +14,7 @@
  */
 #ifndef PCI_DEVCALL_H
 #define PCI_DEVCALL_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <xcall.h>
@@ -47,6 +48,20 @@ struct sysret devcall(struct invocation *inv, const struct xcall_service *svc, u
 struct capability;
 errval_t devcall_give_cap(uint32_t holder, const struct capability *cap, uint64_t tag,
                           uint64_t value, uint32_t sender, bool *given);
+/** The domain in arg[0] a new device capability (a VNIC, the NVMe
+ *  controller, a VSIC) is made for: runnable, its first dispatcher (a
+ *  secondary one has no cspace), its receive slot empty. A domain that is
+ *  not there is refused naming the argument. */
+struct dcb;
+errval_t devcall_recipient(struct invocation *inv, struct dcb **out);
+/** The Frame in arg[0] that a device is to reach by DMA: one of the
+ *  caller's Frames, never one lent by another core (its owner's revoke
+ *  there could overtake a forwarded unregister: CAP_ERR_IMPORTED); with
+ *  `rw`, readable and writable (a device given memory both reads and
+ *  writes it, so a read-only mint must not become a DMA target:
+ *  CAP_ERR_RIGHTS). */
+struct cte;
+errval_t devcall_dma_frame(struct invocation *inv, bool rw, struct cte **f);
 /** Tell `owner` something nobody waits for (a capability went); logs a
  *  line if it cannot be sent. */
 void devcall_tell(const struct xcall_service *svc, uint32_t owner, uint16_t op,

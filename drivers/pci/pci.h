@@ -90,6 +90,17 @@ void pci_bar_write(const struct pci_ops *o, pci_rid_t rid, uint16_t reg,
                    const struct pci_bar *b, uint64_t addr);
 const char *pci_bar_kind_name(const struct pci_bar *b);
 
+/* ---- A driver's first steps with its function (map.c, kernel only) ---- */
+/** Map the first `bytes` of memory BAR `b` uncached: PCI_ERR_BAR when it
+ *  is not a memory BAR, is unassigned or is smaller. */
+errval_t pci_bar_map(const struct pci_bar *b, uint64_t bytes, volatile void **va);
+/** Set, then clear, bits of the function's Command register (written only
+ *  when that changes it). */
+void pci_command(const struct pci_ops *o, pci_rid_t rid, uint16_t set, uint16_t clear);
+#define PCI_BDF_LEN 8               /* "bb:dd.f" and its NUL */
+/** The function's name in log lines, "bb:dd.f". */
+void pci_bdf(pci_rid_t rid, char buf[PCI_BDF_LEN]);
+
 /* ---- Capabilities (caps.c) ---- */
 struct pci_caps {
     uint32_t std;               /* bit n: a standard capability with id n (< 32) */

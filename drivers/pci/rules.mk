@@ -7,5 +7,6 @@ MODULE_SRCS := \
 	drivers/pci/devcall.c \
 	drivers/pci/ecam.c \
 	drivers/pci/enum.c \
+	drivers/pci/map.c \
 	drivers/pci/sriov.c
 include hake/module.mk

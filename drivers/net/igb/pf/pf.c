@@ -13,7 +13,7 @@
  *
  * The PF itself does no DMA: no PF queue is enabled (bus mastering is on
  * only because QEMU receives from the wire only then; see
- * enable_decoding). Every wait is bounded by the TSC.
+ * pci_command). Every wait is bounded by the TSC.
  *
  * Invariant: igb_pf.up is set last, after every register write here, so
  * the timer tick never polls a half-initialised device.
@@ -84,19 +84,6 @@ static const struct pci_dev *find_pf(const struct pci_table *t)
     return NULL;
 }
 
-/* Memory decoding and bus mastering on. The PF itself enables no queue
- * and does no DMA (and the IOMMU has no context for it: any PF DMA would
- * fault), but the NIC takes frames off the wire only while the PF may
- * master the bus: QEMU's igb checks the PF's Command.BME before it
- * receives for any pool (e1000x_rx_ready), as the VFs' DMA rides on the
- * PF's link. */
-static void enable_decoding(const struct pci_table *t, pci_rid_t rid)
-{
-    uint16_t cmd = pci_rd16(&t->ops, rid, PCI_COMMAND);
-    uint16_t want = cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
-    if (cmd != want)
-        pci_wr16(&t->ops, rid, PCI_COMMAND, want);
-}
 
 static errval_t reset(void)
 {
@@ -170,14 +157,6 @@ static void vmdq_setup(void)
     igb_wr(IGB_TCTL, IGB_TCTL_EN | IGB_TCTL_PSP);
 }
 
-static void bdf_str(pci_rid_t rid, char *buf)
-{
-    static const char hex[] = "0123456789abcdef";
-    uint8_t b = PCI_RID_BUS(rid), d = PCI_RID_DEV(rid);
-    char s[8] = {hex[b >> 4], hex[b & 15], ':', hex[d >> 4], hex[d & 15], '.',
-                 (char)('0' + PCI_RID_FN(rid)), 0};
-    memcpy(buf, s, sizeof(s));
-}
 
 /* Record the PF's VFs from the table; false if there are too many. */
 static bool find_vfs(const struct pci_table *t, const struct pci_dev *pf)
@@ -208,28 +187,28 @@ void igb_pf_init(struct pci_table *t)
         kprintf("igb: no 82576 PF (8086:10c9) found\n");
         return;
     }
-    char bdf[8];
-    bdf_str(pf->rid, bdf);
-    const struct pci_bar *bar = &pf->bar[0];
-    if ((bar->kind != PCI_BAR_MEM32 && bar->kind != PCI_BAR_MEM64) ||
-        bar->size < IGB_BAR0_SIZE || bar->addr == 0) {
-        kprint_err("igb: BAR 0", IGB_ERR_BAR);
-        return;
-    }
+    char bdf[PCI_BDF_LEN];
+    pci_bdf(pf->rid, bdf);
     if (!find_vfs(t, pf)) {
         kprint_err("igb: VFs", IGB_ERR_TOO_MANY_VFS);
         return;
     }
     volatile void *va;
-    errval_t err = paging_map_device(bar->addr, IGB_BAR0_SIZE, &va);
+    errval_t err = pci_bar_map(&pf->bar[0], IGB_BAR0_SIZE, &va);
     if (err_is_fail(err)) {
-        kprint_err("igb: map BAR 0", err);
+        kprint_err("igb: BAR 0", err_no(err) == PCI_ERR_BAR ? IGB_ERR_BAR : err);
         return;
     }
     igb_pf.regs = va;
     igb_pf.rid = pf->rid;
     igb_pf.owner_core = this_core()->id;
-    enable_decoding(t, pf->rid);
+    /* Memory decoding and bus mastering on. The PF itself enables no
+     * queue and does no DMA (and the IOMMU has no context for it: any PF
+     * DMA would fault), but the NIC takes frames off the wire only while
+     * the PF may master the bus: QEMU's igb checks the PF's Command.BME
+     * before it receives for any pool (e1000x_rx_ready), as the VFs' DMA
+     * rides on the PF's link. */
+    pci_command(&t->ops, pf->rid, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 0);
     err = reset();
     if (err_is_fail(err)) {
         kprint_err("igb: reset", err);
@@ -246,8 +225,8 @@ void igb_pf_init(struct pci_table *t)
         const struct igb_vf *vf = &igb_pf.vf[i];
         if (!vf->present)
             continue;
-        char vbdf[8];
-        bdf_str(igb_pf.vf_rid[i], vbdf);
+        char vbdf[PCI_BDF_LEN];
+        pci_bdf(igb_pf.vf_rid[i], vbdf);
         kprintf("igb: VF %u at %s: MAC %02x:%02x:%02x:%02x:%02x:%02x, pool %u\n", i, vbdf,
                 vf->mac[0], vf->mac[1], vf->mac[2], vf->mac[3], vf->mac[4], vf->mac[5], i);
     }

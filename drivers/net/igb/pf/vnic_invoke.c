@@ -38,13 +38,8 @@ static struct sysret vnic_created(const struct devcall *dc, const struct xcall_a
 
 struct sysret igb_invoke_vnic_create(struct invocation *inv)
 {
-    struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
-    if (!t || t->state != DOMAIN_RUNNABLE || t->secondary)
-        return ret(SYS_ERR_NO_DOMAIN, 0);
-    struct cte *recv;
-    errval_t err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
-    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
-        err = SYS_ERR_RECV_SLOT_FULL;
+    struct dcb *t;
+    errval_t err = devcall_recipient(inv, &t);
     if (err_is_fail(err))
         return ret(err, 0);
     const struct igb_req r = { .holder = t->id };
@@ -60,20 +55,12 @@ struct sysret igb_invoke_map_regs(struct invocation *inv)
     return ret(err, err_is_ok(err) ? IGB_VF_DEVICE_ID : 0);
 }
 
-#define DMA_RIGHTS (CAP_RIGHT_READ | CAP_RIGHT_WRITE)
-
-/* The request of register_dma and unregister_dma: the Frame in arg[0]. */
-static errval_t dma_req(struct invocation *inv, struct cte **f, struct igb_req *r)
+/* The request of register_dma (rw: the VF both reads and writes what it
+ * is given, so a read-only mint is refused; found by capfuzz, seed 5 on
+ * core 0) and unregister_dma: the Frame in arg[0]. */
+static errval_t dma_req(struct invocation *inv, bool rw, struct cte **f, struct igb_req *r)
 {
-    errval_t err = inv->arg[0] > UINT32_MAX ? SYS_ERR_ARG_RANGE
-                                            : cspace_lookup(inv->d, (capaddr_t)inv->arg[0], f);
-    if (err_is_ok(err) && (*f)->cap.type != CAP_FRAME)
-        err = CAP_ERR_WRONG_TYPE;
-    /* A Frame lent by another core: its owner's revoke deletes it here
-     * while a forwarded unregister could still be on its way, so the VF
-     * could reach memory no longer the holder's. Never given to a device. */
-    if (err_is_ok(err) && ((*f)->cap._reserved[CAP_FLAGS] & CAP_FLAG_IMPORTED))
-        err = CAP_ERR_IMPORTED;
+    errval_t err = devcall_dma_frame(inv, rw, f);
     if (err_is_ok(err))
         *r = (struct igb_req){ .vf = igb_vnic_cap_vf(inv->slot),
                                .holder = igb_vnic_cap_holder(inv->slot),
@@ -98,12 +85,7 @@ struct sysret igb_invoke_register_dma(struct invocation *inv)
 {
     struct cte *f;
     struct igb_req r;
-    errval_t err = dma_req(inv, &f, &r);
-    /* The VF both reads and writes what it is given (VTD_PERM_READ |
-     * VTD_PERM_WRITE): a read-only mint must not become a DMA target the
-     * device writes (found by capfuzz, seed 5 on core 0). */
-    if (err_is_ok(err) && (f->cap.rights & DMA_RIGHTS) != DMA_RIGHTS)
-        err = CAP_ERR_RIGHTS;
+    errval_t err = dma_req(inv, true, &f, &r);
     if (err_is_fail(err))
         return ret(err, 0);
     return igb_call(inv, IGB_OP_DMA_REGISTER, &r, dma_registered, (uint64_t)(uintptr_t)f, 0);
@@ -113,7 +95,7 @@ struct sysret igb_invoke_unregister_dma(struct invocation *inv)
 {
     struct cte *f;
     struct igb_req r;
-    errval_t err = dma_req(inv, &f, &r);
+    errval_t err = dma_req(inv, false, &f, &r);
     if (err_is_fail(err))
         return ret(err, 0);
     igb_dma_unfollow(r.vf, r.holder, r.a);

@@ -313,29 +313,22 @@ void ixgbe_pf_init(struct pci_table *t)
         kprintf("ixgbe: no 82599 PF (8086:10fb, 1507, 154d) found\n");
         return;
     }
-    char bdf[8];
-    fmt_snprintf(bdf, sizeof(bdf), "%02x:%02x.%x", pf->rid >> 8, (pf->rid >> 3) & 0x1f, pf->rid & 7);
-    const struct pci_bar *bar = &pf->bar[0];
-    if ((bar->kind != PCI_BAR_MEM32 && bar->kind != PCI_BAR_MEM64) ||
-        bar->size < IXGBE_BAR0_MIN || bar->addr == 0) {
-        kprint_err("ixgbe: BAR 0", IXGBE_ERR_BAR);
-        return;
-    }
+    char bdf[PCI_BDF_LEN];
+    pci_bdf(pf->rid, bdf);
     if (!find_vfs(t, pf)) {
         kprint_err("ixgbe: VFs", IXGBE_ERR_TOO_MANY_VFS);
         return;
     }
     volatile void *va;
-    errval_t err = paging_map_device(bar->addr, IXGBE_BAR0_MIN, &va);
+    errval_t err = pci_bar_map(&pf->bar[0], IXGBE_BAR0_MIN, &va);
     if (err_is_fail(err)) {
-        kprint_err("ixgbe: map BAR 0", err);
+        kprint_err("ixgbe: BAR 0", err_no(err) == PCI_ERR_BAR ? IXGBE_ERR_BAR : err);
         return;
     }
     ixgbe_pf.regs = va;
     ixgbe_pf.rid = pf->rid;
     ixgbe_pf.owner_core = this_core()->id;
-    uint16_t cmd = pci_rd16(&t->ops, pf->rid, PCI_COMMAND);
-    pci_wr16(&t->ops, pf->rid, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    pci_command(&t->ops, pf->rid, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 0);
     err = reset();
     if (err_is_fail(err)) {
         kprint_err("ixgbe: reset", err);

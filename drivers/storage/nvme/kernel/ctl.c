@@ -56,8 +56,7 @@ static errval_t stop(void)
 
 static void command(uint16_t set, uint16_t clear)
 {
-    uint16_t cmd = pci_rd16(nvme_ctl.ops, nvme_ctl.rid, PCI_COMMAND);
-    pci_wr16(nvme_ctl.ops, nvme_ctl.rid, PCI_COMMAND, (uint16_t)((cmd | set) & ~clear));
+    pci_command(nvme_ctl.ops, nvme_ctl.rid, set, clear);
 }
 
 void nvme_ctl_init(struct pci_table *t)
@@ -79,7 +78,7 @@ void nvme_ctl_init(struct pci_table *t)
         return;
     }
     volatile void *va;
-    errval_t err = paging_map_device(b->addr, NVME_REGS_BYTES, &va);
+    errval_t err = pci_bar_map(b, NVME_REGS_BYTES, &va);
     if (err_is_fail(err)) {
         kprint_err("nvme: map BAR0", err);
         return;

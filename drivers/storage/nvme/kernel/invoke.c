@@ -110,13 +110,8 @@ static struct sysret created(const struct devcall *c, const struct xcall_answer 
 
 static struct sysret invoke_create(struct invocation *inv)
 {
-    struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
-    if (!t || t->state != DOMAIN_RUNNABLE || t->secondary)
-        return ret(invoke_refuse_arg(inv, 1, SYS_ERR_NO_DOMAIN, 1, UINT32_MAX), 0);
-    struct cte *recv;
-    errval_t err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
-    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
-        err = SYS_ERR_RECV_SLOT_FULL;
+    struct dcb *t;
+    errval_t err = devcall_recipient(inv, &t);
     if (err_is_fail(err))
         return ret(err, 0);
     const struct nvme_req r = { .holder = t->id };
@@ -147,23 +142,11 @@ void nvme_unfollow(uint32_t holder, uint32_t vsic, uint64_t base)
     vtd_dmaset_remote_unfollow(remote[this_core()->id], KEY(holder, vsic), base);
 }
 
-errval_t nvme_frame_arg(struct invocation *inv, struct cte **f)
+/* The Frame in arg[0] and the request naming it (rw for register: the
+ * controller both reads and writes what it is given). */
+static errval_t dma_req(struct invocation *inv, bool rw, struct cte **f, struct nvme_req *r)
 {
-    errval_t err = inv->arg[0] > UINT32_MAX ? SYS_ERR_ARG_RANGE
-                                            : cspace_lookup(inv->d, (capaddr_t)inv->arg[0], f);
-    if (err_is_ok(err) && (*f)->cap.type != CAP_FRAME)
-        err = CAP_ERR_WRONG_TYPE;
-    /* A Frame lent by another core may be revoked there while a forwarded
-     * unregister is on its way: never given to a device (as for VNICs). */
-    if (err_is_ok(err) && ((*f)->cap._reserved[CAP_FLAGS] & CAP_FLAG_IMPORTED))
-        err = CAP_ERR_IMPORTED;
-    return err;
-}
-
-/* The Frame in arg[0] and the request naming it. */
-static errval_t dma_req(struct invocation *inv, struct cte **f, struct nvme_req *r)
-{
-    errval_t err = nvme_frame_arg(inv, f);
+    errval_t err = devcall_dma_frame(inv, rw, f);
     if (err_is_ok(err))
         *r = (struct nvme_req){ .holder = cap_holder(inv->slot), .base = (*f)->cap.base,
                                 .bytes = (*f)->cap.bytes };
@@ -186,17 +169,11 @@ static struct sysret dma_registered(const struct devcall *c, const struct xcall_
     return ret(err, err_is_ok(err) ? r.base : 0);
 }
 
-#define DMA_RIGHTS (CAP_RIGHT_READ | CAP_RIGHT_WRITE)
-
 static struct sysret invoke_register_dma(struct invocation *inv)
 {
     struct cte *f;
     struct nvme_req r;
-    errval_t err = dma_req(inv, &f, &r);
-    /* The controller both reads and writes what it is given: a read-only
-     * mint must not become memory the device writes. */
-    if (err_is_ok(err) && (f->cap.rights & DMA_RIGHTS) != DMA_RIGHTS)
-        err = CAP_ERR_RIGHTS;
+    errval_t err = dma_req(inv, true, &f, &r);
     if (err_is_fail(err))
         return ret(err, 0);
     return nvme_call(inv, NVME_OP_DMA_REGISTER, &r, dma_registered, (uint64_t)(uintptr_t)f, 0);
@@ -206,7 +183,7 @@ static struct sysret invoke_unregister_dma(struct invocation *inv)
 {
     struct cte *f;
     struct nvme_req r;
-    errval_t err = dma_req(inv, &f, &r);
+    errval_t err = dma_req(inv, false, &f, &r);
     if (err_is_fail(err))
         return ret(err, 0);
     nvme_unfollow(r.holder, 0, r.base);

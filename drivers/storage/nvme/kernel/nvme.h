@@ -97,6 +97,4 @@ struct sysret nvme_invoke_vsic_register(struct invocation *inv);
 struct sysret nvme_invoke_vsic_unregister(struct invocation *inv);
 struct sysret nvme_invoke_vsic_info(struct invocation *inv);
 void nvme_vsic_removed(struct cte *slot);
-/** The Frame named by arg[0] (not one lent by another core). */
-errval_t nvme_frame_arg(struct invocation *inv, struct cte **f);
 #endif

@@ -157,13 +157,8 @@ static struct sysret created(const struct devcall *c, const struct xcall_answer 
 
 struct sysret nvme_invoke_vsic_create(struct invocation *inv)
 {
-    struct dcb *t = inv->arg[0] <= UINT32_MAX ? dispatch_find((uint32_t)inv->arg[0]) : NULL;
-    if (!t || t->state != DOMAIN_RUNNABLE || t->secondary)
-        return ret(invoke_refuse_arg(inv, 1, SYS_ERR_NO_DOMAIN, 1, UINT32_MAX), 0);
-    struct cte *recv;
-    errval_t err = cspace_lookup(t, CAP_TASK(TASKCN_SLOT_RECV), &recv);
-    if (err_is_ok(err) && recv->cap.type != CAP_NULL)
-        err = SYS_ERR_RECV_SLOT_FULL;
+    struct dcb *t;
+    errval_t err = devcall_recipient(inv, &t);
     if (err_is_fail(err))
         return ret(err, 0);
     const struct nvme_req r = { .holder = t->id };
@@ -182,14 +177,10 @@ static struct sysret registered(const struct devcall *c, const struct xcall_answ
     return ret(err, err_is_ok(err) ? r.base : 0);
 }
 
-#define DMA_RIGHTS (CAP_RIGHT_READ | CAP_RIGHT_WRITE)
-
 struct sysret nvme_invoke_vsic_register(struct invocation *inv)
 {
     struct cte *f;
-    errval_t err = nvme_frame_arg(inv, &f);
-    if (err_is_ok(err) && (f->cap.rights & DMA_RIGHTS) != DMA_RIGHTS)
-        err = CAP_ERR_RIGHTS;           /* the device writes what it is given */
+    errval_t err = devcall_dma_frame(inv, true, &f);    /* the device writes it too */
     if (err_is_fail(err))
         return ret(err, 0);
     const struct nvme_req r = { .holder = cap_holder(inv->slot), .vsic = cap_vsic(inv->slot),
@@ -200,7 +191,7 @@ struct sysret nvme_invoke_vsic_register(struct invocation *inv)
 struct sysret nvme_invoke_vsic_unregister(struct invocation *inv)
 {
     struct cte *f;
-    errval_t err = nvme_frame_arg(inv, &f);
+    errval_t err = devcall_dma_frame(inv, false, &f);
     if (err_is_fail(err))
         return ret(err, 0);
     const struct nvme_req r = { .holder = cap_holder(inv->slot), .vsic = cap_vsic(inv->slot),
