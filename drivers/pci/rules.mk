@@ -5,6 +5,7 @@ MODULE_SRCS := \
 	drivers/pci/boot.c \
 	drivers/pci/caps.c \
 	drivers/pci/devcall.c \
+	drivers/pci/doorbell.c \
 	drivers/pci/ecam.c \
 	drivers/pci/enum.c \
 	drivers/pci/map.c \

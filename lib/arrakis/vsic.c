@@ -2,12 +2,19 @@
  * vsic.c: a VSIC from the library OS (arrakis/vsic.h). Opening takes
  * control calls (the monitor, the kernel's VSIC capability, the service's
  * hello); after that a request is a ring entry and its completion a ring
- * entry: this file enters the kernel only to sleep when it has nothing to
- * do. Nothing the service writes is believed beyond the ring: a response
+ * entry: this file enters the kernel only to kick the service when it
+ * sleeps (service_asleep, arrakis/vsic_ring.h) and to sleep itself when it
+ * has nothing to do: it polls for SPIN_US, then sets client_asleep, looks
+ * once more and sleeps on its doorbell (the service rings the VSIC's bell
+ * when it posts completions; the kernel counts it in this core's
+ * dispatcher page). A sleep lasts at most SLEEP_MAX_MS, so a ring that
+ * never comes (a service without doorbells) costs what a timer tick did.
+ * Nothing the service writes is believed beyond the ring: a response
  * naming a cookie that is not in flight is dropped.
  */
 #include <arrakis/vsic.h>
 #include <libos/debug.h>
+#include <libos/doorbell.h>
 #include <libos/libos.h>
 #include <libos/lmp.h>
 #include <libos/ram.h>
@@ -103,10 +110,30 @@ errval_t vsic_open(struct vsic *v, uint32_t service, size_t buf_bytes)
         return err;
     sys_invoke(ROOTCN, CNODE_CMD_DELETE, hello, 0, 0, 0);
     v->ring = (struct vsic_ring *)VSIC_WINDOW;
+    v->core = libos_core_id();
     v->buf = (uint8_t *)buf_va;
     v->buf_bytes = buf_bytes;
     v->block_size = 512;
     return ERR_OK;
+}
+
+/* Requests published: wake the service if it said it sleeps. */
+static void kick(struct vsic *v)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* req_head out before the flag is read */
+    if (!v->ring->service_asleep)
+        return;
+    struct sysret r = sys_invoke(v->cap, VSIC_CMD_KICK, 0, 0, 0, 0);
+    v->kicks++;
+    v->kicks_sent += err_is_ok(r.err) && r.value;
+}
+
+errval_t vsic_kick(struct vsic *v)
+{
+    struct sysret r = sys_invoke(v->cap, VSIC_CMD_KICK, 0, 0, 0, 0);
+    v->kicks++;
+    v->kicks_sent += err_is_ok(r.err) && r.value;
+    return r.err;
 }
 
 errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t block,
@@ -127,6 +154,7 @@ errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t bloc
     v->inflight++;
     __atomic_thread_fence(__ATOMIC_RELEASE);
     v->ring->req_head = v->head;
+    kick(v);
     return ERR_OK;
 }
 
@@ -154,7 +182,8 @@ unsigned vsic_poll(struct vsic *v)
     return n;
 }
 
-#define SPIN_US 500                     /* poll this long before giving the core away */
+#define SPIN_US 100                     /* poll this long before sleeping */
+#define SLEEP_MAX_MS 10                 /* a ring that does not come costs a tick */
 
 errval_t vsic_wait(struct vsic *v, uint64_t deadline_tsc)
 {
@@ -164,9 +193,28 @@ errval_t vsic_wait(struct vsic *v, uint64_t deadline_tsc)
             return ERR_OK;
         __builtin_ia32_pause();
     } while (rdtsc_now() < spin);
-    if (deadline_tsc && rdtsc_now() > deadline_tsc)
+    uint64_t now = rdtsc_now();
+    if (deadline_tsc && now > deadline_tsc)
         return VSIC_ERR_TIMEOUT;
-    sys_yield(SYS_YIELD_BLOCK);         /* nothing to do: the core goes to others */
+    if (libos_core_id() != v->core) {   /* the VSIC's bell rings on the core that opened it */
+        sys_yield(SYS_YIELD_BLOCK);
+        vsic_poll(v);
+        return ERR_OK;
+    }
+    uint32_t seen = libos_doorbell_count();
+    v->ring->client_asleep = 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* the flag out before the ring is looked at */
+    if (vsic_poll(v)) {
+        v->ring->client_asleep = 0;
+        return ERR_OK;
+    }
+    uint64_t until = now + libos_tsc_hz() / 1000 * SLEEP_MAX_MS;
+    if (deadline_tsc && deadline_tsc < until)
+        until = deadline_tsc;
+    v->sleeps++;
+    errval_t err = libos_doorbell_wait(&seen, until);
+    v->ring->client_asleep = 0;
+    v->woken += err_is_ok(err);
     vsic_poll(v);
     return ERR_OK;
 }
@@ -191,6 +239,7 @@ static errval_t call(struct vsic *v, const struct vsic_req *q, struct vsic_resp 
     v->inflight++;
     __atomic_thread_fence(__ATOMIC_RELEASE);
     v->ring->req_head = v->head;
+    kick(v);
     uint64_t deadline = ms_from_now(CTL_TIMEOUT_MS);
     while (r->cookie == pending)
         if (err_is_fail(vsic_wait(v, deadline)))

@@ -55,6 +55,19 @@ def test_vsicd_holds_the_controller(shell):
     shell.wait(r"vsicd: nvme 1b36:0010 at 02:00\.0 on core 3: \"QEMU NVMe Ctrl\" serial arrakis0 "
                rf"fw \S+, NVMe 1\.4, namespace 1: {DISK_BYTES // BLOCK} blocks of 512 B \(128 MiB\), "
                r"max transfer 512 KiB", 60, "user half identified the controller")
+    # Its completions interrupt: the controller's MSI-X entry 1 is a
+    # one-shot Doorbell of vsicd's on core 3, made before the I/O CQ.
+    assert re.search(r"doorbell: nvme 02:00\.0 MSI-X entry 1 rings domain 0x3\w+ on core 3 "
+                     r"\(APIC 3, vector \d+, one-shot\)", shell.seen), shell.seen
+    assert re.search(r"vsicd: doorbell on MSI-X entry 1 \(vector \d+\): sleeps when idle",
+                     shell.seen), shell.seen
+    # What the kernel must refuse the service: ringing VSIC ids nobody
+    # holds (0, past the last, one never given), a doorbell on an MSI-X
+    # entry past the controller's table, a second doorbell.
+    shell.wait(r"vsicd: refused: ring VSIC 0: VSIC_ERR_NOT_HELD; ring VSIC 17: VSIC_ERR_NOT_HELD; "
+               r"ring VSIC 16 \(nobody's\): VSIC_ERR_NOT_HELD; doorbell on MSI-X entry 4096: "
+               r"DOORBELL_ERR_MSIX_ENTRY; entry 65536: DOORBELL_ERR_MSIX_ENTRY; a second doorbell: "
+               r"DOORBELL_ERR_EXISTS", 60, "doorbell refusals")
     vsicd_id(shell)
 
 
@@ -168,11 +181,63 @@ def test_forged_numbers_refused(shell):
     assert re.search(r"vsictest: forge: (\d+) of \1 refused", shell.seen), shell.seen
     assert re.search(rf"vsicd: VSIC {vid} from domain {forger} refused: CAP_ERR_WRONG_TYPE", shell.seen)
     assert re.search(r"vsictest: forge: a second Frame for our VSIC: DMA_ERR_TOO_MANY", shell.seen)
+    for what, err in (("a kick through a deleted copy of our VSIC", "CAP_ERR_SLOT_EMPTY"),
+                      ("a kick through a revoked copy of our VSIC", "CAP_ERR_SLOT_EMPTY"),
+                      ("NVMe.vsic_ring of the victim's VSIC through ours", "SYS_ERR_ILLEGAL_INVOCATION"),
+                      ("NVMe.doorbell_create through our VSIC", "SYS_ERR_ILLEGAL_INVOCATION")):
+        assert re.search(rf"vsictest: forge: {re.escape(what)}: {err}", shell.seen), shell.seen
     assert re.search(rf"monitor: core 1: refused message type \d+ from domain vsictest \({forger}\)",
                      shell.seen), shell.seen
     shell.wait(rf"vsicd: VSIC \d+ of domain {forger}: request index \d+ is 5000 past ours: no longer "
                r"served", 30, "garbage indices stop only the forger's VSIC")
     shell.wait(r"vsictest: rate: \d+ reads of 4 KiB in 8 s \(ERR_OK\)", 120, "victim unharmed")
+
+
+BELL_LINE = (r"vsicd: doorbell: (\d+) rings \((\d+) kicks sent, (\d+) coalesced\), (\d+) sleeps, "
+             r"(\d+) arms; (\d+) client doorbells rung")
+
+
+def bell_counts(shell):
+    shell.command("vsas")
+    m = shell.wait(BELL_LINE, 30, "vsicd's doorbell line")
+    return dict(zip(("rings", "kicks", "coalesced", "sleeps", "arms", "client_rings"),
+                    map(int, m.groups())))
+
+
+def test_completions_ring_both_doorbells(shell):
+    # A client waits for each write and flush: does vsicd sleep between
+    # them and get woken (the client's kick, the controller's interrupt),
+    # and does each completion ring the client's doorbell and wake it?
+    before = bell_counts(shell)
+    dom = spawn(shell, "core 1 vsa=db bell db 20")
+    m = shell.wait(r"vsictest: bell: 20 writes and flushes \((\w+)\): doorbell rang (\d+) times, "
+                   r"(\d+) sleeps, (\d+) woken by it", 120, "bell run")
+    assert m.group(1) == "ERR_OK", m.group(0)
+    assert int(m.group(2)) > 0 and int(m.group(4)) > 0, f"the client's doorbell never rang: {m.group(0)}"
+    after = bell_counts(shell)
+    assert after["client_rings"] > before["client_rings"], (before, after)
+    assert after["sleeps"] > before["sleeps"] and after["rings"] > before["rings"], (before, after)
+    shell.wait(rf"doorbell: bell \d+ rang \d+ times for domain {dom}", 30, "the VSIC's bell let go")
+
+
+def test_kick_storm_costs_one_interrupt_per_sleep(shell):
+    # A client that never sleeps kicks the service without pause while
+    # another domain's reads go on: the kernel sends vsicd at most one
+    # kick interrupt per arm (each sleep), the rest coalesce, and the
+    # other domain's I/O completes.
+    before = bell_counts(shell)
+    spawn(shell, "core 2 vsa=kv rate kv 6")
+    spawn(shell, "core 1 vsa=kk kickstorm kk 4")
+    m = shell.wait(r"vsictest: kickstorm: (\d+) kicks in 4 s, (\d+) sent an interrupt \((\w+)\)", 120,
+                   "kick storm")
+    kicks, sent = int(m.group(1)), int(m.group(2))
+    assert m.group(3) == "ERR_OK", m.group(0)
+    m = shell.wait(r"vsictest: rate: (\d+) reads of 4 KiB in 6 s \((\w+)\)", 120, "victim's reads")
+    assert m.group(2) == "ERR_OK" and int(m.group(1)) > 0, m.group(0)
+    after = bell_counts(shell)
+    arms = after["arms"] - before["arms"]
+    assert sent <= arms + 1, f"{sent} kick interrupts for {arms} arms of vsicd's doorbell"
+    assert kicks > sent, f"no kick coalesced: {kicks} kicks, {sent} sent"
 
 
 def test_rate_caps_one_domain_not_the_other(shell):

@@ -2,7 +2,9 @@
  * ctrl.c: vsicd's controller: the NVMe capability from the monitor (it
  * arrives in the receive slot with MONITOR_MSG_CAP, tag NVME_TAG, and is
  * moved to a slot of its own), its registers mapped, the driver's DMA
- * memory registered, and the user half of the driver brought up.
+ * memory registered, its Doorbell made (MSI-X entry VSICD_BELL_ENTRY, before
+ * the I/O CQ is created with interrupts on that entry), and the user half
+ * of the driver brought up. Without a Doorbell it only polls.
  */
 #include "vsicd.h"
 #include <libos/debug.h>
@@ -23,6 +25,8 @@
 
 struct nvme_ctrl vsicd_nvme;
 capaddr_t vsicd_nvme_cap = CAP_TASK(TASKCN_SLOT_FIRST_FREE);
+capaddr_t vsicd_bell = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 1);
+bool vsicd_have_bell;
 uint32_t vsicd_monitor;
 
 errval_t vsicd_dma_frame(uint64_t va, size_t bytes, uint64_t *pa, capaddr_t *slot)
@@ -68,8 +72,17 @@ errval_t vsicd_ctrl_open(void)
         err = vsicd_dma_frame(VSICD_NVME_MEM_VA, NVME_MEM_BYTES, &pa, &slot);
     if (err_is_fail(err))
         return err;
+    struct sysret bell = sys_invoke(vsicd_nvme_cap, NVME_CMD_DOORBELL_CREATE, VSICD_BELL_ENTRY,
+                                    vsicd_bell, 0, 0);
+    vsicd_have_bell = err_is_ok(bell.err);
+    if (vsicd_have_bell)
+        debug_printf("vsicd: doorbell on MSI-X entry %u (vector %lu): sleeps when idle\n",
+                     VSICD_BELL_ENTRY, bell.value);
+    else
+        debug_printf("vsicd: no doorbell (%s): polls only\n", err_name(err_no(bell.err)));
     struct nvme_ctrl *c = &vsicd_nvme;
-    err = nvme_init(c, (volatile void *)VSICD_REGS_VA, (void *)VSICD_NVME_MEM_VA, pa);
+    err = nvme_init(c, (volatile void *)VSICD_REGS_VA, (void *)VSICD_NVME_MEM_VA, pa,
+                    vsicd_have_bell ? VSICD_BELL_ENTRY : -1);
     if (err_is_fail(err))
         return err;
     uint32_t rid = (uint32_t)(ident >> 32);

@@ -4,8 +4,15 @@
  * NVMe controller as a capability); brings the controller up, reads the
  * VSA table from the disk, then polls: its messages (clients' hellos,
  * the monitor's grants, rates and listings), every VSIC's request ring,
- * the controller's completions. Idle for IDLE_MS, it sleeps until the
- * next tick. `vsicd selftest` first exercises the driver (selftest.c).
+ * the controller's completions, and rings the doorbells of clients that
+ * sleep and got completions. With nothing to do for SPIN_US (or with
+ * commands in flight for INFLIGHT_SPIN_US) it sleeps: it tells the
+ * clients to kick it (vsic_sleeping), arms its Doorbell (the controller's
+ * MSI-X entry is unmasked, kicks may interrupt again), looks once more,
+ * and blocks until a completion's interrupt, a client's kick, a message
+ * or the next tick. Without a Doorbell it polls for IDLE_MS and then
+ * sleeps until the next tick. `vsicd selftest` first exercises the driver
+ * (selftest.c).
  */
 #include "vsicd.h"
 #include "vsa.h"
@@ -18,7 +25,9 @@
 #include <kpi/monitor.h>
 #include <string.h>
 
-#define IDLE_MS 20
+#define IDLE_MS 20              /* without a Doorbell */
+#define SPIN_US 100             /* nothing in flight: poll this long, then sleep */
+#define INFLIGHT_SPIN_US 300    /* commands in flight: their interrupt wakes us after */
 #define CHECK_S 1               /* how often the VSICs' holders are asked after */
 
 static void on_message(const struct lmp_msg *m)
@@ -69,7 +78,11 @@ int main(int argc, char *argv[])
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "selftest") == 0)
             vsicd_selftest();
+    if (vsicd_have_bell)
+        vsic_bell_probe();
     uint64_t idle_since = rdtsc_now(), idle = libos_tsc_hz() / 1000 * IDLE_MS;
+    uint64_t spin = libos_tsc_hz() / 1000000 * SPIN_US;
+    uint64_t spin_inflight = libos_tsc_hz() / 1000000 * INFLIGHT_SPIN_US;
     uint64_t checked = rdtsc_now(), check = libos_tsc_hz() * CHECK_S;
     for (;;) {
         bool work = false;
@@ -80,10 +93,28 @@ int main(int argc, char *argv[])
         }
         work |= vsic_poll();
         work |= nvme_poll(&vsicd_nvme, vsicd_complete, NULL) > 0;
-        if (work || vsicd_nvme.inflight)
+        vsic_ring_clients();
+        if (!vsicd_have_bell) {
+            if (work || vsicd_nvme.inflight)
+                idle_since = rdtsc_now();
+            else if (rdtsc_now() - idle_since > idle)
+                sys_yield(SYS_YIELD_BLOCK);     /* until a message or the next tick */
+        } else if (work) {
             idle_since = rdtsc_now();
-        else if (rdtsc_now() - idle_since > idle)
-            sys_yield(SYS_YIELD_BLOCK);     /* until a message or the next tick */
+        } else if (rdtsc_now() - idle_since > (vsicd_nvme.inflight ? spin_inflight : spin)) {
+            vsic_sleeping(true);
+            errval_t armed = sys_invoke(vsicd_bell, DOORBELL_CMD_ARM, 0, 0, 0, 0).err;
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            if (err_is_ok(armed) && !vsic_pending() && !nvme_cq_pending(&vsicd_nvme)) {
+                vsicd_sleeps++;
+                /* Until the controller's interrupt, a kick, a message or
+                 * the next tick; a ring since the arm, or a message, keeps
+                 * us awake (the kernel's wake_pending, its LMP check). */
+                sys_yield(SYS_YIELD_BLOCK);
+            }
+            vsic_sleeping(false);
+            idle_since = rdtsc_now();
+        }
         if (rdtsc_now() - checked > check) {
             vsic_check();
             checked = rdtsc_now();

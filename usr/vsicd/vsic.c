@@ -19,6 +19,12 @@
  * before its grant arrives waits for it up to GRANT_WAIT_MS. Rate
  * specifiers (IOPS and KiB/s, per domain) are token buckets: a VSIC out of
  * tokens is not served until they refill.
+ *
+ * Wake-ups (arrakis/vsic_ring.h): after completions are posted to a VSIC
+ * whose client sleeps (client_asleep), the flag is cleared and the
+ * client's doorbell rung (NVMe.vsic_ring: the kernel rings the VSIC's
+ * holder on its core), once per batch; before vsicd sleeps it sets
+ * service_asleep in every ring so that clients kick it (main.c).
  */
 #include "vsicd.h"
 #include "vsa.h"
@@ -49,6 +55,8 @@ struct vsic {
     struct vsic_ring *ring;
     uint64_t buf_pa, buf_bytes;     /* its registered memory */
     uint32_t tail, resp_head;       /* ours: the ring's copies are only told */
+    uint32_t seen_head;             /* req_head when we last looked */
+    bool posted;                    /* responses since its doorbell was last considered */
     uint32_t outstanding;           /* requests taken, not answered */
     struct { int vsa; uint32_t rights; } h[HANDLES];
     uint64_t grant_wait;            /* since when a request waits for a grant */
@@ -75,6 +83,67 @@ static void post(struct vsic *v, uint64_t cookie, errval_t st, uint64_t value)
     v->resp_head++;
     __atomic_thread_fence(__ATOMIC_RELEASE);
     v->ring->resp_head = v->resp_head;
+    v->posted = true;
+}
+
+uint64_t vsicd_sleeps, vsicd_rings_sent, vsicd_ring_errors;
+
+void vsic_ring_clients(void)
+{
+    bool any = false;
+    for (unsigned i = 0; i < VSICS; i++)
+        any |= vsics[i].posted;
+    if (!any)
+        return;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* responses out before the flag is read */
+    for (unsigned i = 0; i < VSICS; i++) {
+        struct vsic *v = &vsics[i];
+        if (!v->posted)
+            continue;
+        v->posted = false;
+        if (!v->holder || !__atomic_exchange_n(&v->ring->client_asleep, 0, __ATOMIC_SEQ_CST))
+            continue;
+        errval_t err = sys_invoke(vsicd_nvme_cap, NVME_CMD_VSIC_RING, i + 1, 0, 0, 0).err;
+        if (err_is_ok(err))
+            vsicd_rings_sent++;
+        else if (vsicd_ring_errors++ < 4)
+            debug_printf("vsicd: VSIC %u: ringing its doorbell: %s\n", i + 1, err_name(err_no(err)));
+    }
+}
+
+void vsic_sleeping(bool asleep)
+{
+    for (unsigned i = 0; i < VSICS; i++)
+        if (vsics[i].holder)
+            vsics[i].ring->service_asleep = asleep;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* the flag out before the rings are looked at */
+}
+
+bool vsic_pending(void)
+{
+    for (unsigned i = 0; i < VSICS; i++)
+        if (vsics[i].holder && !vsics[i].broken && vsics[i].ring->req_head != vsics[i].seen_head)
+            return true;
+    return false;
+}
+
+void vsic_bell_probe(void)
+{
+    const uint32_t ids[] = { 0, VSICS + 1, VSICS };
+    errval_t got[3];
+    for (unsigned i = 0; i < 3; i++)
+        got[i] = sys_invoke(vsicd_nvme_cap, NVME_CMD_VSIC_RING, ids[i], 0, 0, 0).err;
+    const capaddr_t spare = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 2);
+    errval_t far = sys_invoke(vsicd_nvme_cap, NVME_CMD_DOORBELL_CREATE, 4096, spare, 0, 0).err;
+    errval_t wide = sys_invoke(vsicd_nvme_cap, NVME_CMD_DOORBELL_CREATE, 0x10000, spare, 0, 0).err;
+    errval_t twice = sys_invoke(vsicd_nvme_cap, NVME_CMD_DOORBELL_CREATE, 2, spare, 0, 0).err;
+    if (err_is_ok(far) || err_is_ok(wide) || err_is_ok(twice))
+        sys_invoke(ROOTCN, CNODE_CMD_DELETE, spare, 0, 0, 0);
+    debug_printf("vsicd: refused: ring VSIC 0: %s; ring VSIC %u: %s; ring VSIC %u (nobody's): %s; "
+                 "doorbell on MSI-X entry 4096: %s; entry 65536: %s; a second doorbell: %s\n",
+                 err_name(err_no(got[0])), VSICS + 1, err_name(err_no(got[1])), VSICS,
+                 err_name(err_no(got[2])), err_name(err_no(far)), err_name(err_no(wide)),
+                 err_name(err_no(twice)));
 }
 
 static void rate_apply(struct vsic *v)
@@ -196,6 +265,16 @@ static uint32_t granted(uint32_t domain, const char *name)
 void vsic_list(void)
 {
     vsic_check();
+    struct doorbell_stats st;
+    errval_t err = vsicd_have_bell ? sys_invoke(vsicd_bell, DOORBELL_CMD_STATS,
+                                                (uint64_t)(uintptr_t)&st, 0, 0, 0).err
+                                   : DOORBELL_ERR_NOT_HOLDER;
+    if (err_is_ok(err))
+        debug_printf("vsicd: doorbell: %lu rings (%lu kicks sent, %lu coalesced), %lu sleeps, "
+                     "%lu arms; %lu client doorbells rung\n", st.rings, st.kicks, st.coalesced,
+                     vsicd_sleeps, st.arms, vsicd_rings_sent);
+    else
+        debug_printf("vsicd: doorbell: none (%s); %lu sleeps\n", err_name(err_no(err)), vsicd_sleeps);
     debug_printf("vsicd: %u VSAs on the disk (table generation %lu):\n", vsa_table->count,
                  vsa_table->generation);
     for (int i = 0; i < VSA_MAX; i++) {
@@ -438,6 +517,7 @@ bool vsic_poll(void)
             continue;
         uint32_t head = v->ring->req_head;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        v->seen_head = head;
         if (head - v->tail > VSIC_SLOTS) {
             debug_printf("vsicd: VSIC %u of domain %#x: request index %u is %u past ours: "
                          "no longer served\n", i + 1, v->holder, head, head - v->tail);

@@ -7,6 +7,7 @@
  */
 #ifndef VSICD_H
 #define VSICD_H
+#include <stdbool.h>
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/dispatcher.h>
@@ -22,6 +23,12 @@
 
 extern struct nvme_ctrl vsicd_nvme;
 extern capaddr_t vsicd_nvme_cap;
+/** The controller's Doorbell (NVMe.doorbell_create): the I/O CQ interrupts
+ *  on MSI-X entry VSICD_BELL_ENTRY (entry 0 is the admin CQ's, left
+ *  masked: the control path polls), and clients' kicks ring it too. */
+#define VSICD_BELL_ENTRY 1
+extern capaddr_t vsicd_bell;
+extern bool vsicd_have_bell;
 extern uint32_t vsicd_monitor;     /* our core's monitor: the only sender of grants */
 /** A sync command (VSICD_SYNC_COOKIE) completed. */
 void vsicd_sync_done(errval_t status);
@@ -46,8 +53,20 @@ void vsic_list(void);
 /** Ask the kernel whether each VSIC's holder still holds it; forget the
  *  ones let go of. */
 void vsic_check(void);
-/** Take requests from every VSIC's ring; true if any was taken. */
+/** Take requests from every VSIC's ring; true if any was taken. Rings the
+ *  doorbell of each client that sleeps and got completions. */
 bool vsic_poll(void);
+/** Before sleeping (asleep true): tell every client to kick us; after
+ *  (false): tell them not to. */
+void vsic_sleeping(bool asleep);
+/** True if some client wrote requests we have not looked at yet. */
+bool vsic_pending(void);
+/** Ring the doorbells of the clients that sleep and have new completions. */
+void vsic_ring_clients(void);
+/** The `vsas` listing's doorbell line; the refusals the kernel must give
+ *  (probed once at start-up, logged). */
+void vsic_bell_probe(void);
+extern uint64_t vsicd_sleeps, vsicd_rings_sent, vsicd_ring_errors;
 /** `vsicd selftest`: write, flush, read back a MiB near the end of the
  *  disk through every PRP form; two refusals by the controller. */
 void vsicd_selftest(void);

@@ -148,6 +148,7 @@ static unsigned commands(unsigned type)
     case CAP_VNIC:       return 6;
     case CAP_DISPATCHER: return 1;
     case CAP_ENDPOINT:   return 2;
+    case CAP_DOORBELL:   return DOORBELL_CMD_STATS;
     default:             return 0;
     }
 }

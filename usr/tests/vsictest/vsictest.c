@@ -11,7 +11,16 @@
  *   vsictest vsicd=ID forge NAME VSIC   what a hostile client tries with numbers
  *                                       it was never given: another VSIC's id in
  *                                       its hello, a second Frame, a grant sent
- *                                       to its monitor, garbage ring indices
+ *                                       to its monitor, kicks through deleted
+ *                                       and revoked copies of its VSIC, the
+ *                                       service's commands through its VSIC,
+ *                                       garbage ring indices
+ *   vsictest vsicd=ID bell NAME N       N writes, each flushed, one at a time:
+ *                                       how often this domain's doorbell rang
+ *                                       and woke vsic_wait (completions ring it)
+ *   vsictest vsicd=ID kickstorm NAME S  kicks the service without pause for S
+ *                                       seconds, never sleeping: how many kicks
+ *                                       sent an interrupt (the kernel coalesces)
  *
  * The pattern: the 8-byte word at byte X of VSA NAME holds X XOR the name
  * read as a little-endian number (tools/vsa-read --check does the same on
@@ -19,6 +28,7 @@
  */
 #include <arrakis/vsic.h>
 #include <libos/debug.h>
+#include <libos/doorbell.h>
 #include <libos/libos.h>
 #include <libos/lmp.h>
 #include <libos/ram.h>
@@ -213,6 +223,42 @@ static int rate(const char *name, uint64_t seconds)
     return 0;
 }
 
+/* Completions ring the client's doorbell: N write+flush pairs, each waited
+ * for (a flush takes the host's fdatasync: vsic_wait sleeps). */
+static int bell(const char *name, uint64_t n)
+{
+    unsigned h;
+    uint64_t blocks = 2048;
+    errval_t err = vsic_vsa_create(&vsic, name, blocks, &h);
+    if (err_no(err) == VSA_ERR_EXISTS)
+        err = vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ | VSIC_RIGHT_WRITE, &h, &blocks);
+    uint32_t before = libos_doorbell_count();
+    for (uint64_t i = 0; i < n && err_is_ok(err); i++) {
+        err = vsic_io(&vsic, VSIC_OP_WRITE, h, (i * 8) % blocks, 8, 0);
+        if (err_is_ok(err))
+            err = vsic_io(&vsic, VSIC_OP_FLUSH, h, 0, 0, 0);
+    }
+    uint32_t rang = libos_doorbell_count() - before;
+    debug_printf("vsictest: bell: %lu writes and flushes (%s): doorbell rang %u times, %lu sleeps, "
+                 "%lu woken by it, %lu kicks (%lu sent)\n", n, err_name(err_no(err)), rang,
+                 vsic.sleeps, vsic.woken, vsic.kicks, vsic.kicks_sent);
+    return err_is_ok(err) && rang && vsic.woken ? 0 : 1;
+}
+
+/* A client that never sleeps and kicks constantly: the kernel must send
+ * the service at most one interrupt per sleep of the service's. */
+static int kickstorm(uint64_t seconds)
+{
+    uint64_t end = rdtsc_now() + libos_tsc_hz() * seconds;
+    errval_t err = ERR_OK;
+    while (rdtsc_now() < end && err_is_ok(err))
+        for (unsigned i = 0; i < 64 && err_is_ok(err); i++)
+            err = vsic_kick(&vsic);
+    debug_printf("vsictest: kickstorm: %lu kicks in %lu s, %lu sent an interrupt (%s)\n",
+                 vsic.kicks, seconds, vsic.kicks_sent, err_name(err_no(err)));
+    return err_is_ok(err) ? 0 : 1;
+}
+
 /* Wait up to `ms` for a message (type, w1 under mask); true if it came. */
 static bool message(uint64_t type, uint64_t w1, uint64_t mask, uint64_t ms, struct lmp_msg *m)
 {
@@ -283,7 +329,32 @@ static int forge(uint32_t service, uint32_t victim)
         ok += err_no(got) == mv[i].want;
         debug_printf("vsictest: forge: CNode.move of %s: %s\n", mv[i].what, err_name(err_no(got)));
     }
-    /* 5. garbage ring indices: the service stops serving us, nobody else */
+    /* 5. kicks through a deleted and a revoked copy of our VSIC, the
+     * service's commands through the VSIC (it holds no NVMe capability) */
+    const capaddr_t COPY = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 14);
+    errval_t e = sys_invoke(ROOT, CNODE_CMD_COPY, vsic.cap, COPY, 0, 0).err;
+    if (err_is_ok(e))
+        e = sys_invoke(ROOT, CNODE_CMD_DELETE, COPY, 0, 0, 0).err;
+    errval_t deleted = err_is_ok(e) ? sys_invoke(COPY, VSIC_CMD_KICK, 0, 0, 0, 0).err : e;
+    e = sys_invoke(ROOT, CNODE_CMD_COPY, vsic.cap, COPY, 0, 0).err;
+    if (err_is_ok(e))
+        e = sys_invoke(ROOT, CNODE_CMD_REVOKE, vsic.cap, 0, 0, 0).err;
+    errval_t revoked = err_is_ok(e) ? sys_invoke(COPY, VSIC_CMD_KICK, 0, 0, 0, 0).err : e;
+    errval_t own = sys_invoke(vsic.cap, VSIC_CMD_KICK, 0, 0, 0, 0).err;
+    errval_t ring = sys_invoke(vsic.cap, NVME_CMD_VSIC_RING, victim, 0, 0, 0).err;
+    errval_t bellc = sys_invoke(vsic.cap, NVME_CMD_DOORBELL_CREATE, 1, COPY, 0, 0).err;
+    const struct { const char *what; errval_t got; enum err_code want; } k[] = {
+        { "a kick through a deleted copy of our VSIC", deleted, CAP_ERR_SLOT_EMPTY },
+        { "a kick through a revoked copy of our VSIC", revoked, CAP_ERR_SLOT_EMPTY },
+        { "NVMe.vsic_ring of the victim's VSIC through ours", ring, SYS_ERR_ILLEGAL_INVOCATION },
+        { "NVMe.doorbell_create through our VSIC", bellc, SYS_ERR_ILLEGAL_INVOCATION },
+    };
+    for (unsigned i = 0; i < sizeof(k) / sizeof(k[0]); i++, n++) {
+        ok += err_no(k[i].got) == k[i].want;
+        debug_printf("vsictest: forge: %s: %s\n", k[i].what, err_name(err_no(k[i].got)));
+    }
+    debug_printf("vsictest: forge: a kick through our own VSIC after it: %s\n", err_name(err_no(own)));
+    /* 6. garbage ring indices: the service stops serving us, nobody else */
     vsic.ring->req_head = vsic.head + 5000;
     debug_printf("vsictest: forge: %u of %u refused\n", ok, n);
     return ok == n ? 0 : 1;
@@ -301,7 +372,7 @@ int main(int argc, char *argv[])
     }
     argc = k;
     if (argc - a < 2) {
-        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge NAME [N]\n");
+        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge|bell|kickstorm NAME [N]\n");
         return 2;
     }
     const char *cmd = argv[a], *name = argv[a + 1];
@@ -324,6 +395,10 @@ int main(int argc, char *argv[])
         rc = rate(name, n ? n : 3);
     else if (strcmp(cmd, "forge") == 0)
         rc = forge(service, (uint32_t)n);
+    else if (strcmp(cmd, "bell") == 0)
+        rc = bell(name, n ? n : 20);
+    else if (strcmp(cmd, "kickstorm") == 0)
+        rc = kickstorm(n ? n : 5);
     else if (strcmp(cmd, "acquire") == 0) {
         unsigned h;
         uint64_t blocks;

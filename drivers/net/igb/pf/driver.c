@@ -57,7 +57,6 @@ static void igb_boot(const struct driver_env *env)
     cap_removed_register(CAP_FRAME, igb_dma_frame_removed);
     cap_removed_register(CAP_VNIC, igb_vnic_removed);
     cap_removed_register(CAP_FILTER, igb_filter_removed);
-    cap_removed_register(CAP_DOORBELL, igb_doorbell_removed);
     timer_hook_register(igb_tick);
     struct pci_table *t = pci_boot_table();
     if (t && !cmdline_has("igb=off"))

@@ -80,7 +80,6 @@ void igb_filter_vnic_released(unsigned vf);
 void igb_filter_pool_setup(void);
 /** Doorbells (doorbell.c). */
 void igb_doorbell_init(void);
-void igb_doorbell_removed(struct cte *slot);
 void igb_doorbell_vnic_released(unsigned vf);
 /** The decoders this driver registers (driver.c): Kernel.nics (nics.c),
  *  Kernel.vnic_create and the VNIC commands (vnic_invoke.c), Filter

@@ -17,6 +17,7 @@
 #include <storage/nvme/kernel/nvme.h>
 #include <storage/nvme/shared/regs.h>
 #include <iommu/vtd/vtd.h>
+#include <pci/doorbell.h>
 #include <pci/regs.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
@@ -85,6 +86,7 @@ void nvme_ctl_init(struct pci_table *t)
     }
     nvme_ctl.regs = va;
     nvme_ctl.ops = &t->ops;
+    nvme_ctl.dev = d;
     nvme_ctl.rid = d->rid;
     nvme_ctl.vendor = d->vendor;
     nvme_ctl.device = d->device;
@@ -139,6 +141,8 @@ void nvme_ctl_release(uint32_t holder)
         return;
     errval_t err = stop();
     command(0, PCI_COMMAND_MASTER);
+    if (nvme_bell != NVME_NO_BELL)
+        pci_bell_silence(nvme_bell, holder);
     vtd_dmaset_clear(&nvme_ctl.dma);
     nvme_vsic_ctl_released();
     vtd_detach(nvme_ctl.dma.dom, nvme_ctl.rid >> 8, nvme_ctl.rid & 0xff);

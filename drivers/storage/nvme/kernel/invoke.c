@@ -5,7 +5,9 @@
  *   - Kernel.nvme_create(domain, tag): a monitor's call, made for the VSIC
  *     service the shell starts (usr/monitor `nvme NAME`); the controller
  *     becomes an NVMe capability in the domain's receive slot;
- *   - NVMe.map_regs, register_dma, unregister_dma;
+ *   - NVMe.map_regs, register_dma, unregister_dma, doorbell_create (the
+ *     controller's MSI-X entry as a one-shot Doorbell of the holder's:
+ *     drivers/pci/doorbell.c);
  *   - what happens when an NVMe capability (the last copy: the controller
  *     is released) or a registered Frame (unmapped) goes.
  * Each decoder checks its arguments and builds one struct nvme_req served
@@ -15,6 +17,7 @@
 #include <storage/nvme/kernel/nvme.h>
 #include <storage/nvme/shared/regs.h>
 #include <pci/devcall.h>
+#include <pci/doorbell.h>
 #include <boot/cmdline.h>
 #include <cap/mdb.h>
 #include <cap_hooks.h>
@@ -49,7 +52,7 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
         a.err = nvme_ctl_dma_unregister(r.holder, r.base);
         break;
     case NVME_OP_VSIC_CREATE:
-        a.err = nvme_vsic_create(r.holder, &a.value[0]);
+        a.err = nvme_vsic_create(r.holder, &a.value[0], &a.value[1]);
         break;
     case NVME_OP_VSIC_RELEASE:
         nvme_vsic_release(r.vsic, r.holder);
@@ -62,6 +65,13 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
         break;
     case NVME_OP_VSIC_INFO:
         a.err = nvme_vsic_info(r.holder, r.vsic, &a.value[0], &a.value[1]);
+        break;
+    case NVME_OP_DOORBELL_CREATE:
+        a.err = nvme_doorbell_create(r.holder, (unsigned)r.base, (uint32_t)r.bytes, &a.value[0]);
+        break;
+    case NVME_OP_DOORBELL_DELETE:
+        if (nvme_bell != NVME_NO_BELL)
+            pci_bell_silence(nvme_bell, r.holder);
         break;
     default:
         kprintf("nvme: unknown request %u from core %u ignored\n", m->op, from);
@@ -89,6 +99,47 @@ void nvme_tell(enum nvme_op op, const struct nvme_req *r)
 
 /* An NVMe capability names its holder: a stale one reaches nothing. */
 static uint32_t cap_holder(const struct cte *slot) { return (uint32_t)slot->cap.u.raw; }
+
+unsigned nvme_bell = NVME_NO_BELL, nvme_vsic_bell0 = NVME_NO_BELL;
+
+errval_t nvme_doorbell_create(uint32_t holder, unsigned entry, uint32_t apic, uint64_t *vector)
+{
+    if (!holder || nvme_ctl.holder != holder)
+        return NVME_ERR_NOT_HOLDER;
+    if (nvme_bell == NVME_NO_BELL)
+        return TRAP_ERR_NO_VECTORS;
+    char what[PCI_BDF_LEN + 8] = "nvme ";
+    pci_bdf(nvme_ctl.rid, what + 5);
+    return pci_bell_route(nvme_bell, what, nvme_ctl.ops, nvme_ctl.dev, entry, holder, apic,
+                          true, vector);
+}
+
+/* The owner routed the entry here: the Doorbell comes to be in slot ctx[0],
+ * or the entry is masked again. */
+static struct sysret doorbell_created(const struct devcall *c, const struct xcall_answer *a)
+{
+    struct dcb *d = dispatch_find(c->caller);
+    errval_t err = a->err;
+    if (err_is_ok(err))
+        err = d ? pci_bell_settle(d, nvme_bell, c->ctx[0]) : SYS_ERR_NO_DOMAIN;
+    if (err_is_fail(err) && err_is_ok(a->err))
+        nvme_tell(NVME_OP_DOORBELL_DELETE, &(struct nvme_req){ .holder = c->caller });
+    return ret(err, err_is_ok(err) ? a->value[0] : 0);
+}
+
+static struct sysret invoke_doorbell_create(struct invocation *inv)
+{
+    errval_t err = cap_holder(inv->slot) == inv->d->id ? ERR_OK : NVME_ERR_NOT_HOLDER;
+    if (err_is_ok(err) && inv->arg[0] > UINT16_MAX)
+        err = invoke_refuse_arg(inv, 1, DOORBELL_ERR_MSIX_ENTRY, 0, UINT16_MAX);
+    if (err_is_ok(err))
+        err = cspace_put(inv->d, inv->arg[1], NULL);    /* only check the slot */
+    if (err_is_fail(err))
+        return ret(err, 0);
+    const struct nvme_req r = { .holder = inv->d->id, .base = inv->arg[0],
+                                .bytes = this_core()->apic_id };
+    return nvme_call(inv, NVME_OP_DOORBELL_CREATE, &r, doorbell_created, inv->arg[1], 0);
+}
 
 /* The controller was taken for domain ctx[0]: its capability comes to be
  * in the domain's receive slot with a MONITOR_MSG_CAP (tag ctx[1]), or it
@@ -221,11 +272,14 @@ static const struct invoke_entry nvme_cmds[] = {
     [NVME_CMD_REGISTER_DMA]   = { invoke_register_dma, "NVMe.register_dma", CAP_RIGHT_WRITE },
     [NVME_CMD_UNREGISTER_DMA] = { invoke_unregister_dma, "NVMe.unregister_dma", 0 },
     [NVME_CMD_VSIC_INFO]      = { nvme_invoke_vsic_info, "NVMe.vsic_info", CAP_RIGHT_READ },
+    [NVME_CMD_DOORBELL_CREATE] = { invoke_doorbell_create, "NVMe.doorbell_create", CAP_RIGHT_WRITE },
+    [NVME_CMD_VSIC_RING]      = { nvme_invoke_vsic_ring, "NVMe.vsic_ring", CAP_RIGHT_WRITE },
 };
 
 static const struct invoke_entry vsic_cmds[] = {
     [VSIC_CMD_REGISTER_DMA]   = { nvme_invoke_vsic_register, "VSIC.register_dma", CAP_RIGHT_WRITE },
     [VSIC_CMD_UNREGISTER_DMA] = { nvme_invoke_vsic_unregister, "VSIC.unregister_dma", 0 },
+    [VSIC_CMD_KICK]           = { nvme_invoke_vsic_kick, "VSIC.kick", 0 },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -239,6 +293,11 @@ static void nvme_boot(const struct driver_env *env)
     cap_removed_register(CAP_VSIC, nvme_vsic_removed);
     cap_removed_register(CAP_NVME, nvme_removed);
     cap_removed_register(CAP_FRAME, frame_removed);
+    errval_t err = pci_bells_alloc(1, true, &nvme_bell);
+    if (err_is_ok(err))
+        err = pci_bells_alloc(NVME_VSICS, false, &nvme_vsic_bell0);
+    if (err_is_fail(err))
+        kprint_err("nvme: no doorbells; the VSIC service and its clients poll", err);
     struct pci_table *t = pci_boot_table();
     if (t && !cmdline_has("nvme=off"))
         nvme_ctl_init(t);

@@ -29,6 +29,7 @@ struct nvme_ctl {
     uint64_t bar;                   /* BAR0's physical address */
     volatile uint8_t *regs;         /* BAR0, kernel-mapped (NVME_REGS_BYTES) */
     const struct pci_ops *ops;
+    const struct pci_dev *dev;      /* in the boot's PCI table (MSI-X) */
     uint32_t holder;                /* domain holding it, 0: nobody */
     struct vtd_dmaset dma;          /* dma.dom: its IOMMU domain while held */
 };
@@ -46,6 +47,9 @@ enum nvme_op {
     NVME_OP_VSIC_UNREGISTER,        /* vsic, holder, base */
     NVME_OP_VSIC_INFO,              /* holder (of the controller), vsic ->
                                        value: VSIC holder, base | log2(bytes) */
+    NVME_OP_DOORBELL_CREATE,        /* holder, base: MSI-X entry, bytes: APIC
+                                       id -> value: vector */
+    NVME_OP_DOORBELL_DELETE,        /* holder */
 };
 struct nvme_req {
     uint32_t holder, vsic;
@@ -62,6 +66,13 @@ struct nvme_vsic {
 };
 extern struct nvme_vsic nvme_vsics[NVME_VSICS];     /* VSIC id n is nvme_vsics[n - 1] */
 
+/** Doorbells (drivers/pci/doorbell.c): the controller's (its MSI-X entry,
+ *  kicked by VSIC_CMD_KICK too), and VSIC n's: nvme_vsic_bell0 + n - 1,
+ *  rung by the service (NVME_CMD_VSIC_RING), listened to on the holder's
+ *  core while it holds the VSIC. NVME_NO_BELL: none could be had. */
+#define NVME_NO_BELL (~0u)
+extern unsigned nvme_bell, nvme_vsic_bell0;
+
 /** Find the first NVMe function in `t`, stop it (CC.EN = 0, bus
  *  mastering off); logs what it found or why not. */
 void nvme_ctl_init(struct pci_table *t);
@@ -71,7 +82,7 @@ void nvme_ctl_release(uint32_t holder);
 errval_t nvme_ctl_dma_register(uint32_t holder, uint64_t base, uint64_t bytes);
 errval_t nvme_ctl_dma_unregister(uint32_t holder, uint64_t base);
 /* VSICs (vsic.c), on the owner core. */
-errval_t nvme_vsic_create(uint32_t holder, uint64_t *id);
+errval_t nvme_vsic_create(uint32_t holder, uint64_t *id, uint64_t *service);
 void nvme_vsic_release(uint32_t vsic, uint32_t holder);
 errval_t nvme_vsic_register(uint32_t vsic, uint32_t holder, uint64_t base, uint64_t bytes);
 errval_t nvme_vsic_unregister(uint32_t vsic, uint32_t holder, uint64_t base);
@@ -96,5 +107,9 @@ struct sysret nvme_invoke_vsic_create(struct invocation *inv);
 struct sysret nvme_invoke_vsic_register(struct invocation *inv);
 struct sysret nvme_invoke_vsic_unregister(struct invocation *inv);
 struct sysret nvme_invoke_vsic_info(struct invocation *inv);
+struct sysret nvme_invoke_vsic_ring(struct invocation *inv);
+struct sysret nvme_invoke_vsic_kick(struct invocation *inv);
+/** The controller's Doorbell (invoke.c), on the owner core. */
+errval_t nvme_doorbell_create(uint32_t holder, unsigned entry, uint32_t apic, uint64_t *vector);
 void nvme_vsic_removed(struct cte *slot);
 #endif

@@ -12,12 +12,20 @@
  *       the VSIC's memory; its going (or the VSIC's) unmaps it;
  *   NVMe.vsic_info(id, out)    for the service (it holds the controller):
  *       the VSIC's holder and memory, so that a request naming memory
- *       outside it is refused before the device sees it.
+ *       outside it is refused before the device sees it; the service's
+ *       core remembers the holder (route[][]) for
+ *   NVMe.vsic_ring(id)         the service posted completions: VSIC id's
+ *       bell rings on its holder's core, which listens to it from the
+ *       VSIC's creation to its capability's last copy going;
+ *   VSIC.kick()                the client wrote requests: the controller's
+ *       bell is kicked on the service's core (named in the capability when
+ *       it was made), coalesced until the service arms it again.
  * The state lives on the controller's core (nvme_vsics); calls from other
  * cores are forwarded (devcall).
  */
 #include <storage/nvme/kernel/nvme.h>
 #include <pci/devcall.h>
+#include <pci/doorbell.h>
 #include <arch/vspace.h>
 #include <cap/mdb.h>
 #include <core.h>
@@ -38,10 +46,11 @@ static struct nvme_vsic *held(uint32_t vsic, uint32_t holder)
          ? &nvme_vsics[vsic - 1] : NULL;
 }
 
-errval_t nvme_vsic_create(uint32_t holder, uint64_t *id)
+errval_t nvme_vsic_create(uint32_t holder, uint64_t *id, uint64_t *service)
 {
     if (!nvme_ctl.holder)
         return NVME_ERR_NOT_UP;         /* no VSIC service holds the controller */
+    *service = nvme_ctl.holder;
     for (unsigned i = 0; i < NVME_VSICS; i++) {
         if (!nvme_vsics[i].holder) {
             nvme_vsics[i] = (struct nvme_vsic){ .holder = holder };
@@ -135,20 +144,31 @@ bool nvme_vsic_name(uint32_t vsic, struct cte *frame, uint64_t base)
     return vtd_dmaset_name(&nvme_ctl.dma, frame, base);
 }
 
-/* A VSIC capability names its id and holder: a stale one reaches nothing. */
-#define VSIC_RAW(id, holder) ((uint64_t)(id) | (uint64_t)(holder) << 32)
+/* A VSIC capability names its id, the service's core and its holder: a
+ * stale one reaches nothing. */
+#define VSIC_RAW(id, core, holder) \
+    ((uint64_t)(id) | (uint64_t)((core) & 0xffff) << 16 | (uint64_t)(holder) << 32)
 static uint32_t cap_vsic(const struct cte *s) { return (uint32_t)(s->cap.u.raw & 0xffff); }
+static uint32_t cap_service_core(const struct cte *s) { return (uint32_t)(s->cap.u.raw >> 16) & 0xffff; }
 static uint32_t cap_holder(const struct cte *s) { return (uint32_t)(s->cap.u.raw >> 32); }
+
+/* On the service's core: VSIC n's holder as NVMe.vsic_info last said (a
+ * row per core, written and read only there). */
+static uint32_t route[MAX_CORES][NVME_VSICS];
+
+static unsigned vsic_bell(uint32_t vsic) { return nvme_vsic_bell0 + vsic - 1; }
 
 static struct sysret created(const struct devcall *c, const struct xcall_answer *a)
 {
     uint32_t holder = (uint32_t)c->ctx[0];
     struct capability cap = { .type = CAP_VSIC, .rights = CAP_RIGHT_ALL };
-    cap.u.raw = VSIC_RAW(a->value[0], holder);
+    cap.u.raw = VSIC_RAW(a->value[0], (uint32_t)a->value[1] >> 16, holder);
     errval_t err = a->err;
     bool given = false;
     if (err_is_ok(err))
         err = devcall_give_cap(holder, &cap, c->ctx[1], a->value[0], c->caller, &given);
+    if (given && nvme_vsic_bell0 != NVME_NO_BELL)
+        pci_bell_listen(vsic_bell((uint32_t)a->value[0]), holder);
     if (!given && err_is_ok(a->err))
         nvme_tell(NVME_OP_VSIC_RELEASE, &(struct nvme_req){ .vsic = (uint32_t)a->value[0],
                                                             .holder = holder });
@@ -211,6 +231,8 @@ static struct sysret info_done(const struct devcall *c, const struct xcall_answe
     struct vsic_info info = { .vsic = r.vsic, .holder = (uint32_t)a->value[0],
                               .base = a->value[1] & ~0xfffull,
                               .bytes = a->value[1] ? 1ull << lg : 0 };
+    if (err_is_ok(a->err) && r.vsic >= 1 && r.vsic <= NVME_VSICS)
+        route[this_core()->id][r.vsic - 1] = info.holder;
     if (err_is_ok(err))
         err = vspace_copy_in(&d->vspace, c->ctx[0], &info, sizeof(info));
     return ret(err, info.holder);
@@ -225,8 +247,35 @@ struct sysret nvme_invoke_vsic_info(struct invocation *inv)
     return nvme_call(inv, NVME_OP_VSIC_INFO, &r, info_done, inv->arg[1], 0);
 }
 
+struct sysret nvme_invoke_vsic_ring(struct invocation *inv)
+{
+    if ((uint32_t)inv->slot->cap.u.raw != inv->d->id)
+        return ret(NVME_ERR_NOT_HOLDER, 0);
+    if (inv->arg[0] < 1 || inv->arg[0] > NVME_VSICS)
+        return ret(invoke_refuse_arg(inv, 1, VSIC_ERR_NOT_HELD, 1, NVME_VSICS), 0);
+    uint32_t vsic = (uint32_t)inv->arg[0], holder = route[this_core()->id][vsic - 1];
+    if (!holder)
+        return ret(VSIC_ERR_NOT_HELD, 0);
+    if (nvme_vsic_bell0 == NVME_NO_BELL)
+        return ret(TRAP_ERR_NO_VECTORS, 0);
+    return ret(pci_bell_ring(vsic_bell(vsic), holder), 0);
+}
+
+struct sysret nvme_invoke_vsic_kick(struct invocation *inv)
+{
+    if (cap_holder(inv->slot) != inv->d->id)
+        return ret(NVME_ERR_NOT_HOLDER, 0);
+    if (nvme_bell == NVME_NO_BELL)
+        return ret(TRAP_ERR_NO_VECTORS, 0);
+    bool sent;
+    errval_t err = pci_bell_kick(nvme_bell, cap_service_core(inv->slot), &sent);
+    return ret(err, sent);
+}
+
 void nvme_vsic_removed(struct cte *slot)
 {
+    if (mdb_is_last_copy(slot) && nvme_vsic_bell0 != NVME_NO_BELL)
+        pci_bell_unlisten(vsic_bell(cap_vsic(slot)), cap_holder(slot));
     if (mdb_is_last_copy(slot))
         nvme_tell(NVME_OP_VSIC_RELEASE, &(struct nvme_req){ .vsic = cap_vsic(slot),
                                                             .holder = cap_holder(slot) });

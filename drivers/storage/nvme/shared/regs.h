@@ -92,6 +92,8 @@ _Static_assert(sizeof(struct nvme_cqe) == 16, "NVMe 4.6: a completion queue entr
 /* 5.3 Create I/O CQ CDW11: PC (physically contiguous), IEN, IV 31:16;
  * 5.4 Create I/O SQ CDW11: PC, QPRIO 2:1, CQID 31:16 */
 #define NVME_QUEUE_PC           1u
+#define NVME_QUEUE_IEN          2u      /* CQ: interrupts enabled, on vector IV */
+#define NVME_QUEUE_IV_SHIFT     16
 /* 5.15 Identify CNS */
 #define NVME_CNS_NAMESPACE      0x00
 #define NVME_CNS_CONTROLLER     0x01

@@ -171,7 +171,7 @@ static errval_t identify(struct nvme_ctrl *c)
     return ERR_OK;
 }
 
-static errval_t io_queues(struct nvme_ctrl *c)
+static errval_t io_queues(struct nvme_ctrl *c, int io_vector)
 {
     uint16_t depth = NVME_IO_DEPTH;
     if (NVME_CAP_MQES(c->cap) < depth)
@@ -184,7 +184,8 @@ static errval_t io_queues(struct nvme_ctrl *c)
     queue_setup(c, &c->io, 1, depth, MEM_IOSQ, MEM_IOCQ);
     cmd = (struct nvme_sqe){ .opcode = NVME_ADMIN_CREATE_CQ, .prp1 = c->io.cq_pa,
                              .cdw10 = 1u | (uint32_t)(depth - 1) << 16,
-                             .cdw11 = NVME_QUEUE_PC };      /* no interrupts: polled */
+                             .cdw11 = io_vector < 0 ? NVME_QUEUE_PC      /* polled only */
+                                    : NVME_QUEUE_PC | NVME_QUEUE_IEN | (uint32_t)io_vector << NVME_QUEUE_IV_SHIFT };
     if (err_is_fail(err = admin(c, &cmd, NULL)))
         return err;
     cmd = (struct nvme_sqe){ .opcode = NVME_ADMIN_CREATE_SQ, .prp1 = c->io.sq_pa,
@@ -199,7 +200,8 @@ static errval_t io_queues(struct nvme_ctrl *c)
     return ERR_OK;
 }
 
-errval_t nvme_init(struct nvme_ctrl *c, volatile void *regs, void *mem, uint64_t mem_pa)
+errval_t nvme_init(struct nvme_ctrl *c, volatile void *regs, void *mem, uint64_t mem_pa,
+                   int io_vector)
 {
     memset(c, 0, sizeof(*c));
     c->regs = regs;
@@ -214,7 +216,8 @@ errval_t nvme_init(struct nvme_ctrl *c, volatile void *regs, void *mem, uint64_t
     if (err_is_fail(err))
         return err;
     queue_setup(c, &c->admin, 0, NVME_ADMIN_DEPTH, MEM_ASQ, MEM_ACQ);
-    wr32(c, NVME_INTMS, 0xffffffffu);
+    if (io_vector < 0)
+        wr32(c, NVME_INTMS, 0xffffffffu);   /* pin/MSI only: undefined with MSI-X (NVMe 1.4 3.1.3) */
     wr32(c, NVME_AQA, NVME_AQA_SIZES(NVME_ADMIN_DEPTH, NVME_ADMIN_DEPTH));
     wr64(c, NVME_ASQ, c->admin.sq_pa);
     wr64(c, NVME_ACQ, c->admin.cq_pa);
@@ -224,7 +227,7 @@ errval_t nvme_init(struct nvme_ctrl *c, volatile void *regs, void *mem, uint64_t
         return err;
     if (err_is_fail(err = identify(c)))
         return err;
-    return io_queues(c);
+    return io_queues(c, io_vector);
 }
 
 void nvme_stop(struct nvme_ctrl *c)

@@ -62,6 +62,12 @@ errval_t nvme_submit(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t
     return ERR_OK;
 }
 
+bool nvme_cq_pending(const struct nvme_ctrl *c)
+{
+    const struct nvme_queue *q = &c->io;
+    return q->cq && (q->cq[q->cq_head].status & NVME_STATUS_PHASE) == q->phase;
+}
+
 unsigned nvme_poll(struct nvme_ctrl *c, nvme_done_fn done, void *arg)
 {
     struct nvme_queue *q = &c->io;

@@ -66,8 +66,13 @@ struct nvme_ctrl {
 /** Reset the controller (disable first: firmware leaves CC.EN = 1),
  *  admin queue, Identify controller and namespace 1, one I/O queue pair.
  *  `regs`: the mapped registers (NVME_REGS_BYTES); `mem`: NVME_MEM_BYTES
- *  of DMA memory at physical `mem_pa`, registered with the controller. */
-errval_t nvme_init(struct nvme_ctrl *c, volatile void *regs, void *mem, uint64_t mem_pa);
+ *  of DMA memory at physical `mem_pa`, registered with the controller.
+ *  `io_vector` >= 0: the I/O CQ interrupts (IEN) on that MSI-X entry,
+ *  which must be routed (and MSI-X on) before: QEMU claims a CQ's vector
+ *  only if MSI-X is on when the CQ is created (hw/nvme/ctrl.c
+ *  nvme_init_cq, msix_vector_use); < 0: polled only. */
+errval_t nvme_init(struct nvme_ctrl *c, volatile void *regs, void *mem, uint64_t mem_pa,
+                   int io_vector);
 /** Stop the controller (CC.EN = 0). */
 void nvme_stop(struct nvme_ctrl *c);
 /** Queue NVME_CMD_READ/WRITE of `blocks` blocks at `lba` to/from
@@ -76,6 +81,8 @@ void nvme_stop(struct nvme_ctrl *c);
 errval_t nvme_submit(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t blocks,
                      uint64_t pa, uint64_t cookie);
 typedef void (*nvme_done_fn)(void *arg, uint64_t cookie, errval_t status);
+/** True if a completion waits in the I/O CQ (nothing is reaped). */
+bool nvme_cq_pending(const struct nvme_ctrl *c);
 /** Reap every completion that has arrived; returns how many. */
 unsigned nvme_poll(struct nvme_ctrl *c, nvme_done_fn done, void *arg);
 /** A completion's status as an error (ERR_OK for success); the unnamed

@@ -52,6 +52,9 @@ struct vsic {
     uint32_t head, resp_tail, inflight;
     struct { bool used; blk_done_fn done; void *cookie; errval_t st; uint64_t value; } op[VSIC_SLOTS];
     uint32_t block_size;
+    uint32_t core;                  /* where it was opened: its bell rings there */
+    uint64_t kicks, kicks_sent;     /* VSIC.kick calls; those that woke the service */
+    uint64_t sleeps, woken;         /* sleeps in vsic_wait; ended by a doorbell */
 };
 
 /** A VSIC from this core's monitor, `buf_bytes` (a power of two >= 64 KiB)
@@ -72,6 +75,8 @@ errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t bloc
                      uint32_t count, uint64_t buf_off, blk_done_fn done, void *cookie);
 /** Run the completions that have arrived; returns how many. */
 unsigned vsic_poll(struct vsic *v);
+/** Kick the service whether or not it sleeps (tests: the kernel coalesces). */
+errval_t vsic_kick(struct vsic *v);
 /** Sleep until something completed or deadline (TSC ticks, 0: none). */
 errval_t vsic_wait(struct vsic *v, uint64_t deadline_tsc);
 /** Submit and wait: the request's status. */

@@ -11,6 +11,16 @@
  * bumps req_tail, and writes a response (same cookie) and bumps
  * resp_head; the application reads it and bumps resp_tail. Neither side
  * believes the other's indices beyond VSIC_SLOTS apart.
+ *
+ * Wake-ups (event suppression, as virtio's and io_uring's): each side
+ * that is about to sleep sets its `asleep` flag, then (after a full
+ * fence) looks at the rings once more, and only then sleeps. The other
+ * side, after publishing its index and a full fence, reads the flag: the
+ * application kicks the service (VSIC.kick) only while service_asleep is
+ * set; the service clears client_asleep and rings the client's doorbell
+ * (NVMe.vsic_ring) only while it is set. While both poll, nobody enters
+ * the kernel. The flags are hints: the kernel coalesces kicks, and each
+ * side's own sleep has a deadline.
  */
 #ifndef ARRAKIS_VSIC_RING_H
 #define ARRAKIS_VSIC_RING_H
@@ -66,11 +76,14 @@ struct vsic_ring {
     volatile uint32_t req_head;     /* application: requests written */
     uint8_t pad0[60];
     volatile uint32_t req_tail;     /* service: requests taken */
-    uint8_t pad1[60];
+    volatile uint32_t service_asleep;   /* service: 1: kick me after writing requests */
+    uint8_t pad1[56];
     volatile uint32_t resp_head;    /* service: responses written */
     uint8_t pad2[60];
     volatile uint32_t resp_tail;    /* application: responses read */
-    uint8_t pad3[60];
+    volatile uint32_t client_asleep;    /* application (the service clears it when it
+                                           rings): 1: ring me after posting responses */
+    uint8_t pad3[56];
     struct vsic_req req[VSIC_SLOTS];
     struct vsic_resp resp[VSIC_SLOTS];
 };

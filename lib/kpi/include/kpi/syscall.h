@@ -119,7 +119,21 @@ enum nvme_cmd {
     NVME_CMD_UNREGISTER_DMA,/* (frame cptr) */
     NVME_CMD_VSIC_INFO,     /* (VSIC id, struct vsic_info *out): who holds
                                that VSIC and the memory it registered; for
-                               the VSIC service's checks */
+                               the VSIC service's checks. This core then
+                               remembers the holder for NVME_CMD_VSIC_RING */
+    NVME_CMD_DOORBELL_CREATE, /* (MSI-X entry, dest cptr): a Doorbell
+                               capability (one-shot: the entry is masked
+                               when it rings, DOORBELL_CMD_ARM unmasks it);
+                               the controller's MSI-X entry now interrupts
+                               the holder's core, which counts it in the
+                               dispatcher page (`doorbells`) and wakes the
+                               holder; VSIC_CMD_KICK rings it too. value =
+                               the vector. The holder creates its I/O CQs
+                               with IEN and IV = entry. */
+    NVME_CMD_VSIC_RING,     /* (VSIC id): ring the doorbell of that VSIC's
+                               holder (as NVME_CMD_VSIC_INFO last told this
+                               core) on its core: the service posted
+                               completions. VSIC_ERR_NOT_HELD if nobody */
 };
 
 enum vsic_cmd {
@@ -128,6 +142,29 @@ enum vsic_cmd {
                                physical address); one Frame per VSIC; the
                                VSIC service lets requests name only it */
     VSIC_CMD_UNREGISTER_DMA,/* (frame cptr) */
+    VSIC_CMD_KICK,          /* (): wake the VSIC service (its NVMe Doorbell,
+                               on its core): requests wait in the ring.
+                               Coalesced: at most one interrupt between two
+                               of the service's DOORBELL_CMD_ARM; value 1 if
+                               this kick sent one */
+};
+
+enum doorbell_cmd {
+    DOORBELL_CMD_ARM = 1,   /* (): the holder is about to sleep: a one-shot
+                               bell's MSI-X entry is unmasked (what came
+                               while masked is delivered now), and the
+                               next kick may interrupt again */
+    DOORBELL_CMD_STATS,     /* (struct doorbell_stats *out): its counts on
+                               this core */
+};
+
+/** What DOORBELL_CMD_STATS tells. */
+struct doorbell_stats {
+    uint64_t rings;                 /* counted and woken */
+    uint64_t spurious;              /* rang when nobody listened */
+    uint64_t arms;                  /* DOORBELL_CMD_ARM */
+    uint64_t kicks;                 /* kicks that were sent (an IPI or a local ring) */
+    uint64_t coalesced;             /* kicks that sent nothing: one was posted */
 };
 
 /** What NVME_CMD_VSIC_INFO tells. */
