@@ -7,12 +7,15 @@
  * dispatcher.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #include <libos/libos.h>
 #include "suite.h"
@@ -86,6 +89,67 @@ void test_mutex_counter(void)
                 __builtin_popcount(cores_seen));
     printf("# %d threads on %d cores: counter %ld, expected %ld\n", started,
            __builtin_popcount(cores_seen), counter, want);
+}
+
+/* The heap and mmap from every core: a thread on a core other than the
+ * domain's first grows the heap (the Frame retype and map are capability
+ * invocations, which only the first dispatcher can make: libos forwards
+ * them) and keeps what it got until main has seen it. */
+#define HEAP_BLOCK (2u << 20)   /* more than the heap has mapped spare this early */
+
+struct heap_arg {
+    int core;
+    long phys_pages;            /* sysconf(_SC_PHYS_PAGES) there */
+    unsigned char *block;       /* HEAP_BLOCK bytes from malloc, filled */
+    int mmap_ok, munmap_ok;
+};
+
+static void *heap_worker(void *p)
+{
+    struct heap_arg *a = p;
+    a->phys_pages = sysconf(_SC_PHYS_PAGES);
+    a->block = malloc(HEAP_BLOCK);
+    if (a->block)
+        memset(a->block, a->core, HEAP_BLOCK);
+    unsigned char *m = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m != MAP_FAILED) {
+        memset(m, 0x5a, 65536);
+        a->mmap_ok = m[65535] == 0x5a;
+        a->munmap_ok = munmap(m, 65536) == 0;
+    }
+    return a;
+}
+
+void test_heap_other_cores(void)
+{
+    int ncores = suite_ncores(), here = pthread_getcore_np(), n = 0;
+    pthread_t t[MUTEX_CORES];
+    struct heap_arg args[MUTEX_CORES];
+    long phys = sysconf(_SC_PHYS_PAGES);
+    for (int c = 0; c < ncores; c++) {
+        if (c == here)
+            continue;
+        args[n] = (struct heap_arg){ .core = c };
+        if (ktap_check(start_on(&t[n], c, heap_worker, &args[n]) == 0, "start on core %d", c))
+            n++;
+    }
+    for (int i = 0; i < n; i++) {
+        struct heap_arg *a = &args[i];
+        pthread_join(t[i], NULL);
+        ktap_check(a->phys_pages == phys, "core %d: sysconf(_SC_PHYS_PAGES) %ld, main's %ld",
+                   a->core, a->phys_pages, phys);
+        bool same = a->block != NULL;
+        for (size_t k = 0; same && k < HEAP_BLOCK; k += 4096)
+            same = a->block[k] == a->core && a->block[k + 4095] == a->core;
+        ktap_check(same, "core %d: malloc(%u) %s", a->core, HEAP_BLOCK,
+                   a->block ? "lost its contents" : "failed");
+        ktap_check(a->mmap_ok && a->munmap_ok, "core %d: mmap %d munmap %d", a->core, a->mmap_ok,
+                   a->munmap_ok);
+    }
+    for (int i = 0; i < n; i++)
+        free(args[i].block);
+    printf("# %d threads on other cores than %d each grew the heap by %u KiB and mapped 64 KiB\n",
+           n, here, HEAP_BLOCK >> 10);
 }
 
 void test_mutex_kinds(void)
