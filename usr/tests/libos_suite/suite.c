@@ -310,6 +310,7 @@ static const struct ktap_test suite_tests[] = {
     { "condvar_timedwait", test_cond_timeout },
     { "tls_per_thread", test_tls },
     { "rwlock_once_keys", test_rwlock_once_keys },
+    { "waits_park_and_wake", test_waits_park },
     { "mmap_anonymous", test_mmap_anonymous },
     { "environment_from_spawn", test_env_from_spawn },
     { "unsupported_call_enosys", test_enosys },

@@ -12,4 +12,5 @@ void test_condvar(void);
 void test_cond_timeout(void);
 void test_tls(void);
 void test_rwlock_once_keys(void);
+void test_waits_park(void);
 #endif
