@@ -25,6 +25,7 @@
 #include <libos/dispatch.h>
 #include <libos/libos.h>
 #include <libos/lmp.h>
+#include <libos/sync.h>
 #include <libos/syscall.h>
 #include <libos/tsc.h>
 #include <stddef.h>
@@ -73,6 +74,11 @@ static volatile uint8_t disp_started[LIBOS_MAX_CORES];
  * then idles when its threads are done (new ones may be placed on it)
  * instead of ending; the domain ends with its first dispatcher. */
 static volatile bool disp_persist;
+/* The core of the domain's first dispatcher, which alone has the cspace
+ * (kernel/span.c), and whether this domain ever tried to span: until it
+ * did, every invocation is made where it is asked, with no check. */
+static uint32_t disp_origin_core;
+static volatile bool disp_spanned;
 /* The thread that runs _start and main(), on the kernel's initial stack. */
 static struct thread disp_initial_thread;
 
@@ -133,6 +139,7 @@ void libos_init(struct dispatcher_shared *shared, struct spawn_args *args)
     d->current = t;
     d->nlive = 1;
     d->first = true;
+    disp_origin_core = shared->core_id;
     disp_started[shared->core_id] = 1;
 
     libos_init_args(args);
@@ -194,6 +201,9 @@ static errval_t disp_span_thread(uint32_t core, struct thread *t)
 {
     uint64_t stack = (uint64_t)(disp_upcall_stacks[core] + DISP_UPCALL_STACK);
     errval_t err;
+    /* Before the new dispatcher can run: from then on its invocations go
+     * to the origin (disp_invoke_forwarded). */
+    __atomic_store_n(&disp_spanned, true, __ATOMIC_SEQ_CST);
     for (;;) {
         err = sys_invoke(CAP_TASK(TASKCN_SLOT_DISPATCHER), DISPATCHER_CMD_SPAN, core,
                          (uint64_t)disp_span_entry_asm, stack, (uint64_t)t).err;
@@ -212,6 +222,19 @@ static void inbox_acquire(struct disp_inbox *b)
 static void inbox_release(struct disp_inbox *b)
 {
     __atomic_store_n(&b->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* After putting something in `core`'s inbox: wakes its dispatcher if it
+ * sleeps. Pairs with disp_idle's fence: either it sees the new entry
+ * before it sleeps, or we see it sleeping and wake it. Returns whether it
+ * called SYS_WAKE. */
+static bool inbox_kick(struct disp_inbox *b, uint32_t core)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&b->sleeping, __ATOMIC_RELAXED))
+        return false;
+    (void)sys_wake(core);
+    return true;
 }
 
 errval_t disp_place(uint32_t core, struct thread *t)
@@ -234,17 +257,59 @@ errval_t disp_place(uint32_t core, struct thread *t)
     inbox_acquire(b);
     bool ok = waitq_push(&b->q, t);
     inbox_release(b);
+    if (ok && core != libos_core_id())
+        inbox_kick(b, core);
     if (!was)
         disp_enable();
     return ok ? ERR_OK : LIBOS_ERR_BAD_ARG;
 }
 
-/* Disabled: the threads other cores placed here join the run queue. */
-static void disp_poll_inbox(struct libos_disp *d)
+bool disp_invoke_forwarded(void)
+{
+    return __atomic_load_n(&disp_spanned, __ATOMIC_RELAXED) &&
+           disp_self() != &disp_states[disp_origin_core];
+}
+
+struct sysret disp_invoke_origin(capaddr_t cptr, uint64_t cmd, uint64_t a1, uint64_t a2,
+                                 uint64_t a3, uint64_t a4)
+{
+    struct disp_call c = { .cptr = cptr, .cmd = cmd, .arg = { a1, a2, a3, a4 } };
+    struct disp_inbox *b = &disp_inboxes[disp_origin_core];
+    bool was = disp_disable();
+    inbox_acquire(b);
+    c.next = b->calls;
+    b->calls = &c;
+    inbox_release(b);
+    inbox_kick(b, disp_origin_core);
+    if (!was)
+        disp_enable();
+    /* Parked (disabled: spinning) until the origin has made the call. */
+    while (!__atomic_load_n(&c.done, __ATOMIC_ACQUIRE))
+        (void)sync_park(&c.done, 0, 0);
+    return c.ret;
+}
+
+/* Disabled, on the origin: makes the invocations other cores asked for.
+ * Each is one system call; nothing here takes a lock a thread of this
+ * dispatcher could hold, so it cannot wait for one of them. */
+static void disp_serve_calls(struct disp_call *c)
+{
+    while (c) {
+        struct disp_call *next = c->next;   /* c is gone once done is seen */
+        c->ret = syscall6(SYS_INVOKE, c->cptr, c->cmd, c->arg[0], c->arg[1], c->arg[2],
+                          c->arg[3]);
+        __atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+        (void)sync_unpark(&c->done, 1);
+        c = next;
+    }
+}
+
+void disp_poll_inbox(struct libos_disp *d)
 {
     struct disp_inbox *b = &disp_inboxes[d->shared->core_id % LIBOS_MAX_CORES];
     if (!__atomic_load_n(&b->q.head, __ATOMIC_RELAXED) &&
-        !__atomic_load_n(&b->woken.head, __ATOMIC_RELAXED))
+        !__atomic_load_n(&b->woken.head, __ATOMIC_RELAXED) &&
+        !__atomic_load_n(&b->calls, __ATOMIC_RELAXED))
         return;
     inbox_acquire(b);
     struct thread *t;
@@ -254,7 +319,10 @@ static void disp_poll_inbox(struct libos_disp *d)
     }
     while ((t = waitq_pop(&b->woken)))
         disp_make_runnable(t);
+    struct disp_call *calls = b->calls;
+    b->calls = NULL;
     inbox_release(b);
+    disp_serve_calls(calls);            /* unlocked: unpark takes other locks */
 }
 
 bool disp_wake_remote(uint32_t core, struct thread *t)
@@ -268,13 +336,7 @@ bool disp_wake_remote(uint32_t core, struct thread *t)
     if (!waitq_push(&b->woken, t))
         debug_panic("libos: woken thread %u is still on a queue", t->id);
     inbox_release(b);
-    /* Pairs with disp_idle's fence: either it sees t in its inbox before it
-     * sleeps, or we see it sleeping and wake it. */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (!__atomic_load_n(&b->sleeping, __ATOMIC_RELAXED))
-        return false;
-    (void)sys_wake(core);
-    return true;
+    return inbox_kick(b, core);
 }
 
 /* Disabled, with nothing to run: sleep in the kernel until a message, a
@@ -286,7 +348,8 @@ errval_t disp_idle(struct libos_disp *d)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     errval_t err = ERR_OK;
     if (!__atomic_load_n(&b->q.head, __ATOMIC_RELAXED) &&
-        !__atomic_load_n(&b->woken.head, __ATOMIC_RELAXED))
+        !__atomic_load_n(&b->woken.head, __ATOMIC_RELAXED) &&
+        !__atomic_load_n(&b->calls, __ATOMIC_RELAXED))
         err = sys_yield(SYS_YIELD_BLOCK);
     __atomic_store_n(&b->sleeping, 0, __ATOMIC_RELAXED);
     return err;

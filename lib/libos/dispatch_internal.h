@@ -43,6 +43,7 @@
 #ifndef __ASSEMBLY__
 #include <stdbool.h>
 #include <kpi/dispatcher.h>
+#include <libos/syscall.h>
 #include <libos/thread.h>
 
 /** The dispatcher's own state (the `udisp` the kernel hands back). Only
@@ -63,6 +64,16 @@ struct libos_disp {
     uint64_t next_deadline;         /* TSC: no parked deadline before this */
 };
 
+/** A capability invocation a dispatcher on another core asks the domain's
+ *  first dispatcher to make for it (disp_invoke_origin): it lives on the
+ *  asking thread's stack until `done`. */
+struct disp_call {
+    struct disp_call *next;         /* on the origin's inbox */
+    uint64_t cptr, cmd, arg[4];
+    struct sysret ret;
+    volatile uint32_t done;         /* 1 once ret is written; then parked-on */
+};
+
 /** Threads another core placed on this dispatcher (thread_create_on): the
  *  only scheduler state written from other cores, so it has its own lock.
  *  The owning dispatcher moves them to its run queue in disp_pick(). */
@@ -70,6 +81,7 @@ struct disp_inbox {
     volatile int lock;
     struct waitq q;                 /* new threads (nlive grows) */
     struct waitq woken;             /* parked threads another core woke */
+    struct disp_call *calls;        /* origin only: invocations to make */
     volatile uint32_t sleeping;     /* the dispatcher is (about to be) in
                                        SYS_YIELD(block): wake it (SYS_WAKE) */
 };
@@ -84,6 +96,16 @@ void disp_make_runnable(struct thread *t);
 /** Disabled: wakes the doorbell sleepers if a doorbell rang, or if the
  *  kernel just woke the dispatcher (`woke`: they may have timed out). */
 void disp_poll_doorbells(struct libos_disp *d, bool woke);
+/** Disabled: the threads other cores placed or woke here join the run
+ *  queue; on the origin, the invocations they asked for are made. */
+void disp_poll_inbox(struct libos_disp *d);
+/** True on a dispatcher that is not the domain's first once the domain
+ *  has spanned: its capability invocations go to the first (sys_invoke). */
+bool disp_invoke_forwarded(void);
+/** Has the domain's first dispatcher make the invocation, and waits
+ *  (parked) for its result. */
+struct sysret disp_invoke_origin(capaddr_t cptr, uint64_t cmd, uint64_t a1, uint64_t a2,
+                                 uint64_t a3, uint64_t a4);
 /** Disabled: if messages wait in the LMP ring, wakes the lmp_sleepers. */
 void disp_poll_lmp(struct libos_disp *d);
 /** Disabled: makes `t`, parked by this domain's dispatcher on `core`,

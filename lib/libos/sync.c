@@ -220,20 +220,31 @@ bool sync_mutex_trylock(struct sync_mutex *m)
     return true;
 }
 
-void sync_mutex_lock(struct sync_mutex *m)
+bool sync_mutex_lock_until(struct sync_mutex *m, uint64_t deadline)
 {
     if (sync_mutex_trylock(m))
-        return;
+        return true;
     for (unsigned i = 0; i < SYNC_SPINS; i++) {
         __asm__ volatile("pause");      /* the holder may be about to let go */
         if (sync_try(m))
             goto taken;
     }
-    while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0)
-        (void)sync_park(&m->locked, 2, 0);
+    /* Giving up leaves the word at 2: the next unlock then unparks no one,
+     * which costs a look at one bucket and nothing else. */
+    while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0) {
+        if (deadline && rdtsc_now() >= deadline)
+            return false;
+        (void)sync_park(&m->locked, 2, deadline);
+    }
 taken:
     __atomic_store_n(&m->owner, thread_self(), __ATOMIC_RELAXED);
     m->depth = 1;
+    return true;
+}
+
+void sync_mutex_lock(struct sync_mutex *m)
+{
+    (void)sync_mutex_lock_until(m, 0);
 }
 
 bool sync_mutex_unlock(struct sync_mutex *m)

@@ -210,6 +210,7 @@ void thread_relax(bool sleep)
         return;
     struct libos_disp *d = disp_self();
     disp_poll_lmp(d);
+    disp_poll_inbox(d);                 /* woken threads, the origin's calls */
     if (!waitq_empty(&d->runq)) {
         disp_reschedule(d, true);
         return;
@@ -234,6 +235,7 @@ void thread_yield(void)
         return;                         /* inside a critical section: keep it */
     struct libos_disp *d = disp_self();
     disp_poll_lmp(d);
+    disp_poll_inbox(d);
     if (waitq_empty(&d->runq)) {
         disp_enable();
         return;

@@ -9,7 +9,7 @@
  * struct posix_thread, is malloc'd and found through the TCB (tls_tcb
  * ->thread). Joining happens in memory, not on libos wait queues, so a
  * thread on one core can join one on another: the thread sets `done`
- * (release) when it ends, and a joiner waits for it with sync_backoff.
+ * (release) when it ends and unparks its joiner, which parks on `done`.
  *
  * Lifetime: a record has two references, the thread's and its joiner's
  * (pthread_join or pthread_detach gives that one up). Whoever drops the
@@ -154,6 +154,7 @@ static _Noreturn void posix_finish(struct posix_thread *pt, void *retval)
     pt->retval = retval;
     posix_run_destructors(pt);
     __atomic_store_n(&pt->done, 1, __ATOMIC_RELEASE);
+    (void)sync_unpark(&pt->done, UINT32_MAX);   /* its joiner, parked on done */
     if (posix_unref(pt) && pt != &posix_initial) {
         /* Detached: still on its TLS block, so others free it. */
         struct posix_thread *head = __atomic_load_n(&posix_graveyard, __ATOMIC_RELAXED);
@@ -261,9 +262,8 @@ int pthread_join(pthread_t pt, void **retval)
         return EDEADLK;
     if (__atomic_exchange_n(&pt->joined, 1, __ATOMIC_ACQ_REL))
         return EINVAL;              /* detached, or another join */
-    struct sync_backoff b = SYNC_BACKOFF_INIT;
     while (!__atomic_load_n(&pt->done, __ATOMIC_ACQUIRE))
-        sync_backoff(&b);
+        (void)sync_park(&pt->done, 0, 0);
     if (retval)
         *retval = pt->retval;
     if (posix_unref(pt))

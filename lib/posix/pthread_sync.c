@@ -2,12 +2,10 @@
  * pthread_sync.c: mutexes, condition variables, reader-writer locks and
  * once, for threads that may run on different cores (pthread.h).
  *
- * All of them are words in shared memory changed with atomics. A mutex or
- * condition variable waiter parks (libos sync_park: blocked in its
- * dispatcher, woken at once by the unlock or signal, from any core); the
- * rest, and timed mutex locks, go through libos's wait ladder
- * (sync_backoff: spin, let this core's other threads run, then sleep a
- * tick between looks).
+ * All of them are words in shared memory changed with atomics, and every
+ * waiter parks (libos sync_park: blocked in its dispatcher, woken at once,
+ * from any core, by the unlock, signal or end it waits for; a deadline is
+ * seen within a timer tick).
  *
  *  mutex    libos's struct sync_mutex (pthread_mutex_t has its layout
  *           first); ERRORCHECK refuses relocking and foreign unlocks,
@@ -18,8 +16,11 @@
  *           about to park when the number moved returns at once: a
  *           spurious wake-up, which POSIX permits.
  *  rwlock   a count of readers, or -1 for a writer; waiting writers hold
- *           new readers back so writers are not starved.
- *  once     0 -> 1 (running) -> 2 (done); others wait for 2.
+ *           new readers back so writers are not starved. A waiter notes
+ *           the sequence number, tries, and parks on it; an unlock that
+ *           may let a waiter in (the writer's, the last reader's) bumps it
+ *           and unparks them all.
+ *  once     0 -> 1 (running) -> 2 (done); others park until 2.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -119,13 +120,14 @@ int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
     if (m->__type == PTHREAD_MUTEX_ERRORCHECK && sync_mutex_held(posix_sm(m)))
         return EDEADLK;
-    struct sync_backoff b = SYNC_BACKOFF_INIT;
-    while (!sync_mutex_trylock(posix_sm(m))) {
-        if (posix_past(CLOCK_REALTIME, abstime))
-            return ETIMEDOUT;
-        sync_backoff(&b);
-    }
-    return 0;
+    if (sync_mutex_trylock(posix_sm(m)))
+        return 0;
+    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000L)
+        return EINVAL;
+    if (posix_past(CLOCK_REALTIME, abstime))
+        return ETIMEDOUT;
+    return sync_mutex_lock_until(posix_sm(m), posix_tsc_deadline(CLOCK_REALTIME, abstime))
+               ? 0 : ETIMEDOUT;
 }
 
 int pthread_mutex_unlock(pthread_mutex_t *m)
@@ -240,11 +242,28 @@ int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw)
     return EBUSY;
 }
 
+/* Until try(rw) succeeds: the sequence number is read before each try, so
+ * an unlock after the try changes it and the park returns at once. */
+static void posix_rw_wait(pthread_rwlock_t *rw, int (*try)(pthread_rwlock_t *))
+{
+    for (;;) {
+        unsigned seq = __atomic_load_n(&rw->__seq, __ATOMIC_SEQ_CST);
+        if (!try(rw))
+            return;
+        (void)sync_park(&rw->__seq, seq, 0);
+    }
+}
+
+/* After a change of the lock that may let waiters in. */
+static void posix_rw_wake(pthread_rwlock_t *rw)
+{
+    __atomic_add_fetch(&rw->__seq, 1, __ATOMIC_SEQ_CST);
+    (void)sync_unpark(&rw->__seq, UINT32_MAX);
+}
+
 int pthread_rwlock_rdlock(pthread_rwlock_t *rw)
 {
-    struct sync_backoff b = SYNC_BACKOFF_INIT;
-    while (pthread_rwlock_tryrdlock(rw))
-        sync_backoff(&b);
+    posix_rw_wait(rw, pthread_rwlock_tryrdlock);
     return 0;
 }
 
@@ -258,9 +277,7 @@ int pthread_rwlock_trywrlock(pthread_rwlock_t *rw)
 int pthread_rwlock_wrlock(pthread_rwlock_t *rw)
 {
     __atomic_add_fetch(&rw->__writers, 1, __ATOMIC_RELAXED);
-    struct sync_backoff b = SYNC_BACKOFF_INIT;
-    while (pthread_rwlock_trywrlock(rw))
-        sync_backoff(&b);
+    posix_rw_wait(rw, pthread_rwlock_trywrlock);
     __atomic_sub_fetch(&rw->__writers, 1, __ATOMIC_RELAXED);
     return 0;
 }
@@ -270,10 +287,12 @@ int pthread_rwlock_unlock(pthread_rwlock_t *rw)
     int s = __atomic_load_n(&rw->__state, __ATOMIC_RELAXED);
     if (s == 0)
         return EPERM;
-    if (s < 0)
+    if (s < 0) {
         __atomic_store_n(&rw->__state, 0, __ATOMIC_RELEASE);
-    else
-        __atomic_sub_fetch(&rw->__state, 1, __ATOMIC_RELEASE);
+        posix_rw_wake(rw);              /* readers and writers may go */
+    } else if (__atomic_sub_fetch(&rw->__state, 1, __ATOMIC_RELEASE) == 0) {
+        posix_rw_wake(rw);              /* the last reader: a writer may go */
+    }
     return 0;
 }
 
@@ -286,10 +305,10 @@ int pthread_once(pthread_once_t *once, void (*fn)(void))
                                     __ATOMIC_ACQUIRE)) {
         fn();
         __atomic_store_n(&once->__state, 2, __ATOMIC_RELEASE);
+        (void)sync_unpark((const volatile uint32_t *)&once->__state, UINT32_MAX);
         return 0;
     }
-    struct sync_backoff b = SYNC_BACKOFF_INIT;
-    while (__atomic_load_n(&once->__state, __ATOMIC_ACQUIRE) != 2)
-        sync_backoff(&b);
+    while (__atomic_load_n(&once->__state, __ATOMIC_ACQUIRE) == 1)
+        (void)sync_park((const volatile uint32_t *)&once->__state, 1, 0);
     return 0;
 }

@@ -41,6 +41,11 @@ def test_libevent_regress_core_and_bufferevent(shell):
         else:
             failed.append(f"{name} ({how})")
     assert not failed, f"failed: {failed}; passed {len(passed)}, skipped by themselves {skipped}"
+    # (mm_functions faulted at the domain's end before patch 0003:
+    # REGRESS_PLATFORM_CHILD_ENDS; pair_release_lock overflows the stack
+    # only after another TT_FORK test in the same domain, see
+    # lib/libevent/README.md)
     for must in ("main/methods", "main/simpleclose_close", "main/persistent_timeout_jump",
+                 "main/mm_functions", "bufferevent/bufferevent_pair_release_lock",
                  "bufferevent/bufferevent_pair", "bufferevent/bufferevent_connect"):
         assert must in passed, f"{must} did not pass"

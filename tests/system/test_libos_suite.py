@@ -12,6 +12,7 @@ def test_libos_suite_passes_on_four_cores(shell):
     ran = run_ktap_suite(shell, "libos_suite", 1, 180, "SUITE_MODE=ktap")
     for name in ("mutex_8_threads_4_cores", "condvar_producer_consumer", "tls_per_thread",
                  "nanosleep_10ms", "file_write_read_back", "malloc_stress_100000",
+                 "heap_grows_on_every_core", "waits_park_and_wake",
                  "mmap_anonymous", "environment_from_spawn", "unsupported_call_enosys"):
         assert name in ran, f"{name} did not run"
     assert re.search(r"# 8 threads on 4 cores: counter 160000, expected 160000", shell.seen)

@@ -7,8 +7,8 @@
  * pthread_attr_setcore_np() places them on another core of the domain: the
  * first thread placed on a core starts a dispatcher there (the domain
  * then spans that core), later ones join it. Mutexes, condition variables,
- * reader-writer locks and once work between cores (atomics in shared
- * memory, spin then yield then sleep). No cancellation (its state, type
+ * reader-writer locks, once and join work between cores (atomics in
+ * shared memory; a waiter parks and is woken at once, from any core). No cancellation (its state, type
  * and cleanup handlers are kept), no scheduling policies. Each thread's
  * stack is malloc'd at the size its attribute asks (64 KiB by default, at
  * least PTHREAD_STACK_MIN), with no guard page.
@@ -33,7 +33,7 @@ extern "C" {
 #define PTHREAD_MUTEX_INITIALIZER { 0, 0, 0, 0, PTHREAD_MUTEX_NORMAL }
 #define PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { 0, 0, 0, 1, PTHREAD_MUTEX_RECURSIVE }
 #define PTHREAD_COND_INITIALIZER { 0, (int)CLOCK_REALTIME }
-#define PTHREAD_RWLOCK_INITIALIZER { 0, 0 }
+#define PTHREAD_RWLOCK_INITIALIZER { 0, 0, 0 }
 #define PTHREAD_ONCE_INIT { 0 }
 
 #define PTHREAD_KEYS_MAX 64

@@ -19,8 +19,6 @@
  *
  * Invariant: memcached_main sees argv[0] = "memcached".
  */
-#include <limits.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,30 +82,6 @@ static const char *item_memory_default(void)
     return buf;
 }
 
-/* A dispatcher on another core of the domain cannot grow the heap yet
- * (its Frame allocation from the domain's RAM capability is refused:
- * CAP_ERR_LOOKUP_L1, and malloc fails), so with cores=N the heap is grown
- * here, on the origin core, before the workers start: 3/4 of the RAM
- * taken and given back, and newlib told never to return heap top to the
- * system (which it would do past 128 KiB free). Workers then allocate
- * from what is already mapped. */
-static void heap_grow_here(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    size_t want = pages > 0 && size > 0 ? (size_t)pages * (size_t)size / 4 * 3 : 0;
-    mallopt(M_TRIM_THRESHOLD, INT_MAX);
-    for (; want >= (1u << 20); want -= want / 8) {
-        void *p = malloc(want);
-        if (p) {
-            free(p);
-            printf("memcached: heap grown to %zu MiB on core %d for the workers on other cores\n",
-                   want >> 20, first_core);
-            return;
-        }
-    }
-    printf("memcached: could not grow the heap on core %d\n", first_core);
-}
-
 static int is_spawn_word(const char *s)
 {
     return !strncmp(s, "ip=", 3) || !strncmp(s, "gw=", 3) || !strncmp(s, "net=", 4) ||
@@ -134,8 +108,6 @@ int main(int argc, char *argv[])
 
     if (net_start(argc, argv))
         return 1;
-    if (ncores > 1)
-        heap_grow_here();
 
     char **margv = calloc((size_t)argc + N_DEFAULTS + 1, sizeof *margv);
     if (!margv) {

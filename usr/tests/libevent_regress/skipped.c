@@ -16,9 +16,17 @@
  * regress_platform_skips() (our patch 0002 calls it before tinytest_main)
  * marks the tests that need what this OS refuses as skipped, printing
  * each name with the reason once at the start.
+ *
+ * regress_platform_child_ends() (patch 0003 asks it after tinytest_main)
+ * says whether this domain stood for tinytest's forked child: one TT_FORK
+ * test run with --no-fork (tests/system/test_libevent.py runs each test in
+ * a domain of its own). main() then ends as the child would, without the
+ * parent's libevent_global_shutdown(), which would otherwise run with what
+ * the test left set (main/mm_functions: its allocator).
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "event2/listener.h"
@@ -49,9 +57,6 @@ static const struct { const char *name, *why; } regress_refused[] = {
     { "main/simpleclose_shutdown_et", "needs EPOLLET: refused (EINVAL), epoll here is level-triggered only" },
     { "main/simpleclose_close_persist_et", "needs EPOLLET: refused (EINVAL), epoll here is level-triggered only" },
     { "main/simpleclose_shutdown_persist_et", "needs EPOLLET: refused (EINVAL), epoll here is level-triggered only" },
-    /* Not refusals: failures on this OS not yet understood (README: open). */
-    { "main/mm_functions", "OPEN: passes, then the domain faults at its end (NULL + 0x18) with the test's allocator still set" },
-    { "bufferevent/bufferevent_pair_release_lock", "OPEN: overflows the main thread's 256 KiB stack here" },
 };
 
 void regress_platform_skips(struct testgroup_t *groups);
@@ -64,4 +69,29 @@ void regress_platform_skips(struct testgroup_t *groups)
         else
             printf("libevent_regress: no test %s to skip\n", regress_refused[i].name);
     }
+}
+
+int regress_platform_child_ends(int argc, const char **argv, struct testgroup_t *groups);
+
+int regress_platform_child_ends(int argc, const char **argv, struct testgroup_t *groups)
+{
+    int no_fork = 0, named = 0, forked = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--no-fork")) {
+            no_fork = 1;
+            continue;
+        }
+        if (argv[i][0] == '-' || argv[i][0] == ':')
+            continue;
+        named++;
+        for (struct testgroup_t *g = groups; g->prefix; g++) {
+            size_t n = strlen(g->prefix);
+            if (strncmp(argv[i], g->prefix, n))
+                continue;
+            for (struct testcase_t *c = g->cases; c->name; c++)
+                if (!strcmp(argv[i] + n, c->name) && (c->flags & TT_FORK))
+                    forked++;
+        }
+    }
+    return no_fork && named == 1 && forked == 1;
 }

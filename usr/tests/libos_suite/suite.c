@@ -299,6 +299,7 @@ static void test_enosys(void)
 static const struct ktap_test suite_tests[] = {
     { "printf_scanf", test_printf_scanf },
     { "string_math", test_string_math },
+    { "heap_grows_on_every_core", test_heap_other_cores },
     { "malloc_stress_100000", test_malloc_stress },
     { "file_write_read_back", test_file },
     { "clock_monotonic_realtime", test_clock },
@@ -309,6 +310,7 @@ static const struct ktap_test suite_tests[] = {
     { "condvar_timedwait", test_cond_timeout },
     { "tls_per_thread", test_tls },
     { "rwlock_once_keys", test_rwlock_once_keys },
+    { "waits_park_and_wake", test_waits_park },
     { "mmap_anonymous", test_mmap_anonymous },
     { "environment_from_spawn", test_env_from_spawn },
     { "unsupported_call_enosys", test_enosys },

@@ -7,14 +7,18 @@
  * dispatcher.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #include <libos/libos.h>
+#include <libos/sync.h>
 #include "suite.h"
 
 #define MUTEX_THREADS 8
@@ -86,6 +90,67 @@ void test_mutex_counter(void)
                 __builtin_popcount(cores_seen));
     printf("# %d threads on %d cores: counter %ld, expected %ld\n", started,
            __builtin_popcount(cores_seen), counter, want);
+}
+
+/* The heap and mmap from every core: a thread on a core other than the
+ * domain's first grows the heap (the Frame retype and map are capability
+ * invocations, which only the first dispatcher can make: libos forwards
+ * them) and keeps what it got until main has seen it. */
+#define HEAP_BLOCK (2u << 20)   /* more than the heap has mapped spare this early */
+
+struct heap_arg {
+    int core;
+    long phys_pages;            /* sysconf(_SC_PHYS_PAGES) there */
+    unsigned char *block;       /* HEAP_BLOCK bytes from malloc, filled */
+    int mmap_ok, munmap_ok;
+};
+
+static void *heap_worker(void *p)
+{
+    struct heap_arg *a = p;
+    a->phys_pages = sysconf(_SC_PHYS_PAGES);
+    a->block = malloc(HEAP_BLOCK);
+    if (a->block)
+        memset(a->block, a->core, HEAP_BLOCK);
+    unsigned char *m = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m != MAP_FAILED) {
+        memset(m, 0x5a, 65536);
+        a->mmap_ok = m[65535] == 0x5a;
+        a->munmap_ok = munmap(m, 65536) == 0;
+    }
+    return a;
+}
+
+void test_heap_other_cores(void)
+{
+    int ncores = suite_ncores(), here = pthread_getcore_np(), n = 0;
+    pthread_t t[MUTEX_CORES];
+    struct heap_arg args[MUTEX_CORES];
+    long phys = sysconf(_SC_PHYS_PAGES);
+    for (int c = 0; c < ncores; c++) {
+        if (c == here)
+            continue;
+        args[n] = (struct heap_arg){ .core = c };
+        if (ktap_check(start_on(&t[n], c, heap_worker, &args[n]) == 0, "start on core %d", c))
+            n++;
+    }
+    for (int i = 0; i < n; i++) {
+        struct heap_arg *a = &args[i];
+        pthread_join(t[i], NULL);
+        ktap_check(a->phys_pages == phys, "core %d: sysconf(_SC_PHYS_PAGES) %ld, main's %ld",
+                   a->core, a->phys_pages, phys);
+        bool same = a->block != NULL;
+        for (size_t k = 0; same && k < HEAP_BLOCK; k += 4096)
+            same = a->block[k] == a->core && a->block[k + 4095] == a->core;
+        ktap_check(same, "core %d: malloc(%u) %s", a->core, HEAP_BLOCK,
+                   a->block ? "lost its contents" : "failed");
+        ktap_check(a->mmap_ok && a->munmap_ok, "core %d: mmap %d munmap %d", a->core, a->mmap_ok,
+                   a->munmap_ok);
+    }
+    for (int i = 0; i < n; i++)
+        free(args[i].block);
+    printf("# %d threads on other cores than %d each grew the heap by %u KiB and mapped 64 KiB\n",
+           n, here, HEAP_BLOCK >> 10);
 }
 
 void test_mutex_kinds(void)
@@ -323,4 +388,178 @@ void test_rwlock_once_keys(void)
     ktap_check(pthread_create(&d, &a, rw_worker, (void *)(intptr_t)1) == 0, "detached thread");
     ktap_check(pthread_equal(pthread_self(), pthread_self()) && !pthread_equal(pthread_self(), d),
                 "pthread_equal");
+}
+
+/* Waits that park: a thread on another core blocks in each kind of wait
+ * while main holds what it waits for; main sees it parked (the domain's
+ * park count grows: a wait that spins or sleeps to the next tick never
+ * parks), lets go, and the waiter returns, woken by an unpark (the wake
+ * counts grow) and not by a deadline. No timings: only who woke whom. */
+enum wait_kind { WAIT_RDLOCK, WAIT_WRLOCK, WAIT_ONCE, WAIT_JOIN, WAIT_TIMEDLOCK, WAIT_TIMEDWAIT,
+                 WAIT_KINDS };
+static const char *const wait_names[WAIT_KINDS] = {
+    "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "pthread_once", "pthread_join",
+    "pthread_mutex_timedlock", "pthread_cond_timedwait",
+};
+
+static struct {
+    pthread_rwlock_t rw;
+    pthread_once_t once;
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    volatile int go, cond_ready;
+    pthread_t target;           /* WAIT_JOIN: the thread the waiter joins */
+} w;
+
+static void wait_once_fn(void)
+{
+    while (!__atomic_load_n(&w.go, __ATOMIC_ACQUIRE))
+        sched_yield();          /* spins: holds the others in pthread_once */
+}
+
+static void *wait_once_runner(void *arg)
+{
+    pthread_once(&w.once, wait_once_fn);
+    return NULL;
+}
+
+static void *wait_join_target(void *arg)
+{
+    while (!__atomic_load_n(&w.go, __ATOMIC_ACQUIRE))
+        sched_yield();
+    return (void *)(intptr_t)7;
+}
+
+/* The far future on `clk`, for a timed wait that must not time out. */
+static struct timespec wait_far(clockid_t clk)
+{
+    struct timespec t;
+    clock_gettime(clk, &t);
+    t.tv_sec += 600;
+    return t;
+}
+
+static void *waiter(void *arg)
+{
+    enum wait_kind k = (enum wait_kind)(intptr_t)arg;
+    int r = -1;
+    struct timespec far;
+    void *ret = NULL;
+    switch (k) {
+    case WAIT_RDLOCK:
+        r = pthread_rwlock_rdlock(&w.rw);
+        pthread_rwlock_unlock(&w.rw);
+        break;
+    case WAIT_WRLOCK:
+        r = pthread_rwlock_wrlock(&w.rw);
+        pthread_rwlock_unlock(&w.rw);
+        break;
+    case WAIT_ONCE:
+        r = pthread_once(&w.once, wait_once_fn);
+        break;
+    case WAIT_JOIN:
+        r = pthread_join(w.target, &ret);
+        if (r == 0 && ret != (void *)(intptr_t)7)
+            r = -2;
+        break;
+    case WAIT_TIMEDLOCK:
+        far = wait_far(CLOCK_REALTIME);
+        r = pthread_mutex_timedlock(&w.m, &far);
+        if (r == 0)
+            pthread_mutex_unlock(&w.m);
+        break;
+    case WAIT_TIMEDWAIT:
+        far = wait_far(CLOCK_REALTIME);
+        pthread_mutex_lock(&w.m);
+        w.cond_ready = 1;
+        while (w.go == 0 && (r = pthread_cond_timedwait(&w.c, &w.m, &far)) == 0)
+            ;
+        if (w.go)
+            r = 0;
+        pthread_mutex_unlock(&w.m);
+        break;
+    default:
+        break;
+    }
+    return (void *)(intptr_t)r;
+}
+
+/* Until the domain's park count passes `n`, or a (generous) bound. */
+static bool wait_parked(uint64_t n)
+{
+    long long t0 = ktap_now_ns();
+    struct sync_park_stats st;
+    do {
+        sched_yield();
+        sync_park_stats(&st);
+        if (st.parks > n)
+            return true;
+    } while (ktap_now_ns() - t0 < 20000000000LL);
+    return false;
+}
+
+static void test_one_wait(enum wait_kind k, int core, int other)
+{
+    memset(&w, 0, sizeof w);
+    w.rw = (pthread_rwlock_t)PTHREAD_RWLOCK_INITIALIZER;
+    w.once = (pthread_once_t)PTHREAD_ONCE_INIT;
+    w.m = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+    w.c = (pthread_cond_t)PTHREAD_COND_INITIALIZER;
+    pthread_t helper = NULL, t;
+    /* What the waiter will wait for, held by main or a helper. */
+    if (k == WAIT_RDLOCK)
+        pthread_rwlock_wrlock(&w.rw);
+    else if (k == WAIT_WRLOCK)
+        pthread_rwlock_rdlock(&w.rw);
+    else if (k == WAIT_TIMEDLOCK)
+        pthread_mutex_lock(&w.m);
+    else if (k == WAIT_ONCE) {
+        start_on(&helper, other, wait_once_runner, NULL);
+        while (__atomic_load_n(&w.once.__state, __ATOMIC_ACQUIRE) != 1)
+            sched_yield();      /* the helper is inside once's function */
+    } else if (k == WAIT_JOIN) {
+        start_on(&w.target, other, wait_join_target, NULL);
+    }
+    struct sync_park_stats before, after;
+    sync_park_stats(&before);
+    if (!ktap_check(start_on(&t, core, waiter, (void *)(intptr_t)k) == 0, "%s: start the waiter",
+                    wait_names[k]))
+        return;
+    bool parked = wait_parked(before.parks);
+    if (k == WAIT_TIMEDWAIT) {
+        while (!__atomic_load_n(&w.cond_ready, __ATOMIC_ACQUIRE))
+            sched_yield();
+        pthread_mutex_lock(&w.m);
+        w.go = 1;
+        pthread_cond_signal(&w.c);
+        pthread_mutex_unlock(&w.m);
+    }
+    /* Let go. */
+    __atomic_store_n(&w.go, 1, __ATOMIC_RELEASE);
+    if (k == WAIT_RDLOCK || k == WAIT_WRLOCK)
+        pthread_rwlock_unlock(&w.rw);
+    else if (k == WAIT_TIMEDLOCK)
+        pthread_mutex_unlock(&w.m);
+    void *r = (void *)1;
+    pthread_join(t, &r);
+    if (helper)
+        pthread_join(helper, NULL);
+    sync_park_stats(&after);
+    ktap_check(parked, "%s: the waiter on core %d parked (parks %llu, then %llu)", wait_names[k],
+               core, (unsigned long long)before.parks, (unsigned long long)after.parks);
+    ktap_check(r == NULL, "%s returned %ld", wait_names[k], (long)(intptr_t)r);
+    ktap_check(after.local_wakes + after.remote_wakes > before.local_wakes + before.remote_wakes,
+               "%s: the waiter was unparked", wait_names[k]);
+    ktap_check(after.timeouts == before.timeouts, "%s: no wait ended on its deadline (%llu)",
+               wait_names[k], (unsigned long long)(after.timeouts - before.timeouts));
+}
+
+void test_waits_park(void)
+{
+    int ncores = suite_ncores(), here = pthread_getcore_np();
+    int core = (here + 1) % ncores, other = (here + 2) % ncores;
+    for (int k = 0; k < WAIT_KINDS; k++)
+        test_one_wait((enum wait_kind)k, core, other);
+    printf("# each of the %d waits parked on core %d and was unparked when let go\n", WAIT_KINDS,
+           core);
 }

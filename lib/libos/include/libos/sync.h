@@ -6,10 +6,13 @@
  *
  * A mutex waiter spins a little (the holder is likely running on another
  * core), then parks (sync_park): blocked in its dispatcher until the
- * unlock wakes it, at once, from any core. Other waits use the ladder
- * (sync_backoff): spin, let the dispatcher's other threads run, and after
- * SYNC_SLEEP_AFTER_US sleep until the next timer tick between looks. A
- * woken waiter may be overtaken: there is no fairness.
+ * unlock wakes it, at once, from any core. Waits for a word someone will
+ * change should park too (lib/posix's condition variables, rwlocks, once
+ * and join do); the ladder (sync_backoff: spin, let the dispatcher's other
+ * threads run, and after SYNC_SLEEP_AFTER_US sleep until the next timer
+ * tick between looks) is for conditions no one signals. A woken waiter
+ * may be overtaken: there is no fairness. A deadline is seen at the
+ * dispatcher's next scheduling decision or timer tick (10 ms at most).
  */
 #ifndef LIBOS_SYNC_H
 #define LIBOS_SYNC_H
@@ -63,6 +66,9 @@ struct sync_mutex {
 #define SYNC_MUTEX_RECURSIVE_INITIALIZER { 0, 0, 0, true }
 
 void sync_mutex_lock(struct sync_mutex *m);
+/** sync_mutex_lock, giving up when the TSC reaches `deadline` (0: never);
+ *  true if taken. The waiter parks, so an unlock wakes it at once. */
+bool sync_mutex_lock_until(struct sync_mutex *m, uint64_t deadline);
 /** True if taken (or, recursive, taken again by its holder). */
 bool sync_mutex_trylock(struct sync_mutex *m);
 /** Releases one level; false (and nothing changed) if the caller does not

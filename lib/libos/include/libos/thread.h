@@ -108,7 +108,8 @@ errval_t thread_create(thread_func_t fn, void *arg, struct thread **out);
 errval_t disp_span(uint32_t core, thread_func_t fn, void *arg);
 /** Starts fn(arg) in a new thread on `core`, which may be another core of
  *  this domain: the first thread placed on a core without a dispatcher
- *  starts one there (Dispatcher.span; only the first dispatcher may), later
+ *  starts one there (Dispatcher.span, made by the first dispatcher for any
+ *  other: sys_invoke forwards it), later
  *  ones go through that core's inbox. `tls` is its FS base (0: the
  *  caller's). With `reap` the thread cannot be joined: its slot is freed
  *  when it exits; meet it through memory (libos/sync.h). */

@@ -43,6 +43,7 @@ typedef struct {
 typedef struct {
     int __state;                /* readers holding it, or -1: a writer */
     unsigned int __writers;     /* writers waiting: new readers hold back */
+    unsigned int __seq;         /* bumped by unlocks that may let a waiter in */
 } pthread_rwlock_t;
 
 typedef struct {
