@@ -28,16 +28,6 @@
 #include <string.h>
 #include <xcall.h>
 
-/* MSI-X table entry (PCIe 3.0, 6.8.2): address, data, vector control. */
-#define MSIX_ENTRY_BYTES    16
-#define MSIX_ADDR_LO        0x0
-#define MSIX_ADDR_HI        0x4
-#define MSIX_DATA           0x8
-#define MSIX_VECTOR_CTRL    0xc
-#define MSIX_VECTOR_MASKED  1u
-#define MSI_ADDR_BASE       0xfee00000u     /* compatibility format (SDM 10.11.1) */
-#define MSI_DEST_SHIFT      12
-
 struct bell {                       /* the route: on the device's core */
     uint8_t vector;                 /* 0: a software bell */
     bool routed, oneshot;
@@ -65,8 +55,8 @@ static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v 
 
 static void mask(const struct bell *b, bool masked)
 {
-    mmio_write32(b->table + b->entry * MSIX_ENTRY_BYTES + MSIX_VECTOR_CTRL,
-                 masked ? MSIX_VECTOR_MASKED : 0);
+    mmio_write32(b->table + b->entry * PCI_MSIX_ENTRY_BYTES + PCI_MSIX_VECTOR_CTRL,
+                 masked ? PCI_MSIX_VECTOR_MASKED : 0);
 }
 
 /* Count a ring of `bell` here for `domain` (0: whoever listens) and wake it. */
@@ -138,7 +128,7 @@ errval_t pci_bell_route(unsigned bell, const char *what, const struct pci_ops *o
         const struct pci_bar *bar = &dev->bar[dev->msix.table_bir];
         volatile void *va;
         errval_t err = paging_map_device(bar->addr + dev->msix.table_off,
-                                         (size_t)dev->msix.vectors * MSIX_ENTRY_BYTES, &va);
+                                         (size_t)dev->msix.vectors * PCI_MSIX_ENTRY_BYTES, &va);
         if (err_is_fail(err))
             return err;
         b->table = va;
@@ -149,11 +139,11 @@ errval_t pci_bell_route(unsigned bell, const char *what, const struct pci_ops *o
     b->oneshot = oneshot;
     b->core = this_core()->id;
     __atomic_store_n(&b->posted, 0, __ATOMIC_RELEASE);
-    volatile uint8_t *e = b->table + entry * MSIX_ENTRY_BYTES;
+    volatile uint8_t *e = b->table + entry * PCI_MSIX_ENTRY_BYTES;
     mask(b, true);
-    mmio_write32(e + MSIX_ADDR_LO, MSI_ADDR_BASE | apic << MSI_DEST_SHIFT);
-    mmio_write32(e + MSIX_ADDR_HI, 0);
-    mmio_write32(e + MSIX_DATA, b->vector);
+    mmio_write32(e + PCI_MSIX_ADDR_LO, PCI_MSI_ADDR_BASE | apic << PCI_MSI_DEST_SHIFT);
+    mmio_write32(e + PCI_MSIX_ADDR_HI, 0);
+    mmio_write32(e + PCI_MSIX_DATA, b->vector);
     mask(b, false);
     uint16_t ctrl = pci_rd16(ops, dev->rid, dev->caps.msix + PCI_MSIX_CTRL);
     ctrl = (uint16_t)((ctrl | PCI_MSIX_CTRL_ENABLE) & ~PCI_MSIX_CTRL_MASKALL);
@@ -235,11 +225,9 @@ XCALL_SERVICE(bell_service, "doorbell", serve);
 static errval_t send(uint32_t core, uint16_t op, unsigned bell, uint32_t domain)
 {
     const struct bell_req r = { .bell = bell, .domain = domain };
-    if (core == this_core()->id) {
-        struct xcall_msg m = xcall_msg(&bell_service, op, &r, sizeof(r));
-        return serve(&m, core).err;
-    }
     struct xcall_msg m = xcall_msg(&bell_service, op, &r, sizeof(r));
+    if (core == this_core()->id)
+        return serve(&m, core).err;
     return xcall_send(core, &m, NULL, NULL);
 }
 

@@ -84,6 +84,19 @@
 #define PCI_MSIX_BIR_MASK       0x7
 #define PCI_MSIX_OFFSET_MASK    0xfffffff8u
 
+/* MSI-X table entry, in the BAR the capability names (PCIe 5.0 7.7.2.5-9):
+ * message address, data, vector control. The address is the local APIC's
+ * compatibility format (Intel SDM vol. 3, 11.11.1): destination APIC ID
+ * in bits 19:12. */
+#define PCI_MSIX_ENTRY_BYTES    16
+#define PCI_MSIX_ADDR_LO        0x0
+#define PCI_MSIX_ADDR_HI        0x4
+#define PCI_MSIX_DATA           0x8     /* bits 7:0: the vector */
+#define PCI_MSIX_VECTOR_CTRL    0xc
+#define PCI_MSIX_VECTOR_MASKED  1u
+#define PCI_MSI_ADDR_BASE       0xfee00000u
+#define PCI_MSI_DEST_SHIFT      12
+
 /* PCI Express capability (PCIe 5.0 7.5.3) */
 #define PCI_EXP_FLAGS           0x02    /* RO 16: bits 7:4 device/port type */
 #define PCI_EXP_TYPE_SHIFT      4

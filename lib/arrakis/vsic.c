@@ -117,23 +117,20 @@ errval_t vsic_open(struct vsic *v, uint32_t service, size_t buf_bytes)
     return ERR_OK;
 }
 
-/* Requests published: wake the service if it said it sleeps. */
-static void kick(struct vsic *v)
-{
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* req_head out before the flag is read */
-    if (!v->ring->service_asleep)
-        return;
-    struct sysret r = sys_invoke(v->cap, VSIC_CMD_KICK, 0, 0, 0, 0);
-    v->kicks++;
-    v->kicks_sent += err_is_ok(r.err) && r.value;
-}
-
 errval_t vsic_kick(struct vsic *v)
 {
     struct sysret r = sys_invoke(v->cap, VSIC_CMD_KICK, 0, 0, 0, 0);
     v->kicks++;
     v->kicks_sent += err_is_ok(r.err) && r.value;
     return r.err;
+}
+
+/* Requests published: wake the service if it said it sleeps. */
+static void kick(struct vsic *v)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* req_head out before the flag is read */
+    if (v->ring->service_asleep)
+        (void)vsic_kick(v);             /* a failed kick: the service's own deadline wakes it */
 }
 
 errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t block,
@@ -247,11 +244,18 @@ static errval_t call(struct vsic *v, const struct vsic_req *q, struct vsic_resp 
     return (errval_t)r->status;
 }
 
-static void name_copy(char out[VSIC_NAME_MAX], const char *name)
+/* A VSA name into a request: 1 to VSIC_NAME_MAX characters, never cut
+ * short (a truncated name is another VSA's). */
+static errval_t name_copy(char out[VSIC_NAME_MAX], const char *name)
 {
     memset(out, 0, VSIC_NAME_MAX);
-    for (unsigned i = 0; i < VSIC_NAME_MAX && name[i]; i++)
-        out[i] = name[i];
+    size_t len = 0;
+    while (name && name[len] && len <= VSIC_NAME_MAX)
+        len++;
+    if (len == 0 || len > VSIC_NAME_MAX)
+        return VSA_ERR_BAD_NAME;
+    memcpy(out, name, len);
+    return ERR_OK;
 }
 
 static void from_value(struct vsic *v, uint64_t value, unsigned *handle, uint64_t *blocks)
@@ -266,8 +270,9 @@ errval_t vsic_vsa_create(struct vsic *v, const char *name, uint64_t blocks, unsi
 {
     struct vsic_req q = { .op = VSIC_OP_VSA_CREATE, .arg = blocks };
     struct vsic_resp r;
-    name_copy(q.name, name);
-    errval_t err = call(v, &q, &r);
+    errval_t err = name_copy(q.name, name);
+    if (err_is_ok(err))
+        err = call(v, &q, &r);
     if (err_is_ok(err))
         from_value(v, r.value, handle, NULL);
     return err;
@@ -278,8 +283,9 @@ errval_t vsic_vsa_acquire(struct vsic *v, const char *name, unsigned rights, uns
 {
     struct vsic_req q = { .op = VSIC_OP_VSA_ACQUIRE, .rights = rights };
     struct vsic_resp r;
-    name_copy(q.name, name);
-    errval_t err = call(v, &q, &r);
+    errval_t err = name_copy(q.name, name);
+    if (err_is_ok(err))
+        err = call(v, &q, &r);
     if (err_is_ok(err))
         from_value(v, r.value, handle, blocks);
     return err;

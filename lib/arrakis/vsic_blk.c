@@ -101,11 +101,6 @@ errval_t vsic_blk_open(const char *name, struct blk_dev **dev)
     static unsigned nblks;
     static errval_t opened = VSIC_ERR_NO_SERVICE;
     static bool tried;
-    size_t len = 0;
-    while (name[len] && len <= VSIC_NAME_MAX)
-        len++;
-    if (len == 0 || len > VSIC_NAME_MAX)
-        return VSA_ERR_BAD_NAME;            /* never a truncated name: another VSA */
     if (!tried) {
         tried = true;
         opened = vsic_open(&v, vsic_service(), VSIC_BLK_BUF_BYTES);

@@ -184,7 +184,8 @@ def test_forged_numbers_refused(shell):
     for what, err in (("a kick through a deleted copy of our VSIC", "CAP_ERR_SLOT_EMPTY"),
                       ("a kick through a revoked copy of our VSIC", "CAP_ERR_SLOT_EMPTY"),
                       ("NVMe.vsic_ring of the victim's VSIC through ours", "SYS_ERR_ILLEGAL_INVOCATION"),
-                      ("NVMe.doorbell_create through our VSIC", "SYS_ERR_ILLEGAL_INVOCATION")):
+                      ("NVMe.doorbell_create through our VSIC", "SYS_ERR_ILLEGAL_INVOCATION"),
+                      ("VSA.create of a 9-character name", "VSA_ERR_BAD_NAME")):
         assert re.search(rf"vsictest: forge: {re.escape(what)}: {err}", shell.seen), shell.seen
     assert re.search(rf"monitor: core 1: refused message type \d+ from domain vsictest \({forger}\)",
                      shell.seen), shell.seen

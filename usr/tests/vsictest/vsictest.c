@@ -343,11 +343,15 @@ static int forge(uint32_t service, uint32_t victim)
     errval_t own = sys_invoke(vsic.cap, VSIC_CMD_KICK, 0, 0, 0, 0).err;
     errval_t ring = sys_invoke(vsic.cap, NVME_CMD_VSIC_RING, victim, 0, 0, 0).err;
     errval_t bellc = sys_invoke(vsic.cap, NVME_CMD_DOORBELL_CREATE, 1, COPY, 0, 0).err;
+    /* a name one character too long: never cut to another VSA's name */
+    unsigned lh;
+    errval_t longname = vsic_vsa_create(&vsic, "ninechars", 8, &lh);
     const struct { const char *what; errval_t got; enum err_code want; } k[] = {
         { "a kick through a deleted copy of our VSIC", deleted, CAP_ERR_SLOT_EMPTY },
         { "a kick through a revoked copy of our VSIC", revoked, CAP_ERR_SLOT_EMPTY },
         { "NVMe.vsic_ring of the victim's VSIC through ours", ring, SYS_ERR_ILLEGAL_INVOCATION },
         { "NVMe.doorbell_create through our VSIC", bellc, SYS_ERR_ILLEGAL_INVOCATION },
+        { "VSA.create of a 9-character name", longname, VSA_ERR_BAD_NAME },
     };
     for (unsigned i = 0; i < sizeof(k) / sizeof(k[0]); i++, n++) {
         ok += err_no(k[i].got) == k[i].want;

@@ -61,7 +61,9 @@ struct vsic {
  *  of registered memory, served by the service domain `service`. */
 errval_t vsic_open(struct vsic *v, uint32_t service, size_t buf_bytes);
 /** Control requests, waited for: a VSA created or acquired under its name
- *  (handle, size in blocks), resized, deleted. */
+ *  (handle, size in blocks), resized, deleted. A name is 1 to
+ *  VSIC_NAME_MAX characters: a longer one is VSA_ERR_BAD_NAME, never cut
+ *  short to another VSA's name. */
 errval_t vsic_vsa_create(struct vsic *v, const char *name, uint64_t blocks, unsigned *handle);
 errval_t vsic_vsa_acquire(struct vsic *v, const char *name, unsigned rights, unsigned *handle,
                           uint64_t *blocks);
