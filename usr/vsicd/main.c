@@ -12,7 +12,9 @@
  * and blocks until a completion's interrupt, a client's kick, a message
  * or the next tick. Without a Doorbell it polls for IDLE_MS and then
  * sleeps until the next tick. `vsicd selftest` first exercises the driver
- * (selftest.c).
+ * (selftest.c); `vsicd probe` first asks the kernel for what it must
+ * refuse the service (vsic_bell_probe). Both are test arguments: their
+ * refusals are logged on the console, so a plain boot runs neither.
  */
 #include "vsicd.h"
 #include "vsa.h"
@@ -75,11 +77,12 @@ int main(int argc, char *argv[])
         debug_err("vsicd: no NVMe controller", err);
         return 1;
     }
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "selftest") == 0)
             vsicd_selftest();
-    if (vsicd_have_bell)
-        vsic_bell_probe();
+        else if (strcmp(argv[i], "probe") == 0 && vsicd_have_bell)
+            vsic_bell_probe();
+    }
     uint64_t idle_since = rdtsc_now(), idle = libos_tsc_hz() / 1000 * IDLE_MS;
     uint64_t spin = libos_tsc_hz() / 1000000 * SPIN_US;
     uint64_t spin_inflight = libos_tsc_hz() / 1000000 * INFLIGHT_SPIN_US;

@@ -63,8 +63,8 @@ void vsic_sleeping(bool asleep);
 bool vsic_pending(void);
 /** Ring the doorbells of the clients that sleep and have new completions. */
 void vsic_ring_clients(void);
-/** The `vsas` listing's doorbell line; the refusals the kernel must give
- *  (probed once at start-up, logged). */
+/** `vsicd probe`: the refusals the kernel must give the service (ringing
+ *  VSIC ids nobody holds, bad MSI-X entries, a second doorbell), logged. */
 void vsic_bell_probe(void);
 extern uint64_t vsicd_sleeps, vsicd_rings_sent, vsicd_ring_errors;
 /** `vsicd selftest`: write, flush, read back a MiB near the end of the
