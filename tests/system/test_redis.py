@@ -16,7 +16,8 @@ import pytest
 IP = "10.11.0.2"
 PORT = 6379
 PYTHON = "/usr/bin/python3"
-BENCH_N = 2000
+BENCH_N = 100000             # the size: -n 100000 -c 50
+BENCH_TIMEOUT_S = 900
 BENCH_TESTS = ("get", "set", "incr", "lpush", "lrange_100")
 
 
@@ -113,7 +114,7 @@ def test_redis_benchmark(redis, pipeline):
     before = commandstats(ns)
     p = in_netns(ns, ["redis-benchmark", "-h", IP, "-p", str(PORT), "-n", str(BENCH_N),
                       "-c", "50", "-P", str(pipeline), "--csv",
-                      "-t", ",".join(BENCH_TESTS)], 150)
+                      "-t", ",".join(BENCH_TESTS)], BENCH_TIMEOUT_S)
     assert p.returncode == 0, f"redis-benchmark exit {p.returncode}: {p.stdout[-2000:]}{p.stderr}"
     # (redis-benchmark stops at the first error reply, saying "Error from server")
     assert "error" not in (p.stdout + p.stderr).lower(), p.stdout[-2000:] + p.stderr
