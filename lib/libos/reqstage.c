@@ -160,6 +160,16 @@ void reqstage_at(enum req_stage s, uint64_t tsc)
 {
     if (!reqstage_every || (unsigned)s >= REQ_STAGES)
         return;
+    /* Storage work counts only after the command that caused it: I/O the
+     * file system does on its own (a late response, a checkpoint) would
+     * otherwise open a record no reply closes. */
+    static const signed char needs[REQ_STAGES] = {
+        [REQ_RX] = -1, [REQ_LWIP] = -1, [REQ_READ] = -1, [REQ_CMD] = -1, [REQ_TX] = -1,
+        [REQ_AOF] = REQ_CMD, [REQ_VSIC_POST] = REQ_AOF, [REQ_VSIC_TAKEN] = REQ_VSIC_POST,
+        [REQ_NVME_DONE] = REQ_VSIC_POST, [REQ_VSIC_SEEN] = REQ_VSIC_POST,
+    };
+    if (needs[s] >= 0 && (!rec[needs[s]] || rec[REQ_TX]))
+        return;
     switch (s) {
     case REQ_RX:                        /* the last frame before lwIP delivered */
         if (later(s)) {
@@ -176,8 +186,6 @@ void reqstage_at(enum req_stage s, uint64_t tsc)
         return;
     case REQ_NVME_DONE:                 /* the last I/O's */
     case REQ_VSIC_SEEN:
-        if (!rec[REQ_VSIC_POST] || rec[REQ_TX])
-            return;
         rec[s] = tsc;
         return;
     case REQ_TX:

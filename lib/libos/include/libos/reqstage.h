@@ -23,7 +23,9 @@
  * request in two frames, an fsync of a write and a flush): the last frame
  * before lwIP delivered data; the first of lwIP delivered, read, command
  * done, AOF write and VSIC request; the first request's "taken" and the
- * last response's "done" and "seen". A stamp of a stage earlier than one
+ * last response's "done" and "seen". Storage stages count only after the
+ * command (AOF after command done, the VSIC's after the AOF write): the
+ * file system's own I/O is not a request's. A stamp of a stage earlier than one
  * the record already has is ignored, except a new frame after a record
  * went stale (a request that never got its reply: 1 s).
  */
