@@ -50,7 +50,7 @@ errval_t nic_filter_create(struct nic *n, unsigned vf, uint32_t holder,
                            const struct filter_spec *s, uint64_t *key, uint64_t *id)
 {
     uint32_t fid;
-    errval_t err = nic_book_filter_add(&n->book, &n->ops->judge, vf, holder, s, key, &fid);
+    errval_t err = nic_book_filter_add(&n->book, n->ops->judge, vf, holder, s, key, &fid);
     if (err_is_fail(err))
         return err;
     if (err_is_fail(err = apply(n))) {       /* a table ran out: back out */

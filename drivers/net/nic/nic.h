@@ -48,7 +48,7 @@ struct nic_hw_ops {
     /** Filters: can the NIC steer by it, would it keep the rules exact,
      *  and program the receive filters for all `n` live rules (refusing
      *  FILTER_ERR_TABLE_FULL leaves the NIC as it was). */
-    struct nic_filter_judge judge;
+    const struct nic_filter_judge *judge;
     errval_t (*filter_apply)(const struct nic_filter_rule *rules, unsigned n);
     /** Limit VF `vf`'s transmit queues to `bytes_per_s` (0: no limit);
      *  *mbps: what was set. The NIC's RATE_ERR_* if it cannot. */

@@ -82,6 +82,8 @@ static errval_t filter_apply(const struct nic_filter_rule *rules, unsigned n)
 static errval_t rate_set(unsigned vf, uint64_t bytes_per_s, uint64_t *mbps_out)
 {
     uint64_t mbps = bytes_per_s * 8 / 1000000;
+    if (bytes_per_s > UINT64_MAX / 8)   /* bytes * 8 would wrap into the range */
+        return RATE_ERR_RANGE;
     if (bytes_per_s && (mbps < 1 || mbps > IGB_LINK_MBPS))
         return RATE_ERR_RANGE;
     uint32_t want = 0;
@@ -105,7 +107,7 @@ static const struct nic_hw_ops igb_hw_ops = {
     .vf_device = IGB_VF_DEVICE_ID, .vf_regs_bytes = IGB_VF_REGS_BYTES,
     .up = igb_up, .owner_core = owner_core, .nvfs = nvfs, .vf_rid = vf_rid, .info = info,
     .vf_enable = vf_enable,
-    .judge = igb_filter_judge,
+    .judge = &igb_filter_judge,
     .filter_apply = filter_apply,
     .rate_set = rate_set,
 };

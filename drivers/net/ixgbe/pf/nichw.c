@@ -51,8 +51,8 @@ static errval_t filter_apply(const struct nic_filter_rule *rules, unsigned n)
 static errval_t rate_set(unsigned vf, uint64_t bytes_per_s, uint64_t *mbps_out)
 {
     uint64_t mbps = bytes_per_s * 8 / 1000000;
-    if (bytes_per_s && (mbps == 0 || mbps > MBPS_MAX))
-        return RATE_ERR_RANGE_10G;      /* below 1 Mbit/s, or absurd: not "no limit" */
+    if (bytes_per_s > UINT64_MAX / 8 || (bytes_per_s && (mbps == 0 || mbps > MBPS_MAX)))
+        return RATE_ERR_RANGE_10G;      /* below 1 Mbit/s, or wrapping: not "no limit" */
     errval_t err = ixgbe_rate_apply(vf, (uint32_t)mbps);
     if (err_is_ok(err))
         *mbps_out = mbps;
@@ -64,7 +64,7 @@ static const struct nic_hw_ops ixgbe_hw_ops = {
     .vf_device = IXGBE_DEV_82599_VF, .vf_regs_bytes = IXGBE_VF_REGS_BYTES,
     .up = up, .owner_core = owner_core, .nvfs = nvfs, .vf_rid = vf_rid, .info = info,
     .vf_enable = ixgbe_vf_enable,
-    .judge = ixgbe_filter_judge,
+    .judge = &ixgbe_filter_judge,
     .filter_apply = filter_apply,
     .rate_set = rate_set,
 };
