@@ -139,6 +139,14 @@ errval_t nic_book_bell(const struct nic_book *b, unsigned vf, unsigned *bell)
     return ERR_OK;
 }
 
+bool nic_rate_mbps(uint64_t bytes_per_s, uint64_t *mbps)
+{
+    if (bytes_per_s > UINT64_MAX / 8)
+        return false;
+    *mbps = bytes_per_s * 8 / 1000000;
+    return !bytes_per_s || *mbps;
+}
+
 uint64_t nic_vnic_word(unsigned nic, unsigned vf, uint32_t holder)
 {
     return (uint64_t)(vf & 0xffff) | (uint64_t)(nic & WORD_NIC_MASK) << WORD_NIC_SHIFT |

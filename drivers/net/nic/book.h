@@ -91,6 +91,13 @@ unsigned nic_book_rules(const struct nic_book *b, struct nic_filter_rule *out);
  *  DOORBELL_ERR_NO_BELLS for a VF past the bells the NIC could take. */
 errval_t nic_book_bell(const struct nic_book *b, unsigned vf, unsigned *bell);
 
+/* ---- Rates ---- */
+/** VNIC.rate_set's bytes per second in Mbit/s, the unit both NICs' rate
+ *  factors take: false for a rate that is not 0 yet rounds to 0 Mbit/s
+ *  (it must not become "no limit") or would wrap when multiplied by 8.
+ *  Each NIC refuses those with its own RATE_ERR_* (and checks its range). */
+bool nic_rate_mbps(uint64_t bytes_per_s, uint64_t *mbps);
+
 /* ---- What capabilities name ---- */
 /** A VNIC capability's word: NIC, VF and holder (a stale one never
  *  reaches a VF given to someone else, nor another NIC's VF). */

@@ -228,6 +228,29 @@ static void test_bells(void **state)
     assert_int_equal(nic_book_bell(&none, 0, &bell), DOORBELL_ERR_NO_BELLS);
 }
 
+/* Rates: bytes/s to Mbit/s, never a wrapped or rounded-away "no limit";
+ * then each NIC's range (the 82599's factor: tests/unit/ixgbe). */
+static void test_rate_mbps(void **state)
+{
+    uint64_t mbps = 7;
+    assert_true(nic_rate_mbps(0, &mbps));
+    assert_int_equal(mbps, 0);                                  /* no limit, asked for */
+    assert_true(nic_rate_mbps(125000, &mbps));
+    assert_int_equal(mbps, 1);
+    assert_true(nic_rate_mbps(1250000000ull, &mbps));
+    assert_int_equal(mbps, 10000);
+    assert_false(nic_rate_mbps(1, &mbps));                      /* 8 bit/s: not "no limit" */
+    assert_false(nic_rate_mbps(124999, &mbps));
+    assert_false(nic_rate_mbps(UINT64_MAX, &mbps));             /* * 8 would wrap */
+    assert_false(nic_rate_mbps((1ull << 61) + 125000, &mbps));  /* wraps to 1 Mbit/s */
+    uint32_t f;
+    assert_true(nic_rate_mbps(1250000, &mbps));                 /* 10 Mbit/s: the 82599's floor */
+    assert_int_equal(ixgbe_rate_factor(10000, (uint32_t)mbps, &f), RATE_ERR_RANGE_10G);
+    assert_true(nic_rate_mbps(12500000, &mbps));
+    assert_int_equal(ixgbe_rate_factor(10000, (uint32_t)mbps, &f), ERR_OK);
+    assert_int_equal(f, IXGBE_RTTBCNRC_RS_ENA | 100u << IXGBE_RTTBCNRC_RF_INT_SHIFT);
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -238,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup(test_filter_table_full, setup),
         cmocka_unit_test_setup(test_release_drops_filters, setup),
         cmocka_unit_test_setup(test_bells, setup),
+        cmocka_unit_test(test_rate_mbps),
     };
     return cmocka_run_group_tests_name("nic", tests, NULL, NULL);
 }

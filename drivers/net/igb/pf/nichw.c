@@ -81,10 +81,8 @@ static errval_t filter_apply(const struct nic_filter_rule *rules, unsigned n)
 /* The rate factor = link speed / rate (RTTBCNRC, 8.12), 14-bit fraction. */
 static errval_t rate_set(unsigned vf, uint64_t bytes_per_s, uint64_t *mbps_out)
 {
-    uint64_t mbps = bytes_per_s * 8 / 1000000;
-    if (bytes_per_s > UINT64_MAX / 8)   /* bytes * 8 would wrap into the range */
-        return RATE_ERR_RANGE;
-    if (bytes_per_s && (mbps < 1 || mbps > IGB_LINK_MBPS))
+    uint64_t mbps;
+    if (!nic_rate_mbps(bytes_per_s, &mbps) || mbps > IGB_LINK_MBPS)
         return RATE_ERR_RANGE;
     uint32_t want = 0;
     if (bytes_per_s) {

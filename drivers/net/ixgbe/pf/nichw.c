@@ -50,9 +50,9 @@ static errval_t filter_apply(const struct nic_filter_rule *rules, unsigned n)
 
 static errval_t rate_set(unsigned vf, uint64_t bytes_per_s, uint64_t *mbps_out)
 {
-    uint64_t mbps = bytes_per_s * 8 / 1000000;
-    if (bytes_per_s > UINT64_MAX / 8 || (bytes_per_s && (mbps == 0 || mbps > MBPS_MAX)))
-        return RATE_ERR_RANGE_10G;      /* below 1 Mbit/s, or wrapping: not "no limit" */
+    uint64_t mbps;
+    if (!nic_rate_mbps(bytes_per_s, &mbps) || mbps > MBPS_MAX)
+        return RATE_ERR_RANGE_10G;      /* ixgbe_rate_factor checks (10 Mbit/s, link] */
     errval_t err = ixgbe_rate_apply(vf, (uint32_t)mbps);
     if (err_is_ok(err))
         *mbps_out = mbps;
