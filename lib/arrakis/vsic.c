@@ -18,6 +18,7 @@
 #include <libos/libos.h>
 #include <libos/lmp.h>
 #include <libos/ram.h>
+#include <libos/reqstage.h>
 #include <libos/syscall.h>
 #include <libos/tsc.h>
 #include <kpi/cspace.h>
@@ -142,6 +143,7 @@ errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t bloc
     while (v->op[slot].used)
         slot++;
     v->op[slot].used = true;
+    v->op[slot].io = true;
     v->op[slot].done = done;
     v->op[slot].cookie = cookie;
     struct vsic_req *q = &v->ring->req[v->head % VSIC_SLOTS];
@@ -151,6 +153,7 @@ errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t bloc
     v->inflight++;
     __atomic_thread_fence(__ATOMIC_RELEASE);
     v->ring->req_head = v->head;
+    reqstage_stamp(REQ_VSIC_POST);
     kick(v);
     return ERR_OK;
 }
@@ -170,6 +173,11 @@ unsigned vsic_poll(struct vsic *v)
             continue;                   /* not ours: dropped */
         v->op[r.cookie].used = false;
         v->inflight--;
+        if (reqstage_every && v->op[r.cookie].io && r.value) {
+            reqstage_at(REQ_VSIC_TAKEN, r.value);
+            reqstage_at(REQ_NVME_DONE, r.posted_tsc);
+            reqstage_stamp(REQ_VSIC_SEEN);
+        }
         n++;
         if (v->op[r.cookie].done)
             v->op[r.cookie].done(v->op[r.cookie].cookie, (errval_t)r.status);
@@ -227,6 +235,7 @@ static errval_t call(struct vsic *v, const struct vsic_req *q, struct vsic_resp 
     const uint64_t pending = ~0ull;
     r->cookie = pending;
     v->op[slot].used = true;
+    v->op[slot].io = q->op == VSIC_OP_READ || q->op == VSIC_OP_WRITE || q->op == VSIC_OP_FLUSH;
     v->op[slot].done = NULL;            /* the response is copied to *r */
     v->op[slot].cookie = r;
     struct vsic_req *w = &v->ring->req[v->head % VSIC_SLOTS];
@@ -236,6 +245,8 @@ static errval_t call(struct vsic *v, const struct vsic_req *q, struct vsic_resp 
     v->inflight++;
     __atomic_thread_fence(__ATOMIC_RELEASE);
     v->ring->req_head = v->head;
+    if (v->op[slot].io)
+        reqstage_stamp(REQ_VSIC_POST);
     kick(v);
     uint64_t deadline = ms_from_now(CTL_TIMEOUT_MS);
     while (r->cookie == pending)

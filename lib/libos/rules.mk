@@ -8,6 +8,7 @@ MODULE_SRCS := \
 	lib/libos/doorbell.c \
 	lib/libos/lmp.c \
 	lib/libos/ram.c \
+	lib/libos/reqstage.c \
 	lib/libos/stats.c \
 	lib/libos/sync.c \
 	lib/libos/syscall.c \

@@ -35,6 +35,7 @@
 #include "lwip_port.h"
 #include "netif_vnic.h"
 #include "vnic_vf.h"
+#include <libos/reqstage.h>
 
 #define NET_RX_BATCH   32
 #define NET_STAMPS     64       /* receive stamps kept (a power of two) */
@@ -137,6 +138,8 @@ static void net_rx_frame(void *arg, const uint8_t *frame, unsigned len, uint64_t
 {
     struct pbuf **next = *(struct pbuf ***)arg;
     net_stamp_frame(frame, len, tsc);
+    if (reqstage_every && reqstage_tcp_payload(frame, len))
+        reqstage_at(REQ_RX, tsc);
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (p)
         pbuf_take(p, frame, (u16_t)len);
@@ -157,10 +160,14 @@ static void *net_rx_thread(void *arg)
                 continue;
             }
             LINK_STATS_INC(link.recv);
+            /* (the frame's headers are in the first pbuf: read before input frees it) */
+            bool data = reqstage_every && reqstage_tcp_payload(p[i]->payload, p[i]->len);
             if (vn.netif.input(p[i], &vn.netif) != ERR_OK) {
                 vn.rx_refused++;
                 LINK_STATS_INC(link.drop);
                 pbuf_free(p[i]);
+            } else if (data) {
+                reqstage_stamp(REQ_LWIP);   /* the core lock's input ran TCP: data is in the socket */
             }
         }
         if (!link && vnic_vf_link_up()) {
@@ -203,6 +210,8 @@ static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
         return ERR_MEM;
     }
     LINK_STATS_INC(link.xmit);
+    if (reqstage_every && reqstage_tcp_payload(p->payload, p->len))
+        reqstage_stamp(REQ_TX);
     return ERR_OK;
 }
 

@@ -31,6 +31,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <libos/reqstage.h>
 #include <posix/libc.h>
 #include "pipe_priv.h"
 #include "sock_priv.h"
@@ -53,6 +54,8 @@ static int sock_of(void *file) { return (int)(intptr_t)file; }
 static ssize_t sock_fd_read(void *file, void *buf, size_t n, off_t pos, int flags)
 {
     ssize_t got = lwip_read(sock_of(file), buf, n);
+    if (got > 0)
+        reqstage_stamp(REQ_READ);
     return got < 0 ? -errno : got;
 }
 

@@ -24,6 +24,7 @@
 
 #include <libos/debug.h>
 #include <libos/libos.h>
+#include <libos/reqstage.h>
 #include <libos/sync.h>
 #include <posix/libc.h>
 #include <vsafs/vsafs.h>
@@ -105,6 +106,7 @@ static ssize_t vv_write(void *file, const void *buf, size_t n, off_t pos, int fl
     struct vv_file *f = file;
     if (pos < 0)
         return -EINVAL;
+    reqstage_stamp(REQ_AOF);
     sync_mutex_lock(&vv_lock);
     ssize_t r = vsafs_write(vv_fs, f->ino, buf, n, (uint64_t)pos);
     sync_mutex_unlock(&vv_lock);

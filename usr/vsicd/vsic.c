@@ -69,7 +69,7 @@ static struct vsic vsics[VSICS];
 static struct { uint32_t domain, rights; uint64_t name; } grants[GRANTS];
 static unsigned grants_next;
 static struct { uint32_t domain, iops, kbps; } rates[GRANTS];
-static struct { bool used; uint16_t vsic; uint64_t cookie; unsigned left; errval_t st; } pend[PENDING];
+static struct { bool used; uint16_t vsic; uint64_t cookie; unsigned left; errval_t st; uint64_t taken; } pend[PENDING];
 
 static uint64_t now(void) { return rdtsc_now(); }
 static uint64_t ms(uint64_t n) { return libos_tsc_hz() / 1000 * n; }
@@ -80,6 +80,7 @@ static void post(struct vsic *v, uint64_t cookie, errval_t st, uint64_t value)
     r->cookie = cookie;
     r->status = st;
     r->value = value;
+    r->posted_tsc = now();
     v->resp_head++;
     __atomic_thread_fence(__ATOMIC_RELEASE);
     v->ring->resp_head = v->resp_head;
@@ -443,6 +444,7 @@ static enum verdict io(struct vsic *v, const struct vsic_req *q, errval_t *err)
     pend[p].cookie = q->cookie;
     pend[p].left = pieces;
     pend[p].st = ERR_OK;
+    pend[p].taken = now();
     if (q->op == VSIC_OP_FLUSH) {
         errval_t e = nvme_submit(c, NVME_CMD_FLUSH, 0, 0, 0, p);
         if (err_is_fail(e))
@@ -560,5 +562,5 @@ void vsicd_complete(void *arg, uint64_t cookie, errval_t st)
         debug_printf("vsicd: VSIC %u: the controller refused: %s\n", pend[cookie].vsic + 1,
                      err_name(err_no(pend[cookie].st)));
     v->outstanding--;
-    post(v, pend[cookie].cookie, pend[cookie].st, 0);
+    post(v, pend[cookie].cookie, pend[cookie].st, pend[cookie].taken);
 }

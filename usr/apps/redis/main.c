@@ -3,12 +3,13 @@
  * then run Redis's own main() (server.c, renamed redis_server_main by
  * usr/apps/redis/rules.mk) with a Linux-like command line.
  *
- *   spawn redis core 1 ip=10.11.0.2/24 [gw=A.B.C.D] [net=poll] [CONFIG] [--option value...]
+ *   spawn redis core 1 ip=10.11.0.2/24 [gw=A.B.C.D] [net=poll] [stages=N] [CONFIG] [--option value...]
  *
  * ip=, gw=, net= are the network's (lib/lwip netif_vnic.h; as leading words
  * they arrive in the environment, anywhere else they are taken out of argv
- * here). The rest is redis-server's own command line: an optional config
- * file first, then options. Before the user's options come the defaults this
+ * here); stages=N turns on libos/reqstage.h's stamps. The rest is
+ * redis-server's own command line: an optional config file first, then
+ * options. Before the user's options come the defaults this
  * OS needs (redis_defaults below), so a user's option overrides them; a
  * config file's settings are overridden by them (Redis reads the file first,
  * then the command line).
@@ -20,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libos/reqstage.h>
 
 #include "netif_vnic.h"
 
@@ -74,13 +77,39 @@ static const char *maxmemory_default(void)
 
 static int is_net_word(const char *s)
 {
-    return !strncmp(s, "ip=", 3) || !strncmp(s, "gw=", 3) || !strncmp(s, "net=", 4);
+    return !strncmp(s, "ip=", 3) || !strncmp(s, "gw=", 3) || !strncmp(s, "net=", 4) ||
+           !strncmp(s, "stages=", 7);
+}
+
+/* Redis's call() says when a command is done (patches/0003): a stage of
+ * libos/reqstage.h. */
+void redis_command_done(void);
+void redis_command_done(void)
+{
+    reqstage_stamp(REQ_CMD);
+}
+
+/* stages=N (a leading word arrives in the environment, a later one in
+ * argv): stamp every request, a table of the stages every N on the
+ * console. */
+static void stages_start(int argc, char *argv[])
+{
+    const char *v = getenv("stages");
+    for (int i = 1; i < argc; i++)
+        if (!strncmp(argv[i], "stages=", 7))
+            v = argv[i] + 7;
+    long n = v ? strtol(v, NULL, 10) : 0;
+    if (n > 0) {
+        reqstage_enable((unsigned)n);
+        printf("redis: stage stamps on: a table every %u requests\n", reqstage_every);
+    }
 }
 
 int main(int argc, char *argv[])
 {
     if (net_start(argc, argv))
         return 1;
+    stages_start(argc, argv);
 
     char **rargv = calloc((size_t)argc + N_DEFAULTS + 1, sizeof *rargv);
     if (!rargv) {

@@ -50,7 +50,7 @@ struct vsic {
     uint64_t buf_bytes, buf_next;   /* buf_alloc: runs handed out below buf_next */
     struct { uint64_t off, bytes; bool used; } run[VSIC_BUF_RUNS];  /* bytes 0: no run */
     uint32_t head, resp_tail, inflight;
-    struct { bool used; blk_done_fn done; void *cookie; errval_t st; uint64_t value; } op[VSIC_SLOTS];
+    struct { bool used, io; blk_done_fn done; void *cookie; errval_t st; uint64_t value; } op[VSIC_SLOTS];
     uint32_t block_size;
     uint32_t core;                  /* where it was opened: its bell rings there */
     uint64_t kicks, kicks_sent;     /* VSIC.kick calls; those that woke the service */

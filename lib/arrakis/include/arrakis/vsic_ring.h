@@ -67,8 +67,9 @@ _Static_assert(sizeof(struct vsic_req) == 64, "a request is one cache line");
 struct vsic_resp {
     uint64_t cookie;
     uint64_t status;        /* errval_t */
-    uint64_t value;
-    uint64_t pad;
+    uint64_t value;         /* READ/WRITE/FLUSH: the service's TSC when it took the request */
+    uint64_t posted_tsc;    /* the service's TSC when it posted this response (for
+                               libos/reqstage.h; the TSC is one clock on every core) */
 };
 _Static_assert(sizeof(struct vsic_resp) == 32, "two responses a cache line");
 
