@@ -6,8 +6,7 @@
  * the monitor's grants, rates and listings), every VSIC's request ring,
  * the controller's completions, and rings the doorbells of clients that
  * sleep and got completions. With nothing to do for SPIN_US (or with
- * commands in flight for INFLIGHT_SPIN_US; never while a client's flush
- * is in flight: polled, as a durable write waits on it) it sleeps: it tells the
+ * commands in flight for INFLIGHT_SPIN_US) it sleeps: it tells the
  * clients to kick it (vsic_sleeping), arms its Doorbell (the controller's
  * MSI-X entry is unmasked, kicks may interrupt again), looks once more,
  * and blocks until a completion's interrupt, a client's kick, a message
@@ -103,10 +102,7 @@ int main(int argc, char *argv[])
                 idle_since = rdtsc_now();
             else if (rdtsc_now() - idle_since > idle)
                 sys_yield(SYS_YIELD_BLOCK);     /* until a message or the next tick */
-        } else if (work || vsicd_flushes) {
-            /* A client's flush in flight: its completion is the end of a
-             * durable write, so we poll for it rather than pay the
-             * interrupt's wake-up after INFLIGHT_SPIN_US. */
+        } else if (work) {
             idle_since = rdtsc_now();
         } else if (rdtsc_now() - idle_since > (vsicd_nvme.inflight ? spin_inflight : spin)) {
             vsic_sleeping(true);

@@ -69,7 +69,7 @@ static struct vsic vsics[VSICS];
 static struct { uint32_t domain, rights; uint64_t name; } grants[GRANTS];
 static unsigned grants_next;
 static struct { uint32_t domain, iops, kbps; } rates[GRANTS];
-static struct { bool used, flush; uint16_t vsic; uint64_t cookie; unsigned left; errval_t st; uint64_t taken; } pend[PENDING];
+static struct { bool used; uint16_t vsic; uint64_t cookie; unsigned left; errval_t st; uint64_t taken; } pend[PENDING];
 
 static uint64_t now(void) { return rdtsc_now(); }
 static uint64_t ms(uint64_t n) { return libos_tsc_hz() / 1000 * n; }
@@ -88,7 +88,6 @@ static void post(struct vsic *v, uint64_t cookie, errval_t st, uint64_t value)
 }
 
 uint64_t vsicd_sleeps, vsicd_rings_sent, vsicd_ring_errors;
-unsigned vsicd_flushes;
 
 void vsic_ring_clients(void)
 {
@@ -446,9 +445,7 @@ static enum verdict io(struct vsic *v, const struct vsic_req *q, errval_t *err)
     pend[p].left = pieces;
     pend[p].st = ERR_OK;
     pend[p].taken = now();
-    pend[p].flush = q->op == VSIC_OP_FLUSH;
-    if (pend[p].flush) {
-        vsicd_flushes++;        /* until vsicd_complete: main.c polls meanwhile */
+    if (q->op == VSIC_OP_FLUSH) {
         errval_t e = nvme_submit(c, NVME_CMD_FLUSH, 0, 0, 0, p);
         if (err_is_fail(e))
             vsicd_complete(NULL, p, e);
@@ -558,8 +555,6 @@ void vsicd_complete(void *arg, uint64_t cookie, errval_t st)
     if (--pend[cookie].left)
         return;
     pend[cookie].used = false;
-    if (pend[cookie].flush)
-        vsicd_flushes--;
     if (pend[cookie].vsic == ORPHAN)
         return;
     struct vsic *v = &vsics[pend[cookie].vsic];

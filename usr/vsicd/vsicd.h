@@ -67,9 +67,6 @@ void vsic_ring_clients(void);
  *  VSIC ids nobody holds, bad MSI-X entries, a second doorbell), logged. */
 void vsic_bell_probe(void);
 extern uint64_t vsicd_sleeps, vsicd_rings_sent, vsicd_ring_errors;
-/** Clients' flushes submitted to the controller and not yet completed:
- *  a durable write's last step, with its client waiting on it. */
-extern unsigned vsicd_flushes;
 /** `vsicd selftest`: write, flush, read back a MiB near the end of the
  *  disk through every PRP form; two refusals by the controller. */
 void vsicd_selftest(void);
