@@ -25,9 +25,12 @@ static const char *type_name(uint8_t type)
 void fbcon_start(const struct boot_info *bi)
 {
     char val[8];
-    if (cmdline_value("fbcon", val, sizeof(val)) && strcmp(val, "off") == 0) {
-        kprintf("fbcon: off (fbcon=off); console on the serial port only\n");
-        return;
+    if (cmdline_value("fbcon", val, sizeof(val))) {
+        if (strcmp(val, "off") == 0) {
+            kprintf("fbcon: off (fbcon=off); console on the serial port only\n");
+            return;
+        }
+        kprintf("fbcon: fbcon=%s unknown (only fbcon=off is); drawing as usual\n", val);
     }
     if (!bi->has_fb) {
         kprintf("fbcon: the boot loader gave no framebuffer; console on the serial port only\n");
