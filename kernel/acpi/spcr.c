@@ -81,7 +81,10 @@ errval_t spcr_parse(const struct acpi_sdt_header *h, struct spcr_uart *out)
     if (s->interface_type != SPCR_16550 && s->interface_type != SPCR_16550_SUBSET &&
         s->interface_type != SPCR_16550_GAS)
         return SPCR_ERR_INTERFACE;
-    if (s->base.space != ACPI_GAS_IO || s->base.address == 0 || s->base.address > 0xfff8)
+    /* Register width 0 (unspecified) or 8: the UART driver steps one
+     * port per register; a 32-bit stride would need another driver. */
+    if (s->base.space != ACPI_GAS_IO || s->base.address == 0 || s->base.address > 0xfff8 ||
+        (s->base.bit_width != 0 && s->base.bit_width != 8))
         return SPCR_ERR_ADDRESS;
     uint32_t baud = baud_rate(s->baud);
     if (baud == 0)

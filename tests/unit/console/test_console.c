@@ -340,6 +340,10 @@ static void test_spcr_refusals(void **state)
     assert_int_equal(spcr_parse(make_spcr(0, ACPI_GAS_MEMORY, 0x2f8, 7), &u), SPCR_ERR_ADDRESS);
     assert_int_equal(spcr_parse(make_spcr(0, ACPI_GAS_IO, 0, 7), &u), SPCR_ERR_ADDRESS);
     assert_int_equal(spcr_parse(make_spcr(0, ACPI_GAS_IO, 0xfffc, 7), &u), SPCR_ERR_ADDRESS);
+    make_spcr(0x12, ACPI_GAS_IO, 0x2f8, 7);
+    spcr[41] = 32;                                          /* 32-bit register stride */
+    checksum(spcr, sizeof(spcr));
+    assert_int_equal(spcr_parse((const void *)spcr, &u), SPCR_ERR_ADDRESS);
     assert_int_equal(spcr_parse(make_spcr(0, ACPI_GAS_IO, 0x2f8, 5), &u), SPCR_ERR_BAUD);
     assert_int_equal(spcr_parse(make_spcr(0, ACPI_GAS_IO, 0x2f8, 200), &u), SPCR_ERR_BAUD);
     make_spcr(0, ACPI_GAS_IO, 0x2f8, 7);
