@@ -24,13 +24,18 @@ static struct fbcon *fb;
 static char early[EARLY_BYTES];
 static size_t early_len;        /* bytes ever written to `early` */
 
+static bool drawing;             /* inside fbcon_putc (see console_break_lock) */
+
 static void console_out(char c, void *arg)
 {
     serial_putc(c);
-    if (fb)
+    if (fb) {
+        drawing = true;
         fbcon_putc(fb, c);
-    else
+        drawing = false;
+    } else {
         early[early_len++ % EARLY_BYTES] = c;
+    }
 }
 
 static void lock(void)
@@ -69,9 +74,13 @@ void console_attach_fb(struct fbcon *c)
     unlock();
 }
 
-/* A panic may come while this core holds the lock; take it over. */
+/* A panic may come while this core holds the lock; take it over. A
+ * panic that came while drawing (a fault in the framebuffer mapping, say)
+ * would fault again on the way out: it is told on the serial port only. */
 void console_break_lock(void)
 {
+    if (drawing)
+        fb = NULL;
     unlock();
 }
 

@@ -306,9 +306,10 @@ static errval_t console_from_spcr(struct console_port *out)
     struct acpi_tables t;
     const struct acpi_sdt_header *h;
     struct spcr_uart u;
-    errval_t err = acpi_init(&t, rsdp, len, acpi_map_early, 0);
-    if (err_is_ok(err))
-        err = spcr_find(&t, &h);
+    /* Root tables this early look cannot reach are boot_acpi's to report. */
+    if (err_is_fail(acpi_init(&t, rsdp, len, acpi_map_early, 0)))
+        return ACPI_ERR_TABLE_NOT_FOUND;
+    errval_t err = spcr_find(&t, &h);
     if (err_is_ok(err))
         err = spcr_parse(h, &u);
     if (err_is_fail(err))
