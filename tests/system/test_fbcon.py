@@ -180,6 +180,24 @@ def test_fbcon_off(boot):
     b.expect(BOOT_COMPLETE, "boot did not complete")
 
 
+@pytest.mark.parametrize("uefi,line", [
+    # With no video card GRUB's BIOS side falls back to VGA mode 0x11
+    # (640x480, 1 bpp planar, palette-indexed): an odd format, refused.
+    (False, r"^fbcon: indexed framebuffer 640x480, 1 bpp at 0xa0000 refused: FBCON_ERR_INDEXED "),
+    # UEFI without a GOP: no framebuffer tag at all.
+    (True, r"^fbcon: the boot loader gave no framebuffer; console on the serial port only$"),
+], ids=["bios-indexed", "uefi-none"])
+def test_no_usable_framebuffer_is_said(boot, uefi, line):
+    # On a machine without a video card (-vga none), does the kernel say
+    # in one line why the screen stays dark, and boot on serial anyway?
+    # (--uefi before the "--" that ends run-qemu's own options)
+    b = boot(smp=1, args=(("--uefi",) if uefi else ()) + ("--", "-vga", "none"))
+    b.expect(line, "the framebuffer's refusal or absence named")
+    assert len(b.lines(r"^fbcon:")) == 1, b.lines(r"^fbcon:")
+    b.expect(BOOT_COMPLETE, "boot did not complete")
+    assert b.status == 0, f"guest exit status {b.status}, see {b.logfile}"
+
+
 def spcr(io=0x2F8, interface=0, space=1, baud=7, good_checksum=True):
     """An SPCR (Microsoft's Serial Port Console Redirection table, rev 2,
     80 bytes) as a server's firmware has it: a 16550 at I/O `io`."""
