@@ -33,6 +33,10 @@ static void console_out(char c, void *arg)
         drawing = true;
         fbcon_putc(fb, c);
         drawing = false;
+        /* Write-combined pixels may wait in the core's WC buffers; a
+         * finished line is pushed out (a halt or panic may come next). */
+        if (c == '\n')
+            __asm__ volatile("sfence" ::: "memory");
     } else {
         early[early_len++ % EARLY_BYTES] = c;
     }
