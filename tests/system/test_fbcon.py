@@ -21,6 +21,7 @@ BOOT_COMPLETE = r"^arrakis: boot complete on core 0$"
 FBCON_LINE = r"fbcon: (\d+)x(\d+) 32 bpp RGB at (0x[0-9a-f]+) \((write-combining|uncached, no PAT)\), (\d+)x(\d+) characters"
 FG = (0xaa, 0xaa, 0xaa)         # FBCON_FG_RGB
 BG = (0, 0, 0)
+NOT_A_GLYPH = "\u2592"         # how screen_text shows a cell that is no glyph of the font
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +56,7 @@ def read_ppm(path):
 
 def screen_text(path, cols, rows):
     """The characters on the screen, one string per text row; a cell that
-    is no glyph of the font reads as '?'."""
+    is no glyph of the font reads as NOT_A_GLYPH."""
     w, h, px = read_ppm(path)
     glyphs = font()
     lines = []
@@ -77,7 +78,7 @@ def screen_text(path, cols, rows):
                     bits = None
                     break
                 bits.append(row)
-            line.append(glyphs.get(tuple(bits), "?") if bits is not None else "?")
+            line.append(glyphs.get(tuple(bits), NOT_A_GLYPH) if bits is not None else NOT_A_GLYPH)
         lines.append("".join(line).rstrip())
     return w, h, lines
 
@@ -135,7 +136,7 @@ def test_framebuffer_console_shows_the_boot_and_the_shell(request, tmp_path, uef
     mon = None
     try:
         mark = "fbcon-screen-check-4711"
-        out = c.command(mark)
+        c.command(mark)
         c._log.flush()
         log = c.logfile.read_text().replace("\r", "")
         m = re.search(FBCON_LINE, log)
@@ -146,10 +147,10 @@ def test_framebuffer_console_shows_the_boot_and_the_shell(request, tmp_path, uef
         shot = LOG_DIR / f"{name}.ppm"
         screendump(mon, shot)
         w, h, lines = screen_text(shot, int(cols), int(rows))
-        (LOG_DIR / f"{name}.screen.txt").write_text("\n".join(lines) + "\n")
+        (LOG_DIR / f"{name}.screen.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         assert (w, h) == (int(width), int(height)), f"screen {w}x{h}, fbcon said {width}x{height}"
         text = "\n".join(lines)
-        assert "?" not in text.replace(mark, ""), f"cells that are no glyph: see {name}.screen.txt"
+        assert NOT_A_GLYPH not in text, f"cells that are no glyph: see {name}.screen.txt"
         # The shell's answer to the command typed last is on the screen as
         # on the serial line (its echo may be split by other domains' lines).
         assert f"unknown command '{mark}'" in text, \
@@ -173,8 +174,7 @@ def test_framebuffer_console_shows_the_boot_and_the_shell(request, tmp_path, uef
 def test_fbcon_off(boot):
     # Does fbcon=off leave the framebuffer alone and say so, and the boot
     # go on on the serial port?
-    from conftest import boot_os
-    b = boot_os("test_fbcon_off", smp=1, cmdline="halt=poweroff fbcon=off")
+    b = boot(smp=1, cmdline="halt=poweroff fbcon=off")
     b.expect(r"^fbcon: off \(fbcon=off\)", "fbcon=off named")
     assert not b.lines(r"^fbcon: \d+x\d+"), "drew on the framebuffer anyway"
     b.expect(BOOT_COMPLETE, "boot did not complete")
