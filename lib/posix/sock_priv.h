@@ -88,6 +88,8 @@ int lwip_fcntl(int s, int cmd, int val);
 int lwip_ioctl(int s, long cmd, void *argp);
 int lwip_setsockopt(int s, int level, int optname, const void *optval, uint32_t optlen);
 int lwip_getsockopt(int s, int level, int optname, void *optval, uint32_t *optlen);
+/* lib/lwip init.c: the core receiving packets to a local address, or -1. */
+int lwip_port_addr_core(uint32_t addr);
 int lwip_select(int maxfdp1, fd_set *readset, fd_set *writeset, fd_set *exceptset,
                 struct timeval *timeout);
 

@@ -14,7 +14,13 @@
  *
  * Not here: AF_INET6 and AF_UNIX sockets other than socketpair
  * (EAFNOSUPPORT), control messages (recvmsg gives none), SO_REUSEPORT
- * (ENOPROTOOPT). Setting SO_SNDBUF is refused (ENOPROTOOPT, said once):
+ * (ENOPROTOOPT). getsockopt(SO_INCOMING_CPU) answers the core whose
+ * receive thread takes the socket's packets: that of the interface holding
+ * its local address (one per core with lib/lwip net_start_cores), -1 for
+ * a socket bound to no one address (a listener on INADDR_ANY, say), as
+ * Linux answers -1 before a packet came; setting it is refused
+ * (ENOPROTOOPT: packets go where the address's interface is). Setting
+ * SO_SNDBUF is refused (ENOPROTOOPT, said once):
  * lwIP's send buffer is fixed (TCP_SND_BUF), which getsockopt(SO_SNDBUF)
  * reports.
  */
@@ -355,9 +361,26 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
     return lwip_setsockopt(s, o->lw_level, o->lw_name, val, len);
 }
 
+/* SO_INCOMING_CPU: the core receiving packets to the socket's address. */
+static int sock_incoming_cpu(int s, void *val, socklen_t *len)
+{
+    if (!val || !len)
+        return sock_fail(EFAULT);
+    if (*len < sizeof(int))
+        return sock_fail(EINVAL);
+    struct sk_in a;
+    if (sk_name(s, 0, &a))
+        return -1;
+    *(int *)val = a.family == LW_AF_INET ? lwip_port_addr_core(a.addr) : -1;
+    *len = sizeof(int);
+    return 0;
+}
+
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
     SOCK_LW(fd, s);
+    if (level == SOL_SOCKET && name == SO_INCOMING_CPU)
+        return sock_incoming_cpu(s, val, len);
     const struct sock_opt *o = sock_opt_find(level, name);
     if (!o)
         return sock_fail(ENOPROTOOPT);

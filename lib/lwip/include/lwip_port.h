@@ -49,6 +49,20 @@ err_t lwip_port_netif_add(struct netif *netif, const ip4_addr_t *addr, const ip4
  *  everything the stack sent while it held the lock. One hook. */
 void lwip_port_on_core_unlock(void (*fn)(void));
 
+/** Interface `netif`'s packets are received on `core` (its receive
+ *  thread's). Takes the core lock. */
+void lwip_port_netif_set_core(struct netif *netif, int core);
+/** The core that receives packets to local address `addr` (network
+ *  order): that of the interface holding it, or -1 (no such interface,
+ *  loopback, INADDR_ANY, or none said). Takes the core lock. For
+ *  getsockopt(SO_INCOMING_CPU). */
+int lwip_port_addr_core(uint32_t addr);
+/** lwIP's LWIP_HOOK_IP4_ROUTE_SRC (lwipopts.h; core lock held): a packet
+ *  from one of our addresses leaves by the interface holding it (to one
+ *  of our addresses, by that one, which loops it back); NULL lets lwIP
+ *  route by destination. */
+struct netif *lwip_port_route_src(const ip4_addr_t *src, const ip4_addr_t *dest);
+
 /** Takes the interface down and removes it (under the core lock). */
 void lwip_port_netif_remove(struct netif *netif);
 #endif

@@ -7,8 +7,11 @@
  *
  * cores=N (1-4, default 1): the domain spans cores C..C+N-1 and memcached
  * gets -t N, worker i on core C+i (patches/0001 calls
- * memcached_worker_attr for each). The network is still one VF and one
- * lwIP on core C (README.md, "Multicore").
+ * memcached_worker_attr for each). Each core has its own VF, address
+ * (ip= + i) and receive thread (lib/lwip net_start_cores), and a new
+ * connection goes to the worker on the core that receives its packets
+ * (patches/0002 calls memcached_worker_for_conn: getsockopt
+ * SO_INCOMING_CPU). One lwIP serves all of them (README.md, "Multicore").
  *
  * ip=, gw=, net= are the network's (lib/lwip netif_vnic.h; as leading words
  * they arrive in the environment, anywhere else they are taken out of argv
@@ -25,6 +28,7 @@
 #include <unistd.h>
 
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include "netif_vnic.h"
 
@@ -46,6 +50,20 @@ void memcached_worker_attr(pthread_attr_t *attr, int worker)
                worker, core, err, first_core);
     else
         printf("memcached: worker %d on core %d\n", worker, core);
+}
+
+/* patches/0002: the worker for a new connection: the one on the core
+ * that receives its packets, if that is one of ours; else -1 (memcached's
+ * own round-robin). With -t above cores=N, worker i and i+N share a core:
+ * the first of them is chosen. */
+int memcached_worker_for_conn(int sfd);
+int memcached_worker_for_conn(int sfd)
+{
+    int core = -1;
+    socklen_t len = sizeof core;
+    if (ncores < 2 || getsockopt(sfd, SOL_SOCKET, SO_INCOMING_CPU, &core, &len) != 0)
+        return -1;
+    return core >= first_core && core < first_core + ncores ? core - first_core : -1;
 }
 
 /* What this OS needs of memcached's configuration, and why:
@@ -106,8 +124,13 @@ int main(int argc, char *argv[])
     static char threads[8];
     snprintf(threads, sizeof threads, "%d", ncores);
 
-    if (net_start(argc, argv))
+    if (net_start_cores(argc, argv, (unsigned)ncores))
         return 1;
+    if (ncores > 1) {
+        char ip[16];
+        net_ip_string(ip);
+        printf("memcached: %d cores, one address each from %s up\n", ncores, ip);
+    }
 
     char **margv = calloc((size_t)argc + N_DEFAULTS + 1, sizeof *margv);
     if (!margv) {
