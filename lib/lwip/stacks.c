@@ -1,0 +1,54 @@
+/*
+ * stacks.c: the entry points of each lwIP of the domain (lwip_stacks.h).
+ *
+ * Stack 0's names are lwIP's own; stack K's are the same with the prefix
+ * lwipsK_ that lib/lwip/rules.mk gave every symbol of its copy. The
+ * prototypes are declared here for each prefix from one list, so a
+ * function added to struct lwip_stack is added to every stack at once.
+ */
+#include "lwip/tcpip.h"
+#include "lwip_port.h"
+#include "lwip_stacks.h"
+
+#define STACK_CALLS(X, P)                                                                 \
+    X(P, err_t, lwip_port_start, (void))                                                  \
+    X(P, int, lwip_socket, (int domain, int type, int protocol))                          \
+    X(P, int, lwip_bind, (int s, const struct sockaddr *name, socklen_t namelen))         \
+    X(P, int, lwip_listen, (int s, int backlog))                                          \
+    X(P, int, lwip_accept, (int s, struct sockaddr *addr, socklen_t *addrlen))            \
+    X(P, int, lwip_connect, (int s, const struct sockaddr *name, socklen_t namelen))      \
+    X(P, ssize_t, lwip_send, (int s, const void *data, size_t size, int flags))           \
+    X(P, ssize_t, lwip_recv, (int s, void *mem, size_t len, int flags))                   \
+    X(P, int, lwip_getsockname, (int s, struct sockaddr *name, socklen_t *namelen))       \
+    X(P, int, lwip_setsockopt, (int s, int level, int optname, const void *optval,        \
+                                socklen_t optlen))                                        \
+    X(P, int, lwip_close, (int s))                                                        \
+    X(P, void, sys_mutex_lock, (sys_mutex_t *mutex))                                      \
+    X(P, void, sys_mutex_unlock, (sys_mutex_t *mutex))
+
+#define DECLARE(P, ret, name, args) ret P##name args;
+STACK_CALLS(DECLARE, lwips1_)
+STACK_CALLS(DECLARE, lwips2_)
+STACK_CALLS(DECLARE, lwips3_)
+extern sys_mutex_t lwips1_lock_tcpip_core, lwips2_lock_tcpip_core, lwips3_lock_tcpip_core;
+
+#define LOCKS(P)                                                                          \
+    static void P##core_lock(void) { P##sys_mutex_lock(&P##lock_tcpip_core); }           \
+    static void P##core_unlock(void) { P##sys_mutex_unlock(&P##lock_tcpip_core); }
+static void lwips0_core_lock(void) { LOCK_TCPIP_CORE(); }        /* stack 0: lwIP's own names */
+static void lwips0_core_unlock(void) { UNLOCK_TCPIP_CORE(); }
+LOCKS(lwips1_)
+LOCKS(lwips2_)
+LOCKS(lwips3_)
+
+#define STACK(P, Q)                                                                       \
+    { .port_start = P##lwip_port_start, .socket = P##lwip_socket, .bind = P##lwip_bind,   \
+      .listen = P##lwip_listen, .accept = P##lwip_accept, .connect = P##lwip_connect,     \
+      .send = P##lwip_send, .recv = P##lwip_recv, .getsockname = P##lwip_getsockname,     \
+      .setsockopt = P##lwip_setsockopt, .close = P##lwip_close,                           \
+      .core_lock = Q##core_lock, .core_unlock = Q##core_unlock,                           \
+      .core_mutex = &P##lock_tcpip_core }
+
+const struct lwip_stack lwip_stacks[LWIP_STACKS] = {
+    STACK(, lwips0_), STACK(lwips1_, lwips1_), STACK(lwips2_, lwips2_), STACK(lwips3_, lwips3_),
+};
