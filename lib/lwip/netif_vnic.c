@@ -45,6 +45,7 @@
 #include "lwip/stats.h"
 #include "lwip/tcpip.h"
 #include "lwip_port.h"
+#include "lwip_stacks.h"
 #include "netif_vnic.h"
 #include "vnic_vf.h"
 
@@ -66,6 +67,7 @@ struct net_stamp {
 /* One interface: a VF, its netif, its receive thread. */
 struct net_if {
     struct netif netif;
+    const struct lwip_stack_net *st;    /* the lwIP it belongs to */
     unsigned i;                 /* vnic_vf.c's VF number */
     int core;
     pthread_t rx;
@@ -78,7 +80,22 @@ struct net_if {
     uint64_t rx_nopbuf;         /* frames dropped: no pbuf (receive thread) */
     uint64_t rx_refused;        /* frames tcpip_input refused (its mailbox full) */
     uint64_t tx_fail;           /* linkoutput refused: too long, ring full */
+    uint8_t flat[NET_FRAME_MAX];    /* long chains; the stack's core lock guards it */
 };
+
+/* Stack 0 is lwIP's own names; stacks 1..3 come from lib/lwip/stacks.c
+ * when the program links it (net_start_apart). */
+static const struct lwip_stack_net net_stack0 = {
+    .port_start = lwip_port_start, .netif_add = lwip_port_netif_add,
+    .netif_set_core = lwip_port_netif_set_core, .on_core_unlock = lwip_port_on_core_unlock,
+    .pbuf_alloc = pbuf_alloc, .pbuf_take = pbuf_take, .pbuf_free = pbuf_free,
+    .tcpip_callback = tcpip_callback, .netif_set_link_up = netif_set_link_up,
+    .etharp_output = etharp_output, .stats = &lwip_stats,
+};
+extern const struct lwip_stack_net lwip_stacks_net[LWIP_STACKS] __attribute__((weak));
+
+/* LINK_STATS_INC of the interface's own stack. */
+#define NET_LINK_INC(f, field) ((f)->st->stats->link.field++)
 
 static struct {
     struct net_if ifs[VNIC_VF_MAX];
@@ -155,19 +172,26 @@ uint64_t net_tx_copy_take(void)
 /* In the tcpip thread (tcpip_callback): the link came up. */
 static void net_link_up(void *arg)
 {
-    netif_set_link_up(&((struct net_if *)arg)->netif);
+    struct net_if *f = arg;
+    f->st->netif_set_link_up(&f->netif);
 }
 
-/* Under the VF's lock: one received frame into a pbuf (NULL if none free). */
+/* What net_rx_frame fills: the interface, and where the next pbuf goes. */
+struct net_rx_batch {
+    struct net_if *f;
+    struct pbuf **next;
+};
+
+/* Under the VF's lock: one received frame into a pbuf of the interface's
+ * stack (NULL if none free). */
 static void net_rx_frame(void *arg, const uint8_t *frame, unsigned len, uint64_t tsc)
 {
-    struct pbuf **next = *(struct pbuf ***)arg;
+    struct net_rx_batch *b = arg;
     net_stamp_frame(frame, len, tsc);
-    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    struct pbuf *p = b->f->st->pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (p)
-        pbuf_take(p, frame, (u16_t)len);
-    *next = p;
-    (*(struct pbuf ***)arg)++;
+        b->f->st->pbuf_take(p, frame, (u16_t)len);
+    *b->next++ = p;
 }
 
 /* Interface 0's thread, after each look at its own ring: wake the other
@@ -214,24 +238,25 @@ static void *net_rx_thread(void *arg)
     struct net_if *f = arg;
     bool link = vnic_vf_link_up(f->i);
     for (;;) {
-        struct pbuf *p[NET_RX_BATCH], **next = p;
-        unsigned n = vnic_vf_rx(f->i, net_rx_frame, &next, NET_RX_BATCH);
+        struct pbuf *p[NET_RX_BATCH];
+        struct net_rx_batch b = { f, p };
+        unsigned n = vnic_vf_rx(f->i, net_rx_frame, &b, NET_RX_BATCH);
         for (unsigned i = 0; i < n; i++) {
             if (!p[i]) {
                 f->rx_nopbuf++;
-                LINK_STATS_INC(link.memerr);
+                NET_LINK_INC(f, memerr);
                 continue;
             }
-            LINK_STATS_INC(link.recv);
+            NET_LINK_INC(f, recv);
             if (f->netif.input(p[i], &f->netif) != ERR_OK) {
                 f->rx_refused++;
-                LINK_STATS_INC(link.drop);
-                pbuf_free(p[i]);
+                NET_LINK_INC(f, drop);
+                f->st->pbuf_free(p[i]);
             }
         }
         if (!link && vnic_vf_link_up(f->i)) {
             link = true;
-            tcpip_callback(net_link_up, f);
+            f->st->tcpip_callback(net_link_up, f);
         }
         if (f->i == 0 && vn.doorbell)
             net_ring_others();
@@ -248,14 +273,13 @@ static void *net_rx_thread(void *arg)
 /* lwIP's linkoutput (under the core lock): one frame out. */
 static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
 {
-    static uint8_t flat[NET_FRAME_MAX];     /* long chains; the core lock guards it */
     struct net_if *f = netif->state;
     struct vnic_seg seg[8];
     unsigned n = 0;
     size_t covered = 0;
     if (p->tot_len > NET_FRAME_MAX || p->tot_len < NET_FRAME_MIN) {
         f->tx_fail++;
-        LINK_STATS_INC(link.lenerr);
+        NET_LINK_INC(f, lenerr);
         return ERR_BUF;
     }
     for (struct pbuf *q = p; q && n < sizeof seg / sizeof seg[0]; q = q->next) {
@@ -263,8 +287,8 @@ static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
         covered += q->len;
     }
     if (covered < p->tot_len) {
-        pbuf_copy_partial(p, flat, p->tot_len, 0);
-        seg[0] = (struct vnic_seg){ flat, p->tot_len };
+        pbuf_copy_partial(p, f->flat, p->tot_len, 0);     /* reads the chain only */
+        seg[0] = (struct vnic_seg){ f->flat, p->tot_len };
         n = 1;
     }
     uint64_t copy = 0;
@@ -272,10 +296,10 @@ static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
     __atomic_add_fetch(&vn.tx_copy_cycles, copy, __ATOMIC_RELAXED);
     if (r) {
         f->tx_fail++;
-        LINK_STATS_INC(link.drop);
+        NET_LINK_INC(f, drop);
         return ERR_MEM;
     }
-    LINK_STATS_INC(link.xmit);
+    NET_LINK_INC(f, xmit);
     return ERR_OK;
 }
 
@@ -291,7 +315,7 @@ static err_t net_netif_init(struct netif *netif)
     netif->flags = NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_BROADCAST;
     if (vnic_vf_link_up(f->i))
         netif->flags |= NETIF_FLAG_LINK_UP;
-    netif->output = etharp_output;
+    netif->output = f->st->etharp_output;
     netif->linkoutput = net_linkoutput;
     return ERR_OK;
 }
@@ -370,10 +394,12 @@ bool net_parse_args(int argc, char *argv[], struct net_config *cfg)
 
 /* Interface i: its VF opened (Filter and Doorbell slots 16+2i, 17+2i),
  * its netif added with address addr+i, its receive thread on `core`. */
-static int net_if_start(unsigned i, int core, const struct net_config *cfg)
+static int net_if_start(unsigned i, int core, const struct net_config *cfg,
+                        const struct lwip_stack_net *st)
 {
     struct net_if *f = &vn.ifs[i];
     char why[160];
+    f->st = st;
     f->i = i;
     f->core = core;
     pthread_mutex_init(&f->wake_lock, NULL);
@@ -393,12 +419,13 @@ static int net_if_start(unsigned i, int core, const struct net_config *cfg)
         printf("net: interface %u: address +%u is the subnet's broadcast\n", i, i);
         return -1;
     }
-    if (lwip_port_netif_add(&f->netif, &addr, &cfg->netmask, &cfg->gw, f, net_netif_init,
-                            i == 0 ? LWIP_PORT_NETIF_DEFAULT : 0) != ERR_OK) {
+    /* (with stacks apart each interface is its stack's default route) */
+    if (st->netif_add(&f->netif, &addr, &cfg->netmask, &cfg->gw, f, net_netif_init,
+                      i == 0 || st != &net_stack0 ? LWIP_PORT_NETIF_DEFAULT : 0) != ERR_OK) {
         printf("net: interface %u: lwIP refused it\n", i);
         return -1;
     }
-    lwip_port_netif_set_core(&f->netif, core);
+    st->netif_set_core(&f->netif, core);
     pthread_attr_t a;
     pthread_attr_init(&a);
     if (i > 0 && pthread_attr_setcore_np(&a, core)) {
@@ -414,7 +441,7 @@ static int net_if_start(unsigned i, int core, const struct net_config *cfg)
     return 0;
 }
 
-int net_start_cores(int argc, char *argv[], unsigned ncores)
+static int net_start_n(int argc, char *argv[], unsigned ncores, bool apart)
 {
     struct net_config cfg;
     if (vn.started) {
@@ -425,25 +452,43 @@ int net_start_cores(int argc, char *argv[], unsigned ncores)
         printf("net: %u interfaces asked, 1 to %d can be\n", ncores, VNIC_VF_MAX);
         return -1;
     }
-    if (!net_parse_args(argc, argv, &cfg))
-        return -1;
-    if (lwip_port_start() != ERR_OK) {
-        printf("net: lwIP did not start\n");
+    if (apart && !lwip_stacks_net) {
+        printf("net: stacks apart need the program to link lwip_stacks and lwip_stack1..3\n");
         return -1;
     }
+    if (!net_parse_args(argc, argv, &cfg))
+        return -1;
     vn.doorbell = cfg.doorbell;
-    lwip_port_on_core_unlock(vnic_vf_flush);    /* one tail write per lock hold */
     int first = pthread_getcore_np();
-    for (unsigned i = 0; i < ncores; i++)
-        if (net_if_start(i, first + (int)i, &cfg))
+    for (unsigned i = 0; i < ncores; i++) {
+        const struct lwip_stack_net *st = apart && i ? &lwip_stacks_net[i] : &net_stack0;
+        if (i == 0 || apart) {
+            if (st->port_start() != ERR_OK) {
+                printf("net: lwIP %u did not start\n", apart ? i : 0);
+                return -1;
+            }
+            st->on_core_unlock(vnic_vf_flush);     /* one tail write per lock hold */
+        }
+        if (net_if_start(i, first + (int)i, &cfg, st))
             return -1;
+    }
     vn.started = true;
     return 0;
 }
 
+int net_start_cores(int argc, char *argv[], unsigned ncores)
+{
+    return net_start_n(argc, argv, ncores, false);
+}
+
+int net_start_apart(int argc, char *argv[], unsigned ncores)
+{
+    return net_start_n(argc, argv, ncores, true);
+}
+
 int net_start(int argc, char *argv[])
 {
-    return net_start_cores(argc, argv, 1);
+    return net_start_n(argc, argv, 1, false);
 }
 
 struct netif *net_netif(void)
@@ -482,15 +527,23 @@ void net_stats_print(const char *who)
     }
 #if LWIP_STATS
 #define NET_PROTO(name, st)                                                                  \
-    printf("%s: lwip %s recv %u xmit %u drop %u chkerr %u lenerr %u proterr %u err %u\n", who, \
-           name, (unsigned)st.recv, (unsigned)st.xmit, (unsigned)st.drop, (unsigned)st.chkerr, \
-           (unsigned)st.lenerr, (unsigned)st.proterr, (unsigned)st.err)
-    NET_PROTO("link", lwip_stats.link);
-    NET_PROTO("etharp", lwip_stats.etharp);
-    NET_PROTO("ip", lwip_stats.ip);
-    NET_PROTO("icmp", lwip_stats.icmp);
-    NET_PROTO("udp", lwip_stats.udp);
-    NET_PROTO("tcp", lwip_stats.tcp);
+    printf("%s: lwip%s %s recv %u xmit %u drop %u chkerr %u lenerr %u proterr %u err %u\n", who, \
+           tag, name, (unsigned)st.recv, (unsigned)st.xmit, (unsigned)st.drop,               \
+           (unsigned)st.chkerr, (unsigned)st.lenerr, (unsigned)st.proterr, (unsigned)st.err)
+    for (unsigned i = 0; i < (vn.n ? vn.n : 1); i++) {
+        const struct lwip_stack_net *st = vn.n ? vn.ifs[i].st : &net_stack0;
+        if (i && st == &net_stack0)
+            continue;           /* one stack for all: printed once */
+        char tag[16] = "";
+        if (st != &net_stack0)
+            snprintf(tag, sizeof tag, " %u", i);
+        NET_PROTO("link", st->stats->link);
+        NET_PROTO("etharp", st->stats->etharp);
+        NET_PROTO("ip", st->stats->ip);
+        NET_PROTO("icmp", st->stats->icmp);
+        NET_PROTO("udp", st->stats->udp);
+        NET_PROTO("tcp", st->stats->tcp);
+    }
 #undef NET_PROTO
 #endif
 }

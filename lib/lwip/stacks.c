@@ -6,6 +6,7 @@
  * prototypes are declared here for each prefix from one list, so a
  * function added to struct lwip_stack is added to every stack at once.
  */
+#include "lwip/etharp.h"
 #include "lwip/tcpip.h"
 #include "lwip_port.h"
 #include "lwip_stacks.h"
@@ -23,14 +24,27 @@
     X(P, int, lwip_setsockopt, (int s, int level, int optname, const void *optval,        \
                                 socklen_t optlen))                                        \
     X(P, int, lwip_close, (int s))                                                        \
+    X(P, int, lwip_poll, (struct pollfd *fds, nfds_t nfds, int timeout))                  \
     X(P, void, sys_mutex_lock, (sys_mutex_t *mutex))                                      \
-    X(P, void, sys_mutex_unlock, (sys_mutex_t *mutex))
+    X(P, void, sys_mutex_unlock, (sys_mutex_t *mutex))                                    \
+    X(P, err_t, lwip_port_netif_add, (struct netif *netif, const ip4_addr_t *addr,        \
+                                      const ip4_addr_t *netmask, const ip4_addr_t *gw,    \
+                                      void *state, netif_init_fn init, unsigned flags))   \
+    X(P, void, lwip_port_netif_set_core, (struct netif *netif, int core))                 \
+    X(P, void, lwip_port_on_core_unlock, (void (*fn)(void)))                              \
+    X(P, struct pbuf *, pbuf_alloc, (pbuf_layer l, u16_t length, pbuf_type type))         \
+    X(P, err_t, pbuf_take, (struct pbuf *buf, const void *dataptr, u16_t len))            \
+    X(P, u8_t, pbuf_free, (struct pbuf *p))                                               \
+    X(P, err_t, tcpip_callback, (tcpip_callback_fn function, void *ctx))                  \
+    X(P, void, netif_set_link_up, (struct netif *netif))                                  \
+    X(P, err_t, etharp_output, (struct netif *netif, struct pbuf *q, const ip4_addr_t *ipaddr))
 
 #define DECLARE(P, ret, name, args) ret P##name args;
 STACK_CALLS(DECLARE, lwips1_)
 STACK_CALLS(DECLARE, lwips2_)
 STACK_CALLS(DECLARE, lwips3_)
 extern sys_mutex_t lwips1_lock_tcpip_core, lwips2_lock_tcpip_core, lwips3_lock_tcpip_core;
+extern struct stats_ lwips1_lwip_stats, lwips2_lwip_stats, lwips3_lwip_stats;
 
 #define LOCKS(P)                                                                          \
     static void P##core_lock(void) { P##sys_mutex_lock(&P##lock_tcpip_core); }           \
@@ -45,10 +59,22 @@ LOCKS(lwips3_)
     { .port_start = P##lwip_port_start, .socket = P##lwip_socket, .bind = P##lwip_bind,   \
       .listen = P##lwip_listen, .accept = P##lwip_accept, .connect = P##lwip_connect,     \
       .send = P##lwip_send, .recv = P##lwip_recv, .getsockname = P##lwip_getsockname,     \
-      .setsockopt = P##lwip_setsockopt, .close = P##lwip_close,                           \
+      .setsockopt = P##lwip_setsockopt, .close = P##lwip_close, .poll = P##lwip_poll,     \
       .core_lock = Q##core_lock, .core_unlock = Q##core_unlock,                           \
       .core_mutex = &P##lock_tcpip_core }
 
 const struct lwip_stack lwip_stacks[LWIP_STACKS] = {
     STACK(, lwips0_), STACK(lwips1_, lwips1_), STACK(lwips2_, lwips2_), STACK(lwips3_, lwips3_),
+};
+
+#define STACK_NET(P)                                                                      \
+    { .port_start = P##lwip_port_start, .netif_add = P##lwip_port_netif_add,              \
+      .netif_set_core = P##lwip_port_netif_set_core,                                      \
+      .on_core_unlock = P##lwip_port_on_core_unlock, .pbuf_alloc = P##pbuf_alloc,         \
+      .pbuf_take = P##pbuf_take, .pbuf_free = P##pbuf_free,                               \
+      .tcpip_callback = P##tcpip_callback, .netif_set_link_up = P##netif_set_link_up,     \
+      .etharp_output = P##etharp_output, .stats = &P##lwip_stats }
+
+const struct lwip_stack_net lwip_stacks_net[LWIP_STACKS] = {
+    STACK_NET(), STACK_NET(lwips1_), STACK_NET(lwips2_), STACK_NET(lwips3_),
 };

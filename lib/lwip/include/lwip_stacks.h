@@ -16,8 +16,12 @@
  */
 #ifndef LWIP_STACKS_H
 #define LWIP_STACKS_H
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
 #include "lwip/sockets.h"
+#include "lwip/stats.h"
 #include "lwip/sys.h"
+#include "lwip/tcpip.h"
 
 #define LWIP_STACKS 4
 
@@ -34,10 +38,33 @@ struct lwip_stack {
     int (*getsockname)(int s, struct sockaddr *name, socklen_t *namelen);
     int (*setsockopt)(int s, int level, int optname, const void *optval, socklen_t optlen);
     int (*close)(int s);
+    int (*poll)(struct pollfd *fds, nfds_t nfds, int timeout);
     void (*core_lock)(void);        /* LOCK_TCPIP_CORE() of this stack */
     void (*core_unlock)(void);
     sys_mutex_t *core_mutex;        /* that lock itself: one per stack */
 };
 
 extern const struct lwip_stack lwip_stacks[LWIP_STACKS];
+
+/** What the VNIC interfaces (netif_vnic.c) call of a stack: a frame
+ *  received for stack k is a pbuf of stack k's pool, handed to an
+ *  interface stack k added. */
+struct lwip_stack_net {
+    err_t (*port_start)(void);
+    err_t (*netif_add)(struct netif *netif, const ip4_addr_t *addr, const ip4_addr_t *netmask,
+                       const ip4_addr_t *gw, void *state, netif_init_fn init, unsigned flags);
+    void (*netif_set_core)(struct netif *netif, int core);
+    void (*on_core_unlock)(void (*fn)(void));
+    struct pbuf *(*pbuf_alloc)(pbuf_layer l, u16_t length, pbuf_type type);
+    err_t (*pbuf_take)(struct pbuf *buf, const void *dataptr, u16_t len);
+    u8_t (*pbuf_free)(struct pbuf *p);
+    err_t (*tcpip_callback)(tcpip_callback_fn function, void *ctx);
+    void (*netif_set_link_up)(struct netif *netif);
+    err_t (*etharp_output)(struct netif *netif, struct pbuf *q, const ip4_addr_t *ipaddr);
+    struct stats_ *stats;
+};
+
+/** Stacks 0..3's (lib/lwip/stacks.c). netif_vnic.c refers to it weakly:
+ *  a program that does not link lwip_stacks has stack 0 only. */
+extern const struct lwip_stack_net lwip_stacks_net[LWIP_STACKS];
 #endif

@@ -68,6 +68,15 @@ int net_start(int argc, char *argv[]);
  * connected socket (lib/posix) says the core that receives its packets.
  */
 int net_start_cores(int argc, char *argv[], unsigned ncores);
+/**
+ * net_start_cores with each interface in a stack of its own: interface i
+ * is the only interface of lwIP stack i (lwip_stacks.h; stack 0 is lwIP
+ * itself), so core C+i's receive thread takes only stack i's core lock.
+ * The program must link lwip_stacks and lwip_stack1..3 and use stack i's
+ * sockets (lwip_stacks[i]) for address i; lib/posix's sockets are stack
+ * 0's only (lib/lwip/README.md, "Stacks apart").
+ */
+int net_start_apart(int argc, char *argv[], unsigned ncores);
 
 /** Interface 0 (NULL before net_start); the next four calls, of it too. */
 struct netif *net_netif(void);

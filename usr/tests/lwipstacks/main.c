@@ -12,10 +12,20 @@
  * shared the lock), and the core locks are told apart by address.
  * Prints "lwipstacks: ok: ..." and exits 0, or a "lwipstacks: FAIL"
  * line and exits 1.
+ *
+ * `lwipstacks echo ip=A/N cores=K`: the network with stacks apart
+ * (netif_vnic.h net_start_apart): core C+i's VF, address A+i and receive
+ * thread feed stack i only, and a thread on core C+i echoes TCP on
+ * A+i:7 through stack i's sockets, saying for each connection it ends
+ * which core and stack served it and how many bytes. Runs until killed.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "netif_vnic.h"
 
 #include "lwip_stacks.h"
 
@@ -80,8 +90,92 @@ static void round_trip(int k, int l)
     st->close(c);
 }
 
-int main(void)
+#define ECHO_PORT  7
+#define ECHO_CONNS 8
+
+/* Core C+k's thread: TCP echo on address k through stack k alone. */
+static void *echo_core(void *arg)
 {
+    int k = (int)(intptr_t)arg;
+    const struct lwip_stack *st = &lwip_stacks[k];
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_len = sizeof a;
+    a.sin_family = AF_INET;
+    a.sin_port = lwip_htons(ECHO_PORT);     /* any address: the stack has one */
+    int one = 1;
+    int l = st->socket(AF_INET, SOCK_STREAM, 0);
+    if (l < 0 || st->setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        st->bind(l, (struct sockaddr *)&a, sizeof a) || st->listen(l, ECHO_CONNS)) {
+        fail(k, "echo listener");
+        return NULL;
+    }
+    struct pollfd fds[1 + ECHO_CONNS];
+    unsigned long long bytes[1 + ECHO_CONNS] = { 0 };
+    unsigned n = 1;
+    fds[0] = (struct pollfd){ .fd = l, .events = POLLIN };
+    printf("lwipstacks: core %d: stack %d echoes on port %d\n", pthread_getcore_np(), k, ECHO_PORT);
+    for (;;) {
+        if (st->poll(fds, n, 1000) <= 0)
+            continue;
+        if ((fds[0].revents & POLLIN) && n < 1 + ECHO_CONNS) {
+            int s = st->accept(l, NULL, NULL);
+            if (s >= 0) {
+                st->setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                bytes[n] = 0;
+                fds[n++] = (struct pollfd){ .fd = s, .events = POLLIN };
+            }
+        }
+        for (unsigned i = 1; i < n; i++) {
+            if (!fds[i].revents)
+                continue;
+            char buf[2048];
+            ssize_t got = st->recv(fds[i].fd, buf, sizeof buf, MSG_DONTWAIT);
+            if (got < 0 && errno == EWOULDBLOCK)
+                continue;
+            if (got > 0 && st->send(fds[i].fd, buf, (size_t)got, 0) == got) {
+                bytes[i] += (unsigned long long)got;
+                continue;
+            }
+            printf("lwipstacks: core %d stack %d: a connection echoed %llu bytes\n",
+                   pthread_getcore_np(), k, bytes[i]);
+            st->close(fds[i].fd);
+            fds[i] = fds[--n];
+            bytes[i] = bytes[n];
+            i--;
+        }
+    }
+    return NULL;
+}
+
+static int echo_main(int argc, char *argv[])
+{
+    unsigned long cores = 1;
+    if (!net_option(argc, argv, "cores", LWIP_STACKS, &cores) || cores < 1) {
+        printf("lwipstacks: cores= must be 1 to %d\n", LWIP_STACKS);
+        return 2;
+    }
+    if (net_start_apart(argc, argv, (unsigned)cores))
+        return 1;
+    int first = pthread_getcore_np();
+    for (int k = 1; k < (int)cores; k++) {
+        pthread_attr_t at;
+        pthread_t t;
+        pthread_attr_init(&at);
+        if (pthread_attr_setcore_np(&at, first + k) ||
+            pthread_create(&t, &at, echo_core, (void *)(intptr_t)k)) {
+            fail(k, "echo thread");
+            return 1;
+        }
+    }
+    echo_core((void *)0);
+    return 1;
+}
+
+int main(int argc, char *argv[])
+{
+    if (argc > 1 && !strcmp(argv[1], "echo"))
+        return echo_main(argc, argv);
     int l[LWIP_STACKS];
     for (int k = 0; k < LWIP_STACKS; k++)
         if (lwip_stacks[k].port_start() != ERR_OK)
