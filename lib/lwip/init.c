@@ -131,3 +131,27 @@ struct netif *lwip_port_route_src(const ip4_addr_t *src, const ip4_addr_t *dest)
     struct netif *netif = port_netif_of(src);
     return netif && netif_is_link_up(netif) ? netif : NULL;
 }
+
+/* Which stack each core's sockets belong to (net_start_apart), and how
+ * many stacks run. Only stack 0's copy of this file is used for it. */
+#define PORT_CORES 64
+static int8_t port_core_stack[PORT_CORES];
+static int port_stacks = 1;
+
+void lwip_port_core_stack(int core, int stack)
+{
+    if (core >= 0 && core < PORT_CORES)
+        __atomic_store_n(&port_core_stack[core], (int8_t)stack, __ATOMIC_RELEASE);
+    if (stack + 1 > __atomic_load_n(&port_stacks, __ATOMIC_ACQUIRE))
+        __atomic_store_n(&port_stacks, stack + 1, __ATOMIC_RELEASE);
+}
+
+int lwip_port_stack_of_core(int core)
+{
+    return core >= 0 && core < PORT_CORES ? __atomic_load_n(&port_core_stack[core], __ATOMIC_ACQUIRE) : 0;
+}
+
+int lwip_port_stacks(void)
+{
+    return __atomic_load_n(&port_stacks, __ATOMIC_ACQUIRE);
+}

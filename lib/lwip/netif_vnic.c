@@ -471,6 +471,8 @@ static int net_start_n(int argc, char *argv[], unsigned ncores, bool apart)
         }
         if (net_if_start(i, first + (int)i, &cfg, st))
             return -1;
+        if (apart)
+            lwip_port_core_stack(first + (int)i, (int)i);  /* sockets made there: stack i */
     }
     vn.started = true;
     return 0;

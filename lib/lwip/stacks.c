@@ -11,6 +11,8 @@
 #include "lwip_port.h"
 #include "lwip_stacks.h"
 
+void lwip_select_wake_all(void);      /* lib/lwip/patches/0002 */
+
 #define STACK_CALLS(X, P)                                                                 \
     X(P, err_t, lwip_port_start, (void))                                                  \
     X(P, int, lwip_socket, (int domain, int type, int protocol))                          \
@@ -24,6 +26,22 @@
     X(P, int, lwip_setsockopt, (int s, int level, int optname, const void *optval,        \
                                 socklen_t optlen))                                        \
     X(P, int, lwip_close, (int s))                                                        \
+    X(P, ssize_t, lwip_read, (int s, void *mem, size_t len))                              \
+    X(P, ssize_t, lwip_write, (int s, const void *data, size_t size))                     \
+    X(P, ssize_t, lwip_sendto, (int s, const void *data, size_t size, int flags,          \
+                                const struct sockaddr *to, socklen_t tolen))              \
+    X(P, ssize_t, lwip_recvfrom, (int s, void *mem, size_t len, int flags,                \
+                                  struct sockaddr *from, socklen_t *fromlen))             \
+    X(P, ssize_t, lwip_sendmsg, (int s, const struct msghdr *message, int flags))         \
+    X(P, ssize_t, lwip_recvmsg, (int s, struct msghdr *message, int flags))               \
+    X(P, int, lwip_getpeername, (int s, struct sockaddr *name, socklen_t *namelen))       \
+    X(P, int, lwip_getsockopt, (int s, int level, int optname, void *optval,              \
+                                socklen_t *optlen))                                       \
+    X(P, int, lwip_shutdown, (int s, int how))                                            \
+    X(P, int, lwip_fcntl, (int s, int cmd, int val))                                      \
+    X(P, int, lwip_ioctl, (int s, long cmd, void *argp))                                  \
+    X(P, void, lwip_select_wake_all, (void))                                              \
+    X(P, int, lwip_port_addr_core, (uint32_t addr))                                       \
     X(P, int, lwip_poll, (struct pollfd *fds, nfds_t nfds, int timeout))                  \
     X(P, void, sys_mutex_lock, (sys_mutex_t *mutex))                                      \
     X(P, void, sys_mutex_unlock, (sys_mutex_t *mutex))                                    \
@@ -60,6 +78,11 @@ LOCKS(lwips3_)
       .listen = P##lwip_listen, .accept = P##lwip_accept, .connect = P##lwip_connect,     \
       .send = P##lwip_send, .recv = P##lwip_recv, .getsockname = P##lwip_getsockname,     \
       .setsockopt = P##lwip_setsockopt, .close = P##lwip_close, .poll = P##lwip_poll,     \
+      .read = P##lwip_read, .write = P##lwip_write, .sendto = P##lwip_sendto,             \
+      .recvfrom = P##lwip_recvfrom, .sendmsg = P##lwip_sendmsg, .recvmsg = P##lwip_recvmsg, \
+      .getpeername = P##lwip_getpeername, .getsockopt = P##lwip_getsockopt,               \
+      .shutdown = P##lwip_shutdown, .fcntl = P##lwip_fcntl, .ioctl = P##lwip_ioctl,       \
+      .select_wake_all = P##lwip_select_wake_all, .addr_core = P##lwip_port_addr_core,    \
       .core_lock = Q##core_lock, .core_unlock = Q##core_unlock,                           \
       .core_mutex = &P##lock_tcpip_core }
 
@@ -78,3 +101,7 @@ const struct lwip_stack lwip_stacks[LWIP_STACKS] = {
 const struct lwip_stack_net lwip_stacks_net[LWIP_STACKS] = {
     STACK_NET(), STACK_NET(lwips1_), STACK_NET(lwips2_), STACK_NET(lwips3_),
 };
+
+/* netif_vnic.c and lib/posix refer to the stacks weakly, which links
+ * nothing: a program that wants them refers to this (memcached's main.c). */
+const char lwip_stacks_anchor = 1;

@@ -166,7 +166,7 @@ def test_memcached_connections_spread_over_cores(memcached):
         # 1 answered "SERVER_ERROR out of memory storing object")
         sh.wait(r"memcached: worker 0 on core 2", 60, "worker 0 placed")
         sh.wait(r"memcached: worker 1 on core 3", 60, "worker 1 placed")
-        sh.wait(rf"memcached: 2 cores, one address each from {IP2} up", 60, "addresses")
+        sh.wait(rf"memcached: 2 cores, one address and one lwIP each from {IP2} up", 60, "addresses")
         global IP
         ip, IP = IP, IP2
         try:

@@ -63,6 +63,14 @@ int lwip_port_addr_core(uint32_t addr);
  *  route by destination. */
 struct netif *lwip_port_route_src(const ip4_addr_t *src, const ip4_addr_t *dest);
 
+/** Stacks apart (lwip_stacks.h, netif_vnic.h net_start_apart): sockets
+ *  made on `core` belong to stack `stack`. Stack 0's copy holds the table. */
+void lwip_port_core_stack(int core, int stack);
+/** The stack of sockets made on `core` (0 unless said). */
+int lwip_port_stack_of_core(int core);
+/** How many stacks run (1 + the highest said). */
+int lwip_port_stacks(void);
+
 /** Takes the interface down and removes it (under the core lock). */
 void lwip_port_netif_remove(struct netif *netif);
 #endif

@@ -25,7 +25,8 @@
 
 #define LWIP_STACKS 4
 
-/** One stack's entry points (a subset of lwIP's API; more as needed). */
+/** One stack's entry points (lwIP's API that lib/posix's sockets and
+ *  the tests use). */
 struct lwip_stack {
     err_t (*port_start)(void);
     int (*socket)(int domain, int type, int protocol);
@@ -35,16 +36,35 @@ struct lwip_stack {
     int (*connect)(int s, const struct sockaddr *name, socklen_t namelen);
     ssize_t (*send)(int s, const void *data, size_t size, int flags);
     ssize_t (*recv)(int s, void *mem, size_t len, int flags);
+    ssize_t (*read)(int s, void *mem, size_t len);
+    ssize_t (*write)(int s, const void *data, size_t size);
+    ssize_t (*sendto)(int s, const void *data, size_t size, int flags, const struct sockaddr *to,
+                      socklen_t tolen);
+    ssize_t (*recvfrom)(int s, void *mem, size_t len, int flags, struct sockaddr *from,
+                        socklen_t *fromlen);
+    ssize_t (*sendmsg)(int s, const struct msghdr *message, int flags);
+    ssize_t (*recvmsg)(int s, struct msghdr *message, int flags);
     int (*getsockname)(int s, struct sockaddr *name, socklen_t *namelen);
+    int (*getpeername)(int s, struct sockaddr *name, socklen_t *namelen);
     int (*setsockopt)(int s, int level, int optname, const void *optval, socklen_t optlen);
+    int (*getsockopt)(int s, int level, int optname, void *optval, socklen_t *optlen);
+    int (*shutdown)(int s, int how);
+    int (*fcntl)(int s, int cmd, int val);
+    int (*ioctl)(int s, long cmd, void *argp);
     int (*close)(int s);
     int (*poll)(struct pollfd *fds, nfds_t nfds, int timeout);
+    void (*select_wake_all)(void);
+    int (*addr_core)(uint32_t addr);
     void (*core_lock)(void);        /* LOCK_TCPIP_CORE() of this stack */
     void (*core_unlock)(void);
     sys_mutex_t *core_mutex;        /* that lock itself: one per stack */
 };
 
 extern const struct lwip_stack lwip_stacks[LWIP_STACKS];
+/** Refer to it (as `extern const char lwip_stacks_anchor;`: this header's
+ *  lwIP types clash with <sys/socket.h>) to link the stacks into a program
+ *  that otherwise names them only weakly (netif_vnic.c, lib/posix). */
+extern const char lwip_stacks_anchor;
 
 /** What the VNIC interfaces (netif_vnic.c) call of a stack: a frame
  *  received for stack k is a pbuf of stack k's pool, handed to an

@@ -32,7 +32,7 @@ MODULE_LIBC := newlib
 MODULE_SRCS := \
 	$(MEMCACHED_UPSTREAM_SRCS) \
 	usr/apps/memcached/main.c
-MODULE_LIBS := event lwip arrakis nicvf igbvf ixgbevf posix libos
+MODULE_LIBS := event lwip_stacks lwip_stack1 lwip_stack2 lwip_stack3 lwip arrakis nicvf igbvf ixgbevf posix libos
 include hake/module.mk
 $(memcached_OBJS): | $(LWIP_STAMP) $(LIBEVENT_STAMP) $(MEMCACHED_STAMP)
 
