@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """tools/benchmemcached.py: the memcached part of `make bench` (tools/bench).
 
-A load client (below, `load`: Python, run from inside a fresh test
-namespace) against
+A load client (tools/mcload.c, compiled with the host's cc into
+build/bench/mcload; the Python one below, `load`, if that fails: it takes
+far more host CPU per request), run from inside a fresh test namespace,
+against
   - this OS's usr/apps/memcached (memcached 1.6.18, Debian's source) with
     cores=1, 2 and 4 on one boot (4 vCPUs), spawned as
     `spawn memcached core C ip=A/24 mem=64M cores=N -p 11211`: one VF,
@@ -14,8 +16,7 @@ namespace) against
     (tools/linux-guest, `guest_memcached=11211`: `-t` = its vCPUs), booted
     with 1, 2 and 4 vCPUs, one address.
 The load: SET, then GET of the same 100 keys, 64-byte values, 50 connections,
-one request in flight per connection (a closed loop), spread over CLIENT_PROCS
-client processes; requests per second over the whole run and each
+one request in flight per connection (a closed loop); requests per second over the whole run and each
 request's latency (p50, p99). Every reply is checked (STORED; VALUE with
 the 64 bytes and END): a wrong one counts as an error. Every run is
 bounded by a request count and a timeout. Under TCG these are
@@ -49,7 +50,7 @@ KEYS = 100         # each process SETs k0..k99 (and more) before any GET
 CLIENT_PROCS = 2
 LOAD_SECONDS = 300
 CORES = (1, 2, 4)
-REQUESTS, QUICK_REQUESTS = 20000, 2000
+REQUESTS, QUICK_REQUESTS = 50000, 5000
 # This OS: (cores, spawn core, first address); one boot runs all three.
 OS_RUNS = [(1, 1, "10.11.0.2"), (2, 1, "10.11.0.10"), (4, 0, "10.11.0.20")]
 LINUX_IP = "10.11.0.2"
@@ -188,14 +189,28 @@ def answers(ns, addrs, seconds):
     return True
 
 
-def run_load(ns, addrs, quick):
+def client_binary(out_dir):
+    """build/bench/mcload from tools/mcload.c (rebuilt when older), or None."""
+    exe = Path(out_dir) / "mcload"
+    src = TOOLS / "mcload.c"
+    if not exe.exists() or exe.stat().st_mtime < src.stat().st_mtime:
+        p = sh("cc", "-O2", "-o", exe, src, timeout=120)
+        if p.returncode != 0:
+            print(f"bench: mcload did not build ({p.stderr.strip()[-200:]}): the Python client",
+                  flush=True)
+            return None
+    return exe
+
+
+def run_load(ns, addrs, quick, exe=None):
     """SET then GET; {op: report} (or {op: {"error": why}})."""
     out = {}
     n = QUICK_REQUESTS if quick else REQUESTS
     for op in ("set", "get"):
         try:
-            p = sh("ip", "netns", "exec", ns, sys.executable, __file__, "load", ",".join(addrs),
-                   PORT, op, n, timeout=LOAD_SECONDS + 180)
+            argv = ([exe, ",".join(addrs), PORT, op, n, CONNS, LOAD_SECONDS] if exe else
+                    [sys.executable, __file__, "load", ",".join(addrs), PORT, op, n])
+            p = sh("ip", "netns", "exec", ns, *argv, timeout=LOAD_SECONDS + 180)
             out[op] = json.loads(p.stdout) if p.returncode == 0 else \
                 {"error": f"exit {p.returncode}: {p.stderr.strip()[-300:]}"}
         except subprocess.TimeoutExpired:
@@ -226,7 +241,7 @@ def run_os(out_dir, quick, Namespace):
                 if not answers(ns, addrs, 150):
                     res[cores] = {"note": "no answer on every address within 150 s"}
                 else:
-                    res[cores] = {"results": run_load(ns, addrs, quick)}
+                    res[cores] = {"results": run_load(ns, addrs, quick, client_binary(out_dir))}
                 con.command(f"kill {m.group(1)}")
                 time.sleep(2)
         except AssertionError as e:
@@ -254,7 +269,7 @@ def run_linux(out_dir, quick, Namespace):
                 if not answers(ns, [LINUX_IP], 60):
                     res[cores] = {"note": "memcached in the guest gave no answer within 60 s"}
                 else:
-                    res[cores] = {"results": run_load(ns, [LINUX_IP], quick)}
+                    res[cores] = {"results": run_load(ns, [LINUX_IP], quick, client_binary(out_dir))}
             finally:
                 g.close()
     return res
@@ -284,7 +299,7 @@ def _fig(runs, s, c, op, field):
 
 def table(runs, quick):
     n = QUICK_REQUESTS if quick else REQUESTS
-    lines = [f"memcached: tools/benchmemcached.py from the host namespace, {CONNS} connections, "
+    lines = [f"memcached: tools/benchmemcached.py (client tools/mcload.c) from the host namespace, {CONNS} connections, "
              f"64-byte values, {n} SETs then {n} GETs of the same keys per row; requests/s, "
              "p50/p99 latency in microseconds; xN = this row's rate / the 1-core rate",
              "  arrakis: usr/apps/memcached cores=N (a VF, address and worker per core; the client "
