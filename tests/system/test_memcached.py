@@ -155,6 +155,11 @@ def test_memcached_connections_spread_over_cores(memcached):
     assert "spawned memcached" in out, out
     sh.wait(r"memcached: cores=4 from core 2 needs cores 2-5; the machine has 4", 60, "refusal")
     sh.wait(r"domain memcached \(0x\w+\) on core 2 exited, status 2", 60, "exit 2")
+    for bad in ("0", "5", "-1", "two"):
+        out = sh.command(f"spawn memcached core 2 ip={IP2}/24 cores={bad} -p {PORT}")
+        assert "spawned memcached" in out, out
+        sh.wait(r"memcached: cores= must be 1 to 4", 60, f"cores={bad} refused")
+        sh.wait(r"domain memcached \(0x\w+\) on core 2 exited, status 2", 60, "exit 2")
     sh.mark("spawn memcached cores=2")
     out = sh.command(f"spawn memcached core 2 ip={IP2}/24 mem=64M cores=2 -p {PORT}")
     m = re.search(r"spawned memcached as domain (0x\w+) on core 2", out)
