@@ -34,6 +34,12 @@ class Console:
         while waiting:                  # boot messages come in any order
             i = self.expect(waiting, boot_timeout, "monitors and shell up")
             waiting.pop(i)
+        if "shell: started the VSIC service" in self.seen:
+            # vsicd (usr/vsicd) finishes its start-up after the shell's
+            # first prompt; its lines would land in the first command's
+            # output. Its last one says what it found on the disk.
+            self.expect([r"vsicd: no VSA table", r"vsicd: VSA table read",
+                         r"vsicd: no NVMe controller"], boot_timeout, "VSIC service up")
         self.p.sendline("")             # a fresh prompt, after the boot messages
         self.expect(self.PROMPT, 30, "shell prompt")
 

@@ -9,7 +9,7 @@
  * service's own function does the work and `done` makes the caller's
  * result on the caller's core, which keeps its capabilities.
  *
- * The generic half of what drivers/net/igb/pf/forward.c does for the NIC;
+ * The generic half of what drivers/net/nic/forward.c does for the NICs;
  * drivers/storage/nvme/kernel uses it.
  */
 #ifndef PCI_DEVCALL_H

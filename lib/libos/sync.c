@@ -50,6 +50,7 @@ void sync_backoff(struct sync_backoff *b)
 /* --- Parking --- */
 
 #define PARK_BUCKETS 64
+#define PARK_DISABLED_SAY (1u << 24)     /* spins in a disabled section before a line */
 
 struct park_bucket {
     volatile int lock;
@@ -90,7 +91,15 @@ static void bucket_release(struct park_bucket *b)
 bool sync_park(const volatile uint32_t *addr, uint32_t expected, uint64_t deadline)
 {
     if (disp_disable()) {
-        __asm__ volatile("pause");      /* in a critical section: the caller spins */
+        /* In a critical section the caller spins. That ends only if the
+         * word's changer runs on another core: said once, for the log of a
+         * wait that never ends (a hang seen once in posix_suite under load). */
+        static uint32_t spins;
+        if (__atomic_add_fetch(&spins, 1, __ATOMIC_RELAXED) == PARK_DISABLED_SAY)
+            debug_printf("libos: %u looks of sync_park with the dispatcher disabled so far "
+                         "(the latest on %p): only another core can end such a wait\n",
+                         PARK_DISABLED_SAY, (const void *)addr);
+        __asm__ volatile("pause");
         return true;
     }
     struct libos_disp *d = disp_self();

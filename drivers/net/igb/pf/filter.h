@@ -17,6 +17,7 @@
 #include <kpi/errors.h>
 #include <kpi/syscall.h>
 #include <net/igb/pf/regs.h>
+#include <net/nic/book.h>
 
 #define IGB_POOLS           8       /* VMDq pools: VFs 0..6, the PF's 7 */
 #define IGB_FILTERS_MAX     48
@@ -46,4 +47,11 @@ errval_t igb_filter_fits(const struct igb_filter_rule *rules, unsigned n,
  *  if the VLANs need more than IGB_NUM_VLVF entries. */
 errval_t igb_filter_compile(const struct igb_filter_rule *rules, unsigned n,
                             struct igb_filter_hw *hw);
+
+/** The VNIC layer's rule (drivers/net/nic/book.h) in the 82576's words:
+ *  its pool, address kinds and tag. */
+struct igb_filter_rule igb_filter_rule_of(const struct nic_filter_rule *r);
+/** The book's judgement of a Filter on the 82576: igb_filter_check, and
+ *  igb_filter_fits over the book's rules (at most IGB_FILTERS_MAX). */
+extern const struct nic_filter_judge igb_filter_judge;
 #endif

@@ -81,3 +81,25 @@ errval_t igb_filter_compile(const struct igb_filter_rule *rules, unsigned n,
     }
     return ERR_OK;
 }
+
+struct igb_filter_rule igb_filter_rule_of(const struct nic_filter_rule *r)
+{
+    uint32_t f = r->spec.flags;
+    return (struct igb_filter_rule){ .pool = r->pool,
+                                     .flags = f & (FILTER_MAC | FILTER_BROADCAST | FILTER_VLAN),
+                                     .vlan = (f & FILTER_VLAN) ? r->spec.vlan : 0 };
+}
+
+static errval_t fits_nic(const struct nic_filter_rule *rules, unsigned n,
+                         const struct nic_filter_rule *add)
+{
+    static struct igb_filter_rule have[IGB_FILTERS_MAX];   /* the NIC's core only */
+    if (n > IGB_FILTERS_MAX)
+        return FILTER_ERR_TABLE_FULL;
+    for (unsigned i = 0; i < n; i++)
+        have[i] = igb_filter_rule_of(&rules[i]);
+    struct igb_filter_rule a = igb_filter_rule_of(add);
+    return igb_filter_fits(have, n, &a);
+}
+
+const struct nic_filter_judge igb_filter_judge = { igb_filter_check, fits_nic };

@@ -19,7 +19,8 @@
  * the timer tick never polls a half-initialised device.
  */
 #include <net/igb/pf/pf.h>
-#include <net/igb/pf/vnic.h>
+#include <net/igb/pf/nichw.h>
+#include <net/nic/nic.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/paging.h>
@@ -124,7 +125,7 @@ static void link_up(const char *bdf)
  * its VNIC's Filters say: nothing until a Filter admits something. */
 void igb_pool_setup(unsigned vf)
 {
-    igb_filter_pool_setup();
+    nic_filters_apply(igb_nic);
     igb_wr(IGB_VFRE, igb_rd(IGB_VFRE) | 1u << vf);
     igb_wr(IGB_VFTE, igb_rd(IGB_VFTE) | 1u << vf);
 }
@@ -231,7 +232,7 @@ void igb_pf_init(struct pci_table *t)
                 vf->mac[0], vf->mac[1], vf->mac[2], vf->mac[3], vf->mac[4], vf->mac[5], i);
     }
     igb_mbx_init();
-    igb_vnic_init(t);
+    nic_pf_up(igb_nic, t);
     igb_pf.up = true;
     if (cmdline_has("igb.selftest"))
         igb_selftest();

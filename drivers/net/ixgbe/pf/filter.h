@@ -29,6 +29,7 @@
 #include <kpi/errors.h>
 #include <kpi/syscall.h>
 #include <net/ixgbe/pf/regs.h>
+#include <net/nic/book.h>
 
 #define IXGBE_FILTERS_MAX       96      /* rules the driver keeps (<= 5-tuple entries) */
 #define IXGBE_FTQF_PRIO_MATCH   7
@@ -68,6 +69,14 @@ errval_t ixgbe_filter_fits(const struct ixgbe_filter_rule *rules, unsigned n,
  *  when VLANs or five-tuple entries run out. */
 errval_t ixgbe_filter_compile(const struct ixgbe_filter_rule *rules, unsigned n,
                               struct ixgbe_filter_hw *hw);
+
+/** The book's judgement of a Filter on the 82599 (drivers/net/nic/book.h:
+ *  its rules are this compiler's pool and spec): ixgbe_filter_check, and
+ *  ixgbe_filter_fits over the book's rules (at most IXGBE_FILTERS_MAX). */
+extern const struct nic_filter_judge ixgbe_filter_judge;
+/** The book's rules as this compiler's (n <= IXGBE_FILTERS_MAX). */
+void ixgbe_filter_rules_of(const struct nic_filter_rule *rules, unsigned n,
+                           struct ixgbe_filter_rule *out);
 
 /** RTTBCNRC for a transmit rate limit of `mbps` on a `link_mbps` link
  *  (8.2.3.10.16, 7.7.2.2.x rate scheduler; Linux ixgbe_set_vf_rate_limit):

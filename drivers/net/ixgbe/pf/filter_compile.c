@@ -170,3 +170,24 @@ errval_t ixgbe_rate_factor(uint32_t link_mbps, uint32_t mbps, uint32_t *rttbcnrc
                 (rf_dec & IXGBE_RTTBCNRC_RF_DEC_MASK);
     return ERR_OK;
 }
+
+void ixgbe_filter_rules_of(const struct nic_filter_rule *rules, unsigned n,
+                           struct ixgbe_filter_rule *out)
+{
+    for (unsigned i = 0; i < n; i++)
+        out[i] = (struct ixgbe_filter_rule){ .pool = rules[i].pool, .spec = rules[i].spec };
+}
+
+static errval_t fits_nic(const struct nic_filter_rule *rules, unsigned n,
+                         const struct nic_filter_rule *add)
+{
+    static struct ixgbe_filter_rule have[IXGBE_FILTERS_MAX];   /* the NIC's core only */
+    if (n > IXGBE_FILTERS_MAX)
+        return FILTER_ERR_TABLE_FULL;
+    ixgbe_filter_rules_of(rules, n, have);
+    struct ixgbe_filter_rule a;
+    ixgbe_filter_rules_of(add, 1, &a);
+    return ixgbe_filter_fits(have, n, &a);
+}
+
+const struct nic_filter_judge ixgbe_filter_judge = { ixgbe_filter_check, fits_nic };

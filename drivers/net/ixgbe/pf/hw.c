@@ -7,6 +7,8 @@
  *   Rate: RTTBCNRM (Linux: 0x4 without jumbo frames), then for each of the
  *   VF's two queues RTTDQSEL = queue, RTTBCNRC = factor (8.2.3.10.13-16;
  *   Linux ixgbe_set_vf_rate_limit), read back.
+ *   A VF's pool on or off: PFVFRE/PFVFTE (8.2.3.27.7-8), when a holder
+ *   takes or lets go of its VNIC.
  * NOT RUN ON HARDWARE here.
  */
 #include <net/ixgbe/pf/ixgbe.h>
@@ -60,4 +62,12 @@ errval_t ixgbe_rate_apply(unsigned vf, uint32_t mbps)
             return RATE_ERR_NO_HW_LIMITER;
     }
     return ERR_OK;
+}
+
+void ixgbe_vf_enable(unsigned vf, bool on)
+{
+    uint32_t bit = 1u << (vf % 32);
+    uint32_t re = ixgbe_rd(IXGBE_PFVFRE(vf / 32)), te = ixgbe_rd(IXGBE_PFVFTE(vf / 32));
+    ixgbe_wr(IXGBE_PFVFRE(vf / 32), on ? re | bit : re & ~bit);
+    ixgbe_wr(IXGBE_PFVFTE(vf / 32), on ? te | bit : te & ~bit);
 }

@@ -30,6 +30,7 @@ struct ixgbe_pf {
     uint8_t mac[IXGBE_MAC_LEN];
     unsigned nvfs;                  /* VFs 0..nvfs-1; the PF's pool is nvfs */
     struct ixgbe_vf vf[IXGBE_MAX_VFS];
+    uint16_t vf_rid[IXGBE_MAX_VFS];     /* each VF's PCI requester id */
     struct ixgbe_sfp sfp;
     uint32_t link_mbps;             /* 10000, or 0 while down */
 };
@@ -67,4 +68,12 @@ void ixgbe_mbx_init(void);
 void ixgbe_filter_apply(const struct ixgbe_filter_hw *hw);
 /** Limit VF `vf`'s transmit queues (both) to `mbps` (0: no limit). */
 errval_t ixgbe_rate_apply(unsigned vf, uint32_t mbps);
+/** VF `vf`'s pool may receive and send (PFVFRE/PFVFTE), or not (hw.c). */
+void ixgbe_vf_enable(unsigned vf, bool on);
+
+#define IXGBE_VF_REGS_BYTES (16 * 1024)  /* a VNIC maps the VF's register BAR (8.3.5) */
+struct nic;
+/** The 82599 as the VNIC layer (drivers/net/nic) knows it (nichw.c). */
+extern struct nic *ixgbe_nic;
+void ixgbe_nic_register(void);
 #endif

@@ -28,6 +28,7 @@
  *     (pool_setup); CTRL_EXT.PFRSTD so the VFs see RSTD.
  */
 #include <net/ixgbe/pf/ixgbe.h>
+#include <net/nic/nic.h>
 #include <pci/pci.h>
 #include <pci/regs.h>
 #include <arch/apic.h>
@@ -256,6 +257,7 @@ void ixgbe_pool_setup(unsigned vf)
     ixgbe_wr(IXGBE_PFVFRE(vf / 32), ixgbe_rd(IXGBE_PFVFRE(vf / 32)) | 1u << (vf % 32));
     ixgbe_wr(IXGBE_PFVFTE(vf / 32), ixgbe_rd(IXGBE_PFVFTE(vf / 32)) | 1u << (vf % 32));
     ixgbe_wr(IXGBE_PFVFSPOOF(vf / 8), ixgbe_rd(IXGBE_PFVFSPOOF(vf / 8)) | IXGBE_PFVFSPOOF_MAC(vf));
+    nic_filters_apply(ixgbe_nic);   /* the RAR entry is valid again if a Filter says so */
 }
 
 static void vt_setup(void)
@@ -300,6 +302,7 @@ static bool find_vfs(const struct pci_table *t, const struct pci_dev *pf)
         vf->present = true;
         vf->api = IXGBE_MBOX_API_10;
         ixgbe_vf_mac(d->vf_index, vf->mac);
+        ixgbe_pf.vf_rid[d->vf_index] = d->rid;
         if (d->vf_index + 1u > ixgbe_pf.nvfs)
             ixgbe_pf.nvfs = d->vf_index + 1u;
     }
@@ -345,6 +348,7 @@ void ixgbe_pf_init(struct pci_table *t)
     link_setup(bdf);
     vt_setup();
     ixgbe_mbx_init();
+    nic_pf_up(ixgbe_nic, t);
     ixgbe_pf.up = true;
     kprintf("ixgbe: 64-pool SR-IOV on, PF pool %u, VF n = pool n (queues 2n, 2n+1)\n",
             ixgbe_pf.nvfs);

@@ -7,6 +7,7 @@ MODULE_SRCS := \
 	drivers/net/ixgbe/pf/filter_compile.c \
 	drivers/net/ixgbe/pf/hw.c \
 	drivers/net/ixgbe/pf/mailbox.c \
+	drivers/net/ixgbe/pf/nichw.c \
 	drivers/net/ixgbe/pf/pf.c \
 	drivers/net/ixgbe/pf/sfp.c \
 	drivers/net/ixgbe/pf/sfp_classify.c \
