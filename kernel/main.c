@@ -15,12 +15,14 @@
 #include <arch/cpu.h>
 #include <arch/gdt.h>
 #include <arch/paging.h>
+#include <arch/pat.h>
 #include <arch/pit.h>
 #include <arch/rtc.h>
 #include <arch/serial.h>
 #include <arch/trap.h>
 #include <mm/pmm.h>
 #include <console.h>
+#include <console/fbcon.h>
 #include <core.h>
 #include <crash.h>
 #include <dispatch.h>
@@ -283,9 +285,44 @@ static void boot_user(void)
     kprintf("boot: started %s as domain %#x on core 0\n", first, id);
 }
 
+/* Before paging_init the boot page tables map physical 0-4 GiB at the
+ * direct map: the SPCR is read there, or not at all. */
+static const void *acpi_map_early(uint64_t phys, size_t len, void *ctx)
+{
+    return phys + len <= (4ull << 30) && phys + len >= phys ? phys_to_virt(phys) : NULL;
+}
+
+/* With no console= the firmware's SPCR table may name the console UART
+ * (a server's serial-over-LAN port). ERR_OK and the port, or why not;
+ * ACPI_ERR_TABLE_NOT_FOUND is the usual no (QEMU, most PCs). */
+static errval_t console_from_spcr(struct console_port *out)
+{
+    const void *rsdp = boot_info.rsdp;
+    size_t len = boot_info.rsdp_len;
+    if (!rsdp)
+        rsdp = acpi_rsdp_scan(&len);
+    if (!rsdp || cmdline_has("boot.ignore_acpi"))
+        return ACPI_ERR_TABLE_NOT_FOUND;
+    struct acpi_tables t;
+    const struct acpi_sdt_header *h;
+    struct spcr_uart u;
+    /* Root tables this early look cannot reach are boot_acpi's to report. */
+    if (err_is_fail(acpi_init(&t, rsdp, len, acpi_map_early, 0)))
+        return ACPI_ERR_TABLE_NOT_FOUND;
+    errval_t err = spcr_find(&t, &h);
+    if (err_is_ok(err))
+        err = spcr_parse(h, &u);
+    if (err_is_fail(err))
+        return err;
+    *out = (struct console_port){ .port = u.io,
+                                  .baud = u.baud == SPCR_BAUD_AS_SET ? 115200 : u.baud };
+    return ERR_OK;
+}
+
 /* The console goes where the command line says (console=ttyS1 for a
- * server's serial-over-LAN), so the command line is read before the first
- * line is printed; with no multiboot2 information it stays on COM1. */
+ * server's serial-over-LAN), else where the ACPI SPCR says, else COM1; so
+ * both are read before the first line is printed. With no multiboot2
+ * information it stays on COM1. */
 static errval_t boot_console(uint32_t magic, uint32_t mbi_phys)
 {
     errval_t err = BOOT_ERR_BAD_MAGIC;
@@ -297,11 +334,21 @@ static errval_t boot_console(uint32_t magic, uint32_t mbi_phys)
     struct console_port com1, con;
     console_arg_parse("ttyS0", &com1);
     con = com1;
-    bool bad = cmdline_value("console", val, sizeof(val)) && !console_arg_parse(val, &con);
+    bool given = cmdline_value("console", val, sizeof(val));
+    bool bad = given && !console_arg_parse(val, &con);
+    errval_t spcr = ACPI_ERR_TABLE_NOT_FOUND;
+    if (!given && err_is_ok(err))
+        spcr = console_from_spcr(&con);
     serial_init(con.port, con.baud);
     kprintf("\narrakis %s: CPU driver starting on the bootstrap core\n", ARRAKIS_VERSION);
     if (bad)
         kprintf("console: console=%s is not ttyS0-3 or uart,io,0xADDR[,baud]; using COM1\n", val);
+    else if (err_is_ok(spcr))
+        kprintf("console: on the UART at I/O %#x, %u baud (named by ACPI SPCR)\n", con.port,
+                con.baud);
+    else if (err_no(spcr) != ACPI_ERR_TABLE_NOT_FOUND)
+        kprintf("console: ACPI SPCR ignored: %s (%s); using COM1\n", err_name(err_no(spcr)),
+                err_msg(err_no(spcr)));
     else if (con.port != com1.port)
         kprintf("console: on the UART at I/O %#x, %u baud\n", con.port, con.baud);
     return err;
@@ -309,6 +356,7 @@ static errval_t boot_console(uint32_t magic, uint32_t mbi_phys)
 
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
+    pat_init();
     errval_t err = boot_console(magic, mbi_phys);
     gdt_load(&bsp_core.gdt);
     core_set_current(&bsp_core);
@@ -326,6 +374,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     boot_mbi_phys = mbi_phys;
     boot_memory(mbi_phys);
+    fbcon_start(&boot_info);
     boot_acpi();
     boot_apic();
     boot_clock();

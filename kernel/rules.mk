@@ -5,6 +5,7 @@ MODULE_SRCS := \
 	kernel/acpi/madt.c \
 	kernel/acpi/mcfg.c \
 	kernel/acpi/rsdp_scan.c \
+	kernel/acpi/spcr.c \
 	kernel/acpi/tables.c \
 	kernel/acpi/timers.c \
 	kernel/arch/x86_64/apic.c \
@@ -14,6 +15,7 @@ MODULE_SRCS := \
 	kernel/arch/x86_64/idt.c \
 	kernel/arch/x86_64/isr.S \
 	kernel/arch/x86_64/paging.c \
+	kernel/arch/x86_64/pat.c \
 	kernel/arch/x86_64/pit.c \
 	kernel/arch/x86_64/resume.S \
 	kernel/arch/x86_64/rtc.c \
@@ -29,6 +31,9 @@ MODULE_SRCS := \
 	kernel/cap_hooks.c \
 	kernel/capmove.c \
 	kernel/console.c \
+	kernel/console/fbcon.c \
+	kernel/console/fbcon_start.c \
+	kernel/console/font8x16.c \
 	kernel/crash.c \
 	kernel/cspace.c \
 	kernel/dispatch.c \

@@ -9,6 +9,36 @@
 
 struct mb2_tag_module { uint32_t type, size, mod_start, mod_end; char name[]; };
 struct mb2_tag_mmap { uint32_t type, size, entry_size, entry_version; };
+/* 3.6.12: GRUB writes a 16-bit reserved field after the type, so the
+ * colour info starts at offset 32 (GRUB's multiboot2.h agrees). */
+struct mb2_tag_fb {
+    uint32_t type, size;
+    uint64_t addr;
+    uint32_t pitch, width, height;
+    uint8_t bpp, fb_type;
+    uint16_t reserved;
+} __attribute__((packed));
+struct mb2_fb_rgb { uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size; };
+_Static_assert(sizeof(struct mb2_tag_fb) == 32, "multiboot2 3.6.12");
+
+static void parse_fb(const struct mb2_tag *tag, struct boot_info *out)
+{
+    const struct mb2_tag_fb *t = (const void *)tag;
+    struct mb2_framebuffer *fb = &out->fb;
+    *fb = (struct mb2_framebuffer){ .addr = t->addr, .pitch = t->pitch, .width = t->width,
+                                    .height = t->height, .bpp = t->bpp, .type = t->fb_type };
+    if (t->fb_type == MB2_FB_RGB) {
+        /* An RGB tag too short for its channels is not RGB we can trust:
+         * leave the sizes 0, which fbcon_check refuses. */
+        if (tag->size >= sizeof(*t) + sizeof(struct mb2_fb_rgb)) {
+            const struct mb2_fb_rgb *c = (const void *)(t + 1);
+            fb->red_pos = c->red_pos, fb->red_size = c->red_size;
+            fb->green_pos = c->green_pos, fb->green_size = c->green_size;
+            fb->blue_pos = c->blue_pos, fb->blue_size = c->blue_size;
+        }
+    }
+    out->has_fb = true;
+}
 
 static void parse_mmap(const struct mb2_tag *tag, struct boot_info *out)
 {
@@ -60,6 +90,10 @@ errval_t mb2_parse(const void *mbi, struct boot_info *out)
         case MB2_TAG_MMAP:
             if (tag->size >= sizeof(struct mb2_tag_mmap))
                 parse_mmap(tag, out);
+            break;
+        case MB2_TAG_FRAMEBUFFER:
+            if (tag->size >= sizeof(struct mb2_tag_fb))
+                parse_fb(tag, out);
             break;
         case MB2_TAG_ACPI_OLD:
         case MB2_TAG_ACPI_NEW:

@@ -1,30 +1,42 @@
 /*
- * netif_vnic.c: lwIP's network interface over this domain's VNIC, and
- * net_start() (netif_vnic.h).
+ * netif_vnic.c: lwIP's network interfaces over this domain's VNICs, and
+ * net_start()/net_start_cores() (netif_vnic.h).
  *
- * One VF per application (lib/arrakis vf.h). net_start() opens it, gives
- * it a Filter (untagged frames to its MAC and broadcasts: ARP must reach
- * it) and a Doorbell, adds the interface to lwIP through the port's seam
- * (lwip_port_netif_add) and starts the receive thread.
+ * One VF per core the application networks on (lib/arrakis vf.h): one by
+ * default, up to VNIC_VF_MAX with net_start_cores. Each is opened with a
+ * Filter (untagged frames to its MAC and broadcasts: ARP must reach it)
+ * and a Doorbell, added to lwIP as an interface of its own with its own
+ * address (ip=, ip+1, ...) and gets its own receive thread on its core.
  *
- *   receive   one thread on the application's first core: vf_rx_poll(),
- *             each frame copied into a PBUF_POOL pbuf and its buffer given
- *             straight back to the ring, then netif->input (tcpip_input:
- *             queued for lwIP's tcpip thread). With nothing to take it
- *             sleeps in vf_wait() until the VF's doorbell rings (or, with
- *             net=poll, until the next timer tick).
+ *   receive   interface i's thread, on core first+i: vf_rx_poll(), each
+ *             frame copied into a PBUF_POOL pbuf and its buffer given
+ *             straight back to the ring, then netif->input (tcpip_input,
+ *             run in place under the core lock). With nothing to take it
+ *             sleeps until the VF's doorbell rings (or, with net=poll,
+ *             until the next timer tick).
+ *   doorbells A Doorbell rings on the core that made it, which for every
+ *             VF of a spanning domain is its first core (the capability
+ *             invocations of other cores are made there: lib/libos
+ *             syscall.c). So interface 0's thread, on that core, sleeps on
+ *             the bells and, when one rings, wakes each other interface's
+ *             thread whose ring has a frame (one cross-core wake per
+ *             sleep; a thread that keeps finding frames never sleeps).
  *   send      linkoutput, called by lwIP under its core lock from whatever
  *             thread sends (an application thread in send(), or the tcpip
- *             thread for ACKs, ARP, retransmissions): a VF transmit buffer,
- *             the pbuf chain copied into it, posted to the ring.
+ *             thread for ACKs, ARP, retransmissions): a transmit buffer of
+ *             the interface's VF, the pbuf chain copied into it, posted.
+ *             lwIP picks the interface by the packet's source address
+ *             (lwip_port_route_src), so a connection's replies leave by
+ *             the VF its requests came in on.
  *
- * The VF half (vnic_vf.c) holds the driver under a lock, since the
+ * The VF half (vnic_vf.c) holds each driver under a lock, since the
  * receive thread and senders share it; this file is the lwIP half.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lwip/etharp.h"
 #include "lwip/ip4_addr.h"
@@ -33,6 +45,7 @@
 #include "lwip/stats.h"
 #include "lwip/tcpip.h"
 #include "lwip_port.h"
+#include "lwip_stacks.h"
 #include "netif_vnic.h"
 #include "vnic_vf.h"
 #include <libos/reqstage.h>
@@ -52,13 +65,43 @@ struct net_stamp {
     uint64_t tsc;
 };
 
-static struct {
+/* One interface: a VF, its netif, its receive thread. */
+struct net_if {
     struct netif netif;
+    const struct lwip_stack_net *st;    /* the lwIP it belongs to */
+    unsigned i;                 /* vnic_vf.c's VF number */
+    int core;
     pthread_t rx;
-    bool doorbell, started;
+    /* Threads other than interface 0's sleep here (doorbells ring on the
+     * first core): `asleep` says the thread may sleep, `woken` that it
+     * was rung since. */
+    pthread_mutex_t wake_lock;
+    pthread_cond_t wake;
+    bool asleep, woken;
     uint64_t rx_nopbuf;         /* frames dropped: no pbuf (receive thread) */
     uint64_t rx_refused;        /* frames tcpip_input refused (its mailbox full) */
     uint64_t tx_fail;           /* linkoutput refused: too long, ring full */
+    uint8_t flat[NET_FRAME_MAX];    /* long chains; the stack's core lock guards it */
+};
+
+/* Stack 0 is lwIP's own names; stacks 1..3 come from lib/lwip/stacks.c
+ * when the program links it (net_start_apart). */
+static const struct lwip_stack_net net_stack0 = {
+    .port_start = lwip_port_start, .netif_add = lwip_port_netif_add,
+    .netif_set_core = lwip_port_netif_set_core, .on_core_unlock = lwip_port_on_core_unlock,
+    .pbuf_alloc = pbuf_alloc, .pbuf_take = pbuf_take, .pbuf_free = pbuf_free,
+    .tcpip_callback = tcpip_callback, .netif_set_link_up = netif_set_link_up,
+    .etharp_output = etharp_output, .stats = &lwip_stats,
+};
+extern const struct lwip_stack_net lwip_stacks_net[LWIP_STACKS] __attribute__((weak));
+
+/* LINK_STATS_INC of the interface's own stack. */
+#define NET_LINK_INC(f, field) ((f)->st->stats->link.field++)
+
+static struct {
+    struct net_if ifs[VNIC_VF_MAX];
+    unsigned n;                 /* interfaces started */
+    bool doorbell, started;
     uint64_t tx_copy_cycles;    /* atomic: net_tx_copy_take() */
 
     /* Receive stamps: ring of the last NET_STAMPS UDP datagrams to
@@ -130,52 +173,106 @@ uint64_t net_tx_copy_take(void)
 /* In the tcpip thread (tcpip_callback): the link came up. */
 static void net_link_up(void *arg)
 {
-    netif_set_link_up(&vn.netif);
+    struct net_if *f = arg;
+    f->st->netif_set_link_up(&f->netif);
 }
 
-/* Under the VF's lock: one received frame into a pbuf (NULL if none free). */
+/* What net_rx_frame fills: the interface, and where the next pbuf goes. */
+struct net_rx_batch {
+    struct net_if *f;
+    struct pbuf **next;
+};
+
+/* Under the VF's lock: one received frame into a pbuf of the interface's
+ * stack (NULL if none free). */
 static void net_rx_frame(void *arg, const uint8_t *frame, unsigned len, uint64_t tsc)
 {
-    struct pbuf **next = *(struct pbuf ***)arg;
+    struct net_rx_batch *b = arg;
     net_stamp_frame(frame, len, tsc);
     if (reqstage_every && reqstage_tcp_payload(frame, len))
         reqstage_at(REQ_RX, tsc);
-    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    struct pbuf *p = b->f->st->pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (p)
-        pbuf_take(p, frame, (u16_t)len);
-    *next = p;
-    (*(struct pbuf ***)arg)++;
+        b->f->st->pbuf_take(p, frame, (u16_t)len);
+    *b->next++ = p;
+}
+
+/* Interface 0's thread, after each look at its own ring: wake the other
+ * interfaces' threads that sleep with a frame waiting. */
+static void net_ring_others(void)
+{
+    for (unsigned k = 1; k < vn.n; k++) {
+        struct net_if *f = &vn.ifs[k];
+        if (!__atomic_load_n(&f->asleep, __ATOMIC_ACQUIRE) || !vnic_vf_rx_pending(f->i))
+            continue;
+        pthread_mutex_lock(&f->wake_lock);
+        f->woken = true;
+        pthread_cond_signal(&f->wake);
+        pthread_mutex_unlock(&f->wake_lock);
+    }
+}
+
+/* A thread of interface k > 0 with nothing to take: sleep until
+ * interface 0's thread sees a frame on its ring (or max_ms passes). */
+static void net_sleep_relayed(struct net_if *f)
+{
+    /* `asleep` goes up before the interrupt is armed and the ring looked
+     * at: a frame after that look rings the bell, and the ringer then
+     * sees `asleep`, so no wake-up is lost. */
+    __atomic_store_n(&f->asleep, true, __ATOMIC_SEQ_CST);
+    unsigned ms;
+    if (!vnic_vf_wait_prepare(f->i, &ms)) {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        t.tv_nsec += (long)ms * 1000000;
+        t.tv_sec += t.tv_nsec / 1000000000;
+        t.tv_nsec %= 1000000000;
+        pthread_mutex_lock(&f->wake_lock);
+        while (!f->woken && pthread_cond_timedwait(&f->wake, &f->wake_lock, &t) == 0)
+            ;
+        f->woken = false;
+        pthread_mutex_unlock(&f->wake_lock);
+    }
+    __atomic_store_n(&f->asleep, false, __ATOMIC_RELEASE);
 }
 
 static void *net_rx_thread(void *arg)
 {
-    bool link = vnic_vf_link_up();
+    struct net_if *f = arg;
+    bool link = vnic_vf_link_up(f->i);
     for (;;) {
-        struct pbuf *p[NET_RX_BATCH], **next = p;
-        unsigned n = vnic_vf_rx(net_rx_frame, &next, NET_RX_BATCH);
+        struct pbuf *p[NET_RX_BATCH];
+        struct net_rx_batch b = { f, p };
+        unsigned n = vnic_vf_rx(f->i, net_rx_frame, &b, NET_RX_BATCH);
         for (unsigned i = 0; i < n; i++) {
             if (!p[i]) {
-                vn.rx_nopbuf++;
-                LINK_STATS_INC(link.memerr);
+                f->rx_nopbuf++;
+                NET_LINK_INC(f, memerr);
                 continue;
             }
-            LINK_STATS_INC(link.recv);
+            NET_LINK_INC(f, recv);
             /* (the frame's headers are in the first pbuf: read before input frees it) */
             bool data = reqstage_every && reqstage_tcp_payload(p[i]->payload, p[i]->len);
-            if (vn.netif.input(p[i], &vn.netif) != ERR_OK) {
-                vn.rx_refused++;
-                LINK_STATS_INC(link.drop);
-                pbuf_free(p[i]);
+            if (f->netif.input(p[i], &f->netif) != ERR_OK) {
+                f->rx_refused++;
+                NET_LINK_INC(f, drop);
+                f->st->pbuf_free(p[i]);
             } else if (data) {
                 reqstage_stamp(REQ_LWIP);   /* the core lock's input ran TCP: data is in the socket */
             }
         }
-        if (!link && vnic_vf_link_up()) {
+        if (!link && vnic_vf_link_up(f->i)) {
             link = true;
-            tcpip_callback(net_link_up, NULL);
+            f->st->tcpip_callback(net_link_up, f);
         }
-        if (!n)
-            vnic_vf_wait();
+        if (f->i == 0 && vn.doorbell)
+            net_ring_others();
+        if (n)
+            continue;
+        if (f->i == 0 || !vn.doorbell)
+            vnic_vf_wait(f->i);
+        else
+            net_sleep_relayed(f);
     }
     return NULL;
 }
@@ -183,13 +280,13 @@ static void *net_rx_thread(void *arg)
 /* lwIP's linkoutput (under the core lock): one frame out. */
 static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
 {
-    static uint8_t flat[NET_FRAME_MAX];     /* long chains; the core lock guards it */
+    struct net_if *f = netif->state;
     struct vnic_seg seg[8];
     unsigned n = 0;
     size_t covered = 0;
     if (p->tot_len > NET_FRAME_MAX || p->tot_len < NET_FRAME_MIN) {
-        vn.tx_fail++;
-        LINK_STATS_INC(link.lenerr);
+        f->tx_fail++;
+        NET_LINK_INC(f, lenerr);
         return ERR_BUF;
     }
     for (struct pbuf *q = p; q && n < sizeof seg / sizeof seg[0]; q = q->next) {
@@ -197,19 +294,19 @@ static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
         covered += q->len;
     }
     if (covered < p->tot_len) {
-        pbuf_copy_partial(p, flat, p->tot_len, 0);
-        seg[0] = (struct vnic_seg){ flat, p->tot_len };
+        pbuf_copy_partial(p, f->flat, p->tot_len, 0);     /* reads the chain only */
+        seg[0] = (struct vnic_seg){ f->flat, p->tot_len };
         n = 1;
     }
     uint64_t copy = 0;
-    int r = vnic_vf_txv(seg, n, p->tot_len, &copy);
+    int r = vnic_vf_txv(f->i, seg, n, p->tot_len, &copy);
     __atomic_add_fetch(&vn.tx_copy_cycles, copy, __ATOMIC_RELAXED);
     if (r) {
-        vn.tx_fail++;
-        LINK_STATS_INC(link.drop);
+        f->tx_fail++;
+        NET_LINK_INC(f, drop);
         return ERR_MEM;
     }
-    LINK_STATS_INC(link.xmit);
+    NET_LINK_INC(f, xmit);
     if (reqstage_every && reqstage_tcp_payload(p->payload, p->len))
         reqstage_stamp(REQ_TX);
     return ERR_OK;
@@ -218,15 +315,16 @@ static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
 /* lwIP's init callback for the interface (netif_add, core lock held). */
 static err_t net_netif_init(struct netif *netif)
 {
+    struct net_if *f = netif->state;
     netif->name[0] = 'v';
     netif->name[1] = 'n';
     netif->mtu = NET_MTU;
     netif->hwaddr_len = ETH_HWADDR_LEN;
-    vnic_vf_mac(netif->hwaddr);
+    vnic_vf_mac(f->i, netif->hwaddr);
     netif->flags = NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_BROADCAST;
-    if (vnic_vf_link_up())
+    if (vnic_vf_link_up(f->i))
         netif->flags |= NETIF_FLAG_LINK_UP;
-    netif->output = etharp_output;
+    netif->output = f->st->etharp_output;
     netif->linkoutput = net_linkoutput;
     return ERR_OK;
 }
@@ -303,81 +401,160 @@ bool net_parse_args(int argc, char *argv[], struct net_config *cfg)
     return have_ip;
 }
 
-int net_start(int argc, char *argv[])
+/* Interface i: its VF opened (Filter and Doorbell slots 16+2i, 17+2i),
+ * its netif added with address addr+i, its receive thread on `core`. */
+static int net_if_start(unsigned i, int core, const struct net_config *cfg,
+                        const struct lwip_stack_net *st)
+{
+    struct net_if *f = &vn.ifs[i];
+    char why[160];
+    f->st = st;
+    f->i = i;
+    f->core = core;
+    pthread_mutex_init(&f->wake_lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&f->wake, &ca);
+    if (vnic_vf_open(i, cfg->doorbell, NET_FILTER_SLOT + 2 * i, NET_DOORBELL_SLOT + 2 * i, why,
+                     sizeof why)) {
+        printf("net: interface %u: %s\n", i, why);
+        return -1;
+    }
+    ip4_addr_t addr;
+    ip4_addr_set_u32(&addr, lwip_htonl(lwip_ntohl(ip4_addr_get_u32(&cfg->addr)) + i));
+    if ((ip4_addr_get_u32(&addr) & ~ip4_addr_get_u32(&cfg->netmask)) ==
+        ~ip4_addr_get_u32(&cfg->netmask)) {
+        printf("net: interface %u: address +%u is the subnet's broadcast\n", i, i);
+        return -1;
+    }
+    /* (with stacks apart each interface is its stack's default route) */
+    if (st->netif_add(&f->netif, &addr, &cfg->netmask, &cfg->gw, f, net_netif_init,
+                      i == 0 || st != &net_stack0 ? LWIP_PORT_NETIF_DEFAULT : 0) != ERR_OK) {
+        printf("net: interface %u: lwIP refused it\n", i);
+        return -1;
+    }
+    st->netif_set_core(&f->netif, core);
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    if (i > 0 && pthread_attr_setcore_np(&a, core)) {
+        printf("net: interface %u: no core %d for its receive thread\n", i, core);
+        return -1;
+    }
+    vn.n = i + 1;       /* before its thread: interface 0's rings it */
+    if (pthread_create(&f->rx, &a, net_rx_thread, f) != 0) {
+        printf("net: interface %u: no receive thread\n", i);
+        vn.n = i;
+        return -1;
+    }
+    return 0;
+}
+
+static int net_start_n(int argc, char *argv[], unsigned ncores, bool apart)
 {
     struct net_config cfg;
     if (vn.started) {
         printf("net: net_start called twice\n");
         return -1;
     }
+    if (ncores < 1 || ncores > VNIC_VF_MAX) {
+        printf("net: %u interfaces asked, 1 to %d can be\n", ncores, VNIC_VF_MAX);
+        return -1;
+    }
+    if (apart && !lwip_stacks_net) {
+        printf("net: stacks apart need the program to link lwip_stacks and lwip_stack1..3\n");
+        return -1;
+    }
     if (!net_parse_args(argc, argv, &cfg))
         return -1;
-    if (lwip_port_start() != ERR_OK) {
-        printf("net: lwIP did not start\n");
-        return -1;
-    }
-    char why[160];
-    if (vnic_vf_open(cfg.doorbell, NET_FILTER_SLOT, NET_DOORBELL_SLOT, why, sizeof why)) {
-        printf("net: %s\n", why);
-        return -1;
-    }
     vn.doorbell = cfg.doorbell;
-    lwip_port_on_core_unlock(vnic_vf_flush);    /* one tail write per lock hold */
-    if (lwip_port_netif_add(&vn.netif, &cfg.addr, &cfg.netmask, &cfg.gw, NULL, net_netif_init,
-                            LWIP_PORT_NETIF_DEFAULT) != ERR_OK) {
-        printf("net: lwIP refused the interface\n");
-        return -1;
-    }
-    if (pthread_create(&vn.rx, NULL, net_rx_thread, NULL) != 0) {
-        printf("net: no receive thread\n");
-        return -1;
+    int first = pthread_getcore_np();
+    for (unsigned i = 0; i < ncores; i++) {
+        const struct lwip_stack_net *st = apart && i ? &lwip_stacks_net[i] : &net_stack0;
+        if (i == 0 || apart) {
+            if (st->port_start() != ERR_OK) {
+                printf("net: lwIP %u did not start\n", apart ? i : 0);
+                return -1;
+            }
+            st->on_core_unlock(vnic_vf_flush);     /* one tail write per lock hold */
+        }
+        if (net_if_start(i, first + (int)i, &cfg, st))
+            return -1;
+        if (apart)
+            lwip_port_core_stack(first + (int)i, (int)i);  /* sockets made there: stack i */
     }
     vn.started = true;
     return 0;
 }
 
+int net_start_cores(int argc, char *argv[], unsigned ncores)
+{
+    return net_start_n(argc, argv, ncores, false);
+}
+
+int net_start_apart(int argc, char *argv[], unsigned ncores)
+{
+    return net_start_n(argc, argv, ncores, true);
+}
+
+int net_start(int argc, char *argv[])
+{
+    return net_start_n(argc, argv, 1, false);
+}
+
 struct netif *net_netif(void)
 {
-    return vn.started ? &vn.netif : NULL;
+    return vn.started ? &vn.ifs[0].netif : NULL;
 }
 
 void net_mac_string(char mac[18])
 {
-    vnic_vf_mac_string(mac);
+    vnic_vf_mac_string(0, mac);
 }
 
 void net_ip_string(char ip[16])
 {
-    ip4addr_ntoa_r(netif_ip4_addr(&vn.netif), ip, 16);
+    ip4addr_ntoa_r(netif_ip4_addr(&vn.ifs[0].netif), ip, 16);
 }
 
 unsigned net_vf_index(void)
 {
-    return vnic_vf_index();
+    return vnic_vf_index(0);
 }
 
 void net_stats_print(const char *who)
 {
-    struct vnic_vf_counters s;
-    vnic_vf_counters(&s);
-    printf("%s: vf %u rx %llu tx %llu rx_errors %llu rx_drops %llu tx_drops %llu nopbuf %llu "
-           "refused %llu tx_fail %llu wakeups %llu\n", who, vnic_vf_index(),
-           (unsigned long long)s.rx_packets, (unsigned long long)s.tx_packets,
-           (unsigned long long)s.rx_errors, (unsigned long long)s.rx_drops,
-           (unsigned long long)s.tx_drops, (unsigned long long)vn.rx_nopbuf,
-           (unsigned long long)vn.rx_refused, (unsigned long long)vn.tx_fail,
-           (unsigned long long)s.wakeups);
+    for (unsigned i = 0; i < vn.n; i++) {
+        struct net_if *f = &vn.ifs[i];
+        struct vnic_vf_counters s;
+        vnic_vf_counters(i, &s);
+        printf("%s: vf %u rx %llu tx %llu rx_errors %llu rx_drops %llu tx_drops %llu nopbuf %llu "
+               "refused %llu tx_fail %llu wakeups %llu\n", who, vnic_vf_index(i),
+               (unsigned long long)s.rx_packets, (unsigned long long)s.tx_packets,
+               (unsigned long long)s.rx_errors, (unsigned long long)s.rx_drops,
+               (unsigned long long)s.tx_drops, (unsigned long long)f->rx_nopbuf,
+               (unsigned long long)f->rx_refused, (unsigned long long)f->tx_fail,
+               (unsigned long long)s.wakeups);
+    }
 #if LWIP_STATS
 #define NET_PROTO(name, st)                                                                  \
-    printf("%s: lwip %s recv %u xmit %u drop %u chkerr %u lenerr %u proterr %u err %u\n", who, \
-           name, (unsigned)st.recv, (unsigned)st.xmit, (unsigned)st.drop, (unsigned)st.chkerr, \
-           (unsigned)st.lenerr, (unsigned)st.proterr, (unsigned)st.err)
-    NET_PROTO("link", lwip_stats.link);
-    NET_PROTO("etharp", lwip_stats.etharp);
-    NET_PROTO("ip", lwip_stats.ip);
-    NET_PROTO("icmp", lwip_stats.icmp);
-    NET_PROTO("udp", lwip_stats.udp);
-    NET_PROTO("tcp", lwip_stats.tcp);
+    printf("%s: lwip%s %s recv %u xmit %u drop %u chkerr %u lenerr %u proterr %u err %u\n", who, \
+           tag, name, (unsigned)st.recv, (unsigned)st.xmit, (unsigned)st.drop,               \
+           (unsigned)st.chkerr, (unsigned)st.lenerr, (unsigned)st.proterr, (unsigned)st.err)
+    for (unsigned i = 0; i < (vn.n ? vn.n : 1); i++) {
+        const struct lwip_stack_net *st = vn.n ? vn.ifs[i].st : &net_stack0;
+        if (i && st == &net_stack0)
+            continue;           /* one stack for all: printed once */
+        char tag[16] = "";
+        if (st != &net_stack0)
+            snprintf(tag, sizeof tag, " %u", i);
+        NET_PROTO("link", st->stats->link);
+        NET_PROTO("etharp", st->stats->etharp);
+        NET_PROTO("ip", st->stats->ip);
+        NET_PROTO("icmp", st->stats->icmp);
+        NET_PROTO("udp", st->stats->udp);
+        NET_PROTO("tcp", st->stats->tcp);
+    }
 #undef NET_PROTO
 #endif
 }

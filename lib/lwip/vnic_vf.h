@@ -1,16 +1,20 @@
 /*
- * vnic_vf.h: the VF half of the VNIC interface (vnic_vf.c), in plain
+ * vnic_vf.h: the VF half of the VNIC interfaces (vnic_vf.c), in plain
  * types: netif_vnic.c sees lwIP's headers and this file sees lib/arrakis's,
  * and the two cannot meet in one file (both name an ERR_OK).
  *
- * Every call but vnic_vf_wait takes the VF's lock (the VF driver is not
- * thread-safe; the receive thread and senders share it).
+ * VFs are numbered 0..VNIC_VF_MAX-1 in the domain (argument `i`; not the
+ * NIC's VF number, which vnic_vf_index gives). Every call but
+ * vnic_vf_wait and vnic_vf_rx_pending takes that VF's lock (the VF
+ * driver is not thread-safe; its receive thread and senders share it).
  */
 #ifndef LWIP_VNIC_VF_H
 #define LWIP_VNIC_VF_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define VNIC_VF_MAX 4           /* = MONITOR_VNICS_PER_CLIENT, and the driver's VF_WINDOWS */
 
 /** A piece of a frame to send. */
 struct vnic_seg {
@@ -23,29 +27,36 @@ struct vnic_vf_counters {
     uint64_t rx_packets, tx_packets, rx_errors, rx_drops, tx_drops, tx_errors, wakeups;
 };
 
-/** Open the VF, give it a Filter (its MAC + broadcast, untagged) in
+/** Open VF `i`, give it a Filter (its MAC + broadcast, untagged) in
  *  CAP_SLOT(filter_slot) and, if `doorbell`, a Doorbell in
- *  CAP_SLOT(doorbell_slot). 0, or -1 with `why` saying what failed. */
-int vnic_vf_open(bool doorbell, unsigned filter_slot, unsigned doorbell_slot, char *why,
-                 size_t why_len);
-void vnic_vf_mac(uint8_t mac[6]);
-void vnic_vf_mac_string(char s[18]);
-unsigned vnic_vf_index(void);
-bool vnic_vf_link_up(void);
+ *  CAP_SLOT(doorbell_slot) (ringing on the calling core). 0, or -1 with
+ *  `why` saying what failed. */
+int vnic_vf_open(unsigned i, bool doorbell, unsigned filter_slot, unsigned doorbell_slot,
+                 char *why, size_t why_len);
+void vnic_vf_mac(unsigned i, uint8_t mac[6]);
+void vnic_vf_mac_string(unsigned i, char s[18]);
+unsigned vnic_vf_index(unsigned i);
+bool vnic_vf_link_up(unsigned i);
 
-/** Take up to `max` frames off the ring: `fn` sees each (under the lock,
- *  with the TSC when the batch was taken), then its buffer goes back.
- *  Returns how many. */
-unsigned vnic_vf_rx(void (*fn)(void *arg, const uint8_t *frame, unsigned len, uint64_t tsc),
+/** Take up to `max` frames off VF i's ring: `fn` sees each (under the
+ *  lock, with the TSC when the batch was taken), then its buffer goes
+ *  back. Returns how many. */
+unsigned vnic_vf_rx(unsigned i, void (*fn)(void *arg, const uint8_t *frame, unsigned len, uint64_t tsc),
                     void *arg, unsigned max);
-/** Sleep until the doorbell rings (or the next tick with none). Receive
- *  thread only. */
-void vnic_vf_wait(void);
-/** Send one frame gathered from `n` pieces (`len` bytes in all); adds the
- *  cycles spent copying to *copy_cycles. 0, or -1 if the VF refused. */
-int vnic_vf_txv(const struct vnic_seg *seg, unsigned n, size_t len, uint64_t *copy_cycles);
-/** Tell the NIC of the frames sent since the last time (one tail write);
- *  lwIP's core-unlock hook calls it. */
+/** Sleep until VF i's doorbell rings (or the next tick with none). Its
+ *  receive thread only, on the core the doorbell rings. */
+void vnic_vf_wait(unsigned i);
+/** For a receive thread that sleeps elsewhere: arm VF i's interrupt (vf.h
+ *  vf_wait_prepare). True if a frame waits; else *max_ms bounds the sleep. */
+bool vnic_vf_wait_prepare(unsigned i, unsigned *max_ms);
+/** A frame waits on VF i's ring (a peek, from any thread, no lock). */
+bool vnic_vf_rx_pending(unsigned i);
+/** Send one frame on VF i gathered from `n` pieces (`len` bytes in all);
+ *  adds the cycles spent copying to *copy_cycles. 0, or -1 if refused. */
+int vnic_vf_txv(unsigned i, const struct vnic_seg *seg, unsigned n, size_t len,
+                uint64_t *copy_cycles);
+/** Tell the NIC of the frames sent since the last time (one tail write
+ *  per VF that sent); lwIP's core-unlock hook calls it. */
 void vnic_vf_flush(void);
-void vnic_vf_counters(struct vnic_vf_counters *c);
+void vnic_vf_counters(unsigned i, struct vnic_vf_counters *c);
 #endif

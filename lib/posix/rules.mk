@@ -19,6 +19,7 @@ MODULE_SRCS := \
 	lib/posix/select.c \
 	lib/posix/signal.c \
 	lib/posix/sock_lwip.c \
+	lib/posix/sock_stacks.c \
 	lib/posix/socket.c \
 	lib/posix/sysinfo.c \
 	lib/posix/syslog.c

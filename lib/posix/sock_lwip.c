@@ -11,6 +11,7 @@
 #include "lwip/sockets.h"
 #include "lwip_port.h"
 #include "sock_priv.h"
+#include "sock_stacks.h"
 
 #define SK_CHECK(lw, name) _Static_assert((lw) == (name), #lw " is lwIP's " #name)
 SK_CHECK(LW_AF_UNSPEC, AF_UNSPEC);
@@ -88,21 +89,21 @@ int sk_bind(int s, const struct sk_in *a)
 {
     struct sockaddr_in sin;
     sk_to_lwip(a, &sin);
-    return lwip_bind(s, (struct sockaddr *)&sin, sizeof sin);
+    return skx_bind(s, (struct sockaddr *)&sin, sizeof sin);
 }
 
 int sk_connect(int s, const struct sk_in *a)
 {
     struct sockaddr_in sin;
     sk_to_lwip(a, &sin);
-    return lwip_connect(s, (struct sockaddr *)&sin, sizeof sin);
+    return skx_connect(s, (struct sockaddr *)&sin, sizeof sin);
 }
 
 int sk_accept(int s, struct sk_in *peer)
 {
     struct sockaddr_in sin;
     socklen_t len = sizeof sin;
-    int fd = lwip_accept(s, peer ? (struct sockaddr *)&sin : NULL, peer ? &len : NULL);
+    int fd = skx_accept(s, peer ? (struct sockaddr *)&sin : NULL, peer ? &len : NULL);
     if (fd >= 0 && peer)
         sk_from_lwip(&sin, peer);
     return fd;
@@ -112,8 +113,8 @@ int sk_name(int s, int peer, struct sk_in *a)
 {
     struct sockaddr_in sin;
     socklen_t len = sizeof sin;
-    int r = peer ? lwip_getpeername(s, (struct sockaddr *)&sin, &len)
-                 : lwip_getsockname(s, (struct sockaddr *)&sin, &len);
+    int r = peer ? skx_getpeername(s, (struct sockaddr *)&sin, &len)
+                 : skx_getsockname(s, (struct sockaddr *)&sin, &len);
     if (r == 0)
         sk_from_lwip(&sin, a);
     return r;
@@ -122,20 +123,20 @@ int sk_name(int s, int peer, struct sk_in *a)
 ssize_t sk_sendto(int s, const void *buf, size_t n, int flags, const struct sk_in *to)
 {
     if (!to)
-        return lwip_send(s, buf, n, flags);
+        return skx_send(s, buf, n, flags);
     struct sockaddr_in sin;
     sk_to_lwip(to, &sin);
-    return lwip_sendto(s, buf, n, flags, (struct sockaddr *)&sin, sizeof sin);
+    return skx_sendto(s, buf, n, flags, (struct sockaddr *)&sin, sizeof sin);
 }
 
 ssize_t sk_recvfrom(int s, void *buf, size_t n, int flags, struct sk_in *from)
 {
     if (!from)
-        return lwip_recv(s, buf, n, flags);
+        return skx_recv(s, buf, n, flags);
     struct sockaddr_in sin;
     socklen_t len = sizeof sin;
     memset(&sin, 0, sizeof sin);
-    ssize_t got = lwip_recvfrom(s, buf, n, flags, (struct sockaddr *)&sin, &len);
+    ssize_t got = skx_recvfrom(s, buf, n, flags, (struct sockaddr *)&sin, &len);
     if (got >= 0)
         sk_from_lwip(&sin, from);
     return got;
@@ -150,7 +151,7 @@ ssize_t sk_sendmsg(int s, const struct sk_iov *iov, int n, const struct sk_in *t
         m.msg_name = &sin;
         m.msg_namelen = sizeof sin;
     }
-    return lwip_sendmsg(s, &m, flags);
+    return skx_sendmsg(s, &m, flags);
 }
 
 ssize_t sk_recvmsg(int s, const struct sk_iov *iov, int n, struct sk_in *from, int flags,
@@ -163,7 +164,7 @@ ssize_t sk_recvmsg(int s, const struct sk_iov *iov, int n, struct sk_in *from, i
         m.msg_name = &sin;
         m.msg_namelen = sizeof sin;
     }
-    ssize_t got = lwip_recvmsg(s, &m, flags);
+    ssize_t got = skx_recvmsg(s, &m, flags);
     if (got >= 0) {
         if (from)
             sk_from_lwip(&sin, from);
@@ -174,14 +175,12 @@ ssize_t sk_recvmsg(int s, const struct sk_iov *iov, int n, struct sk_in *from, i
 
 int sk_poll(struct sk_pollfd *fds, unsigned n, int timeout_ms)
 {
-    return lwip_poll((struct pollfd *)fds, n, timeout_ms);
+    return skx_poll((struct pollfd *)fds, n, timeout_ms);
 }
-
-void lwip_select_wake_all(void);      /* lib/lwip/patches/0002 */
 
 void sk_wake_pollers(void)
 {
-    lwip_select_wake_all();
+    skx_wake_all();
 }
 
 int sk_sndbuf(void)

@@ -4,9 +4,8 @@
  * (sock_lwip.c: lwIP's, "lwip/sockets.h"). The two sets of headers name
  * the same things differently and cannot meet in one file; this one uses
  * neither. The LW_ constants are lwIP 2.1.3's values; sock_lwip.c checks
- * each against lwIP's headers at compile time. The lwip_* prototypes with
- * plain types are lwIP's own (sock_lwip.c sees both, so the compiler
- * checks they agree).
+ * each against lwIP's headers at compile time. The skx_* prototypes with
+ * plain types are lwIP's own, through the socket's stack (sock_stacks.c).
  */
 #ifndef POSIX_SOCK_PRIV_H
 #define POSIX_SOCK_PRIV_H
@@ -75,19 +74,30 @@ struct sk_pollfd {
     short revents;
 };
 
-/* lwIP's own calls with plain types. */
-int lwip_socket(int domain, int type, int protocol);
-int lwip_listen(int s, int backlog);
-int lwip_shutdown(int s, int how);
-int lwip_close(int s);
-ssize_t lwip_read(int s, void *mem, size_t len);
-ssize_t lwip_write(int s, const void *dataptr, size_t size);
-ssize_t lwip_send(int s, const void *dataptr, size_t size, int flags);
-ssize_t lwip_recv(int s, void *mem, size_t len, int flags);
-int lwip_fcntl(int s, int cmd, int val);
-int lwip_ioctl(int s, long cmd, void *argp);
-int lwip_setsockopt(int s, int level, int optname, const void *optval, uint32_t optlen);
-int lwip_getsockopt(int s, int level, int optname, void *optval, uint32_t *optlen);
+/* lwIP's calls with plain types, through the socket's own stack
+ * (sock_stacks.c: stack 0 is lwIP's own names, so these are lwIP's
+ * prototypes with skx_ for lwip_; sock_lwip.c sees both). */
+int skx_socket(int domain, int type, int protocol);
+int skx_listen(int s, int backlog);
+int skx_shutdown(int s, int how);
+int skx_close(int s);
+ssize_t skx_read(int s, void *mem, size_t len);
+ssize_t skx_write(int s, const void *dataptr, size_t size);
+ssize_t skx_send(int s, const void *dataptr, size_t size, int flags);
+ssize_t skx_recv(int s, void *mem, size_t len, int flags);
+int skx_fcntl(int s, int cmd, int val);
+int skx_ioctl(int s, long cmd, void *argp);
+int skx_setsockopt(int s, int level, int optname, const void *optval, uint32_t optlen);
+int skx_getsockopt(int s, int level, int optname, void *optval, uint32_t *optlen);
+/** The core receiving packets to local address `addr` in socket s's stack, or -1. */
+int skx_addr_core(int s, uint32_t addr);
+/** The stack socket `s` belongs to; the stack holding local address `addr`
+ *  (network order), or -1 (one stack, INADDR_ANY, or none holds it). */
+int skx_stack(int s);
+int skx_stack_of_addr(uint32_t addr);
+/** A socket like `s` (type, O_NONBLOCK, SO_REUSEADDR, SO_KEEPALIVE,
+ *  SO_LINGER, TCP_NODELAY) in stack k, `s` closed; or -1 (s kept). */
+int skx_move(int s, int k);
 int lwip_select(int maxfdp1, fd_set *readset, fd_set *writeset, fd_set *exceptset,
                 struct timeval *timeout);
 

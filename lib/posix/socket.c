@@ -14,7 +14,13 @@
  *
  * Not here: AF_INET6 and AF_UNIX sockets other than socketpair
  * (EAFNOSUPPORT), control messages (recvmsg gives none), SO_REUSEPORT
- * (ENOPROTOOPT). Setting SO_SNDBUF is refused (ENOPROTOOPT, said once):
+ * (ENOPROTOOPT). getsockopt(SO_INCOMING_CPU) answers the core whose
+ * receive thread takes the socket's packets: that of the interface holding
+ * its local address (one per core with lib/lwip net_start_cores), -1 for
+ * a socket bound to no one address (a listener on INADDR_ANY, say), as
+ * Linux answers -1 before a packet came; setting it is refused
+ * (ENOPROTOOPT: packets go where the address's interface is). Setting
+ * SO_SNDBUF is refused (ENOPROTOOPT, said once):
  * lwIP's send buffer is fixed (TCP_SND_BUF), which getsockopt(SO_SNDBUF)
  * reports.
  */
@@ -53,7 +59,7 @@ static int sock_of(void *file) { return (int)(intptr_t)file; }
 
 static ssize_t sock_fd_read(void *file, void *buf, size_t n, off_t pos, int flags)
 {
-    ssize_t got = lwip_read(sock_of(file), buf, n);
+    ssize_t got = skx_read(sock_of(file), buf, n);
     if (got > 0)
         reqstage_stamp(REQ_READ);
     return got < 0 ? -errno : got;
@@ -61,18 +67,18 @@ static ssize_t sock_fd_read(void *file, void *buf, size_t n, off_t pos, int flag
 
 static ssize_t sock_fd_write(void *file, const void *buf, size_t n, off_t pos, int flags)
 {
-    ssize_t got = lwip_write(sock_of(file), buf, n);
+    ssize_t got = skx_write(sock_of(file), buf, n);
     return got < 0 ? -errno : got;
 }
 
 static int sock_fd_close(void *file)
 {
-    return lwip_close(sock_of(file)) < 0 ? -errno : 0;
+    return skx_close(sock_of(file)) < 0 ? -errno : 0;
 }
 
 static int sock_fd_setfl(void *file, int flags)
 {
-    return lwip_fcntl(sock_of(file), F_SETFL, flags & O_NONBLOCK) < 0 ? -errno : 0;
+    return skx_fcntl(sock_of(file), F_SETFL, flags & O_NONBLOCK) < 0 ? -errno : 0;
 }
 
 static int sock_fd_fstat(void *file, struct stat *st)
@@ -102,14 +108,14 @@ static int sock_install(int s, int type)
     if (s < 0)
         return -1;
     int flags = O_RDWR | (type & SOCK_NONBLOCK ? O_NONBLOCK : 0) | (type & SOCK_CLOEXEC ? O_CLOEXEC : 0);
-    if ((type & SOCK_NONBLOCK) && lwip_fcntl(s, F_SETFL, O_NONBLOCK) < 0) {
+    if ((type & SOCK_NONBLOCK) && skx_fcntl(s, F_SETFL, O_NONBLOCK) < 0) {
         int err = errno;
-        lwip_close(s);
+        skx_close(s);
         return sock_fail(err);
     }
     int fd = glue_fd_install(&posix_sock_ops, (void *)(intptr_t)s, flags);
     if (fd < 0) {
-        lwip_close(s);
+        skx_close(s);
         return sock_fail(-fd);
     }
     return fd;
@@ -211,20 +217,36 @@ int socket(int domain, int type, int protocol)
         return sock_fail(EINVAL);
     if (sk_start())
         return -1;
-    return sock_install(lwip_socket(LW_AF_INET, kind, protocol), type);  /* SOCK_ values are the same */
+    return sock_install(skx_socket(LW_AF_INET, kind, protocol), type);  /* SOCK_ values are the same */
 }
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
     SOCK_LW(fd, s);
     struct sk_in a;
-    return sock_addr_in(addr, len, &a, false) ? -1 : sk_bind(s, &a);
+    if (sock_addr_in(addr, len, &a, false))
+        return -1;
+    /* With stacks apart, an address belongs to one core's stack: the
+     * socket moves there first (sock_stacks.c). */
+    int home = skx_stack_of_addr(a.addr);
+    if (home >= 0 && home != skx_stack(s)) {
+        struct glue_ofile *of = glue_fd_get(fd);
+        int m = of ? skx_move(s, home) : -1;
+        if (m >= 0)
+            of->file = (void *)(intptr_t)m;
+        if (of)
+            glue_fd_put(of);
+        if (m < 0)
+            return -1;
+        s = m;
+    }
+    return sk_bind(s, &a);
 }
 
 int listen(int fd, int backlog)
 {
     SOCK_LW(fd, s);
-    return lwip_listen(s, backlog);
+    return skx_listen(s, backlog);
 }
 
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
@@ -258,7 +280,7 @@ ssize_t send(int fd, const void *buf, size_t n, int flags)
     if (posix_pipe_is_pair(fd))
         return posix_pair_send(fd, buf, n, flags);
     SOCK_LW(fd, s);
-    return lw < 0 ? sock_fail(EOPNOTSUPP) : lwip_send(s, buf, n, lw);
+    return lw < 0 ? sock_fail(EOPNOTSUPP) : skx_send(s, buf, n, lw);
 }
 
 ssize_t recv(int fd, void *buf, size_t n, int flags)
@@ -267,7 +289,7 @@ ssize_t recv(int fd, void *buf, size_t n, int flags)
     if (posix_pipe_is_pair(fd))
         return posix_pair_recv(fd, buf, n, flags);
     SOCK_LW(fd, s);
-    return lw < 0 ? sock_fail(EOPNOTSUPP) : lwip_recv(s, buf, n, lw);
+    return lw < 0 ? sock_fail(EOPNOTSUPP) : skx_recv(s, buf, n, lw);
 }
 
 ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to,
@@ -355,12 +377,29 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
         said = true;
         return sock_fail(ENOPROTOOPT);
     }
-    return lwip_setsockopt(s, o->lw_level, o->lw_name, val, len);
+    return skx_setsockopt(s, o->lw_level, o->lw_name, val, len);
+}
+
+/* SO_INCOMING_CPU: the core receiving packets to the socket's address. */
+static int sock_incoming_cpu(int s, void *val, socklen_t *len)
+{
+    if (!val || !len)
+        return sock_fail(EFAULT);
+    if (*len < sizeof(int))
+        return sock_fail(EINVAL);
+    struct sk_in a;
+    if (sk_name(s, 0, &a))
+        return -1;
+    *(int *)val = a.family == LW_AF_INET ? skx_addr_core(s, a.addr) : -1;
+    *len = sizeof(int);
+    return 0;
 }
 
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
     SOCK_LW(fd, s);
+    if (level == SOL_SOCKET && name == SO_INCOMING_CPU)
+        return sock_incoming_cpu(s, val, len);
     const struct sock_opt *o = sock_opt_find(level, name);
     if (!o)
         return sock_fail(ENOPROTOOPT);
@@ -373,7 +412,7 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
         *len = sizeof(int);
         return 0;
     }
-    return lwip_getsockopt(s, o->lw_level, o->lw_name, val, len);
+    return skx_getsockopt(s, o->lw_level, o->lw_name, val, len);
 }
 
 static int sock_name(int fd, int peer, struct sockaddr *addr, socklen_t *len)
@@ -396,7 +435,7 @@ int shutdown(int fd, int how)
     if (posix_pipe_is_pair(fd))
         return posix_pair_shutdown(fd, how);
     SOCK_LW(fd, s);
-    return lwip_shutdown(s, how);           /* SHUT_ values are the same */
+    return skx_shutdown(s, how);           /* SHUT_ values are the same */
 }
 
 int ioctl(int fd, unsigned long request, ...)
@@ -425,7 +464,7 @@ int ioctl(int fd, unsigned long request, ...)
     if (s < 0)
         return sock_fail(fcntl(fd, F_GETFD) < 0 ? EBADF : ENOTTY);
     switch (request) {
-    case FIONREAD: return lwip_ioctl(s, LW_FIONREAD, arg);
+    case FIONREAD: return skx_ioctl(s, LW_FIONREAD, arg);
     default: return sock_fail(ENOTTY);
     }
 }

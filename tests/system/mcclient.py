@@ -10,6 +10,7 @@ bound).
 """
 import json
 import random
+import threading
 import socket
 import struct
 import sys
@@ -293,7 +294,64 @@ def ready(ip, port):
             time.sleep(1)
 
 
-SCENARIOS = {"ready": ready, "basic": basic, "binary": binary, "garbage": garbage, "stats": stats}
+def spread(ips, port, conns=3, rounds=20):
+    """Clients on every address of a cores=N memcached at once (`ips`: the
+    addresses, comma-separated): `conns` connections per address, each
+    storing and reading back its own keys `rounds` times, and reading one
+    key stored through each other address (one cache behind all of them).
+    The workers' counters (patches/0002) before and after, through one
+    connection to the first address held all along."""
+    ips = ips.split(",")
+    watch = Text(ips[0], port)
+    before = watch.stats()
+    for k, ip in enumerate(ips):      # one key per address, for the cross reads
+        c = Text(ip, port)
+        c.store("set", f"home{k}", f"stored via {ip}")
+        c.close()
+    per = {ip: {"sets": 1, "gets": 0, "conns": 1, "wrong": []} for ip in ips}
+    lock = threading.Lock()
+
+    def client(ip, j):
+        wrong = []
+        sets = gets = 0
+        try:
+            c = Text(ip, port)
+            for r in range(rounds):
+                key, value = f"{ip}-{j}-{r}", f"v{r}-" + "x" * 58
+                if c.store("set", key, value) != "STORED":
+                    wrong.append(f"set {key}")
+                sets += 1
+                got = c.get(key)
+                gets += 1
+                if got != {key: [0, value]}:
+                    wrong.append(f"get {key}: {got}")
+            for k, other in enumerate(ips):
+                got = c.get(f"home{k}")
+                gets += 1
+                if got != {f"home{k}": [0, f"stored via {other}"]}:
+                    wrong.append(f"get home{k} via {ip}: {got}")
+            c.close()
+        except (OSError, Closed, ValueError) as e:
+            wrong.append(f"{ip} client {j}: {e!r}")
+        with lock:
+            per[ip]["sets"] += sets
+            per[ip]["gets"] += gets
+            per[ip]["conns"] += 1
+            per[ip]["wrong"] += wrong
+
+    threads = [threading.Thread(target=client, args=(ip, j)) for ip in ips for j in range(conns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT * 10)
+    after = watch.stats()
+    watch.close()
+    return {"per_address": per, "before": before, "after": after,
+            "unfinished": sum(t.is_alive() for t in threads)}
+
+
+SCENARIOS = {"ready": ready, "basic": basic, "binary": binary, "garbage": garbage, "stats": stats,
+             "spread": spread}
 
 if __name__ == "__main__":
     name, ip, port = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -21,6 +21,21 @@ def test_lwip_suite_passes(shell):
     assert "lwip: assertion" not in shell.seen, "lwIP asserted"
 
 
+def test_lwip_stacks_kept_apart(shell):
+    # Are the domain's four lwIPs (lib/lwip/lwip_stacks.h: lwIP and three
+    # copies with prefixed symbols) apart: the same port listened on in
+    # each, each its own loopback round trip, stack 0 served while stack
+    # 1's core lock is held, four different core locks?
+    out = shell.command("spawn lwipstacks core 1")
+    m = re.search(r"spawned lwipstacks as domain (0x\w+)", out)
+    assert m, out
+    shell.wait(r"lwipstacks: ok: 4 stacks, each its own listener on port 7300, sockets, loopback and "
+               r"core lock; stack 0 served while stack 1's core lock was held", 120, "lwipstacks ok")
+    shell.wait(rf"domain lwipstacks \({m.group(1)}\) on core 1 exited, status 0", 60, "exit 0")
+    assert "lwipstacks: FAIL" not in shell.seen
+    assert "lwip: assertion" not in shell.seen, "lwIP asserted"
+
+
 def test_system_stays_up_after_lwip(shell):
     # Is the system still answering after the suite's threads are gone?
     out = shell.command("cores")

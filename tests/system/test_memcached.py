@@ -139,44 +139,65 @@ def test_memcached_garbage_clients(memcached):
 
 
 IP2 = "10.11.0.3"
+IP3 = "10.11.0.4"      # cores=2 from IP2: the second core's address
 
 
-def test_memcached_workers_on_their_own_cores(memcached):
-    """cores=2: one memcached domain on cores 2 and 3, a worker thread on
-    each (usr/apps/memcached/main.c, patches/0001). The network is still one
-    VF and one lwIP on core 2 (usr/apps/memcached/README.md, "Multicore")."""
+def test_memcached_connections_spread_over_cores(memcached):
+    """cores=2: one memcached domain on cores 2 and 3, a worker thread, a
+    VF, an address and a receive thread on each (usr/apps/memcached/main.c,
+    patches/0001 and 0002, lib/lwip net_start_cores). Clients on both
+    addresses at once get the right answers, and each worker (its own
+    counters in "stats") served exactly the connections of its core's
+    address."""
     sh, ns = memcached
     sh.mark("cores=4 from core 2 refused")
     out = sh.command(f"spawn memcached core 2 ip={IP2}/24 cores=4 -p {PORT}")
     assert "spawned memcached" in out, out
     sh.wait(r"memcached: cores=4 from core 2 needs cores 2-5; the machine has 4", 60, "refusal")
     sh.wait(r"domain memcached \(0x\w+\) on core 2 exited, status 2", 60, "exit 2")
+    for bad in ("0", "5", "-1", "two"):
+        out = sh.command(f"spawn memcached core 2 ip={IP2}/24 cores={bad} -p {PORT}")
+        assert "spawned memcached" in out, out
+        sh.wait(r"memcached: cores= must be 1 to 4", 60, f"cores={bad} refused")
+        sh.wait(r"domain memcached \(0x\w+\) on core 2 exited, status 2", 60, "exit 2")
     sh.mark("spawn memcached cores=2")
     out = sh.command(f"spawn memcached core 2 ip={IP2}/24 mem=64M cores=2 -p {PORT}")
     m = re.search(r"spawned memcached as domain (0x\w+) on core 2", out)
     assert m, f"spawn memcached: {out}"
+    ips = [IP2, IP3]
     try:
         # (worker 1 on core 3 grows the heap itself: lib/libos forwards its
         # Frame retype and map to core 2; without that every store on worker
         # 1 answered "SERVER_ERROR out of memory storing object")
         sh.wait(r"memcached: worker 0 on core 2", 60, "worker 0 placed")
         sh.wait(r"memcached: worker 1 on core 3", 60, "worker 1 placed")
+        sh.wait(rf"memcached: 2 cores, one address and one lwIP each from {IP2} up", 60, "addresses")
         global IP
         ip, IP = IP, IP2
         try:
-            assert scenario(ns, "ready", timeout=150) == {"version": "VERSION 1.6.18"}
-            # Connections go to the workers in turn: each basic run (one
-            # connection) is served by the other worker than the last.
-            for _ in range(2):
-                r = scenario(ns, "basic")
-                assert (r["get"], r["many_stored"], r["many_right"]) == \
-                    ({"greeting": [42, "hello arrakis"]}, 40, 40), \
-                    (r["many_replies"], {k: v for k, v in scenario(ns, "stats")["after"].items()
-                                         if k in ("total_malloced", "malloc_fails", "slab_global_page_pool",
-                                                  "total_slab_pages", "slabs_moved")})
-            r = scenario(ns, "stats")
-            assert r["settings"]["num_threads"] == "2", r["settings"]
-            assert int(r["after"]["total_connections"]) >= 4, r["after"]
+            for a in ips:
+                p = subprocess.run(["ip", "netns", "exec", ns, PYTHON, str(CLIENT), "ready", a, str(PORT)],
+                                   capture_output=True, text=True, timeout=150)
+                assert json.loads(p.stdout) == {"version": "VERSION 1.6.18"}, (a, p.stdout, p.stderr)
+            # Each address's connections land on its core's worker (an
+            # address's core answers getsockopt(SO_INCOMING_CPU)).
+            p = subprocess.run(["ip", "netns", "exec", ns, PYTHON, str(CLIENT), "spread", ",".join(ips),
+                                str(PORT)], capture_output=True, text=True, timeout=300)
+            assert p.returncode == 0, p.stderr[-3000:]
+            r = json.loads(p.stdout)
+            assert r["unfinished"] == 0, r
+            before, after = r["before"], r["after"]
+            for k, a in enumerate(ips):
+                res = r["per_address"][a]
+                assert res["wrong"] == [], (a, res["wrong"][:5])
+                assert res["gets"] == 3 * (20 + len(ips)), res
+                delta = {what: int(after[f"worker_{k}_{what}"]) - int(before[f"worker_{k}_{what}"])
+                         for what in ("conns", "get_cmds", "set_cmds")}
+                # The connection that read "stats" (to the first address) is
+                # worker 0's and was counted before.
+                assert delta == {"conns": res["conns"], "get_cmds": res["gets"],
+                                 "set_cmds": res["sets"]}, (a, delta, res, after)
+            assert after["threads"] == "2", after
         finally:
             IP = ip
     finally:

@@ -183,3 +183,35 @@ def test_malformed_frames_dropped_and_counted(net_shell, netns):
         assert rep["bad"] == 0, rep
     finally:
         kill(net_shell, dom)
+
+
+def test_stacks_apart_one_per_core(net_shell, netns):
+    """Stacks apart (lib/lwip net_start_apart, lwip_stacks.h): lwipstacks
+    echo with cores=2 from core 2 gives core 2 a VF, 10.11.0.40 and lwIP
+    stack 0, core 3 a VF, 10.11.0.41 and stack 1 (a copy of lwIP with its
+    own PCBs, pools and core lock); a thread on each core echoes TCP
+    through its own stack. Clients on both addresses at once get every
+    byte back, and each connection is served by the core and stack of the
+    address it went to."""
+    ips = ["10.11.0.40", "10.11.0.41"]
+    out = net_shell.command(f"spawn lwipstacks core 2 echo ip={ips[0]}/24 cores=2")
+    m = re.search(r"spawned lwipstacks as domain (0x\w+) on core 2", out)
+    assert m, out
+    try:
+        net_shell.wait(r"lwipstacks: core 2: stack 0 echoes on port 7", 60, "core 2 echoes")
+        net_shell.wait(r"lwipstacks: core 3: stack 1 echoes on port 7", 60, "core 3 echoes")
+        clients = [start_client(netns, "tcp", host=ip, port=7, conns=3, bytes=65536, seconds=120)
+                   for ip in ips]
+        reps = [finish_client(c, 180) for c in clients]
+        for ip, rep in zip(ips, reps):
+            assert rep["completed"] == 3 and rep["mismatched"] == 0, (ip, rep)
+        for core, stack in ((2, 0), (3, 1)):
+            line = rf"lwipstacks: core {core} stack {stack}: a connection echoed 65536 bytes"
+            net_shell.wait(rf"{line}[\s\S]*{line}[\s\S]*{line}", 60, f"core {core}'s 3 connections")
+            assert len(re.findall(line, net_shell.seen)) == 3, net_shell.seen[-3000:]
+        # No connection went to the other core's stack.
+        assert len(re.findall(r"lwipstacks: core \d stack \d: a connection", net_shell.seen)) == 6
+        assert "lwipstacks: FAIL" not in net_shell.seen
+        assert "lwip: assertion" not in net_shell.seen, "lwIP asserted"
+    finally:
+        kill(net_shell, m.group(1))

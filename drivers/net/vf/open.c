@@ -185,20 +185,29 @@ bool vf_link_up(const struct vf *vf)
  * only bounds a lost wake-up. */
 #define DOORBELL_WAIT_MAX_MS 100
 
-void vf_wait(struct vf *vf)
+bool vf_wait_prepare(struct vf *vf, unsigned *max_ms)
 {
     vf_tx_flush(vf);
+    /* Sends in flight raise no interrupt: look again on the next tick. */
+    *max_ms = vf->tx_clean != vf->tx_tail ? 1 : DOORBELL_WAIT_MAX_MS;
+    if (!vf->doorbell)
+        return vf_rx_pending(vf);
+    vf_reg_wr(vf, vf->nic->map.eicr, 1u << VF_DOORBELL_ENTRY);
+    vf_reg_wr(vf, vf->nic->map.eims, 1u << VF_DOORBELL_ENTRY);
+    return vf_rx_pending(vf);
+}
+
+void vf_wait(struct vf *vf)
+{
     if (!vf->doorbell) {
+        vf_tx_flush(vf);
         thread_yield();
         sys_yield(0);
         return;
     }
-    vf_reg_wr(vf, vf->nic->map.eicr, 1u << VF_DOORBELL_ENTRY);
-    vf_reg_wr(vf, vf->nic->map.eims, 1u << VF_DOORBELL_ENTRY);
-    if (vf_rx_pending(vf))
+    unsigned ms;
+    if (vf_wait_prepare(vf, &ms))
         return;
-    /* Sends in flight raise no interrupt: look again on the next tick. */
-    unsigned ms = vf->tx_clean != vf->tx_tail ? 1 : DOORBELL_WAIT_MAX_MS;
     uint64_t deadline = rdtsc_now() + libos_tsc_hz() / 1000 * ms;
     if (err_is_ok(libos_doorbell_wait(&vf->bells_seen, deadline)))
         vf->wakeups++;

@@ -12,6 +12,8 @@
 #define MB2_MAGIC       0xe85250d6
 #define MB2_ARCH_I386   0
 #define MB2_BOOT_MAGIC  0x36d76289   /* what GRUB leaves in %eax */
+#define MB2_HDR_FRAMEBUFFER 5        /* header tag types and flags, spec 3.1.3 */
+#define MB2_HDR_OPTIONAL    1
 #define PTE_P   0x1
 #define PTE_W   0x2
 #define PTE_PS  0x80
@@ -31,6 +33,15 @@ mb2_header:
     .long MB2_ARCH_I386
     .long mb2_header_end - mb2_header
     .long 0x100000000 - (MB2_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+    /* Framebuffer request (Multiboot2 spec 3.1.10), optional: ask GRUB for
+     * a linear framebuffer, which under UEFI it hands over only when asked
+     * (and only with its video modules loaded: grub.cfg insmod all_video).
+     * 1024x768x32 is a preference; GRUB picks the nearest mode it has, and
+     * boots anyway without one. The console draws on it (kernel/console). */
+    .balign 8
+    .word MB2_HDR_FRAMEBUFFER, MB2_HDR_OPTIONAL
+    .long 20
+    .long 1024, 768, 32
     .balign 8                       /* end tag */
     .word 0, 0
     .long 8

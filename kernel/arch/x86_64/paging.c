@@ -9,6 +9,7 @@
  */
 #include <arch/paging.h>
 #include <arch/cpu.h>
+#include <arch/pat.h>
 #include <memlayout.h>
 #include <string.h>
 
@@ -103,7 +104,7 @@ errval_t paging_init(struct pmm *pmm, uint64_t direct_map_top)
     return ERR_OK;
 }
 
-errval_t paging_map_device(uint64_t phys, size_t size, volatile void **va_out)
+static errval_t map_device(uint64_t phys, size_t size, uint64_t type, volatile void **va_out)
 {
     uint64_t first = phys & ~(PAGE_SIZE - 1);
     uint64_t end = (phys + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
@@ -113,13 +114,27 @@ errval_t paging_map_device(uint64_t phys, size_t size, volatile void **va_out)
     if (va + (end - first) > DEVICE_WINDOW_END)
         return MM_ERR_WINDOW_FULL;
     for (uint64_t off = 0; off < end - first; off += step) {
-        errval_t err = map(va + off, first + off, PTE_WRITE | PTE_PCD | PTE_PWT | nx_bit, large);
+        errval_t err = map(va + off, first + off, PTE_WRITE | type | nx_bit, large);
         if (err_is_fail(err))
             return err;
     }
     device_next = va + (end - first);
     *va_out = (volatile void *)(va + (phys - first));
     return ERR_OK;
+}
+
+errval_t paging_map_device(uint64_t phys, size_t size, volatile void **va_out)
+{
+    return map_device(phys, size, PTE_PCD | PTE_PWT, va_out);
+}
+
+/* PWT alone is PAT entry 1, write-combining once pat_init() has run (it
+ * selects the same entry in 4 KiB and 2 MiB entries: the PAT bit, which
+ * moves, stays 0). Without a PAT it would be write-through: uncached then. */
+errval_t paging_map_framebuffer(uint64_t phys, size_t size, volatile void **va_out, bool *wc)
+{
+    *wc = pat_has_wc();
+    return map_device(phys, size, *wc ? PTE_PWT : PTE_PCD | PTE_PWT, va_out);
 }
 
 uint64_t paging_kernel_root(void)

@@ -13,6 +13,7 @@
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/paging.h>
+#include <arch/pat.h>
 #include <arch/trap.h>
 #include <console.h>
 #include <memlayout.h>
@@ -67,6 +68,7 @@ static errval_t ap_memory_init(struct core *c)
 
 static __attribute__((noreturn)) void ap_main(struct core *c)
 {
+    pat_init();                 /* the bootstrap core's table, before any kprintf draws */
     write_cr3(paging_kernel_root());
     gdt_load(&c->gdt);
     gdt_set_kernel_stack(&c->gdt, c->stack_top);

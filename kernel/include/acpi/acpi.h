@@ -119,4 +119,16 @@ errval_t hpet_parse(const struct acpi_sdt_header *h, struct acpi_clock *out);
 /** The ACPI PM timer from the FADT ("FACP"); ACPI_ERR_NO_CLOCK if the
  *  firmware has none (hardware-reduced ACPI). */
 errval_t fadt_pm_timer(const struct acpi_sdt_header *h, struct acpi_clock *out);
+/** The console UART of the SPCR table (kernel/acpi/spcr.c). */
+#define SPCR_BAUD_AS_SET 0xffffffffu    /* baud code 0: keep what firmware set */
+struct spcr_uart {
+    uint16_t io;                        /* I/O port base of the 16550 */
+    uint32_t baud;                      /* or SPCR_BAUD_AS_SET */
+    uint8_t interface_type;
+};
+/** The SPCR by signature, whatever its checksum (spcr_parse checks it). */
+errval_t spcr_find(const struct acpi_tables *t, const struct acpi_sdt_header **out);
+/** A 16550 at an I/O port, or why not: ACPI_ERR_TRUNCATED,
+ *  ACPI_ERR_BAD_CHECKSUM, SPCR_ERR_INTERFACE, SPCR_ERR_ADDRESS, SPCR_ERR_BAUD. */
+errval_t spcr_parse(const struct acpi_sdt_header *h, struct spcr_uart *out);
 #endif

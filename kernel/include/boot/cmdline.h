@@ -11,8 +11,11 @@
  *   boot.ignore_memmap       act as if the loader gave no memory map (tests)
  *   boot.ignore_acpi         act as if the firmware had no ACPI tables
  *                            (tests: QEMU's q35 firmware always has them)
- *   console=ttyS1            the serial port the console uses (default
- *                            ttyS0 = COM1); see console_arg_parse
+ *   console=ttyS1            the serial port the console uses (default:
+ *                            the UART the ACPI SPCR names, else ttyS0 =
+ *                            COM1); see console_arg_parse
+ *   fbcon=off                do not draw the console on the boot loader's
+ *                            framebuffer (kernel/console/README.md)
  *   timer.calibrate=hpet     what the TSC and APIC timer are measured
  *                            against: pit, hpet or pmtimer (default: the
  *                            first that works, in that order)

@@ -18,6 +18,7 @@
 #define MB2_TAG_LOADER_NAME  2
 #define MB2_TAG_MODULE       3
 #define MB2_TAG_MMAP         6
+#define MB2_TAG_FRAMEBUFFER  8
 #define MB2_TAG_ACPI_OLD     14
 #define MB2_TAG_ACPI_NEW     15
 
@@ -35,6 +36,19 @@ _Static_assert(sizeof(struct mb2_mmap_entry) == 24, "multiboot2 3.6.8");
 
 #define BOOT_MAX_REGIONS 64
 #define BOOT_MAX_MODULES 64
+
+/* 3.6.12 Framebuffer info: the common part, then for type RGB the
+ * position and size of each colour channel within a pixel. */
+#define MB2_FB_INDEXED  0
+#define MB2_FB_RGB      1
+#define MB2_FB_EGA_TEXT 2
+struct mb2_framebuffer {
+    uint64_t addr;              /* physical */
+    uint32_t pitch;             /* bytes per line */
+    uint32_t width, height;     /* pixels, or characters for EGA text */
+    uint8_t bpp, type;
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
 
 struct mem_region {
     uint64_t base, length;
@@ -56,6 +70,8 @@ struct boot_info {
     struct boot_module modules[BOOT_MAX_MODULES];
     size_t nmodules;
     size_t modules_dropped;     /* past BOOT_MAX_MODULES */
+    bool has_fb;                /* the loader passed a framebuffer tag */
+    struct mb2_framebuffer fb;
     const void *rsdp;           /* copy of the RSDP inside the info, or NULL */
     size_t rsdp_len;
     uint32_t total_size;

@@ -49,6 +49,28 @@ err_t lwip_port_netif_add(struct netif *netif, const ip4_addr_t *addr, const ip4
  *  everything the stack sent while it held the lock. One hook. */
 void lwip_port_on_core_unlock(void (*fn)(void));
 
+/** Interface `netif`'s packets are received on `core` (its receive
+ *  thread's). Takes the core lock. */
+void lwip_port_netif_set_core(struct netif *netif, int core);
+/** The core that receives packets to local address `addr` (network
+ *  order): that of the interface holding it, or -1 (no such interface,
+ *  loopback, INADDR_ANY, or none said). Takes the core lock. For
+ *  getsockopt(SO_INCOMING_CPU). */
+int lwip_port_addr_core(uint32_t addr);
+/** lwIP's LWIP_HOOK_IP4_ROUTE_SRC (lwipopts.h; core lock held): a packet
+ *  from one of our addresses leaves by the interface holding it (to one
+ *  of our addresses, by that one, which loops it back); NULL lets lwIP
+ *  route by destination. */
+struct netif *lwip_port_route_src(const ip4_addr_t *src, const ip4_addr_t *dest);
+
+/** Stacks apart (lwip_stacks.h, netif_vnic.h net_start_apart): sockets
+ *  made on `core` belong to stack `stack`. Stack 0's copy holds the table. */
+void lwip_port_core_stack(int core, int stack);
+/** The stack of sockets made on `core` (0 unless said). */
+int lwip_port_stack_of_core(int core);
+/** How many stacks run (1 + the highest said). */
+int lwip_port_stacks(void);
+
 /** Takes the interface down and removes it (under the core lock). */
 void lwip_port_netif_remove(struct netif *netif);
 #endif

@@ -105,6 +105,11 @@ void sys_check_core_locking(void);
 #define LWIP_NETIF_LINK_CALLBACK        1
 #define LWIP_NETIF_API                  1   /* netifapi_*: for threads without the core lock */
 #define LWIP_SINGLE_NETIF               0
+/* One interface per core (netif_vnic.h net_start_cores), each with its own
+ * address: a packet leaves by the interface that owns its source address
+ * (lib/lwip/init.c lwip_port_route_src), not by the first on the subnet. */
+#define LWIP_HOOK_FILENAME              "lwip_port_hooks.h"
+#define LWIP_HOOK_IP4_ROUTE_SRC(src, dest) lwip_port_route_src(src, dest)
 
 /* --- The sequential APIs --- */
 #define LWIP_NETCONN                    1

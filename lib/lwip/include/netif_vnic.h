@@ -19,9 +19,11 @@
  *                  sleeping on the VF's doorbell (the default)
  * e.g. `spawn udpecho core 2 ip=10.11.0.2/24 port=7`.
  *
- * One interface, one lwIP per application. The VNIC's Filter admits
- * untagged frames to the VF's MAC and broadcasts (ARP); it sits in
- * capability slot NET_FILTER_SLOT, the Doorbell in NET_DOORBELL_SLOT.
+ * One lwIP per application, one interface by default; net_start_cores
+ * gives each of N cores an interface of its own (its own VF, MAC, address
+ * and receive thread). A VNIC's Filter admits untagged frames to the VF's
+ * MAC and broadcasts (ARP); interface i's sits in capability slot
+ * NET_FILTER_SLOT + 2i, its Doorbell in NET_DOORBELL_SLOT + 2i.
  */
 #ifndef NETIF_VNIC_H
 #define NETIF_VNIC_H
@@ -55,8 +57,28 @@ bool net_option(int argc, char *argv[], const char *name, unsigned long max, uns
  * Returns 0, or -1 after printing why ("net: ..."). Call once.
  */
 int net_start(int argc, char *argv[]);
+/**
+ * net_start with `ncores` interfaces (1 to 4; the monitor grants a domain
+ * 4 VNICs): interface i has its own VF, address ip= + i (10.11.0.2,
+ * .3, ...: each a whole host address on the same subnet) and a receive
+ * thread on core C + i, C being the calling thread's core; the domain
+ * must span those cores' range (pthread_attr_setcore_np places the
+ * threads). Interface 0 is the default route; a packet leaves by the
+ * interface of its source address. getsockopt(SO_INCOMING_CPU) on a
+ * connected socket (lib/posix) says the core that receives its packets.
+ */
+int net_start_cores(int argc, char *argv[], unsigned ncores);
+/**
+ * net_start_cores with each interface in a stack of its own: interface i
+ * is the only interface of lwIP stack i (lwip_stacks.h; stack 0 is lwIP
+ * itself), so core C+i's receive thread takes only stack i's core lock.
+ * The program must link lwip_stacks and lwip_stack1..3 and use stack i's
+ * sockets (lwip_stacks[i]) for address i; lib/posix's sockets are stack
+ * 0's only (lib/lwip/README.md, "Stacks apart").
+ */
+int net_start_apart(int argc, char *argv[], unsigned ncores);
 
-/** The interface (NULL before net_start). */
+/** Interface 0 (NULL before net_start); the next four calls, of it too. */
 struct netif *net_netif(void);
 /** "02:00:00:00:01:03" (18 bytes) and "10.11.0.2" (16 bytes). */
 void net_mac_string(char mac[18]);
@@ -64,7 +86,7 @@ void net_ip_string(char ip[16]);
 /** The VF number. */
 unsigned net_vf_index(void);
 
-/** One line of driver counters and lines of lwIP's drop counters (bad
+/** One line of driver counters per interface and lines of lwIP's drop counters (bad
  *  checksums, lengths, protocols...), prefixed with `who`. */
 void net_stats_print(const char *who);
 

@@ -7,8 +7,12 @@
  *
  * cores=N (1-4, default 1): the domain spans cores C..C+N-1 and memcached
  * gets -t N, worker i on core C+i (patches/0001 calls
- * memcached_worker_attr for each). The network is still one VF and one
- * lwIP on core C (README.md, "Multicore").
+ * memcached_worker_attr for each). Each core has its own VF, address
+ * (ip= + i), receive thread and lwIP (lib/lwip net_start_apart), a
+ * listener on its address, and a new connection goes to the worker on
+ * the core that receives its packets (patches/0002 calls
+ * memcached_worker_for_conn: getsockopt SO_INCOMING_CPU) (README.md,
+ * "Multicore").
  *
  * ip=, gw=, net= are the network's (lib/lwip netif_vnic.h; as leading words
  * they arrive in the environment, anywhere else they are taken out of argv
@@ -25,8 +29,11 @@
 #include <unistd.h>
 
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include "netif_vnic.h"
+
+extern const char lwip_stacks_anchor;   /* lib/lwip/stacks.c (lwip_stacks.h) */
 
 #define CORES_MAX 4
 
@@ -48,10 +55,25 @@ void memcached_worker_attr(pthread_attr_t *attr, int worker)
         printf("memcached: worker %d on core %d\n", worker, core);
 }
 
+/* patches/0002: the worker for a new connection: the one on the core
+ * that receives its packets, if that is one of ours; else -1 (memcached's
+ * own round-robin). With -t above cores=N, worker i and i+N share a core:
+ * the first of them is chosen. */
+int memcached_worker_for_conn(int sfd);
+int memcached_worker_for_conn(int sfd)
+{
+    int core = -1;
+    socklen_t len = sizeof core;
+    if (ncores < 2 || getsockopt(sfd, SOL_SOCKET, SO_INCOMING_CPU, &core, &len) != 0)
+        return -1;
+    return core >= first_core && core < first_core + ncores ? core - first_core : -1;
+}
+
 /* What this OS needs of memcached's configuration, and why:
  *   -U 0         no UDP port (memcached 1.6's default too; said so that a
  *                reader of the spawn line does not wonder)
- *   -l 0.0.0.0   IPv4 only (lwIP is built without IPv6)
+ *   -l 0.0.0.0   IPv4 only (lwIP is built without IPv6); with cores=N the
+ *                N addresses, one listener in each core's stack
  *   -c 128       lwIP has 160 TCP PCBs (lib/lwip/include/lwipopts.h);
  *                memcached's default is 1024
  *   -t N         one worker thread per core of cores=N (default 1);
@@ -106,8 +128,26 @@ int main(int argc, char *argv[])
     static char threads[8];
     snprintf(threads, sizeof threads, "%d", ncores);
 
-    if (net_start(argc, argv))
+    /* Stacks apart: core C+i's VF, address and receive thread feed lwIP
+     * stack i alone, and memcached listens on each address (-l A,A+1,...),
+     * so each listener and its connections live in their core's stack
+     * (lib/posix moves a socket bound to an address into its stack).
+     * netif_vnic.c and lib/posix refer to the stacks weakly: this
+     * reference links them. */
+    static char listen_on[4 * 16];
+    if (!lwip_stacks_anchor || net_start_apart(argc, argv, (unsigned)ncores))
         return 1;
+    if (ncores > 1) {
+        char ip[16];
+        net_ip_string(ip);
+        printf("memcached: %d cores, one address and one lwIP each from %s up\n", ncores, ip);
+        unsigned a, b, c, d;
+        if (sscanf(ip, "%u.%u.%u.%u", &a, &b, &c, &d) != 4)
+            return 1;
+        for (int i = 0; i < ncores; i++)
+            snprintf(listen_on + strlen(listen_on), sizeof listen_on - strlen(listen_on), "%s%u.%u.%u.%u",
+                     i ? "," : "", a, b, c, d + (unsigned)i);
+    }
 
     char **margv = calloc((size_t)argc + N_DEFAULTS + 1, sizeof *margv);
     if (!margv) {
@@ -118,7 +158,9 @@ int main(int argc, char *argv[])
     margv[n++] = "memcached";
     for (size_t d = 0; d < N_DEFAULTS; d++)
         margv[n++] = (char *)(!memcached_defaults[d] ? threads :
-                              !*memcached_defaults[d] ? item_memory_default() : memcached_defaults[d]);
+                              !*memcached_defaults[d] ? item_memory_default() :
+                              *listen_on && !strcmp(memcached_defaults[d], "0.0.0.0") ? listen_on :
+                              memcached_defaults[d]);
     for (int i = 1; i < argc; i++)
         if (!is_spawn_word(argv[i]))
             margv[n++] = argv[i];

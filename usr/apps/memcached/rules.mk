@@ -32,7 +32,7 @@ MODULE_LIBC := newlib
 MODULE_SRCS := \
 	$(MEMCACHED_UPSTREAM_SRCS) \
 	usr/apps/memcached/main.c
-MODULE_LIBS := event lwip arrakis nicvf igbvf ixgbevf posix libos
+MODULE_LIBS := event lwip_stacks lwip_stack1 lwip_stack2 lwip_stack3 lwip arrakis nicvf igbvf ixgbevf posix libos
 include hake/module.mk
 $(memcached_OBJS): | $(LWIP_STAMP) $(LIBEVENT_STAMP) $(MEMCACHED_STAMP)
 
@@ -50,4 +50,8 @@ $(MEMCACHED_UPSTREAM_OBJS): USER_NEWLIB_CFLAGS += -std=gnu99 -DHAVE_CONFIG_H -DN
 # usr/apps/memcached/main.c once the network is up.
 $(BUILD)/user-newlib/$(MEMCACHED_SRC)/memcached.c.o: USER_NEWLIB_CFLAGS += -Dmain=memcached_main
 # Worker i's thread attributes come from main.c (patches/0001): cores=N.
-$(BUILD)/user-newlib/$(MEMCACHED_SRC)/thread.c.o: USER_NEWLIB_CFLAGS += -DMEMCACHED_WORKER_ATTR=memcached_worker_attr
+# A new connection's worker is the one on the core its packets arrive on
+# (patches/0002; "stats" then shows each worker's load).
+$(BUILD)/user-newlib/$(MEMCACHED_SRC)/thread.c.o: USER_NEWLIB_CFLAGS += -DMEMCACHED_WORKER_ATTR=memcached_worker_attr \
+	-DMEMCACHED_WORKER_FOR_CONN=memcached_worker_for_conn
+$(BUILD)/user-newlib/$(MEMCACHED_SRC)/memcached.c.o: USER_NEWLIB_CFLAGS += -DMEMCACHED_WORKER_FOR_CONN=memcached_worker_for_conn

@@ -168,6 +168,14 @@ void vf_tx_flush(struct vf *vf);
  *  stays busy). With a Doorbell: sleep until the VF interrupts (at most
  *  100 ms). Either way, deferred sends are told to the NIC first. */
 void vf_wait(struct vf *vf);
+/** vf_wait's first half, for a thread that sleeps elsewhere (on another
+ *  core than the one its Doorbell rings, say: lib/lwip's receive threads
+ *  of a spanning domain): deferred sends told to the NIC, the receive
+ *  interrupt cleared and unmasked (with a Doorbell). True if a frame is
+ *  already waiting (then do not sleep); else *max_ms is how long the
+ *  sleep may last (1 ms while sends are in flight: they raise no
+ *  interrupt, and their buffers come back only by looking). */
+bool vf_wait_prepare(struct vf *vf, unsigned *max_ms);
 /** From now on vf_wait sleeps until a frame arrives (the VF's queue-0
  *  receive interrupt; sends completing do not interrupt): a Doorbell in capability slot `slot` (empty), MSI-X
  *  entry 0, routed to this core. */

@@ -84,7 +84,7 @@ enum monitor_msg {
 #define MONITOR_VSICS_PER_CLIENT 2u
 
 /* VNICs a client's VNIC_REQUESTs get in its life (then MONITOR_ERR_LIMIT). */
-#define MONITOR_VNICS_PER_CLIENT 2u
+#define MONITOR_VNICS_PER_CLIENT 4u
 
 /* Badges of monitor endpoints (lmp_msg.badge). */
 #define MONITOR_BADGE_CLIENT 0u

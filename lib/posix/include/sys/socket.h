@@ -93,6 +93,7 @@ struct linger {
 #define SO_ACCEPTCONN   30
 #define SO_MARK         36          /* Linux's numbers; refused (ENOPROTOOPT): */
 #define SO_INCOMING_NAPI_ID 56      /* no netfilter marks, no NAPI ids (memcached) */
+#define SO_INCOMING_CPU 49          /* Linux's: get only (socket.c) */
 
 #define SOMAXCONN       128
 

@@ -65,6 +65,11 @@
 #include <pthread.h>
 void MEMCACHED_WORKER_ATTR(pthread_attr_t *attr, int worker);
 #endif
+/* patches/0002: dispatch_conn_new asks main.c for a connection's worker
+ * (rules.mk defines MEMCACHED_WORKER_FOR_CONN for thread.c and memcached.c). */
+#ifdef MEMCACHED_WORKER_FOR_CONN
+int MEMCACHED_WORKER_FOR_CONN(int sfd);
+#endif
 
 /* The tail of configure's config.h.in, as it is. */
 #if HAVE_STDBOOL_H

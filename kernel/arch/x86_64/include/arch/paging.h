@@ -5,6 +5,7 @@
 #ifndef ARCH_PAGING_H
 #define ARCH_PAGING_H
 #include <stdint.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <kpi/errors.h>
 #include <mm/pmm.h>
@@ -29,6 +30,9 @@
 errval_t paging_init(struct pmm *pmm, uint64_t direct_map_top);
 /** Map device registers uncached into the device window. */
 errval_t paging_map_device(uint64_t phys, size_t size, volatile void **va_out);
+/** Map a framebuffer into the device window: write-combining if the CPU
+ *  has a PAT (arch/pat.h; *wc says so), else uncached. */
+errval_t paging_map_framebuffer(uint64_t phys, size_t size, volatile void **va_out, bool *wc);
 /** Physical address of the kernel PML4 (for other cores and new spaces). */
 uint64_t paging_kernel_root(void);
 #endif
