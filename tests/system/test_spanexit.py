@@ -1,10 +1,11 @@
 """A domain that spans cores ends without faulting its other dispatchers
 (usr/tests/spanexit, kernel/span.c). Whichever dispatcher ends it (main
 returning, exit() on the first core or on another, two at once, the
-shell's kill of the first dispatcher or of another), every dispatcher is
-stopped before the first one's memory is freed: one line each, no page
-fault, and the cores run a new domain afterwards. Its dispatchers touch
-their heap without pause, so one left running would fault at once."""
+shell's kill of the first dispatcher or of another, a fault on another
+core), every dispatcher is stopped before the first one's memory is
+freed: one line each, no page fault (but the one made on purpose), and
+the cores run a new domain afterwards. Its dispatchers touch their heap
+without pause, so one left running would fault at once."""
 import re
 
 import pytest
@@ -44,9 +45,9 @@ def start(s, mode, cores):
     return dom, ids
 
 
-def ended(s, dom, cores, how):
+def ended(s, dom, cores, how, faults=0):
     """The domain's end: a line per dispatcher, its memory freed after all
-    of them, its monitor told; no page fault anywhere."""
+    of them, its monitor told; no page fault but the `faults` expected."""
     for c in cores:
         s.wait(rf"domain spanexit \(0x\w+\) on core {c}: dispatcher stopped", 60,
                f"dispatcher on core {c} stopped")
@@ -54,7 +55,7 @@ def ended(s, dom, cores, how):
            "the first dispatcher's memory freed last")
     m = s.wait(rf"monitor: domain spanexit \({dom}\) on core {ORIGIN} {how}", 60, "monitor told")
     text = s.all()
-    assert "page fault" not in text, text
+    assert text.count("page fault") == faults, text
     freed = text.index(f"span: domain {dom}'s address space freed")
     reclaimed = text.index(f"domain spanexit ({dom}) on core {ORIGIN}:")
     for c in cores:
@@ -65,13 +66,13 @@ def ended(s, dom, cores, how):
     return m
 
 
-def cores_still_work(s, cores):
+def cores_still_work(s, cores, faults=0):
     for c in [ORIGIN, *cores]:
         out = s.command(f"spawn hello core {c}")
         assert re.search(rf"spawned hello as domain 0x\w+ on core {c}", out), out
         s.wait(rf"monitor: domain hello \(0x\w+\) on core {c} exited, status 0", 60,
                f"a new domain ran on core {c}")
-    assert "page fault" not in s.all(), s.all()
+    assert s.all().count("page fault") == faults, s.all()
 
 
 @pytest.mark.parametrize("cores", [[2], [2, 3]], ids=["2cores", "3cores"])
@@ -122,3 +123,18 @@ def test_kill_of_another_dispatcher_ends_the_domain(shell, cores):
     s.wait(rf"domain spanexit \({dom}\) on core {ORIGIN} stopped: its dispatcher on core "
            rf"{cores[-1]} was stopped", 30, "the first dispatcher says why")
     cores_still_work(s, cores)
+
+
+@pytest.mark.parametrize("cores", [[2], [2, 3]], ids=["2cores", "3cores"])
+def test_fault_on_another_core_ends_the_domain(shell, cores):
+    # A thread on the last core reads address 8: that dispatcher's fault
+    # is said once, and the domain ends everywhere, the others stopped
+    # before its memory goes (none faults after it).
+    s = Session(shell)
+    dom, ids = start(s, "fault", cores)
+    ended(s, dom, cores, "was stopped", faults=1)
+    s.wait(rf"domain spanexit \({ids[cores[-1]]}\) on core {cores[-1]} stopped: page fault at 0x8 ",
+           30, "the fault said by its core")
+    s.wait(rf"domain spanexit \({dom}\) on core {ORIGIN} stopped: its dispatcher on core "
+           rf"{cores[-1]} was stopped", 30, "the first dispatcher says why")
+    cores_still_work(s, cores, faults=1)

@@ -17,6 +17,8 @@
  *   both    main and the thread on the last CORE call _exit(10) and
  *           _exit(11) at the same moment (no atexit handlers, whose lock
  *           would order them: the first to reach its kernel wins)
+ *   fault   the thread on the last CORE reads address 0: the kernel stops
+ *           the domain (a fault ends it like a kill), main goes on
  *   hold    nobody ends: the shell kills it
  *
  * The atexit handler prints which core ran exit(), which is where the
@@ -33,13 +35,15 @@
 #define MAX_SPAN   8
 #define BLOCK_WORDS (16 * 1024)          /* 128 KiB a dispatcher: several pages */
 
-enum mode { M_RETURN, M_EXIT, M_THREAD, M_BOTH, M_HOLD };
-static const char *const mode_names[] = { "return", "exit", "thread", "both", "hold" };
+enum mode { M_RETURN, M_EXIT, M_THREAD, M_BOTH, M_FAULT, M_HOLD };
+static const char *const mode_names[] = { "return", "exit", "thread", "both", "fault", "hold" };
 
 struct worker {
     volatile uint64_t *block;
     uint32_t core;
     bool ender;                         /* the thread that may call exit() */
+    volatile uint64_t *nothing;         /* fault: 8, read through a pointer
+                                           the compiler cannot see is bad */
 };
 
 static enum mode mode;
@@ -70,6 +74,8 @@ static int work(void *arg)
                 exit(9);
             if (mode == M_BOTH)
                 _exit(11);
+            if (mode == M_FAULT)
+                (void)*w->nothing;      /* page 0 is never mapped */
         }
     }
 }
@@ -91,6 +97,7 @@ int main(int argc, char *argv[])
         w->core = (uint32_t)strtoul(argv[i], NULL, 0);
         w->block = calloc(BLOCK_WORDS, sizeof(uint64_t));
         w->ender = i == argc - 1;
+        w->nothing = (volatile uint64_t *)(uintptr_t)8;
         if (!mine || !w->block) {
             printf("spanexit: out of memory\n");
             return 2;
@@ -116,6 +123,6 @@ int main(int argc, char *argv[])
     for (;;)
         touch(mine);
 usage:
-    printf("usage: spanexit return|exit|thread|both|hold CORE...\n");
+    printf("usage: spanexit return|exit|thread|both|fault|hold CORE...\n");
     return 1;
 }
