@@ -311,6 +311,8 @@ void dispatch_schedule(void)
     dispatch_idle_loop(c->stack_top);
 }
 
+/* Free what d holds on this core. An origin comes here only once no
+ * other core runs its address space (span.c): its memory goes now. */
 static void reclaim(struct dcb *d)
 {
     struct core *c = this_core();
@@ -324,16 +326,16 @@ static void reclaim(struct dcb *d)
     uint64_t pages = d->vspace.pages;
     if (d->secondary)
         d->vspace.root = 0;             /* the origin's to free */
-    else if (!span_defer_teardown(d))
+    else if (d->vspace.root)
         vspace_destroy(&d->vspace);
     if (d->disp_pa)
         pmm_free(&c->pmm, d->disp_pa, 1);
     if (d->ram_bytes)
         capmove_free_ram(d->ram_pa, d->ram_bytes / PAGE_SIZE);  /* held while lent out */
-    if (d->secondary)
+    if (d->secondary && d->disp)
         kprintf("domain %s (%#x) on core %u: dispatcher stopped (its memory is the origin's)\n",
                 d->name, d->id, c->id);
-    else
+    else if (!d->secondary)
         kprintf("domain %s (%#x) on core %u: %lu pages reclaimed\n", d->name, d->id, c->id,
                 pages + 1 + d->ram_bytes / PAGE_SIZE);
     d->disp = NULL;
@@ -341,14 +343,31 @@ static void reclaim(struct dcb *d)
     d->ram_bytes = 0;
 }
 
+void dispatch_stop(struct dcb *d, enum domain_state how)
+{
+    reclaim(d);
+    d->state = how;
+}
+
+void dispatch_finish(struct dcb *d, enum domain_state how)
+{
+    dispatch_stop(d, how);
+    monitor_notify_exit(d);
+}
+
 void dispatch_kill(struct dcb *d, enum domain_state how, int status, const char *why)
 {
+    if (d->state == DOMAIN_ENDING)
+        return;                         /* ending already: its first cause stands */
     if (why)
         kprintf("domain %s (%#x) on core %u stopped: %s\n", d->name, d->id, this_core()->id, why);
     d->exit_status = status;
-    reclaim(d);
-    d->state = how;
-    monitor_notify_exit(d);
+    if (d->secondary)
+        span_end_from_secondary(d, how);
+    else if (d->span_mask)
+        span_end_origin(d, how);
+    else
+        dispatch_finish(d, how);
 }
 
 void dispatch_user_fault(struct trap_frame *tf)

@@ -11,11 +11,24 @@
  *
  * Ownership stays with the origin: the page tables, the cspace (the other
  * dispatchers have none: capability invocations work only on the origin),
- * the memory. When the origin ends, its address space is kept until every
- * other core has stopped the domain's dispatchers there (SPAN_OP_STOP,
- * sent again on a tick if this core's request queue was full, and
- * answered), then freed.
- */
+ * the memory. So a spanning domain ends in this order, whichever of its
+ * dispatchers ends it (exit, kill, fault):
+ *
+ *   1. On a secondary's core: that dispatcher stops at once, and END
+ *      (the status) goes to the origin's core. Its memory is untouched.
+ *   2. On the origin's core: the origin stops running (DOMAIN_ENDING) but
+ *      keeps its cspace, mappings and page tables; STOP goes to every core
+ *      it spanned to, each of which stops its dispatcher and answers.
+ *   3. Once every core has answered, the origin's memory is freed and its
+ *      monitor told: no dispatcher can touch it any more, so none faults.
+ *
+ * A message that finds its core's request queue full is sent again on the
+ * next tick (span_tick). An END that finds the domain ending already is
+ * dropped (two dispatchers exiting at once: the first one's status
+ * stands); a STOP that finds no dispatcher (it stopped itself) is
+ * answered all the same. Requests between two cores are served in order,
+ * so a STOP never overtakes the START before it.
+  */
 #include <span.h>
 #include <dispatch.h>
 #include <invoke.h>
@@ -27,16 +40,24 @@
 #include <arch/apic.h>
 #include <spawn.h>
 #include <syscall_impl.h>
+#include <fmt.h>
 
 
 static struct sysret ret(errval_t e) { return (struct sysret){ e, 0 }; }
 
-/* The cross-core service: what an origin asks of another core. */
-enum span_op { SPAN_OP_START = 1, SPAN_OP_STOP, SPAN_OP_WAKE };
+/* The cross-core service: what an origin asks of another core (START,
+ * STOP, WAKE), and what a secondary tells the origin's core (END, WAKE). */
+enum span_op { SPAN_OP_START = 1, SPAN_OP_STOP, SPAN_OP_WAKE, SPAN_OP_END };
 struct span_req {
-    uint32_t origin, reserved;
-    uint64_t root, page;            /* START: the page tables, the dispatcher page */
-    char name[24];                  /* START: the domain's name */
+    uint32_t origin;                /* the domain, by its origin's id */
+    uint32_t how;                   /* END: DOMAIN_EXITED or DOMAIN_KILLED */
+    union {
+        struct {
+            uint64_t root, page;    /* the page tables, the dispatcher page */
+            char name[24];          /* the domain's name */
+        } start;
+        int64_t status;             /* END: the exit status */
+    } u;
 };
 _Static_assert(sizeof(struct span_req) <= XCALL_BODY_BYTES, "a span request is one message");
 
@@ -56,17 +77,33 @@ static void wake_here(uint32_t origin)
     }
 }
 
+/* END from core `from`: the domain's dispatcher there ended it. Only for
+ * an origin still running here that spanned to that core. */
+static void end_here(const struct span_req *r, uint32_t from)
+{
+    struct dcb *d = dispatch_find(r->origin);
+    if (!d || d->state != DOMAIN_RUNNABLE || d->secondary || from >= 64 ||
+        !(d->span_mask & (1ull << from)))
+        return;
+    enum domain_state how = r->how == DOMAIN_EXITED ? DOMAIN_EXITED : DOMAIN_KILLED;
+    char why[64];
+    fmt_snprintf(why, sizeof(why), "its dispatcher on core %u was stopped", from);
+    dispatch_kill(d, how, (int)r->u.status, how == DOMAIN_KILLED ? why : NULL);
+}
+
 static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
 {
     struct span_req r;
     memcpy(&r, m->body, sizeof(r));
-    r.name[sizeof(r.name) - 1] = 0;
+    r.u.start.name[sizeof(r.u.start.name) - 1] = 0;
     if (m->op == SPAN_OP_START)
-        span_start_secondary(r.origin, r.root, r.page, r.name);
+        span_start_secondary(r.origin, r.u.start.root, r.u.start.page, r.u.start.name);
     else if (m->op == SPAN_OP_STOP)
         span_stop_secondaries(r.origin);
     else if (m->op == SPAN_OP_WAKE)
         wake_here(r.origin);
+    else if (m->op == SPAN_OP_END)
+        end_here(&r, from);
     else
         return (struct xcall_answer){ SYS_ERR_ILLEGAL_INVOCATION, { 0, 0 } };
     return (struct xcall_answer){ ERR_OK, { 0, 0 } };
@@ -99,9 +136,9 @@ struct sysret span_invoke(struct invocation *inv)
         pmm_free(&c->pmm, pa, 1);
         return ret(err);
     }
-    struct span_req r = { .origin = d->id, .root = d->vspace.root, .page = pa };
-    for (size_t i = 0; d->name[i] && i + 1 < sizeof(r.name); i++)
-        r.name[i] = d->name[i];
+    struct span_req r = { .origin = d->id, .u.start = { .root = d->vspace.root, .page = pa } };
+    for (size_t i = 0; d->name[i] && i + 1 < sizeof(r.u.start.name); i++)
+        r.u.start.name[i] = d->name[i];
     struct xcall_msg m = xcall_msg(&span_service, SPAN_OP_START, &r, sizeof(r));
     err = xcall_send((uint32_t)core, &m, NULL, NULL);
     if (err_is_fail(err))
@@ -136,63 +173,91 @@ void span_stop_secondaries(uint32_t origin)
     for (int i = 0; i < DCBS_PER_CORE; i++) {
         struct dcb *d = &c->dcbs[i];
         if (d->state == DOMAIN_RUNNABLE && d->secondary && d->origin == origin)
-            dispatch_kill(d, DOMAIN_KILLED, 0, NULL);
+            dispatch_stop(d, DOMAIN_KILLED);    /* logs one line; the origin's core tells */
     }
 }
 
-bool span_defer_teardown(struct dcb *d)
-{
-    if (!d->span_mask)
-        return false;
-    struct core *c = this_core();
-    for (int i = 0; i < SPAN_ZOMBIES; i++) {
-        struct span_zombie *z = &c->zombies[i];
-        if (z->vspace.root)
-            continue;
-        z->vspace = d->vspace;
-        z->origin = d->id;
-        z->to_post = d->span_mask;
-        z->to_confirm = 0;
-        d->vspace.root = 0;             /* not the dcb's to free any more */
-        return true;
-    }
-    kprintf("span: core %u: no room to wait for domain %#x's other dispatchers; its address "
-            "space is leaked, not freed under them\n", c->id, d->id);
-    d->vspace.root = 0;
-    return true;
-}
-
-/* Core ctx[1] has stopped zombie ctx[0]'s dispatchers. */
+/* Core ctx[1] has stopped the dispatchers of the origin in dcbs[ctx[0]]
+ * (if that slot still holds domain ctx[2]). */
 static void stopped(const struct xcall *x, const struct xcall_answer *a)
 {
-    this_core()->zombies[x->ctx[0]].to_confirm &= ~(1ull << x->ctx[1]);
+    struct dcb *d = &this_core()->dcbs[x->ctx[0]];
+    if (d->id == (uint32_t)x->ctx[2] && d->state == DOMAIN_ENDING)
+        d->end_confirm &= ~(1ull << x->ctx[1]);
+}
+
+/* Send what an ending dispatcher still owes: an origin, STOP to each core
+ * in end_post; a secondary, END to its origin's core. A full queue keeps
+ * the bit for the next tick. */
+static void post(struct dcb *d)
+{
+    struct core *c = this_core();
+    for (uint32_t core = 0; core < ncores && core < 64; core++) {
+        uint64_t bit = 1ull << core;
+        if (!(d->end_post & bit))
+            continue;
+        struct span_req r = { .origin = d->secondary ? d->origin : d->id, .how = d->end_how };
+        struct xcall_msg m;
+        errval_t err;
+        if (d->secondary) {
+            r.u.status = d->exit_status;
+            m = xcall_msg(&span_service, SPAN_OP_END, &r, sizeof(r));
+            err = xcall_send(core, &m, NULL, NULL);
+        } else {
+            m = xcall_msg(&span_service, SPAN_OP_STOP, &r, sizeof(r));
+            const uint64_t ctx[4] = { (uint64_t)(d - c->dcbs), core, d->id, 0 };
+            d->end_confirm |= bit;      /* before the answer can come */
+            err = xcall_send(core, &m, stopped, ctx);
+            if (err_is_fail(err))
+                d->end_confirm &= ~bit;
+        }
+        if (err_is_ok(err))
+            d->end_post &= ~bit;
+    }
+}
+
+void span_end_from_secondary(struct dcb *d, enum domain_state how)
+{
+    dispatch_stop(d, DOMAIN_ENDING);    /* runs no more; the memory is the origin's */
+    d->end_how = how;
+    d->end_post = 1ull << (d->origin >> 16);
+    d->end_confirm = 0;
+    post(d);
+    if (!d->end_post)
+        d->state = how;
+}
+
+void span_end_origin(struct dcb *d, enum domain_state how)
+{
+    struct core *c = this_core();
+    if (c->preferred == d)
+        c->preferred = NULL;
+    d->state = DOMAIN_ENDING;           /* not run again; its memory stays */
+    d->end_how = how;
+    d->end_post = d->span_mask;
+    d->end_confirm = 0;
+    post(d);
 }
 
 void span_tick(void)
 {
     struct core *c = this_core();
-    for (int i = 0; i < SPAN_ZOMBIES; i++) {
-        struct span_zombie *z = &c->zombies[i];
-        if (!z->vspace.root)
+    if (!c->dcbs)
+        return;                         /* no domains yet */
+    for (int i = 0; i < DCBS_PER_CORE; i++) {
+        struct dcb *d = &c->dcbs[i];
+        if (d->state != DOMAIN_ENDING)
             continue;
-        for (uint32_t core = 0; core < ncores && core < 64; core++) {
-            uint64_t bit = 1ull << core;
-            if (!(z->to_post & bit))
-                continue;
-            struct span_req r = { .origin = z->origin };
-            struct xcall_msg m = xcall_msg(&span_service, SPAN_OP_STOP, &r, sizeof(r));
-            const uint64_t ctx[4] = { (uint64_t)i, core, 0, 0 };
-            z->to_confirm |= bit;       /* before the answer can come */
-            if (err_is_ok(xcall_send(core, &m, stopped, ctx)))
-                z->to_post &= ~bit;
-            else
-                z->to_confirm &= ~bit;  /* the queue is full: next tick */
+        post(d);
+        if (d->end_post || d->end_confirm)
+            continue;
+        if (d->secondary) {
+            d->state = d->end_how;
+            continue;
         }
-        if (!z->to_post && !z->to_confirm) {
-            vspace_destroy(&z->vspace);
-            kprintf("span: domain %#x's address space freed after its other dispatchers stopped\n",
-                    z->origin);
-        }
+        dispatch_finish(d, d->end_how);
+        kprintf("span: domain %#x's address space freed after its other dispatchers stopped\n",
+                d->id);
     }
 }
 

@@ -74,9 +74,16 @@ static struct sysret sys_yield(struct dcb *d, struct trap_frame *tf)
     dispatch_schedule();
 }
 
+/* Scope SYS_EXIT_DISPATCHER stops only a secondary (its threads are
+ * done; the domain goes on); anything else ends the whole domain. */
 static struct sysret sys_exit(struct dcb *d, struct trap_frame *tf)
 {
-    dispatch_kill(d, DOMAIN_EXITED, (int)tf->rdi, NULL);
+    if (tf->rsi > SYS_EXIT_DISPATCHER)
+        return (struct sysret){ SYS_ERR_ARG_RANGE, 0 };       /* syscall_dispatch logs it */
+    if (tf->rsi == SYS_EXIT_DISPATCHER && d->secondary)
+        dispatch_stop(d, DOMAIN_EXITED);
+    else
+        dispatch_kill(d, DOMAIN_EXITED, (int)tf->rdi, NULL);
     dispatch_schedule();
 }
 

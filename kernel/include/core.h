@@ -22,14 +22,6 @@
 
 struct dcb;
 
-/* An address space waiting for other cores to stop using it (span.c). */
-#define SPAN_ZOMBIES 8
-struct span_zombie {
-    struct vspace vspace;           /* root 0: slot free */
-    uint32_t origin;
-    uint64_t to_post, to_confirm;   /* cores, as bit masks */
-};
-
 struct core {
     struct core *self;              /* gs:0, for this_core() */
     uint64_t stack_top;             /* gs:8: kernel stack for entries from user */
@@ -54,7 +46,6 @@ struct core {
     uint64_t urpc_pa;
     struct dispatcher_regs resume_regs;     /* the checked copy a dispatcher is
                                                resumed from (dispatch.c) */
-    struct span_zombie zombies[SPAN_ZOMBIES];
     struct capmove_core capmove;            /* Frames lent to and from other cores */
     /* TLB shootdown (kernel/tlb.c): other cores raise req, this core
      * flushes and sets done = the req it saw. */

@@ -45,6 +45,11 @@ struct dcb {
     bool secondary;                 /* spans from another core (span.c) */
     uint32_t origin;                /* secondary: the origin dispatcher's id */
     uint64_t span_mask;             /* origin: cores with a secondary */
+    /* While DOMAIN_ENDING (span.c): what it becomes when done, the cores
+     * still to be told (origin: STOP to each; secondary: END to the
+     * origin's), and those whose answer the origin awaits. */
+    enum domain_state end_how;
+    uint64_t end_post, end_confirm;
     uint64_t gs_base;               /* user GS base: this dispatcher's page */
     struct frame_mapping maps[DCB_MAPPINGS];
     uint32_t refusals;              /* refused syscalls, for rate-limited logs */
@@ -69,8 +74,18 @@ struct dcb *dispatch_find(uint32_t id);
 void dispatch_save(struct trap_frame *tf, bool is_fault);
 /** Run something: the next runnable dispatcher, or idle. Never returns. */
 __attribute__((noreturn)) void dispatch_schedule(void);
-/** Stop a domain on this core, reclaim its memory, log why. */
+/** End d's domain (`how`: DOMAIN_EXITED or DOMAIN_KILLED), logging why
+ *  when `why` is given. A domain on one core is reclaimed at once. One
+ *  that spans cores ends through kernel/span.c: its dispatchers elsewhere
+ *  are stopped first, its memory freed after (d is DOMAIN_ENDING until
+ *  then); d may be any of its dispatchers. */
 void dispatch_kill(struct dcb *d, enum domain_state how, int status, const char *why);
+/** Stop d on this core and free what is its own (a secondary's: nothing
+ *  but its slot), then make it `how`. Tells nobody. */
+void dispatch_stop(struct dcb *d, enum domain_state how);
+/** The last step of a domain's end: reclaim, become `how`, tell the
+ *  monitor of this core. */
+void dispatch_finish(struct dcb *d, enum domain_state how);
 /** Wake a dispatcher blocked on LMP. */
 void dispatch_wake(struct dcb *d);
 /** The current dispatcher's system call is answered by another core:

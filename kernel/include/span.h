@@ -19,12 +19,17 @@ struct sysret span_invoke(struct invocation *inv);
 void span_start_secondary(uint32_t origin, uint64_t root, uint64_t page, const char *name);
 /** On the target core: stop this core's dispatchers of domain `origin`. */
 void span_stop_secondaries(uint32_t origin);
-/** The origin ends: the caller must not free its address space if this
- *  returns true (span_tick frees it once every other core has let go). */
-bool span_defer_teardown(struct dcb *d);
+/** A secondary ends its domain (exit, kill, fault): stop it here, tell
+ *  the origin's core (END). */
+void span_end_from_secondary(struct dcb *d, enum domain_state how);
+/** An origin that spanned ends: stop running it, ask every core it
+ *  spanned to to stop its dispatcher (STOP); span_tick frees it once all
+ *  have answered. */
+void span_end_origin(struct dcb *d, enum domain_state how);
 /** SYS_WAKE(core): wake d's domain's dispatcher on `core` (an IPI
  *  through this file's cross-core service when it is another core). */
 struct sysret span_wake(struct dcb *d, uint64_t core);
-/** Timer tick: ask other cores to stop dispatchers, free what they let go. */
+/** Timer tick: send what ending dispatchers still owe, finish an origin
+ *  whose other dispatchers have all stopped. */
 void span_tick(void);
 #endif

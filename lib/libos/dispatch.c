@@ -466,8 +466,12 @@ static struct thread *disp_pick(struct libos_disp *d)
         if (t)
             return t;
         bool idle_ok = disp_persist && !d->first;
-        if (d->nlive == 0 && !idle_ok)
-            libos_exit(0);          /* disabled: no atexit handlers here */
+        if (d->nlive == 0 && !idle_ok) {
+            if (d->first)
+                libos_exit(0);      /* disabled: no atexit handlers here */
+            /* Only this core's part ends; the domain goes on elsewhere. */
+            debug_err("libos: SYS_EXIT(dispatcher) refused", sys_exit_dispatcher());
+        }
         if (waitq_empty(&d->lmp_sleepers) && waitq_empty(&d->doorbell_sleepers) && !disp_persist &&
             !d->nparked)
             debug_panic("libos: deadlock: all %u threads are blocked and none waits "

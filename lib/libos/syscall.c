@@ -26,7 +26,12 @@ errval_t sys_yield(uint64_t block)
 
 errval_t sys_exit(int status)
 {
-    return syscall6(SYS_EXIT, (uint64_t)(int64_t)status, 0, 0, 0, 0, 0).err;
+    return syscall6(SYS_EXIT, (uint64_t)(int64_t)status, SYS_EXIT_DOMAIN, 0, 0, 0, 0).err;
+}
+
+errval_t sys_exit_dispatcher(void)
+{
+    return syscall6(SYS_EXIT, 0, SYS_EXIT_DISPATCHER, 0, 0, 0, 0).err;
 }
 
 /* Only the domain's first dispatcher has a cspace (kernel/span.c): on

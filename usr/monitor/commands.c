@@ -209,6 +209,7 @@ static const char *state_name(uint32_t s)
     case DOMAIN_RUNNABLE: return "running";
     case DOMAIN_EXITED: return "exited";
     case DOMAIN_KILLED: return "stopped";
+    case DOMAIN_ENDING: return "ending";
     default: return "?";
     }
 }

@@ -26,7 +26,11 @@ enum sys_no {
     SYS_YIELD,          /* (block): give the rest of this time slice away;
                            block = 1: sleep until an LMP message or the
                            next timer tick (at most 10 ms) */
-    SYS_EXIT,           /* (int status): end this dispatcher */
+    SYS_EXIT,           /* (int status, scope): end the caller's domain on
+                           every core it spans (scope 0), or only this
+                           dispatcher (SYS_EXIT_DISPATCHER: a dispatcher on
+                           another core whose threads are done; the first
+                           one's end is always the domain's) */
     SYS_INVOKE,         /* (cptr, cmd, a1, a2, a3, a4): invoke a capability */
     SYS_GETCHAR,        /* (): a console byte, or ERR with SYS_ERR_NO_INPUT */
     SYS_SET_FS_BASE,    /* (base): this thread's TLS pointer, where the CPU
@@ -37,6 +41,8 @@ enum sys_no {
                            returns at once. Names no other domain. */
     SYS_COUNT
 };
+#define SYS_EXIT_DOMAIN     0
+#define SYS_EXIT_DISPATCHER 1
 
 /* Invocation commands, per capability type. */
 enum cnode_cmd {
@@ -322,8 +328,11 @@ struct domain_info {
     uint32_t exit_status;
 };
 
-/* 2 was a blocked state nothing ever set; the values stay for the ABI. */
-enum domain_state { DOMAIN_RUNNABLE = 1, DOMAIN_EXITED = 3, DOMAIN_KILLED = 4 };
+/* 2 was a blocked state nothing ever set; the values stay for the ABI.
+ * ENDING: a domain that spans cores has ended and runs no more, but its
+ * memory is held until its dispatchers on the other cores have stopped
+ * (kernel/span.c); then it is EXITED or KILLED. */
+enum domain_state { DOMAIN_RUNNABLE = 1, DOMAIN_EXITED = 3, DOMAIN_KILLED = 4, DOMAIN_ENDING = 5 };
 
 struct sysret {
     errval_t err;

@@ -40,8 +40,9 @@ int main(int argc, char *argv[]);
  *  (lib/newlib/syscalls.c) runs constructors and registers destructors. */
 void libos_libc_init(void);
 
-/** Ends the domain's dispatcher (all its threads) with `status`, at once:
- *  no atexit handlers, no stdio flush. */
+/** Ends the domain (all its threads, on every core it spans) with
+ *  `status`, at once: no atexit handlers, no stdio flush. Any thread on
+ *  any core may call it. */
 _Noreturn void libos_exit(int status);
 
 /** exit() belongs to the C library the program links (MODULE_LIBC):

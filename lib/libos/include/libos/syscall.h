@@ -43,8 +43,12 @@ errval_t sys_null(void);
 errval_t sys_print(const char *buf, size_t len);
 /** Gives the core away: SYS_YIELD_SLICE, or SYS_YIELD_BLOCK (see above). */
 errval_t sys_yield(uint64_t block);
-/** Ends this dispatcher with `status`; returns only if the kernel refuses. */
+/** Ends the domain with `status`, on every core it spans; returns only if
+ *  the kernel refuses. */
 errval_t sys_exit(int status);
+/** Ends only this dispatcher, one on another core than the domain's first
+ *  whose threads are done (on the first one, the domain ends). */
+errval_t sys_exit_dispatcher(void);
 /** Invokes capability `cptr` with command `cmd` (kpi/syscall.h enums). */
 struct sysret sys_invoke(capaddr_t cptr, uint64_t cmd, uint64_t a1, uint64_t a2,
                          uint64_t a3, uint64_t a4);
