@@ -104,6 +104,7 @@ struct net_if {
     pthread_cond_t wake;
     bool asleep, woken;
     uint64_t rx_nopbuf;         /* frames dropped: no pbuf (receive thread) */
+    uint64_t rx_heap;           /* frames received into the heap: the pool was out */
     uint64_t rx_refused;        /* frames tcpip_input refused (its mailbox full) */
     uint64_t tx_fail;           /* linkoutput refused: too long, ring full */
     bool csum;                  /* the NIC's checksum offload is in use */
@@ -223,6 +224,14 @@ static void net_rx_frame(void *arg, const uint8_t *frame, unsigned len, unsigned
     if (reqstage_every && reqstage_tcp_payload(frame, len))
         reqstage_at(REQ_RX, tsc);
     struct pbuf *p = b->f->st->pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    if (!p) {
+        /* The pool is out (frames wait in sockets nobody reads yet: with
+         * 32-segment windows, a few busy connections hold more than the
+         * pool). The heap, rather than a drop that stalls the connection
+         * until a retransmission; TCP's windows bound what it holds. */
+        p = b->f->st->pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
+        b->f->rx_heap += p != NULL;
+    }
     if (p)
         b->f->st->pbuf_take(p, frame, (u16_t)len);
     *b->next++ = p;
@@ -591,11 +600,12 @@ void net_stats_print(const char *who)
         struct vnic_vf_counters s;
         vnic_vf_counters(i, &s);
         printf("%s: vf %u rx %llu tx %llu rx_errors %llu rx_drops %llu tx_drops %llu nopbuf %llu "
-               "refused %llu tx_fail %llu wakeups %llu csum %s rx_csum_bad %llu\n", who,
+               "heap %llu refused %llu tx_fail %llu wakeups %llu csum %s rx_csum_bad %llu\n", who,
                vnic_vf_index(i),
                (unsigned long long)s.rx_packets, (unsigned long long)s.tx_packets,
                (unsigned long long)s.rx_errors, (unsigned long long)s.rx_drops,
                (unsigned long long)s.tx_drops, (unsigned long long)f->rx_nopbuf,
+               (unsigned long long)f->rx_heap,
                (unsigned long long)f->rx_refused, (unsigned long long)f->tx_fail,
                (unsigned long long)s.wakeups, f->csum ? "nic" : "sw",
                (unsigned long long)s.rx_csum_bad);
