@@ -34,7 +34,9 @@
  *             TCP or UDP checksum: the interface's checksum flags
  *             (LWIP_CHECKSUM_CTRL_PER_NETIF) say "generate none, check
  *             none" except ICMP's, the VF half has the NIC fill them in
- *             on send, and drops received frames the NIC found wrong.
+ *             on send, and a received frame the NIC found wrong is dropped
+ *             here, before it takes a pbuf (counted: rx_csum_bad, and
+ *             lwIP's link chkerr and drop).
  *             For the rest, lwIP checks what the NIC did not vouch for:
  *             each frame goes in through net_input_offload, which, under
  *             the core lock, turns on the checks that frame needs (IPv4
@@ -105,6 +107,7 @@ struct net_if {
     bool asleep, woken;
     uint64_t rx_nopbuf;         /* frames dropped: no pbuf (receive thread) */
     uint64_t rx_heap;           /* frames received into the heap: the pool was out */
+    uint64_t rx_csum_bad;       /* frames dropped: the NIC found a checksum wrong */
     uint64_t rx_refused;        /* frames tcpip_input refused (its mailbox full) */
     uint64_t tx_fail;           /* linkoutput refused: too long, ring full */
     bool csum;                  /* the NIC's checksum offload is in use */
@@ -219,6 +222,13 @@ struct net_rx_batch {
 static void net_rx_frame(void *arg, const uint8_t *frame, unsigned len, unsigned csum, uint64_t tsc)
 {
     struct net_rx_batch *b = arg;
+    if (csum & (VNIC_CSUM_IP_BAD | VNIC_CSUM_L4_BAD)) {
+        b->f->rx_csum_bad++;
+        NET_LINK_INC(b->f, recv);
+        NET_LINK_INC(b->f, chkerr);
+        NET_LINK_INC(b->f, drop);
+        return;
+    }
     *b->csum++ = csum;
     net_stamp_frame(frame, len, tsc);
     if (reqstage_every && reqstage_tcp_payload(frame, len))
@@ -309,7 +319,7 @@ static void *net_rx_thread(void *arg)
         unsigned csum[NET_RX_BATCH];
         struct net_rx_batch b = { f, p, csum };
         unsigned taken = vnic_vf_rx(f->i, net_rx_frame, &b, NET_RX_BATCH);
-        unsigned n = (unsigned)(b.next - p);    /* frames not dropped */
+        unsigned n = (unsigned)(b.next - p);    /* frames not dropped for a wrong checksum */
         for (unsigned i = 0; i < n; i++) {
             if (!p[i]) {
                 f->rx_nopbuf++;
@@ -608,13 +618,14 @@ void net_stats_print(const char *who)
                (unsigned long long)f->rx_heap,
                (unsigned long long)f->rx_refused, (unsigned long long)f->tx_fail,
                (unsigned long long)s.wakeups, f->csum ? "nic" : "sw",
-               (unsigned long long)s.rx_csum_bad);
+               (unsigned long long)f->rx_csum_bad);
     }
 #if LWIP_STATS
 #define NET_PROTO(name, st)                                                                  \
-    printf("%s: lwip%s %s recv %u xmit %u drop %u chkerr %u lenerr %u proterr %u err %u\n", who, \
-           tag, name, (unsigned)st.recv, (unsigned)st.xmit, (unsigned)st.drop,               \
-           (unsigned)st.chkerr, (unsigned)st.lenerr, (unsigned)st.proterr, (unsigned)st.err)
+    printf("%s: lwip%s %s recv %u xmit %u drop %u chkerr %u lenerr %u proterr %u err %u "     \
+           "memerr %u\n", who, tag, name, (unsigned)st.recv, (unsigned)st.xmit,             \
+           (unsigned)st.drop, (unsigned)st.chkerr, (unsigned)st.lenerr, (unsigned)st.proterr,  \
+           (unsigned)st.err, (unsigned)st.memerr)
     for (unsigned i = 0; i < (vn.n ? vn.n : 1); i++) {
         const struct lwip_stack_net *st = vn.n ? vn.ifs[i].st : &net_stack0;
         if (i && st == &net_stack0)

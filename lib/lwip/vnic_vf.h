@@ -22,19 +22,18 @@ struct vnic_seg {
     size_t len;
 };
 
-/** Driver counters (vf_stats), the doorbell's wake-ups, and the frames
- *  dropped because the NIC found a checksum wrong (checksum offload). */
+/** Driver counters (vf_stats) and the doorbell's wake-ups. */
 struct vnic_vf_counters {
     uint64_t rx_packets, tx_packets, rx_errors, rx_drops, tx_drops, tx_errors, wakeups;
-    uint64_t rx_csum_bad;
 };
 
 /* What vnic_vf_rx's callback learns of a frame with checksum offload on:
- * which checksums the NIC checked and found right (= arrakis/vf.h
- * VF_RX_IP_OK, VF_RX_L4_OK). Whatever it did not vouch for, the stack
- * checks itself; frames it found wrong never reach the callback. */
-#define VNIC_CSUM_IP_OK 0x1     /* IPv4 header checksum */
-#define VNIC_CSUM_L4_OK 0x4     /* TCP or UDP checksum */
+ * the NIC's verdicts (= arrakis/vf.h VF_RX_*). A checksum it did not
+ * check has neither bit; the stack checks those itself. */
+#define VNIC_CSUM_IP_OK  0x1    /* IPv4 header checksum right */
+#define VNIC_CSUM_IP_BAD 0x2    /* ... wrong */
+#define VNIC_CSUM_L4_OK  0x4    /* TCP or UDP checksum right */
+#define VNIC_CSUM_L4_BAD 0x8    /* ... wrong */
 
 /** Open VF `i`, give it a Filter (its MAC + broadcast, untagged) in
  *  CAP_SLOT(filter_slot) and, if `doorbell`, a Doorbell in
@@ -50,14 +49,13 @@ bool vnic_vf_link_up(unsigned i);
 bool vnic_vf_csum_capable(unsigned i);
 /** Use checksum offload on VF i from now on (the caller made sure the NIC
  *  offers it), or stop. With it on, vnic_vf_txv has the NIC fill in the
- *  IPv4, TCP and UDP checksums the stack left out, and vnic_vf_rx drops
- *  (and counts) frames whose checksums the NIC found wrong. */
+ *  IPv4, TCP and UDP checksums the stack left out, and vnic_vf_rx passes
+ *  on the NIC's verdicts. */
 void vnic_vf_csum_set(unsigned i, bool on);
 
 /** Take up to `max` frames off VF i's ring: `fn` sees each (under the
  *  lock, with its VNIC_CSUM_* verdicts, 0 with offload off, and the TSC
- *  when the batch was taken), then its buffer goes back. Returns how many
- *  were taken, dropped ones included. */
+ *  when the batch was taken), then its buffer goes back. Returns how many. */
 unsigned vnic_vf_rx(unsigned i,
                     void (*fn)(void *arg, const uint8_t *frame, unsigned len, unsigned csum,
                                uint64_t tsc),

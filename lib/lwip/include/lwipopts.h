@@ -57,7 +57,7 @@ void sys_check_core_locking(void);
 #define MEMP_NUM_UDP_PCB                32
 #define MEMP_NUM_TCP_PCB                160 /* 128 connections, TIME_WAIT, some slack */
 #define MEMP_NUM_TCP_PCB_LISTEN         16
-#define MEMP_NUM_TCP_SEG                2048
+#define MEMP_NUM_TCP_SEG                1024
 #define MEMP_NUM_REASSDATA              8   /* datagrams being reassembled */
 #define MEMP_NUM_FRAG_PBUF              32
 #define MEMP_NUM_ARP_QUEUE              64
@@ -89,8 +89,8 @@ void sys_check_core_locking(void);
 /* TCP: full-size segments for a 1500-byte MTU, windows of 8 of them (no
  * window scaling needed), queues sized from those. */
 #define TCP_MSS                         1460
-#define TCP_WND                         (32 * TCP_MSS)
-#define TCP_SND_BUF                     (32 * TCP_MSS)
+#define TCP_WND                         (8 * TCP_MSS)
+#define TCP_SND_BUF                     (8 * TCP_MSS)
 #define TCP_SND_QUEUELEN                ((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
 #define TCP_QUEUE_OOSEQ                 1
 #define TCP_LISTEN_BACKLOG              1   /* listen(fd, n) limits pending connections to n */
