@@ -36,3 +36,13 @@ def udp_datagram(src, dst, sport, dport, payload, ulen=None, bad_csum=False):
     if bad_csum:
         c ^= 0x5A5A
     return struct.pack("!HHHH", sport, dport, ulen if ulen is not None else real, c) + payload
+
+
+def tcp_segment(src, dst, sport, dport, seq, flags=0x02, payload=b"", bad_csum=False):
+    """A TCP header of 20 bytes (window 8192, no options) and payload, the
+    checksum right unless bad_csum; flags 0x02 is a SYN."""
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 5 << 4, flags, 8192, 0, 0)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6,
+                                                                         len(hdr) + len(payload))
+    c = csum(pseudo + hdr + payload) ^ (0x5A5A if bad_csum else 0)
+    return hdr[:16] + struct.pack("!H", c) + hdr[18:] + payload

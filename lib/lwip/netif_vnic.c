@@ -29,6 +29,24 @@
  *             (lwip_port_route_src), so a connection's replies leave by
  *             the VF its requests came in on.
  *
+ *   checksums With the NIC's checksum offload (the default where the NIC
+ *             has it; net=csum=sw turns it off), lwIP computes no IPv4,
+ *             TCP or UDP checksum: the interface's checksum flags
+ *             (LWIP_CHECKSUM_CTRL_PER_NETIF) say "generate none, check
+ *             none" except ICMP's, the VF half has the NIC fill them in
+ *             on send, and a received frame the NIC found wrong is dropped
+ *             here, before it takes a pbuf (counted: rx_csum_bad, and
+ *             lwIP's link chkerr and drop).
+ *             For the rest, lwIP checks what the NIC did not vouch for:
+ *             each frame goes in through net_input_offload, which, under
+ *             the core lock, turns on the checks that frame needs (IPv4
+ *             header unless IPCS said right, TCP/UDP unless L4CS did: IP
+ *             fragments, UDP without a checksum, and whatever QEMU did not
+ *             parse), runs ethernet_input and turns them off again. A
+ *             packet sent to our own address loops back through this
+ *             interface with its checksums never filled in; that path sees
+ *             the checks off, as lwIP's own loopback interface does.
+ *
  * The VF half (vnic_vf.c) holds each driver under a lock, since the
  * receive thread and senders share it; this file is the lwIP half.
  */
@@ -44,6 +62,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "lwip/tcpip.h"
+#include "netif/ethernet.h"
 #include "lwip_port.h"
 #include "lwip_stacks.h"
 #include "netif_vnic.h"
@@ -57,6 +76,14 @@
 #define NET_FRAME_MAX  1518
 #define ETH_HDR        14
 #define ETHTYPE_IPV4   0x0800
+
+/* The checksum flags of an interface with the NIC's offload, between
+ * frames: lwIP generates and checks only ICMP's. */
+#define NET_CSUM_OFFLOAD (NETIF_CHECKSUM_GEN_ICMP | NETIF_CHECKSUM_CHECK_ICMP)
+
+#if !LWIP_TCPIP_CORE_LOCKING_INPUT || !LWIP_CHECKSUM_CTRL_PER_NETIF
+#error "net_input_offload sets the checks of the frame it runs: input must run in place"
+#endif
 
 struct net_stamp {
     uint32_t src_ip;            /* network order */
@@ -79,8 +106,12 @@ struct net_if {
     pthread_cond_t wake;
     bool asleep, woken;
     uint64_t rx_nopbuf;         /* frames dropped: no pbuf (receive thread) */
+    uint64_t rx_heap;           /* frames received into the heap: the pool was out */
+    uint64_t rx_csum_bad;       /* frames dropped: the NIC found a checksum wrong */
     uint64_t rx_refused;        /* frames tcpip_input refused (its mailbox full) */
     uint64_t tx_fail;           /* linkoutput refused: too long, ring full */
+    bool csum;                  /* the NIC's checksum offload is in use */
+    unsigned rx_csum;           /* the frame being input: VNIC_CSUM_* (receive thread) */
     uint8_t flat[NET_FRAME_MAX];    /* long chains; the stack's core lock guards it */
 };
 
@@ -91,7 +122,8 @@ static const struct lwip_stack_net net_stack0 = {
     .netif_set_core = lwip_port_netif_set_core, .on_core_unlock = lwip_port_on_core_unlock,
     .pbuf_alloc = pbuf_alloc, .pbuf_take = pbuf_take, .pbuf_free = pbuf_free,
     .tcpip_callback = tcpip_callback, .netif_set_link_up = netif_set_link_up,
-    .etharp_output = etharp_output, .stats = &lwip_stats,
+    .etharp_output = etharp_output, .tcpip_inpkt = tcpip_inpkt, .ethernet_input = ethernet_input,
+    .stats = &lwip_stats,
 };
 extern const struct lwip_stack_net lwip_stacks_net[LWIP_STACKS] __attribute__((weak));
 
@@ -177,21 +209,39 @@ static void net_link_up(void *arg)
     f->st->netif_set_link_up(&f->netif);
 }
 
-/* What net_rx_frame fills: the interface, and where the next pbuf goes. */
+/* What net_rx_frame fills: the interface, and where the next pbuf and
+ * its checksum verdicts go. */
 struct net_rx_batch {
     struct net_if *f;
     struct pbuf **next;
+    unsigned *csum;
 };
 
 /* Under the VF's lock: one received frame into a pbuf of the interface's
  * stack (NULL if none free). */
-static void net_rx_frame(void *arg, const uint8_t *frame, unsigned len, uint64_t tsc)
+static void net_rx_frame(void *arg, const uint8_t *frame, unsigned len, unsigned csum, uint64_t tsc)
 {
     struct net_rx_batch *b = arg;
+    if (csum & (VNIC_CSUM_IP_BAD | VNIC_CSUM_L4_BAD)) {
+        b->f->rx_csum_bad++;
+        NET_LINK_INC(b->f, recv);
+        NET_LINK_INC(b->f, chkerr);
+        NET_LINK_INC(b->f, drop);
+        return;
+    }
+    *b->csum++ = csum;
     net_stamp_frame(frame, len, tsc);
     if (reqstage_every && reqstage_tcp_payload(frame, len))
         reqstage_at(REQ_RX, tsc);
     struct pbuf *p = b->f->st->pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    if (!p) {
+        /* The pool is out (frames wait in sockets nobody reads yet: with
+         * 32-segment windows, a few busy connections hold more than the
+         * pool). The heap, rather than a drop that stalls the connection
+         * until a retransmission; TCP's windows bound what it holds. */
+        p = b->f->st->pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
+        b->f->rx_heap += p != NULL;
+    }
     if (p)
         b->f->st->pbuf_take(p, frame, (u16_t)len);
     *b->next++ = p;
@@ -236,14 +286,40 @@ static void net_sleep_relayed(struct net_if *f)
     __atomic_store_n(&f->asleep, false, __ATOMIC_RELEASE);
 }
 
+/* Under the core lock (tcpip_inpkt runs it in place): one frame into
+ * lwIP, with the checks on that the NIC did not do for it. */
+static err_t net_input_offload(struct pbuf *p, struct netif *netif)
+{
+    struct net_if *f = netif->state;
+    u16_t checks = 0;
+    if (!(f->rx_csum & VNIC_CSUM_IP_OK))
+        checks |= NETIF_CHECKSUM_CHECK_IP;
+    if (!(f->rx_csum & VNIC_CSUM_L4_OK))
+        checks |= NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP;
+    NETIF_SET_CHECKSUM_CTRL(netif, NET_CSUM_OFFLOAD | checks);
+    err_t err = f->st->ethernet_input(p, netif);
+    NETIF_SET_CHECKSUM_CTRL(netif, NET_CSUM_OFFLOAD);
+    return err;
+}
+
+static err_t net_input(struct net_if *f, struct pbuf *p, unsigned csum)
+{
+    if (!f->csum)
+        return f->netif.input(p, &f->netif);
+    f->rx_csum = csum;
+    return f->st->tcpip_inpkt(p, &f->netif, net_input_offload);
+}
+
 static void *net_rx_thread(void *arg)
 {
     struct net_if *f = arg;
     bool link = vnic_vf_link_up(f->i);
     for (;;) {
         struct pbuf *p[NET_RX_BATCH];
-        struct net_rx_batch b = { f, p };
-        unsigned n = vnic_vf_rx(f->i, net_rx_frame, &b, NET_RX_BATCH);
+        unsigned csum[NET_RX_BATCH];
+        struct net_rx_batch b = { f, p, csum };
+        unsigned taken = vnic_vf_rx(f->i, net_rx_frame, &b, NET_RX_BATCH);
+        unsigned n = (unsigned)(b.next - p);    /* frames not dropped for a wrong checksum */
         for (unsigned i = 0; i < n; i++) {
             if (!p[i]) {
                 f->rx_nopbuf++;
@@ -253,7 +329,7 @@ static void *net_rx_thread(void *arg)
             NET_LINK_INC(f, recv);
             /* (the frame's headers are in the first pbuf: read before input frees it) */
             bool data = reqstage_every && reqstage_tcp_payload(p[i]->payload, p[i]->len);
-            if (f->netif.input(p[i], &f->netif) != ERR_OK) {
+            if (net_input(f, p[i], csum[i]) != ERR_OK) {
                 f->rx_refused++;
                 NET_LINK_INC(f, drop);
                 f->st->pbuf_free(p[i]);
@@ -267,7 +343,7 @@ static void *net_rx_thread(void *arg)
         }
         if (f->i == 0 && vn.doorbell)
             net_ring_others();
-        if (n)
+        if (taken)
             continue;
         if (f->i == 0 || !vn.doorbell)
             vnic_vf_wait(f->i);
@@ -326,6 +402,7 @@ static err_t net_netif_init(struct netif *netif)
         netif->flags |= NETIF_FLAG_LINK_UP;
     netif->output = f->st->etharp_output;
     netif->linkoutput = net_linkoutput;
+    NETIF_SET_CHECKSUM_CTRL(netif, f->csum ? NET_CSUM_OFFLOAD : NETIF_CHECKSUM_ENABLE_ALL);
     return ERR_OK;
 }
 
@@ -362,8 +439,10 @@ static bool net_parse_word(const char *a, struct net_config *cfg, bool *have_ip)
         }
     } else if (!strcmp(a, "net=poll")) {
         cfg->doorbell = false;
+    } else if (!strcmp(a, "net=csum=sw")) {
+        cfg->csum_sw = true;
     } else if (!strncmp(a, "net=", 4)) {
-        printf("net: unknown %s (net=poll)\n", a);
+        printf("net: unknown %s (net=poll, net=csum=sw)\n", a);
         return false;
     }
     return true;
@@ -421,6 +500,8 @@ static int net_if_start(unsigned i, int core, const struct net_config *cfg,
         printf("net: interface %u: %s\n", i, why);
         return -1;
     }
+    f->csum = !cfg->csum_sw && vnic_vf_csum_capable(i);
+    vnic_vf_csum_set(i, f->csum);
     ip4_addr_t addr;
     ip4_addr_set_u32(&addr, lwip_htonl(lwip_ntohl(ip4_addr_get_u32(&cfg->addr)) + i));
     if ((ip4_addr_get_u32(&addr) & ~ip4_addr_get_u32(&cfg->netmask)) ==
@@ -529,18 +610,22 @@ void net_stats_print(const char *who)
         struct vnic_vf_counters s;
         vnic_vf_counters(i, &s);
         printf("%s: vf %u rx %llu tx %llu rx_errors %llu rx_drops %llu tx_drops %llu nopbuf %llu "
-               "refused %llu tx_fail %llu wakeups %llu\n", who, vnic_vf_index(i),
+               "heap %llu refused %llu tx_fail %llu wakeups %llu csum %s rx_csum_bad %llu\n", who,
+               vnic_vf_index(i),
                (unsigned long long)s.rx_packets, (unsigned long long)s.tx_packets,
                (unsigned long long)s.rx_errors, (unsigned long long)s.rx_drops,
                (unsigned long long)s.tx_drops, (unsigned long long)f->rx_nopbuf,
+               (unsigned long long)f->rx_heap,
                (unsigned long long)f->rx_refused, (unsigned long long)f->tx_fail,
-               (unsigned long long)s.wakeups);
+               (unsigned long long)s.wakeups, f->csum ? "nic" : "sw",
+               (unsigned long long)f->rx_csum_bad);
     }
 #if LWIP_STATS
 #define NET_PROTO(name, st)                                                                  \
-    printf("%s: lwip%s %s recv %u xmit %u drop %u chkerr %u lenerr %u proterr %u err %u\n", who, \
-           tag, name, (unsigned)st.recv, (unsigned)st.xmit, (unsigned)st.drop,               \
-           (unsigned)st.chkerr, (unsigned)st.lenerr, (unsigned)st.proterr, (unsigned)st.err)
+    printf("%s: lwip%s %s recv %u xmit %u drop %u chkerr %u lenerr %u proterr %u err %u "     \
+           "memerr %u\n", who, tag, name, (unsigned)st.recv, (unsigned)st.xmit,             \
+           (unsigned)st.drop, (unsigned)st.chkerr, (unsigned)st.lenerr, (unsigned)st.proterr,  \
+           (unsigned)st.err, (unsigned)st.memerr)
     for (unsigned i = 0; i < (vn.n ? vn.n : 1); i++) {
         const struct lwip_stack_net *st = vn.n ? vn.ifs[i].st : &net_stack0;
         if (i && st == &net_stack0)

@@ -8,6 +8,7 @@
  */
 #include "lwip/etharp.h"
 #include "lwip/tcpip.h"
+#include "netif/ethernet.h"
 #include "lwip_port.h"
 #include "lwip_stacks.h"
 
@@ -55,7 +56,9 @@ void lwip_select_wake_all(void);      /* lib/lwip/patches/0002 */
     X(P, u8_t, pbuf_free, (struct pbuf *p))                                               \
     X(P, err_t, tcpip_callback, (tcpip_callback_fn function, void *ctx))                  \
     X(P, void, netif_set_link_up, (struct netif *netif))                                  \
-    X(P, err_t, etharp_output, (struct netif *netif, struct pbuf *q, const ip4_addr_t *ipaddr))
+    X(P, err_t, etharp_output, (struct netif *netif, struct pbuf *q, const ip4_addr_t *ipaddr)) \
+    X(P, err_t, tcpip_inpkt, (struct pbuf *p, struct netif *inp, netif_input_fn input_fn)) \
+    X(P, err_t, ethernet_input, (struct pbuf *p, struct netif *netif))
 
 #define DECLARE(P, ret, name, args) ret P##name args;
 STACK_CALLS(DECLARE, lwips1_)
@@ -96,7 +99,8 @@ const struct lwip_stack lwip_stacks[LWIP_STACKS] = {
       .on_core_unlock = P##lwip_port_on_core_unlock, .pbuf_alloc = P##pbuf_alloc,         \
       .pbuf_take = P##pbuf_take, .pbuf_free = P##pbuf_free,                               \
       .tcpip_callback = P##tcpip_callback, .netif_set_link_up = P##netif_set_link_up,     \
-      .etharp_output = P##etharp_output, .stats = &P##lwip_stats }
+      .etharp_output = P##etharp_output, .tcpip_inpkt = P##tcpip_inpkt,                   \
+      .ethernet_input = P##ethernet_input, .stats = &P##lwip_stats }
 
 const struct lwip_stack_net lwip_stacks_net[LWIP_STACKS] = {
     STACK_NET(), STACK_NET(lwips1_), STACK_NET(lwips2_), STACK_NET(lwips3_),

@@ -62,6 +62,11 @@ struct vf_nic {
     const char *name;               /* "82576", "82599" */
     uint16_t vf_device;             /* the VF's PCI device id (vendor 8086) */
     struct vf_regmap map;
+    /** Checksum offload may be used: transmit through the context
+     *  descriptor (vf_tx_buf_post_csum), receive verdicts believed. Only
+     *  where it has been run (QEMU's 82576); a NIC without it still
+     *  sends and receives, its stack checking checksums itself. */
+    bool csum_offload;
     /** After VF_CTRL_RST: ask the PF, through the mailbox, for the VF's
      *  pool and MAC (vf->mac): the one step whose protocol differs. */
     errval_t (*hello)(struct vf *vf);

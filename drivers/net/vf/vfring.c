@@ -323,6 +323,11 @@ errval_t vf_tx_buf_post_csum(struct vf *vf, const struct vf_buf *b, size_t len, 
     return ERR_OK;
 }
 
+bool vf_csum_offload(const struct vf *vf)
+{
+    return vf->nic->csum_offload;
+}
+
 errval_t vf_tx_buf_put(struct vf *vf, const struct vf_buf *b)
 {
     return vf_rx_release(vf, b);        /* either pool: back where it came from */

@@ -81,6 +81,8 @@ struct lwip_stack_net {
     err_t (*tcpip_callback)(tcpip_callback_fn function, void *ctx);
     void (*netif_set_link_up)(struct netif *netif);
     err_t (*etharp_output)(struct netif *netif, struct pbuf *q, const ip4_addr_t *ipaddr);
+    err_t (*tcpip_inpkt)(struct pbuf *p, struct netif *inp, netif_input_fn input_fn);
+    err_t (*ethernet_input)(struct pbuf *p, struct netif *netif);
     struct stats_ *stats;
 };
 

@@ -105,6 +105,9 @@ void sys_check_core_locking(void);
 #define LWIP_NETIF_LINK_CALLBACK        1
 #define LWIP_NETIF_API                  1   /* netifapi_*: for threads without the core lock */
 #define LWIP_SINGLE_NETIF               0
+/* Which checksums lwIP computes and checks is the interface's choice:
+ * the VNIC's leaves IPv4, TCP and UDP checksums to its NIC (netif_vnic.c). */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF    1
 /* One interface per core (netif_vnic.h net_start_cores), each with its own
  * address: a packet leaves by the interface that owns its source address
  * (lib/lwip/init.c lwip_port_route_src), not by the first on the subnet. */

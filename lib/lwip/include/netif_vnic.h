@@ -17,6 +17,9 @@
  *                  is reachable)
  *   net=poll       poll the receive ring once per timer tick instead of
  *                  sleeping on the VF's doorbell (the default)
+ *   net=csum=sw    lwIP computes and checks every checksum itself instead
+ *                  of leaving IPv4, TCP and UDP checksums to the NIC (the
+ *                  default where the NIC offers it: vf_csum_offload)
  * e.g. `spawn udpecho core 2 ip=10.11.0.2/24 port=7`.
  *
  * One lwIP per application, one interface by default; net_start_cores
@@ -39,6 +42,8 @@
 struct net_config {
     ip4_addr_t addr, netmask, gw;
     bool doorbell;              /* sleep on the VF's doorbell (else poll per tick) */
+    bool csum_sw;               /* net=csum=sw: lwIP computes and checks every checksum,
+                                   even where the NIC could */
 };
 
 /** Parse ip=, gw=, net= out of the environment and argv (ignoring other

@@ -27,4 +27,5 @@ const struct vf_nic igbvf_nic = {
     .vf_device = IGBVF_DEVICE_ID,
     .map = IGBVF_REGMAP,
     .hello = igbvf_hello,
+    .csum_offload = true,       /* test_offload, test_netstack (QEMU's igb, hw/net/igb_core.c) */
 };

@@ -154,6 +154,9 @@ errval_t vf_tx_buf_put(struct vf *vf, const struct vf_buf *b);
  *  when the header layout changes. */
 errval_t vf_tx_buf_post_csum(struct vf *vf, const struct vf_buf *b, size_t len, unsigned csum,
                              unsigned l2_len, unsigned l3_len);
+/** May checksum offload be used on this VF's NIC (vf_tx_buf_post_csum,
+ *  and the receive verdicts)? False where it was never run. */
+bool vf_csum_offload(const struct vf *vf);
 /** Copy `frame` (`len` bytes, no CRC) into a buffer and send it. */
 errval_t vf_tx(struct vf *vf, const void *frame, size_t len);
 /** Take back the buffers of frames the NIC has sent; returns how many. */
