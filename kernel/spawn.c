@@ -3,8 +3,8 @@
  *
  * Builds, from this core's memory only: the address space (ELF segments
  * with their permissions, a stack, the argument block, the dispatcher's
- * shared page), the cspace of kpi/cspace.h with the domain's own RAM, and
- * the dispatcher, which starts disabled at the ELF entry. Any failure
+ * shared page), the cspace of kpi/cspace.h with the domain's own RAM (and
+ * the VSA capabilities its spawn request names), and the dispatcher, which starts disabled at the ELF entry. Any failure
  * undoes everything built so far. The new domain maps nothing it was not
  * given by capability: a channel frame comes as a Frame the caller held.
  */
@@ -211,14 +211,61 @@ static errval_t give_frame(struct dcb *d, struct cte *frame)
     return err;
 }
 
+errval_t spawn_vsa_check(const struct spawn_vsa *vsa)
+{
+    bool ended = false;
+    for (unsigned i = 0; i < TASKCN_VSAS; i++) {
+        const uint8_t *c = (const uint8_t *)&vsa[i].name;
+        if (!vsa[i].name) {
+            ended = true;
+            continue;
+        }
+        if (ended || (vsa[i].rights != CAP_RIGHT_READ &&
+                      vsa[i].rights != (CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+            return SPAWN_ERR_VSA;       /* a hole in the list, or rights beyond r/rw */
+        unsigned len = 0;
+        while (len < CAP_VSA_NAME_MAX && c[len])
+            len++;
+        for (unsigned k = 0; k < CAP_VSA_NAME_MAX; k++)
+            if (k < len ? c[k] <= ' ' || c[k] >= 0x7f : c[k] != 0)
+                return SPAWN_ERR_VSA;   /* not printable, or bytes after the end */
+    }
+    return ERR_OK;
+}
+
+/*
+ * The VSA capabilities of a spawn (checked by spawn_vsa_check): new roots
+ * in the domain's TASKCN_SLOT_VSA0 + i. The only place a CAP_VSA is made:
+ * every other one is a copy or mint of these. Each gets an id of its own
+ * (this core, a count), so that two grants of one name are two objects.
+ */
+static errval_t give_vsas(struct dcb *d, const struct spawn_vsa *vsa)
+{
+    static uint64_t minted[MAX_CORES];          /* a row per core, its own */
+    struct core *c = this_core();
+    for (unsigned i = 0; vsa && i < TASKCN_VSAS && vsa[i].name; i++) {
+        struct cte *dest;
+        errval_t err = cspace_lookup(d, CAP_TASK(TASKCN_SLOT_VSA0 + i), &dest);
+        struct capability cap = { .type = CAP_VSA, .rights = (uint8_t)vsa[i].rights,
+                                  .base = vsa[i].name };
+        cap.u.raw = (uint64_t)c->id << 48 | ++minted[c->id];
+        if (err_is_ok(err))
+            err = cap_create_root(&c->mdb, dest, &cap);
+        if (err_is_fail(err))
+            return err;
+    }
+    return ERR_OK;
+}
+
 errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t *id)
 {
-    return spawn_domain_with(name, args, monitor, MONITOR_BADGE_CLIENT, NULL, DOMAIN_RAM_BYTES, id);
+    return spawn_domain_with(name, args, monitor, MONITOR_BADGE_CLIENT, NULL, DOMAIN_RAM_BYTES,
+                             NULL, id);
 }
 
 errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
                            uint32_t monitor_badge, struct cte *frame, uint64_t mem_bytes,
-                           uint32_t *id)
+                           const struct spawn_vsa *vsa, uint32_t *id)
 {
     const struct boot_program *prog = find(name);
     if (!prog)
@@ -229,6 +276,8 @@ errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
     size_t n = strlen(name);
     memcpy(d->name, name, n < sizeof(d->name) - 1 ? n : sizeof(d->name) - 1);
     errval_t err = build(d, prog, args, monitor, monitor_badge, mem_bytes);
+    if (err_is_ok(err))
+        err = give_vsas(d, vsa);
     if (err_is_ok(err) && frame)
         err = give_frame(d, frame);
     if (err_is_fail(err)) {

@@ -269,6 +269,39 @@ static errval_t name_copy(char out[VSIC_NAME_MAX], const char *name)
     return ERR_OK;
 }
 
+/*
+ * Show the VSIC the VSA capability for `name` that has the most rights
+ * among those in our task CNode (the spawn puts them at TASKCN_SLOT_VSA0
+ * on; a program may keep copies or mints anywhere in it). Without one the
+ * request still goes: the service asks the kernel and refuses it
+ * (VSA_ERR_NO_AUTHORITY). Identify is a system call a slot, but create and
+ * acquire are rare.
+ */
+static errval_t present(struct vsic *v, const char name[VSIC_NAME_MAX])
+{
+    uint64_t n64 = 0;
+    memcpy(&n64, name, VSIC_NAME_MAX < 8 ? VSIC_NAME_MAX : 8);
+    capaddr_t best = 0;
+    unsigned best_rights = 0;
+    for (unsigned i = 0; i < CAP_L2_SLOTS - TASKCN_SLOT_FIRST_FREE; i++) {
+        unsigned slot = (TASKCN_SLOT_VSA0 + i - TASKCN_SLOT_FIRST_FREE) %
+                        (CAP_L2_SLOTS - TASKCN_SLOT_FIRST_FREE) + TASKCN_SLOT_FIRST_FREE;
+        struct cap_identity id;
+        if (err_is_fail(sys_invoke(ROOTCN, CNODE_CMD_IDENTIFY, CAP_TASK(slot),
+                                   (uint64_t)(uintptr_t)&id, 0, 0).err) ||
+            id.type != CAP_VSA || id.base != n64)
+            continue;
+        unsigned r = id.rights & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
+        if (r > best_rights) {          /* rw (3) over w (2) over r (1) */
+            best = CAP_TASK(slot);
+            best_rights = r;
+        }
+        if (best_rights == (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE))
+            break;
+    }
+    return best ? sys_invoke(v->cap, VSIC_CMD_PRESENT_VSA, best, 0, 0, 0).err : ERR_OK;
+}
+
 static void from_value(struct vsic *v, uint64_t value, unsigned *handle, uint64_t *blocks)
 {
     *handle = (unsigned)(value & 0xff);
@@ -283,6 +316,8 @@ errval_t vsic_vsa_create(struct vsic *v, const char *name, uint64_t blocks, unsi
     struct vsic_resp r;
     errval_t err = name_copy(q.name, name);
     if (err_is_ok(err))
+        err = present(v, q.name);
+    if (err_is_ok(err))
         err = call(v, &q, &r);
     if (err_is_ok(err))
         from_value(v, r.value, handle, NULL);
@@ -295,6 +330,8 @@ errval_t vsic_vsa_acquire(struct vsic *v, const char *name, unsigned rights, uns
     struct vsic_req q = { .op = VSIC_OP_VSA_ACQUIRE, .rights = rights };
     struct vsic_resp r;
     errval_t err = name_copy(q.name, name);
+    if (err_is_ok(err))
+        err = present(v, q.name);
     if (err_is_ok(err))
         err = call(v, &q, &r);
     if (err_is_ok(err))

@@ -103,6 +103,9 @@ struct mdb {
 #define CAP_FLAG_IMPORTED 0x1   /* lent by another core (kernel/capmove.c): the only
                                    capability to it here, so it is never copied,
                                    minted or retyped; one delete gives it back */
+#define CAP_FLAG_DRIVER   0x80  /* the mark of the driver serving the type (its
+                                   removal hook reads it): a CAP_VSA shown to a
+                                   VSIC (drivers/storage/nvme/kernel/vsa.c) */
 
 /** Arguments of cap_retype. */
 struct cap_retype_args {

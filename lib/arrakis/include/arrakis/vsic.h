@@ -12,9 +12,15 @@
  * polled: no kernel entry on the data path; vsic_wait gives the core away
  * until the next tick when there is nothing to do.
  *
- * VSAs: vsic_vsa_create/acquire by name (the service checks the name
- * against the grants the shell made at spawn: `spawn P vsa=NAME`), then
- * I/O by handle with blocks numbered from 0 in the VSA.
+ * VSAs: vsic_vsa_create/acquire by name, then I/O by handle with blocks
+ * numbered from 0 in the VSA. The authority for a name is a VSA
+ * capability (kpi/caps.h CAP_VSA) that the kernel gave the domain at
+ * spawn (`spawn P vsa=NAME[:r]` or `fs=NAME`, in TASKCN_SLOT_VSA0 on):
+ * create and acquire first find the one for that name with the most rights
+ * in the task CNode and show it to the VSIC (VSIC.present_vsa); the
+ * service asks the kernel what the VSIC was shown. Deleting that
+ * capability takes the VSA back from the VSIC (its handles are then
+ * refused, VSA_ERR_REVOKED).
  * vsic_blk_init makes a struct blk_dev (arrakis/blk.h) of one VSA;
  * vsic_blk_open does all of it for a program that wants one VSA by name.
  *
@@ -23,8 +29,8 @@
  * program finds it in its environment (lib/newlib/env.c) and a minic one in
  * argv; vsic_service() looks in both. The id is no authority: the service
  * serves a VSIC only if the kernel says we hold it, names only under the
- * grants the shell made, and vsic_open takes rings only from the domain
- * named (the monitors say who lent them).
+ * VSA capabilities shown to it, and vsic_open takes rings only from the
+ * domain named (the monitors say who lent them).
  */
 #ifndef ARRAKIS_VSIC_H
 #define ARRAKIS_VSIC_H

@@ -72,9 +72,10 @@ enum monitor_msg {
     MONITOR_MSG_VSIC_REQUEST,   /* client -> monitor: tag -> MONITOR_MSG_CAP (tag,
                                    VSIC id) with the VSIC in the receive slot, then
                                    RESULT; MONITOR_VSICS_PER_CLIENT in its life */
-    MONITOR_MSG_VSA_GRANT,      /* monitor -> VSIC service: domain | rights << 32,
-                                   name (8 bytes): that domain may create and
-                                   acquire the VSA of that name */
+    MONITOR_MSG_VSA_GRANT,      /* retired (VSAs are capabilities now, CAP_VSA):
+                                   was monitor -> VSIC service, a name grant.
+                                   Nobody sends it; a monitor refuses it, the
+                                   service ignores it */
     MONITOR_MSG_VSA_RATE,       /* monitor -> VSIC service: domain, IOPS |
                                    KiB/s << 32 (0: no limit) */
     MONITOR_MSG_VSA_LIST,       /* monitor -> VSIC service: print the VSAs */
