@@ -269,36 +269,43 @@ static errval_t name_copy(char out[VSIC_NAME_MAX], const char *name)
     return ERR_OK;
 }
 
+/* The slot in [first, end) of the task CNode holding the VSA capability
+ * `name` with the most rights (rw over w over r), or 0. */
+static capaddr_t find_vsa(uint64_t name, unsigned first, unsigned end)
+{
+    capaddr_t best = 0;
+    unsigned best_rights = 0;
+    for (unsigned slot = first; slot < end && best_rights != (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
+         slot++) {
+        struct cap_identity id;
+        if (err_is_fail(sys_invoke(ROOTCN, CNODE_CMD_IDENTIFY, CAP_TASK(slot),
+                                   (uint64_t)(uintptr_t)&id, 0, 0).err) ||
+            id.type != CAP_VSA || id.base != name)
+            continue;
+        unsigned r = id.rights & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
+        if (r > best_rights) {
+            best = CAP_TASK(slot);
+            best_rights = r;
+        }
+    }
+    return best;
+}
+
 /*
- * Show the VSIC the VSA capability for `name` that has the most rights
- * among those in our task CNode (the spawn puts them at TASKCN_SLOT_VSA0
- * on; a program may keep copies or mints anywhere in it). Without one the
- * request still goes: the service asks the kernel and refuses it
- * (VSA_ERR_NO_AUTHORITY). Identify is a system call a slot, but create and
- * acquire are rare.
+ * Show the VSIC the VSA capability for `name` with the most rights: among
+ * the spawn's (TASKCN_SLOT_VSA0 on) if it gave one, else anywhere in the
+ * task CNode (a program may keep copies or mints there; identify is a call
+ * a slot and each empty slot a logged refusal, but create and acquire are
+ * rare). Without one the request still goes: the service asks the kernel
+ * and refuses it (VSA_ERR_NO_AUTHORITY).
  */
 static errval_t present(struct vsic *v, const char name[VSIC_NAME_MAX])
 {
     uint64_t n64 = 0;
     memcpy(&n64, name, VSIC_NAME_MAX < 8 ? VSIC_NAME_MAX : 8);
-    capaddr_t best = 0;
-    unsigned best_rights = 0;
-    for (unsigned i = 0; i < CAP_L2_SLOTS - TASKCN_SLOT_FIRST_FREE; i++) {
-        unsigned slot = (TASKCN_SLOT_VSA0 + i - TASKCN_SLOT_FIRST_FREE) %
-                        (CAP_L2_SLOTS - TASKCN_SLOT_FIRST_FREE) + TASKCN_SLOT_FIRST_FREE;
-        struct cap_identity id;
-        if (err_is_fail(sys_invoke(ROOTCN, CNODE_CMD_IDENTIFY, CAP_TASK(slot),
-                                   (uint64_t)(uintptr_t)&id, 0, 0).err) ||
-            id.type != CAP_VSA || id.base != n64)
-            continue;
-        unsigned r = id.rights & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
-        if (r > best_rights) {          /* rw (3) over w (2) over r (1) */
-            best = CAP_TASK(slot);
-            best_rights = r;
-        }
-        if (best_rights == (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE))
-            break;
-    }
+    capaddr_t best = find_vsa(n64, TASKCN_SLOT_VSA0, TASKCN_SLOT_VSA0 + TASKCN_VSAS);
+    if (!best)
+        best = find_vsa(n64, TASKCN_SLOT_FIRST_FREE, CAP_L2_SLOTS);
     return best ? sys_invoke(v->cap, VSIC_CMD_PRESENT_VSA, best, 0, 0, 0).err : ERR_OK;
 }
 

@@ -50,6 +50,10 @@ static void on_message(const struct lmp_msg *m)
                          err_name(err_no((errval_t)m->words[2])));
         return;
     }
+    if (m->words[0] == MONITOR_MSG_VSA_GONE && m->badge == LMP_BADGE_KERNEL) {
+        vsic_vsa_gone((uint32_t)m->words[1]);   /* a hint: the kernel is asked again */
+        return;
+    }
     if (m->sender != vsicd_monitor) {
         debug_printf("vsicd: message %lu from domain %#x ignored: only our monitor sets rates\n",
                      m->words[0], m->sender);

@@ -18,10 +18,11 @@
  * shows it to its VSIC (VSIC.present_vsa) and we ask the kernel
  * (NVMe.vsa_rights) what the VSIC was shown for a name before a create or
  * acquire; a handle keeps at most those rights. When a shown capability
- * goes, the kernel's count of records gone for that VSIC moves: we ask
- * again for every handle of that VSIC (at its next create/acquire, and
- * once a second in vsic_check), and a handle whose name lost its rights
- * is refused from then on (VSA_ERR_REVOKED). Rate specifiers (IOPS and
+ * goes, the kernel's count of records gone for that VSIC moves and the
+ * kernel sends us a hint (MONITOR_MSG_VSA_GONE): we ask again for every
+ * handle of that VSIC (on the hint, at its next create/acquire, and once
+ * a second in vsic_check), and a handle whose name lost its rights is
+ * refused from then on (VSA_ERR_REVOKED). Rate specifiers (IOPS and
  * KiB/s, per domain) are token buckets: a VSIC out of tokens is not
  * served until they refill.
  *
@@ -215,6 +216,14 @@ static void gone_check(struct vsic *v, uint32_t gone)
         return;
     v->vsa_gone = gone;
     handles_recheck(v);
+}
+
+void vsic_vsa_gone(uint32_t id)
+{
+    uint32_t rights, gone;
+    if (id >= 1 && id <= VSICS && vsics[id - 1].holder &&
+        err_is_ok(shown(&vsics[id - 1], 0, &rights, &gone)))
+        gone_check(&vsics[id - 1], gone);
 }
 
 void vsic_check(void)

@@ -53,6 +53,9 @@ void vsic_list(void);
  *  ones let go of) and whether a VSA capability shown to it went (its
  *  handles are checked again). */
 void vsic_check(void);
+/** The kernel's hint (MONITOR_MSG_VSA_GONE): a VSA capability shown to
+ *  VSIC `id` went; its handles are checked again. */
+void vsic_vsa_gone(uint32_t id);
 /** Take requests from every VSIC's ring; true if any was taken. Rings the
  *  doorbell of each client that sleeps and got completions. */
 bool vsic_poll(void);

@@ -76,15 +76,18 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
         break;
     case NVME_OP_VSA_PRESENT:
     case NVME_OP_VSA_RIGHTS:
-    case NVME_OP_VSA_GONE: {
+    case NVME_OP_VSA_GONE:
+    case NVME_OP_VSA_HINT: {
         struct nvme_vsa_req v;
         memcpy(&v, m->body, sizeof(v));
         if (m->op == NVME_OP_VSA_PRESENT)
             a.err = nvme_vsa_present(&v);
         else if (m->op == NVME_OP_VSA_RIGHTS)
             a.err = nvme_vsa_rights(v.holder, v.vsic, v.name, &a.value[0]);
-        else
+        else if (m->op == NVME_OP_VSA_GONE)
             nvme_vsa_gone(&v);
+        else
+            nvme_vsa_hint(&v);
         break;
     }
     default:
@@ -115,6 +118,12 @@ void nvme_tell_body(enum nvme_op op, const void *body, size_t len)
 {
     if (nvme_ctl.up)
         devcall_tell(&nvme_service, nvme_ctl.owner_core, (uint16_t)op, body, len);
+}
+
+void nvme_tell_to(uint32_t core, enum nvme_op op, const void *body, size_t len)
+{
+    if (nvme_ctl.up && core < ncores)
+        devcall_tell(&nvme_service, core, (uint16_t)op, body, len);
 }
 
 void nvme_tell(enum nvme_op op, const struct nvme_req *r)

@@ -55,6 +55,8 @@ enum nvme_op {
     NVME_OP_VSA_RIGHTS,             /* holder (of the controller), vsic, name ->
                                        value: rights | records gone << 32 */
     NVME_OP_VSA_GONE,               /* id, slot, core: a shown slot went */
+    NVME_OP_VSA_HINT,               /* holder (the service), vsic: on the
+                                       service's core, tell it (vsa.c) */
 };
 struct nvme_req {
     uint32_t holder, vsic;
@@ -127,10 +129,14 @@ struct sysret nvme_call_body(struct invocation *inv, enum nvme_op op, const void
                              struct sysret (*done)(const struct devcall *, const struct xcall_answer *),
                              uint64_t ctx0, uint64_t ctx1);
 void nvme_tell_body(enum nvme_op op, const void *body, size_t len);
+/** The same to the nvme service of another core than the controller's. */
+void nvme_tell_to(uint32_t core, enum nvme_op op, const void *body, size_t len);
 /* VSA capabilities shown to VSICs (vsa.c). On the controller's core: */
 errval_t nvme_vsa_present(const struct nvme_vsa_req *r);
 errval_t nvme_vsa_rights(uint32_t ctl_holder, uint32_t vsic, uint64_t name, uint64_t *value);
 void nvme_vsa_gone(const struct nvme_vsa_req *r);
+/** On the service's core: MONITOR_MSG_VSA_GONE (vsic) to it. */
+void nvme_vsa_hint(const struct nvme_vsa_req *r);
 /* On the caller's core: */
 struct sysret nvme_invoke_vsa_present(struct invocation *inv);
 struct sysret nvme_invoke_vsa_rights(struct invocation *inv);

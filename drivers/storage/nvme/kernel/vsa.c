@@ -25,8 +25,10 @@
  * later present of a new capability in the same slot.
  *
  * Revocation is as prompt as the messages: the deleting core's tell to the
- * controller's core, then the service's next question. vsicd asks at every
- * create/acquire and once a second for every handle (usr/vsicd/README.md).
+ * controller's core, which drops the records and sends the service a hint
+ * (MONITOR_MSG_VSA_GONE, delivered by the service's core); the service then
+ * asks NVMe.vsa_rights for its handles. It also asks at every
+ * create/acquire and once a second (usr/vsicd/README.md).
  */
 #include <storage/nvme/kernel/nvme.h>
 #include <pci/devcall.h>
@@ -37,6 +39,7 @@
 #include <invoke.h>
 #include <console.h>
 #include <string.h>
+#include <kpi/monitor.h>
 
 #define CAP_FLAG_VSA_SHOWN CAP_FLAG_DRIVER     /* presented to a VSIC */
 
@@ -80,14 +83,31 @@ errval_t nvme_vsa_rights(uint32_t ctl_holder, uint32_t vsic, uint64_t name, uint
 
 void nvme_vsa_gone(const struct nvme_vsa_req *r)
 {
-    for (unsigned n = 0; n < NVME_VSICS; n++)
+    for (unsigned n = 0; n < NVME_VSICS; n++) {
+        bool gone = false;
         for (int i = 0; i < NVME_VSIC_VSAS; i++) {
             struct nvme_vsic_vsa *e = &nvme_vsics[n].vsa[i];
             if (e->rights && e->core == r->core && e->slot == r->slot && e->id == r->id) {
                 *e = (struct nvme_vsic_vsa){ 0 };
                 nvme_vsics[n].vsa_gone++;
+                gone = true;
             }
         }
+        /* The service hears of it now, not at its next question: a hint
+         * on its core (the answer it then asks for is the authority). */
+        if (gone && nvme_ctl.holder)
+            nvme_tell_to(nvme_ctl.holder >> 16, NVME_OP_VSA_HINT,
+                         &(struct nvme_vsa_req){ .holder = nvme_ctl.holder, .vsic = n + 1 },
+                         sizeof(struct nvme_vsa_req));
+    }
+}
+
+void nvme_vsa_hint(const struct nvme_vsa_req *r)
+{
+    struct dcb *d = dispatch_find(r->holder);
+    const uint64_t w[LMP_WORDS] = { MONITOR_MSG_VSA_GONE, r->vsic, 0, 0 };
+    if (d)
+        (void)dispatch_deliver(d, w, 0);    /* a full inbox: its check each second finds it */
 }
 
 /* On the caller's core: the present went through; mark the slot. */
