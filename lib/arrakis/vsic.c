@@ -269,44 +269,60 @@ static errval_t name_copy(char out[VSIC_NAME_MAX], const char *name)
     return ERR_OK;
 }
 
-/* The slot in [first, end) of the task CNode holding the VSA capability
- * `name` with the most rights (rw over w over r), or 0. */
-static capaddr_t find_vsa(uint64_t name, unsigned first, unsigned end)
+/*
+ * The VSA capabilities the spawn gave (TASKCN_SLOT_VSA0 on, filled from the
+ * first), looked at once: identify is a system call, and each empty slot a
+ * refusal the kernel logs (a domain's first 16 only), so the first empty
+ * one ends the list. A slot whose capability the program deleted since is
+ * dropped from the list when the kernel says so.
+ */
+static struct { uint64_t name; unsigned rights; bool live; } spawn_vsa[TASKCN_VSAS];
+static bool spawn_vsa_read;
+
+static void spawn_vsas(void)
 {
-    capaddr_t best = 0;
-    unsigned best_rights = 0;
-    for (unsigned slot = first; slot < end && best_rights != (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
-         slot++) {
+    for (unsigned i = 0; !spawn_vsa_read && i < TASKCN_VSAS; i++) {
         struct cap_identity id;
-        if (err_is_fail(sys_invoke(ROOTCN, CNODE_CMD_IDENTIFY, CAP_TASK(slot),
+        if (err_is_fail(sys_invoke(ROOTCN, CNODE_CMD_IDENTIFY, CAP_TASK(TASKCN_SLOT_VSA0 + i),
                                    (uint64_t)(uintptr_t)&id, 0, 0).err) ||
-            id.type != CAP_VSA || id.base != name)
-            continue;
-        unsigned r = id.rights & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
-        if (r > best_rights) {
-            best = CAP_TASK(slot);
-            best_rights = r;
-        }
+            id.type != CAP_VSA)
+            break;
+        spawn_vsa[i].name = id.base;
+        spawn_vsa[i].rights = id.rights & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
+        spawn_vsa[i].live = true;
     }
-    return best;
+    spawn_vsa_read = true;
+}
+
+errval_t vsic_vsa_present(struct vsic *v, capaddr_t slot)
+{
+    return sys_invoke(v->cap, VSIC_CMD_PRESENT_VSA, slot, 0, 0, 0).err;
 }
 
 /*
- * Show the VSIC the VSA capability for `name` with the most rights: among
- * the spawn's (TASKCN_SLOT_VSA0 on) if it gave one, else anywhere in the
- * task CNode (a program may keep copies or mints there; identify is a call
- * a slot and each empty slot a logged refusal, but create and acquire are
- * rare). Without one the request still goes: the service asks the kernel
- * and refuses it (VSA_ERR_NO_AUTHORITY).
+ * Show the VSIC the spawn's VSA capability for `name` with the most rights
+ * (rw over w over r). Without one the request still goes: the service asks
+ * the kernel and refuses it (VSA_ERR_NO_AUTHORITY) unless the program
+ * showed a capability of its own (vsic_vsa_present).
  */
 static errval_t present(struct vsic *v, const char name[VSIC_NAME_MAX])
 {
     uint64_t n64 = 0;
     memcpy(&n64, name, VSIC_NAME_MAX < 8 ? VSIC_NAME_MAX : 8);
-    capaddr_t best = find_vsa(n64, TASKCN_SLOT_VSA0, TASKCN_SLOT_VSA0 + TASKCN_VSAS);
-    if (!best)
-        best = find_vsa(n64, TASKCN_SLOT_FIRST_FREE, CAP_L2_SLOTS);
-    return best ? sys_invoke(v->cap, VSIC_CMD_PRESENT_VSA, best, 0, 0, 0).err : ERR_OK;
+    spawn_vsas();
+    for (;;) {
+        int best = -1;
+        for (int i = 0; i < TASKCN_VSAS; i++)
+            if (spawn_vsa[i].live && spawn_vsa[i].name == n64 &&
+                (best < 0 || spawn_vsa[i].rights > spawn_vsa[best].rights))
+                best = i;
+        if (best < 0)
+            return ERR_OK;
+        errval_t err = vsic_vsa_present(v, CAP_TASK(TASKCN_SLOT_VSA0 + best));
+        if (err_no(err) != CAP_ERR_SLOT_EMPTY && err_no(err) != VSA_ERR_CAP_TYPE)
+            return err;
+        spawn_vsa[best].live = false;   /* deleted (or replaced) by the program */
+    }
 }
 
 static void from_value(struct vsic *v, uint64_t value, unsigned *handle, uint64_t *blocks)

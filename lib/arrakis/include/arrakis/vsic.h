@@ -16,9 +16,10 @@
  * numbered from 0 in the VSA. The authority for a name is a VSA
  * capability (kpi/caps.h CAP_VSA) that the kernel gave the domain at
  * spawn (`spawn P vsa=NAME[:r]` or `fs=NAME`, in TASKCN_SLOT_VSA0 on):
- * create and acquire first find the one for that name with the most rights
- * in the task CNode and show it to the VSIC (VSIC.present_vsa); the
- * service asks the kernel what the VSIC was shown. Deleting that
+ * create and acquire first find the spawn's one for that name with the
+ * most rights and show it to the VSIC (VSIC.present_vsa; a capability kept
+ * elsewhere is shown with vsic_vsa_present); the service asks the kernel
+ * what the VSIC was shown. Deleting that
  * capability takes the VSA back from the VSIC (its handles are then
  * refused, VSA_ERR_REVOKED).
  * vsic_blk_init makes a struct blk_dev (arrakis/blk.h) of one VSA;
@@ -74,6 +75,11 @@ errval_t vsic_vsa_create(struct vsic *v, const char *name, uint64_t blocks, unsi
 errval_t vsic_vsa_acquire(struct vsic *v, const char *name, unsigned rights, unsigned *handle,
                           uint64_t *blocks);
 errval_t vsic_vsa_resize(struct vsic *v, unsigned handle, uint64_t blocks);
+/** Show the VSIC the VSA capability in `slot` (VSIC.present_vsa): create
+ *  and acquire show the spawn's by themselves; a program that keeps a
+ *  copy or a mint elsewhere shows it with this. The VSIC keeps it while
+ *  that slot's capability lives. */
+errval_t vsic_vsa_present(struct vsic *v, capaddr_t slot);
 errval_t vsic_vsa_delete(struct vsic *v, unsigned handle);
 /** Queue a read/write/flush (VSIC_OP_*) of `count` blocks at `block` of VSA
  *  `handle` to or from the registered memory at `buf` (buf_off = buf -
