@@ -37,7 +37,7 @@ struct sysret invoke_kernel_spawn(struct invocation *inv)
         if (err_is_fail(err))
             return ret(invoke_refuse_arg(inv, 1, err, 0, 0), 0);
     }
-    if (err_is_fail(err = spawn_vsa_check(req.vsa)))
+    if (err_is_fail(err = cap_vsa_grants_check(req.vsa, TASKCN_VSAS)))
         return ret(invoke_refuse_arg(inv, 1, err, 0, TASKCN_VSAS), 0);
     uint64_t mem = req.mem_bytes ? req.mem_bytes : DOMAIN_RAM_BYTES;
     if (err_is_fail(err = spawn_mem_check(mem))) {

@@ -211,30 +211,8 @@ static errval_t give_frame(struct dcb *d, struct cte *frame)
     return err;
 }
 
-errval_t spawn_vsa_check(const struct spawn_vsa *vsa)
-{
-    bool ended = false;
-    for (unsigned i = 0; i < TASKCN_VSAS; i++) {
-        const uint8_t *c = (const uint8_t *)&vsa[i].name;
-        if (!vsa[i].name) {
-            ended = true;
-            continue;
-        }
-        if (ended || (vsa[i].rights != CAP_RIGHT_READ &&
-                      vsa[i].rights != (CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
-            return SPAWN_ERR_VSA;       /* a hole in the list, or rights beyond r/rw */
-        unsigned len = 0;
-        while (len < CAP_VSA_NAME_MAX && c[len])
-            len++;
-        for (unsigned k = 0; k < CAP_VSA_NAME_MAX; k++)
-            if (k < len ? c[k] <= ' ' || c[k] >= 0x7f : c[k] != 0)
-                return SPAWN_ERR_VSA;   /* not printable, or bytes after the end */
-    }
-    return ERR_OK;
-}
-
 /*
- * The VSA capabilities of a spawn (checked by spawn_vsa_check): new roots
+ * The VSA capabilities of a spawn (checked by cap_vsa_grants_check): new roots
  * in the domain's TASKCN_SLOT_VSA0 + i. The only place a CAP_VSA is made:
  * every other one is a copy or mint of these. Each gets an id of its own
  * (this core, a count), so that two grants of one name are two objects.
@@ -246,9 +224,8 @@ static errval_t give_vsas(struct dcb *d, const struct spawn_vsa *vsa)
     for (unsigned i = 0; vsa && i < TASKCN_VSAS && vsa[i].name; i++) {
         struct cte *dest;
         errval_t err = cspace_lookup(d, CAP_TASK(TASKCN_SLOT_VSA0 + i), &dest);
-        struct capability cap = { .type = CAP_VSA, .rights = (uint8_t)vsa[i].rights,
-                                  .base = vsa[i].name };
-        cap.u.raw = (uint64_t)c->id << 48 | ++minted[c->id];
+        struct capability cap = cap_vsa(vsa[i].name, vsa[i].rights,
+                                        (uint64_t)c->id << 48 | ++minted[c->id]);
         if (err_is_ok(err))
             err = cap_create_root(&c->mdb, dest, &cap);
         if (err_is_fail(err))

@@ -164,6 +164,7 @@ def test_vsa_capability_rights_and_revocation(shell, disk):
     for what, err in (("present our VSIC capability", "VSA_ERR_CAP_TYPE"),
                       ("present our RAM", "VSA_ERR_CAP_TYPE"),
                       ("present a VSA slot the spawn left empty", "CAP_ERR_SLOT_EMPTY"),
+                      ("retype our RAM into a VSA capability", "CAP_ERR_RETYPE_INVALID_TYPE"),
                       ("mint read-write from the read-only mint", "CAP_ERR_RIGHTS"),
                       ("acquire read-write with only the read-only mint", "VSA_ERR_NO_AUTHORITY"),
                       ("write through the first handle", "VSA_ERR_RIGHTS"),

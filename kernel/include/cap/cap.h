@@ -140,6 +140,15 @@ errval_t cap_copy(struct mdb *mdb, struct cte *src, struct cte *dest);
 errval_t cap_mint(struct mdb *mdb, struct cte *src, struct cte *dest, unsigned rights);
 errval_t cap_move(struct mdb *mdb, struct cte *src, struct cte *dest);
 
+/* vsa.c */
+struct spawn_vsa;
+/** SPAWN_ERR_VSA unless each of the n grants is a name of 1-8 printable
+ *  bytes (zero-padded) with rights r or rw, the list ending at the first
+ *  name 0. */
+errval_t cap_vsa_grants_check(const struct spawn_vsa *vsa, unsigned n);
+/** The VSA capability of one grant (checked), with the minting core's id. */
+struct capability cap_vsa(uint64_t name, uint32_t rights, uint64_t id);
+
 /* delete.c */
 errval_t cap_delete(struct mdb *mdb, struct cte *slot);
 errval_t cap_revoke(struct mdb *mdb, struct cte *slot);

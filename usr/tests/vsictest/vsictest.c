@@ -416,6 +416,10 @@ static int capvsa(const char *name)
     expect("present a VSA slot the spawn left empty", present(CAP_TASK(TASKCN_SLOT_VSA0 + 3)),
            CAP_ERR_SLOT_EMPTY);
     expect("present a slot past the cspace", present(1ull << 40), SYS_ERR_ARG_RANGE);
+    expect("retype our RAM into a VSA capability",
+           sys_invoke(ROOT, CNODE_CMD_RETYPE, CAP_TASK(TASKCN_SLOT_RAM), CAP_VSA | 12u << 8, 1,
+                      CAP_TASK(TASKCN_SLOT_FIRST_FREE + 22)).err,
+           CAP_ERR_RETYPE_INVALID_TYPE);
     /* 2. a read-only mint, and write minted back into it */
     expect("mint it read-only", sys_invoke(ROOT, CNODE_CMD_MINT, ORIG, RO, CAP_RIGHT_READ, 0).err, ERR_OK);
     expect("mint read-write from the read-only mint",
