@@ -37,6 +37,8 @@ struct sysret invoke_kernel_spawn(struct invocation *inv)
         if (err_is_fail(err))
             return ret(invoke_refuse_arg(inv, 1, err, 0, 0), 0);
     }
+    if (err_is_fail(err = cap_vsa_grants_check(req.vsa, TASKCN_VSAS)))
+        return ret(invoke_refuse_arg(inv, 1, err, 0, TASKCN_VSAS), 0);
     uint64_t mem = req.mem_bytes ? req.mem_bytes : DOMAIN_RAM_BYTES;
     if (err_is_fail(err = spawn_mem_check(mem))) {
         /* the one log line names the bytes asked for and what this core can give */
@@ -48,7 +50,7 @@ struct sysret invoke_kernel_spawn(struct invocation *inv)
     uint32_t id;
     err = spawn_domain_with(req.name, req.args, false,
                             req.flags & SPAWN_FLAG_ADMIN ? MONITOR_BADGE_ADMIN : MONITOR_BADGE_CLIENT,
-                            frame, mem, &id);
+                            frame, mem, req.vsa, &id);
     return ret(err, err_is_ok(err) ? id : 0);
 }
 

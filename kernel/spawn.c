@@ -3,8 +3,8 @@
  *
  * Builds, from this core's memory only: the address space (ELF segments
  * with their permissions, a stack, the argument block, the dispatcher's
- * shared page), the cspace of kpi/cspace.h with the domain's own RAM, and
- * the dispatcher, which starts disabled at the ELF entry. Any failure
+ * shared page), the cspace of kpi/cspace.h with the domain's own RAM (and
+ * the VSA capabilities its spawn request names), and the dispatcher, which starts disabled at the ELF entry. Any failure
  * undoes everything built so far. The new domain maps nothing it was not
  * given by capability: a channel frame comes as a Frame the caller held.
  */
@@ -211,14 +211,38 @@ static errval_t give_frame(struct dcb *d, struct cte *frame)
     return err;
 }
 
+/*
+ * The VSA capabilities of a spawn (checked by cap_vsa_grants_check): new roots
+ * in the domain's TASKCN_SLOT_VSA0 + i. The only place a CAP_VSA is made:
+ * every other one is a copy or mint of these. Each gets an id of its own
+ * (this core, a count), so that two grants of one name are two objects.
+ */
+static errval_t give_vsas(struct dcb *d, const struct spawn_vsa *vsa)
+{
+    static uint64_t minted[MAX_CORES];          /* a row per core, its own */
+    struct core *c = this_core();
+    for (unsigned i = 0; vsa && i < TASKCN_VSAS && vsa[i].name; i++) {
+        struct cte *dest;
+        errval_t err = cspace_lookup(d, CAP_TASK(TASKCN_SLOT_VSA0 + i), &dest);
+        struct capability cap = cap_vsa(vsa[i].name, vsa[i].rights,
+                                        (uint64_t)c->id << 48 | ++minted[c->id]);
+        if (err_is_ok(err))
+            err = cap_create_root(&c->mdb, dest, &cap);
+        if (err_is_fail(err))
+            return err;
+    }
+    return ERR_OK;
+}
+
 errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t *id)
 {
-    return spawn_domain_with(name, args, monitor, MONITOR_BADGE_CLIENT, NULL, DOMAIN_RAM_BYTES, id);
+    return spawn_domain_with(name, args, monitor, MONITOR_BADGE_CLIENT, NULL, DOMAIN_RAM_BYTES,
+                             NULL, id);
 }
 
 errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
                            uint32_t monitor_badge, struct cte *frame, uint64_t mem_bytes,
-                           uint32_t *id)
+                           const struct spawn_vsa *vsa, uint32_t *id)
 {
     const struct boot_program *prog = find(name);
     if (!prog)
@@ -229,6 +253,8 @@ errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
     size_t n = strlen(name);
     memcpy(d->name, name, n < sizeof(d->name) - 1 ? n : sizeof(d->name) - 1);
     errval_t err = build(d, prog, args, monitor, monitor_badge, mem_bytes);
+    if (err_is_ok(err))
+        err = give_vsas(d, vsa);
     if (err_is_ok(err) && frame)
         err = give_frame(d, frame);
     if (err_is_fail(err)) {

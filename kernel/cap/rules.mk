@@ -6,5 +6,6 @@ MODULE_SRCS := \
 	kernel/cap/copy.c \
 	kernel/cap/delete.c \
 	kernel/cap/mdb.c \
-	kernel/cap/retype.c
+	kernel/cap/retype.c \
+	kernel/cap/vsa.c
 include hake/module.mk

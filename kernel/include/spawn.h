@@ -26,12 +26,15 @@ const struct boot_program *spawn_module(size_t i);
  *  `monitor`: it gets the Kernel capability (init, monitors). */
 errval_t spawn_domain(const char *name, const char *args, bool monitor, uint32_t *id);
 struct cte;
-/** The same; its monitor endpoint carries `monitor_badge`, and `frame`
+struct spawn_vsa;
+/** The same; its monitor endpoint carries `monitor_badge`, `frame`
  *  (a Frame slot of the caller's, checked by the caller, or NULL) moves to
- *  its TASKCN_SLOT_CHANNEL, mapped at USER_SHARED_FRAME_VADDR. */
+ *  its TASKCN_SLOT_CHANNEL, mapped at USER_SHARED_FRAME_VADDR, and each of
+ *  the TASKCN_VSAS grants in `vsa` (checked by cap_vsa_grants_check, or NULL)
+ *  becomes a new CAP_VSA in its TASKCN_SLOT_VSA0 + i. */
 errval_t spawn_domain_with(const char *name, const char *args, bool monitor,
                            uint32_t monitor_badge, struct cte *frame, uint64_t mem_bytes,
-                           uint32_t *id);
+                           const struct spawn_vsa *vsa, uint32_t *id);
 /** Whether this core can give a domain `mem_bytes` of RAM and keep
  *  SPAWN_MEM_RESERVE for its kernel objects (SPAWN_ERR_MEM_SIZE/_FREE). */
 errval_t spawn_mem_check(uint64_t mem_bytes);

@@ -269,6 +269,62 @@ static errval_t name_copy(char out[VSIC_NAME_MAX], const char *name)
     return ERR_OK;
 }
 
+/*
+ * The VSA capabilities the spawn gave (TASKCN_SLOT_VSA0 on, filled from the
+ * first), looked at once: identify is a system call, and each empty slot a
+ * refusal the kernel logs (a domain's first 16 only), so the first empty
+ * one ends the list. A slot whose capability the program deleted since is
+ * dropped from the list when the kernel says so.
+ */
+static struct { uint64_t name; unsigned rights; bool live; } spawn_vsa[TASKCN_VSAS];
+static bool spawn_vsa_read;
+
+static void spawn_vsas(void)
+{
+    for (unsigned i = 0; !spawn_vsa_read && i < TASKCN_VSAS; i++) {
+        struct cap_identity id;
+        if (err_is_fail(sys_invoke(ROOTCN, CNODE_CMD_IDENTIFY, CAP_TASK(TASKCN_SLOT_VSA0 + i),
+                                   (uint64_t)(uintptr_t)&id, 0, 0).err) ||
+            id.type != CAP_VSA)
+            break;
+        spawn_vsa[i].name = id.base;
+        spawn_vsa[i].rights = id.rights & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
+        spawn_vsa[i].live = true;
+    }
+    spawn_vsa_read = true;
+}
+
+errval_t vsic_vsa_present(struct vsic *v, capaddr_t slot)
+{
+    return sys_invoke(v->cap, VSIC_CMD_PRESENT_VSA, slot, 0, 0, 0).err;
+}
+
+/*
+ * Show the VSIC the spawn's VSA capability for `name` with the most rights
+ * (rw over w over r). Without one the request still goes: the service asks
+ * the kernel and refuses it (VSA_ERR_NO_AUTHORITY) unless the program
+ * showed a capability of its own (vsic_vsa_present).
+ */
+static errval_t present(struct vsic *v, const char name[VSIC_NAME_MAX])
+{
+    uint64_t n64 = 0;
+    memcpy(&n64, name, VSIC_NAME_MAX < 8 ? VSIC_NAME_MAX : 8);
+    spawn_vsas();
+    for (;;) {
+        int best = -1;
+        for (int i = 0; i < TASKCN_VSAS; i++)
+            if (spawn_vsa[i].live && spawn_vsa[i].name == n64 &&
+                (best < 0 || spawn_vsa[i].rights > spawn_vsa[best].rights))
+                best = i;
+        if (best < 0)
+            return ERR_OK;
+        errval_t err = vsic_vsa_present(v, CAP_TASK(TASKCN_SLOT_VSA0 + best));
+        if (err_no(err) != CAP_ERR_SLOT_EMPTY && err_no(err) != VSA_ERR_CAP_TYPE)
+            return err;
+        spawn_vsa[best].live = false;   /* deleted (or replaced) by the program */
+    }
+}
+
 static void from_value(struct vsic *v, uint64_t value, unsigned *handle, uint64_t *blocks)
 {
     *handle = (unsigned)(value & 0xff);
@@ -283,6 +339,8 @@ errval_t vsic_vsa_create(struct vsic *v, const char *name, uint64_t blocks, unsi
     struct vsic_resp r;
     errval_t err = name_copy(q.name, name);
     if (err_is_ok(err))
+        err = present(v, q.name);
+    if (err_is_ok(err))
         err = call(v, &q, &r);
     if (err_is_ok(err))
         from_value(v, r.value, handle, NULL);
@@ -295,6 +353,8 @@ errval_t vsic_vsa_acquire(struct vsic *v, const char *name, unsigned rights, uns
     struct vsic_req q = { .op = VSIC_OP_VSA_ACQUIRE, .rights = rights };
     struct vsic_resp r;
     errval_t err = name_copy(q.name, name);
+    if (err_is_ok(err))
+        err = present(v, q.name);
     if (err_is_ok(err))
         err = call(v, &q, &r);
     if (err_is_ok(err))

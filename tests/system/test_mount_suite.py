@@ -9,9 +9,9 @@ from conftest import run_ktap_suite
 
 
 def test_mount_suite_passes(shell):
-    ran = run_ktap_suite(shell, "mount_suite", 1, 120, "fs=nosuchvsa keep fs=second")
+    ran = run_ktap_suite(shell, "mount_suite", 1, 120, "fs=nosuch keep fs=second")
     for name in ("mount_refusals", "mount_routes_paths", "pread_pwrite", "spawn_arg_hook"):
         assert name in ran, f"{name} did not run"
     # Each refusal is said on the console, once.
-    for name in ("nosuchvsa", "second"):
+    for name in ("nosuch", "second"):
         assert shell.seen.count(f"vsafs: fs={name}: no file system on /data") == 1, shell.seen

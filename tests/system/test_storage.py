@@ -148,6 +148,58 @@ def test_hostile_requests_refused_disk_unchanged(shell, disk):
     assert out.startswith("0 words"), out
 
 
+def test_vsa_capability_rights_and_revocation(shell, disk):
+    # The VSA capability a spawn gives (vsa=cv) is the only authority for
+    # cv: what is not one cannot be shown to the VSIC, a read-only mint
+    # cannot be minted back to write, the original deleted leaves only
+    # reads, the mint deleted too leaves nothing: each refused by name, and
+    # none of the refused writes (HOSTILE_FILL) reached the disk.
+    spawn(shell, "core 1 vsa=cv write cv 1")
+    shell.wait(r"vsictest: wrote 1 MiB of VSA cv, read back: ERR_OK, 0 words differ", 120, "cv")
+    dom = spawn(shell, "core 2 vsa=cv capvsa cv")
+    shell.wait(r"vsictest: capvsa: slot 240 holds VSA cv rights 0x3 \(ERR_OK\)", 60,
+               "the spawn gave a VSA capability")
+    m = shell.wait(r"vsictest: capvsa: (\d+) of (\d+) as they must be", 120, "capvsa ran")
+    assert m.group(1) == m.group(2), shell.seen
+    for what, err in (("present our VSIC capability", "VSA_ERR_CAP_TYPE"),
+                      ("present our RAM", "VSA_ERR_CAP_TYPE"),
+                      ("present a VSA slot the spawn left empty", "CAP_ERR_SLOT_EMPTY"),
+                      ("retype our RAM into a VSA capability", "CAP_ERR_RETYPE_INVALID_TYPE"),
+                      ("mint read-write from the read-only mint", "CAP_ERR_RIGHTS"),
+                      ("acquire read-write with only the read-only mint", "VSA_ERR_NO_AUTHORITY"),
+                      ("write through the first handle", "VSA_ERR_RIGHTS"),
+                      ("acquire read-only with nothing", "VSA_ERR_NO_AUTHORITY"),
+                      ("read through the read-only handle", "VSA_ERR_REVOKED"),
+                      ("write through the first handle", "VSA_ERR_REVOKED")):
+        assert re.search(rf"vsictest: capvsa: {re.escape(what)}: {err}\n", shell.seen), (what, err)
+    assert re.search(rf"vsicd: VSIC \d+ of domain {dom}: handle 0 \(VSA cv\) is read-only now",
+                     shell.seen), shell.seen
+    assert re.search(rf"vsicd: VSIC \d+ of domain {dom}: handle 0 \(VSA cv\) is revoked", shell.seen)
+    rc, out = vsa_read(disk, "cv", "--check")
+    assert rc == 0 and "0 words differ" in out, out
+    rc, out = vsa_read(disk, "--count", "deadbeefdeadbeef")
+    assert out.startswith("0 words"), out
+
+
+def test_read_only_capability_cannot_write(shell):
+    # vsa=NAME:r gives a read-only VSA capability: creating (which needs
+    # write) is refused, reading what is there works.
+    spawn(shell, "core 1 vsa=cv:r write cv 1")
+    shell.wait(r"vsictest: VSA cv: VSA_ERR_NO_AUTHORITY", 60, "no write with a read-only capability")
+    spawn(shell, "core 1 vsa=cv:r verify cv 1")
+    shell.wait(r"vsictest: kept 1 MiB of VSA cv, read back: ERR_OK, 0 words differ", 120,
+               "reads with it")
+
+
+def test_spawn_refuses_malformed_vsa_grants(shell):
+    # A name longer than a VSA name is refused, never cut to another
+    # VSA's name; so are more grants than the spawn has slots for.
+    out = shell.command("spawn vsictest core 1 vsa=ninechars acquire ninechar")
+    assert "SPAWN_ERR_VSA" in out and "spawned" not in out, out
+    out = shell.command("spawn vsictest core 1 vsa=a vsa=b vsa=c vsa=d fs=e acquire a")
+    assert "SPAWN_ERR_VSA" in out and "spawned" not in out, out
+
+
 def test_two_domains_cannot_touch_each_others_blocks(shell, disk):
     # Two domains, two VSAs: neither can name the other's VSA, and what
     # each wrote is intact on the disk.
@@ -182,7 +234,7 @@ def test_forged_numbers_refused(shell):
     # given) in its hello, registers a second Frame, sends its monitor a
     # grant for itself and writes garbage ring indices. Each is refused,
     # and the domain whose VSIC it named goes on unharmed.
-    victim = spawn(shell, "core 2 vsa=vv rate vv 8")
+    victim = spawn(shell, "core 2 vsa=vv vsa=vw rate vv 8")
     m = shell.wait(rf"vsicd: VSIC (\d+) of domain {victim}: rings lent", 60, "victim's VSIC")
     vid = m.group(1)
     forger = spawn(shell, f"core 1 vsa=f1 forge f1 {vid}")
@@ -194,7 +246,9 @@ def test_forged_numbers_refused(shell):
                       ("a kick through a revoked copy of our VSIC", "CAP_ERR_SLOT_EMPTY"),
                       ("NVMe.vsic_ring of the victim's VSIC through ours", "SYS_ERR_ILLEGAL_INVOCATION"),
                       ("NVMe.doorbell_create through our VSIC", "SYS_ERR_ILLEGAL_INVOCATION"),
-                      ("VSA.create of a 9-character name", "VSA_ERR_BAD_NAME")):
+                      ("VSA.create of a 9-character name", "VSA_ERR_BAD_NAME"),
+                      ("present the victim's VSA slot number", "CAP_ERR_SLOT_EMPTY"),
+                      ("acquire the victim's vw after it", "VSA_ERR_NO_AUTHORITY")):
         assert re.search(rf"vsictest: forge: {re.escape(what)}: {err}", shell.seen), shell.seen
     assert re.search(rf"monitor: core 1: refused message type \d+ from domain vsictest \({forger}\)",
                      shell.seen), shell.seen

@@ -154,7 +154,13 @@ def test_fs_argument_mounts_or_stops(tmp_path):
         c.command("spawn storage_crash core 1 fs=cfs datals")
         m = c.wait(r"data: /data/aof (\d+) bytes", 60, "/data mounted by fs=")
         assert int(m.group(1)) > 0
-        c.command("spawn storage_crash core 1 fs=name2long4vsa datals")
+        # A name longer than a VSA's: the spawn itself is refused (the
+        # kernel's VSA capability has no such name), nothing starts.
+        out = c.command("spawn storage_crash core 1 fs=name2long4vsa datals")
+        assert "SPAWN_ERR_VSA" in out and "spawned" not in out, out
+        # An empty name (no capability, the shell gives none): the program
+        # starts and stops before main.
+        c.command("spawn storage_crash core 1 fs= datals")
         c.wait(r"storage_crash: stopped before main: fs= could not be mounted on /data "
                r"\((VSA_ERR_BAD_NAME|VSAFS_ERR_MOUNT)\)", 60, "refused mount stops the program")
         c.wait(r"domain storage_crash \(0x\w+\) on core 1 exited, status 1|"

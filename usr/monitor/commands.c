@@ -3,7 +3,10 @@
  *
  *   [@N] spawn NAME [ARGS]       start NAME on this core (or core N); a
  *                                mem=SIZE among the leading NAME=value words
- *                                sets its RAM (e.g. mem=256M) and is taken out
+ *                                sets its RAM (e.g. mem=256M), each
+ *                                vsa=NAME[:r] there has the kernel give it a
+ *                                VSA capability (read-write, or read-only
+ *                                with :r; at most 4); both are taken out
  *   [@N] spawnch TAG NAME [ARGS] the same, giving it the channel Frame lent
  *                                to this monitor under TAG (lend.c)
  *   [@N] ps                      domains (on core 0 without @: all cores)
@@ -17,7 +20,6 @@
  *                                channel frame; they get "a"/"b" first (core 0)
  *   [@N] nvme NAME [ARGS]        start NAME here holding the NVMe controller
  *                                (the VSIC service; one holder at a time)
- *   [@N] vsagrant ID NAME [r|rw] tell that service: domain ID may use VSA NAME
  *   [@N] vsarate ID IOPS KBPS    tell that service: limit domain ID's I/O
  *   [@N] vsas                    that service prints the VSAs
  * A table maps names to handlers; each checks its arguments first. Only
@@ -150,6 +152,39 @@ static errval_t take_mem(char *args, uint64_t *mem)
     }
 }
 
+/* Take every vsa=NAME[:r] out of the leading NAME=value words of `args`
+ * into the spawn request's grants: the kernel mints a VSA capability of
+ * each in the new domain (kpi/caps.h CAP_VSA). Only an admin's command
+ * line gets here, so only the shell grants VSAs. */
+static errval_t take_vsas(char *args, struct spawn_vsa *vsa)
+{
+    unsigned nvsa = 0;
+    char *w = args;
+    for (;;) {
+        while (*w == ' ')
+            w++;
+        size_t n = 0;
+        while (w[n] && w[n] != ' ')
+            n++;
+        if (!n || !is_assignment(w, n))
+            return ERR_OK;
+        if (n <= 4 || strncmp(w, "vsa=", 4) != 0) {
+            w += n;
+            continue;
+        }
+        size_t len = n - 4;
+        bool ro = len > 2 && strncmp(w + n - 2, ":r", 2) == 0;
+        if (ro)
+            len -= 2;
+        if (nvsa == TASKCN_VSAS || len == 0 || len > CAP_VSA_NAME_MAX)
+            return SPAWN_ERR_VSA;       /* never cut short: a shorter name is another VSA */
+        vsa[nvsa].name = 0;
+        memcpy(&vsa[nvsa].name, w + 4, len);
+        vsa[nvsa++].rights = CAP_RIGHT_READ | (ro ? 0 : CAP_RIGHT_WRITE);
+        memmove(w, w + n, strlen(w + n) + 1);
+    }
+}
+
 /* Spawn NAME here; with frame != 0, that Frame slot goes to it (moved). */
 static errval_t spawn_here(const char *name, const char *args, capaddr_t frame, struct reply *r)
 {
@@ -158,6 +193,8 @@ static errval_t spawn_here(const char *name, const char *args, capaddr_t frame, 
     strncpy(req.name, name, sizeof(req.name) - 1);
     strncpy(req.args, args, sizeof(req.args) - 1);
     errval_t err = take_mem(req.args, &req.mem_bytes);
+    if (err_is_ok(err))
+        err = take_vsas(req.args, req.vsa);
     if (err_is_fail(err)) {
         reply_printf(r, "spawn %s on core %u refused: %s (%s)\n", name, mon_core,
                      err_name(err_no(err)), err_msg(err_no(err)));
@@ -416,22 +453,6 @@ static errval_t tell_storage(uint64_t type, uint64_t w1, uint64_t w2, struct rep
     return sys_invoke(MON_KERNEL, KERNEL_CMD_NOTIFY, storage_service, type, w1, w2).err;
 }
 
-/* vsagrant ID NAME [r|rw]: domain ID may create and acquire VSA NAME. */
-static errval_t cmd_vsagrant(int argc, char **argv, struct reply *r)
-{
-    uint64_t id, name = 0;
-    size_t n = argc >= 3 ? strlen(argv[2]) : 0;
-    if ((argc != 3 && argc != 4) || !words_u64(argv[1], &id) || id == 0 || id > UINT32_MAX ||
-        n == 0 || n > 8 || (argc == 4 && strcmp(argv[3], "r") && strcmp(argv[3], "rw")))
-        return MONITOR_ERR_BAD_COMMAND;
-    memcpy(&name, argv[2], n);
-    uint64_t rights = argc == 4 && strcmp(argv[3], "r") == 0 ? 1 : 3;
-    errval_t err = tell_storage(MONITOR_MSG_VSA_GRANT, id | rights << 32, name, r);
-    if (err_is_ok(err))
-        reply_printf(r, "domain %#lx may use VSA %s (%s)\n", id, argv[2], rights == 3 ? "rw" : "r");
-    return err;
-}
-
 /* vsarate ID IOPS KBPS: the VSIC service limits domain ID's VSICs. */
 static errval_t cmd_vsarate(int argc, char **argv, struct reply *r)
 {
@@ -610,7 +631,6 @@ static const struct command {
     { "filters", cmd_filters, false, "filters: the NIC's filters, and which VNIC each feeds" },
     { "vnic", cmd_vnic, false, "vnic ID: give a domain on this core a VF as a VNIC" },
     { "nvme", cmd_nvme, false, "nvme NAME [ARGS]: start NAME here holding the NVMe controller" },
-    { "vsagrant", cmd_vsagrant, false, "vsagrant ID NAME [r|rw]: domain ID may use VSA NAME" },
     { "vsarate", cmd_vsarate, false, "vsarate ID IOPS KBPS: limit domain ID's storage (0: none)" },
     { "vsas", cmd_vsas, false, "vsas: the VSAs on the disk (printed by the VSIC service)" },
     { "pair", cmd_pair, true, "pair NAME A B [ARGS]: NAME on cores A and B with a channel" },

@@ -15,12 +15,14 @@
  *   pair NAME A B [ARGS]         NAME on cores A and B with a shared channel
  *   vsas                         the VSAs on the disk (the VSIC service lists them)
  * At start it has the VSIC service (usr/vsicd) started on core 3, holding
- * the NVMe controller. `spawn P ... vsa=NAME[:r] rate=IOPS:KBPS` also tells
- * that service's monitor that the new domain may use VSA NAME (read-only
- * with :r) and limits its I/O, and gives P the argument vsicd=ID (first, so
- * a newlib program has it in its environment and its own arguments are
- * left as typed). `fs=NAME` (mount VSA NAME on /data: lib/vsafs) grants
- * NAME read-write the same way and is passed on.
+ * the NVMe controller. `spawn P ... vsa=NAME[:r] rate=IOPS:KBPS` has the
+ * monitor's spawn give P a VSA capability for NAME (read-only with :r:
+ * the vsa= words go first in the monitor's line, which takes them out),
+ * tells the service's monitor to limit P's I/O, and gives P the argument
+ * vsicd=ID (first, so a newlib program has it in its environment and its
+ * own arguments are left as typed). `fs=NAME` (mount VSA NAME on /data:
+ * lib/vsafs) gives a read-write VSA capability for NAME the same way and
+ * is passed on.
  *   help
  */
 #include <libos/debug.h>
@@ -132,7 +134,7 @@ static uint32_t core_of(const char *id)
 /* Storage: the VSIC service's core and domain (start_vsicd), and what a
  * `spawn ... vsa=NAME[:r] rate=IOPS:KBPS` asks for the new domain. */
 static uint32_t vsicd_core, vsicd_domain;
-#define SPAWN_VSAS 4
+#define SPAWN_VSAS 8             /* more than the kernel gives (TASKCN_VSAS): the monitor refuses them by name */
 static struct { char name[16]; bool ro; } spawn_vsa[SPAWN_VSAS];
 static unsigned spawn_nvsa;
 static char spawn_rate[32];
@@ -165,25 +167,17 @@ static bool storage_arg(const char *a)
     return false;
 }
 
-/* After a spawn with vsa=/rate=: the VSIC service's monitor is told. */
-static void storage_grants(void)
+/* After a spawn with rate=: the VSIC service's monitor is told. (Its VSA
+ * capabilities came with the spawn itself.) */
+static void storage_rate(void)
 {
     const char *p = find(rx.buf, "as domain 0x");
-    if (!p || (!spawn_nvsa && !spawn_rate[0]))
+    if (!p || !spawn_rate[0])
         return;
     char dom[20], cmd[96];
     fmt_snprintf(dom, sizeof(dom), "%#lx", strtoul_hex(p + 12));
-    /* The rate first: the client's first acquire waits for its grant,
-     * which then comes after the rate in the service's message ring. */
-    if (spawn_rate[0]) {
-        fmt_snprintf(cmd, sizeof(cmd), "@%u vsarate %s %s", vsicd_core, dom, spawn_rate);
-        ask_monitor(cmd);
-    }
-    for (unsigned i = 0; i < spawn_nvsa; i++) {
-        fmt_snprintf(cmd, sizeof(cmd), "@%u vsagrant %s %s %s", vsicd_core, dom, spawn_vsa[i].name,
-                     spawn_vsa[i].ro ? "r" : "rw");
-        ask_monitor(cmd);
-    }
+    fmt_snprintf(cmd, sizeof(cmd), "@%u vsarate %s %s", vsicd_core, dom, spawn_rate);
+    ask_monitor(cmd);
 }
 
 /* Shell syntax -> monitor syntax. */
@@ -212,8 +206,11 @@ static void translate(char *line, char *out, size_t size)
             if (i != skip && i != skip + 1 && !storage_arg(argv[i]))
                 pos += (size_t)fmt_snprintf(out + pos, size - pos, " %s", argv[i]);
         if (spawn_nvsa) {
-            char id[24];
+            char id[24 + SPAWN_VSAS * 24];
             size_t n = (size_t)fmt_snprintf(id, sizeof(id), " vsicd=%#x", vsicd_domain);
+            for (unsigned i = 0; i < spawn_nvsa; i++)
+                n += (size_t)fmt_snprintf(id + n, sizeof(id) - n, " vsa=%s%s", spawn_vsa[i].name,
+                                          spawn_vsa[i].ro ? ":r" : "");
             if (pos + n < size) {
                 memmove(out + first + n, out + first, pos - first + 1);
                 memcpy(out + first, id, n);
@@ -275,7 +272,7 @@ int main(int argc, char *argv[])
             continue;
         errval_t err = ask_monitor(cmd);
         if (err_is_ok(err))
-            storage_grants();
+            storage_rate();
         const char *holds = err_is_ok(err) ? find(rx.buf, ") holds the NVMe controller") : NULL;
         if (holds && find(rx.buf, "(0x")) {     /* a VSIC service started by hand */
             vsicd_domain = (uint32_t)strtoul_hex(find(rx.buf, "(0x") + 3);

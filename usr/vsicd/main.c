@@ -3,7 +3,7 @@
  * own core (`nvme vsicd` through that core's monitor, which gives it the
  * NVMe controller as a capability); brings the controller up, reads the
  * VSA table from the disk, then polls: its messages (clients' hellos,
- * the monitor's grants, rates and listings), every VSIC's request ring,
+ * the monitor's rates and listings), every VSIC's request ring,
  * the controller's completions, and rings the doorbells of clients that
  * sleep and got completions. With nothing to do for SPIN_US (or with
  * commands in flight for INFLIGHT_SPIN_US) it sleeps: it tells the
@@ -50,15 +50,16 @@ static void on_message(const struct lmp_msg *m)
                          err_name(err_no((errval_t)m->words[2])));
         return;
     }
+    if (m->words[0] == MONITOR_MSG_VSA_GONE && m->badge == LMP_BADGE_KERNEL) {
+        vsic_vsa_gone((uint32_t)m->words[1]);   /* a hint: the kernel is asked again */
+        return;
+    }
     if (m->sender != vsicd_monitor) {
-        debug_printf("vsicd: message %lu from domain %#x ignored: only our monitor grants\n",
+        debug_printf("vsicd: message %lu from domain %#x ignored: only our monitor sets rates\n",
                      m->words[0], m->sender);
         return;
     }
     switch (m->words[0]) {
-    case MONITOR_MSG_VSA_GRANT:
-        vsic_grant((uint32_t)m->words[1], (uint32_t)(m->words[1] >> 32), m->words[2]);
-        break;
     case MONITOR_MSG_VSA_RATE:
         vsic_rate((uint32_t)m->words[1], (uint32_t)m->words[2], (uint32_t)(m->words[2] >> 32));
         break;

@@ -13,12 +13,18 @@
  * checked against the VSIC's VSA handles (bounds, rights) and its memory;
  * a refused one gets an error response and nothing touches the disk. A
  * good one becomes one NVMe command per extent it crosses (virtual to
- * physical blocks, vsa.c). VSA names are the control plane's: a client
- * may create or acquire a VSA only under a grant for that name that its
- * monitor sent us (the shell's `spawn ... vsa=NAME`); a request made
- * before its grant arrives waits for it up to GRANT_WAIT_MS. Rate
- * specifiers (IOPS and KiB/s, per domain) are token buckets: a VSIC out of
- * tokens is not served until they refill.
+ * physical blocks, vsa.c). Authority for a VSA is a capability (CAP_VSA,
+ * minted by the kernel at spawn for `spawn ... vsa=NAME[:r]`): the client
+ * shows it to its VSIC (VSIC.present_vsa) and we ask the kernel
+ * (NVMe.vsa_rights) what the VSIC was shown for a name before a create or
+ * acquire; a handle keeps at most those rights. When a shown capability
+ * goes, the kernel's count of records gone for that VSIC moves and the
+ * kernel sends us a hint (MONITOR_MSG_VSA_GONE): we ask again for every
+ * handle of that VSIC (on the hint, at its next create/acquire, and once
+ * a second in vsic_check), and a handle whose name lost its rights is
+ * refused from then on (VSA_ERR_REVOKED). Rate specifiers (IOPS and
+ * KiB/s, per domain) are token buckets: a VSIC out of tokens is not
+ * served until they refill.
  *
  * Wake-ups (arrakis/vsic_ring.h): after completions are posted to a VSIC
  * whose client sleeps (client_asleep), the flag is cleared and the
@@ -44,9 +50,9 @@
 #define MONITOR         CAP_TASK(TASKCN_SLOT_MONITOREP)
 #define VSICS           16          /* = the kernel's NVME_VSICS: VSIC id n is vsics[n - 1] */
 #define HANDLES         4
-#define GRANTS          32
+#define RATES           32
 #define PENDING         128
-#define GRANT_WAIT_MS   3000
+#define REVOKED         (-2)        /* h[].vsa of a handle whose capability went */
 
 struct vsic {
     uint32_t holder;                /* 0: free */
@@ -58,21 +64,18 @@ struct vsic {
     uint32_t seen_head;             /* req_head when we last looked */
     bool posted;                    /* responses since its doorbell was last considered */
     uint32_t outstanding;           /* requests taken, not answered */
-    struct { int vsa; uint32_t rights; } h[HANDLES];
-    uint64_t grant_wait;            /* since when a request waits for a grant */
+    struct { int vsa; uint32_t rights; uint64_t name; } h[HANDLES];    /* vsa -1: free */
+    uint32_t vsa_gone;              /* the kernel's count of shown VSAs gone, as last seen */
     uint32_t iops, kbps;            /* 0: no limit */
     uint64_t tok_ops, tok_bytes, last;
     uint64_t ios, bytes, errors;
 };
 
 static struct vsic vsics[VSICS];
-static struct { uint32_t domain, rights; uint64_t name; } grants[GRANTS];
-static unsigned grants_next;
-static struct { uint32_t domain, iops, kbps; } rates[GRANTS];
+static struct { uint32_t domain, iops, kbps; } rates[RATES];
 static struct { bool used; uint16_t vsic; uint64_t cookie; unsigned left; errval_t st; uint64_t taken; } pend[PENDING];
 
 static uint64_t now(void) { return rdtsc_now(); }
-static uint64_t ms(uint64_t n) { return libos_tsc_hz() / 1000 * n; }
 
 static void post(struct vsic *v, uint64_t cookie, errval_t st, uint64_t value)
 {
@@ -149,7 +152,7 @@ void vsic_bell_probe(void)
 
 static void rate_apply(struct vsic *v)
 {
-    for (unsigned i = 0; i < GRANTS; i++)
+    for (unsigned i = 0; i < RATES; i++)
         if (rates[i].domain && rates[i].domain == v->holder) {
             v->iops = rates[i].iops;
             v->kbps = rates[i].kbps;
@@ -174,6 +177,55 @@ static void vsic_drop(struct vsic *v)
     *v = (struct vsic){ 0 };
 }
 
+/* What the kernel says VSIC v was shown for VSA `name` (0: nothing), and
+ * its count of shown VSAs gone. */
+static errval_t shown(struct vsic *v, uint64_t name, uint32_t *rights, uint32_t *gone)
+{
+    struct sysret r = sys_invoke(vsicd_nvme_cap, NVME_CMD_VSA_RIGHTS, (uint64_t)(v - vsics) + 1,
+                                 name, 0, 0);
+    *rights = err_is_ok(r.err) ? (uint32_t)r.value & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE) : 0;
+    *gone = (uint32_t)(r.value >> 32);
+    return r.err;
+}
+
+/* A shown capability went: every handle keeps only what its name is still
+ * shown for; one left with nothing is refused from now on. */
+static void handles_recheck(struct vsic *v)
+{
+    for (unsigned h = 0; h < HANDLES; h++) {
+        uint32_t rights, gone;
+        if (v->h[h].vsa < 0 || err_is_fail(shown(v, v->h[h].name, &rights, &gone)))
+            continue;
+        if ((v->h[h].rights & rights) == v->h[h].rights)
+            continue;
+        char name[VSIC_NAME_MAX + 1] = { 0 };
+        memcpy(name, &v->h[h].name, VSIC_NAME_MAX);
+        v->h[h].rights &= rights;
+        if (!v->h[h].rights)
+            v->h[h].vsa = REVOKED;
+        debug_printf("vsicd: VSIC %ld of domain %#x: handle %u (VSA %s) %s: its capability went\n",
+                     (long)(v - vsics) + 1, v->holder, h, name,
+                     v->h[h].rights ? "is read-only now" : "is revoked");
+    }
+}
+
+/* Whether the kernel's count moved since we last looked: if so, recheck. */
+static void gone_check(struct vsic *v, uint32_t gone)
+{
+    if (gone == v->vsa_gone)
+        return;
+    v->vsa_gone = gone;
+    handles_recheck(v);
+}
+
+void vsic_vsa_gone(uint32_t id)
+{
+    uint32_t rights, gone;
+    if (id >= 1 && id <= VSICS && vsics[id - 1].holder &&
+        err_is_ok(shown(&vsics[id - 1], 0, &rights, &gone)))
+        gone_check(&vsics[id - 1], gone);
+}
+
 void vsic_check(void)
 {
     for (unsigned i = 0; i < VSICS; i++) {
@@ -181,8 +233,13 @@ void vsic_check(void)
         if (vsics[i].holder &&
             err_is_ok(sys_invoke(vsicd_nvme_cap, NVME_CMD_VSIC_INFO, i + 1,
                                  (uint64_t)(uintptr_t)&info, 0, 0).err) &&
-            info.holder != vsics[i].holder)
+            info.holder != vsics[i].holder) {
             vsic_drop(&vsics[i]);
+            continue;
+        }
+        uint32_t rights, gone;
+        if (vsics[i].holder && err_is_ok(shown(&vsics[i], 0, &rights, &gone)))
+            gone_check(&vsics[i], gone);
     }
 }
 
@@ -226,20 +283,12 @@ void vsic_hello(uint32_t sender, uint64_t tag)
                  id, sender, info.bytes / 1024);
 }
 
-void vsic_grant(uint32_t domain, uint32_t rights, uint64_t name)
-{
-    unsigned i = grants_next++ % GRANTS;
-    grants[i].domain = domain;
-    grants[i].rights = rights;
-    grants[i].name = name;
-}
-
 void vsic_rate(uint32_t domain, uint32_t iops, uint32_t kbps)
 {
     unsigned i = 0;
-    while (i < GRANTS && rates[i].domain && rates[i].domain != domain)
+    while (i < RATES && rates[i].domain && rates[i].domain != domain)
         i++;
-    if (i == GRANTS)
+    if (i == RATES)
         i = 0;
     rates[i].domain = domain;
     rates[i].iops = iops;
@@ -249,18 +298,6 @@ void vsic_rate(uint32_t domain, uint32_t iops, uint32_t kbps)
             rate_apply(&vsics[v]);
     debug_printf("vsicd: domain %#x limited to %u I/Os and %u KiB a second%s\n", domain, iops,
                  kbps, iops || kbps ? "" : " (no limit)");
-}
-
-/* The rights `domain` was granted on `name` (0: none). */
-static uint32_t granted(uint32_t domain, const char *name)
-{
-    uint64_t n = 0;
-    memcpy(&n, name, vsa_name_len(name));
-    uint32_t r = 0;
-    for (unsigned i = 0; i < GRANTS; i++)
-        if (grants[i].domain == domain && grants[i].name == n)
-            r |= grants[i].rights;
-    return r;
 }
 
 void vsic_list(void)
@@ -331,20 +368,30 @@ static bool rate_take(struct vsic *v, uint64_t bytes)
     return true;
 }
 
-static int handle_attach(struct vsic *v, int vsa, uint32_t rights)
+static int handle_attach(struct vsic *v, int vsa, uint32_t rights, uint64_t name)
 {
     for (int h = 0; h < HANDLES; h++)
         if (v->h[h].vsa < 0) {
             v->h[h].vsa = vsa;
             v->h[h].rights = rights;
+            v->h[h].name = name;
             return h;
         }
     return -1;
 }
 
+/* The VSA behind handle `h` of a request, or <0 with why in *err. */
+static int handle_vsa(const struct vsic *v, unsigned h, errval_t *err)
+{
+    int vsa = h < HANDLES ? v->h[h].vsa : -1;
+    *err = vsa == REVOKED ? VSA_ERR_REVOKED : vsa < 0 ? VSA_ERR_BAD_HANDLE : ERR_OK;
+    return vsa;
+}
+
 enum verdict { DONE, SUBMITTED, LATER };
 
-/* Create or acquire: the grant decides, once it has had time to arrive. */
+/* Create or acquire: the VSA capabilities shown to the VSIC decide (the
+ * kernel says which). */
 static enum verdict named(struct vsic *v, const struct vsic_req *q, errval_t *err, uint64_t *value)
 {
     char name[VSIC_NAME_MAX + 1];
@@ -357,17 +404,18 @@ static enum verdict named(struct vsic *v, const struct vsic_req *q, errval_t *er
         *err = VSA_ERR_RIGHTS;
         return DONE;
     }
-    if ((granted(v->holder, name) & want) != want) {
-        if (!v->grant_wait)
-            v->grant_wait = now();
-        if (now() - v->grant_wait < ms(GRANT_WAIT_MS))
-            return LATER;
-        v->grant_wait = 0;
+    uint64_t n64 = 0;
+    memcpy(&n64, name, vsa_name_len(name));
+    uint32_t rights, gone;
+    *err = shown(v, n64, &rights, &gone);
+    if (err_is_ok(*err))
+        gone_check(v, gone);
+    if (err_is_ok(*err) && (rights & want) != want) {
         debug_printf("vsicd: domain %#x holds no authority for VSA %s: refused\n", v->holder, name);
         *err = VSA_ERR_NO_AUTHORITY;
-        return DONE;
     }
-    v->grant_wait = 0;
+    if (err_is_fail(*err))
+        return DONE;
     int vsa = -1;
     if (q->op == VSIC_OP_VSA_CREATE) {
         *err = vsa_create(name, q->arg, v->holder, &vsa);
@@ -375,7 +423,7 @@ static enum verdict named(struct vsic *v, const struct vsic_req *q, errval_t *er
         vsa = vsa_find(name);
         *err = vsa < 0 ? VSA_ERR_NOT_FOUND : ERR_OK;
     }
-    int h = err_is_ok(*err) ? handle_attach(v, vsa, want) : -1;
+    int h = err_is_ok(*err) ? handle_attach(v, vsa, want, n64) : -1;
     if (err_is_ok(*err) && h < 0)
         *err = VSA_ERR_BAD_HANDLE;
     if (err_is_ok(*err)) {
@@ -395,11 +443,11 @@ static enum verdict named(struct vsic *v, const struct vsic_req *q, errval_t *er
 static enum verdict io(struct vsic *v, const struct vsic_req *q, errval_t *err)
 {
     struct nvme_ctrl *c = &vsicd_nvme;
-    int vsa = q->vsa < HANDLES ? v->h[q->vsa].vsa : -1;
+    int vsa = handle_vsa(v, q->vsa, err);
     uint32_t need = q->op == VSIC_OP_WRITE ? VSIC_RIGHT_WRITE : VSIC_RIGHT_READ;
     uint64_t bytes = (uint64_t)q->count * c->block_bytes;
     if (vsa < 0)
-        *err = VSA_ERR_BAD_HANDLE;
+        ;                               /* *err says why */
     else if (q->op != VSIC_OP_FLUSH && !(v->h[q->vsa].rights & need))
         *err = VSA_ERR_RIGHTS;
     else if (q->op != VSIC_OP_FLUSH && (q->count == 0 || bytes > c->max_xfer_bytes ||
@@ -482,7 +530,8 @@ static enum verdict serve(struct vsic *v, const struct vsic_req *q)
     errval_t err = ERR_OK;
     uint64_t value = 0;
     enum verdict d = DONE;
-    int vsa = q->vsa < HANDLES ? v->h[q->vsa].vsa : -1;
+    errval_t herr;
+    int vsa = handle_vsa(v, q->vsa, &herr);
     bool w = q->vsa < HANDLES && (v->h[q->vsa].rights & VSIC_RIGHT_WRITE);
     switch (q->op) {
     case VSIC_OP_READ:
@@ -495,10 +544,10 @@ static enum verdict serve(struct vsic *v, const struct vsic_req *q)
         d = named(v, q, &err, &value);
         break;
     case VSIC_OP_VSA_RESIZE:
-        err = vsa < 0 ? VSA_ERR_BAD_HANDLE : !w ? VSA_ERR_RIGHTS : vsa_resize(vsa, q->arg);
+        err = vsa < 0 ? herr : !w ? VSA_ERR_RIGHTS : vsa_resize(vsa, q->arg);
         break;
     case VSIC_OP_VSA_DELETE:
-        err = vsa < 0 ? VSA_ERR_BAD_HANDLE : !w ? VSA_ERR_RIGHTS : vsa_delete(vsa);
+        err = vsa < 0 ? herr : !w ? VSA_ERR_RIGHTS : vsa_delete(vsa);
         if (err_is_ok(err))
             drop_handles(vsa);
         break;

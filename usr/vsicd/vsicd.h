@@ -29,7 +29,7 @@ extern capaddr_t vsicd_nvme_cap;
 #define VSICD_BELL_ENTRY 1
 extern capaddr_t vsicd_bell;
 extern bool vsicd_have_bell;
-extern uint32_t vsicd_monitor;     /* our core's monitor: the only sender of grants */
+extern uint32_t vsicd_monitor;     /* our core's monitor: the only sender of rates */
 /** A sync command (VSICD_SYNC_COOKIE) completed. */
 void vsicd_sync_done(errval_t status);
 
@@ -47,12 +47,15 @@ void vsicd_complete(void *arg, uint64_t cookie, errval_t status);
 /* VSICs (vsic.c) */
 /** A client lent a hello Frame with tag VSIC_HELLO_TAG | id << 16. */
 void vsic_hello(uint32_t sender, uint64_t tag);
-void vsic_grant(uint32_t domain, uint32_t rights, uint64_t name);
 void vsic_rate(uint32_t domain, uint32_t iops, uint32_t kbps);
 void vsic_list(void);
-/** Ask the kernel whether each VSIC's holder still holds it; forget the
- *  ones let go of. */
+/** Ask the kernel whether each VSIC's holder still holds it (forget the
+ *  ones let go of) and whether a VSA capability shown to it went (its
+ *  handles are checked again). */
 void vsic_check(void);
+/** The kernel's hint (MONITOR_MSG_VSA_GONE): a VSA capability shown to
+ *  VSIC `id` went; its handles are checked again. */
+void vsic_vsa_gone(uint32_t id);
 /** Take requests from every VSIC's ring; true if any was taken. Rings the
  *  doorbell of each client that sleeps and got completions. */
 bool vsic_poll(void);

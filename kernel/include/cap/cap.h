@@ -103,6 +103,9 @@ struct mdb {
 #define CAP_FLAG_IMPORTED 0x1   /* lent by another core (kernel/capmove.c): the only
                                    capability to it here, so it is never copied,
                                    minted or retyped; one delete gives it back */
+#define CAP_FLAG_DRIVER   0x80  /* the mark of the driver serving the type (its
+                                   removal hook reads it): a CAP_VSA shown to a
+                                   VSIC (drivers/storage/nvme/kernel/vsa.c) */
 
 /** Arguments of cap_retype. */
 struct cap_retype_args {
@@ -136,6 +139,15 @@ errval_t cap_retype(struct mdb *mdb, struct cte *src, const struct cap_retype_ar
 errval_t cap_copy(struct mdb *mdb, struct cte *src, struct cte *dest);
 errval_t cap_mint(struct mdb *mdb, struct cte *src, struct cte *dest, unsigned rights);
 errval_t cap_move(struct mdb *mdb, struct cte *src, struct cte *dest);
+
+/* vsa.c */
+struct spawn_vsa;
+/** SPAWN_ERR_VSA unless each of the n grants is a name of 1-8 printable
+ *  bytes (zero-padded) with rights r or rw, the list ending at the first
+ *  name 0. */
+errval_t cap_vsa_grants_check(const struct spawn_vsa *vsa, unsigned n);
+/** The VSA capability of one grant (checked), with the minting core's id. */
+struct capability cap_vsa(uint64_t name, uint32_t rights, uint64_t id);
 
 /* delete.c */
 errval_t cap_delete(struct mdb *mdb, struct cte *slot);

@@ -7,6 +7,7 @@ MODULE_SRCS := \
 	kernel/cap/delete.c \
 	kernel/cap/mdb.c \
 	kernel/cap/retype.c \
+	kernel/cap/vsa.c \
 	lib/common/err.c \
 	tests/unit/cap/test_cap.c
 include hake/module.mk

@@ -17,6 +17,7 @@
 
 #include <cap/cap.h>
 #include <cap/mdb.h>
+#include <kpi/syscall.h>
 
 #define RAM_BASE    0x100000ull
 #define RAM_BYTES   (1ull << 20)
@@ -674,6 +675,77 @@ static void test_identify(void **state)
     assert_string_equal(err_name(CAP_ERR_RETYPE_OVERLAP), "CAP_ERR_RETYPE_OVERLAP");
 }
 
+/* ---- VSA capabilities (kernel/cap/vsa.c) ----------------------------------- */
+
+static uint64_t vsa_name(const char *n)
+{
+    uint64_t v = 0;
+    memcpy(&v, n, strlen(n) < 8 ? strlen(n) : 8);
+    return v;
+}
+
+/* Which spawn grants are refused? A name must be 1-8 printable bytes
+ * with nothing after its end; rights r or rw; no holes in the list. */
+static void test_vsa_grants_check(void **state)
+{
+    const uint32_t R = CAP_RIGHT_READ, RW = CAP_RIGHT_READ | CAP_RIGHT_WRITE;
+    struct spawn_vsa ok[TASKCN_VSAS] = { { vsa_name("big"), RW, 0 }, { vsa_name("12345678"), R, 0 } };
+    assert_int_equal(cap_vsa_grants_check(ok, TASKCN_VSAS), ERR_OK);
+    struct spawn_vsa none[TASKCN_VSAS];
+    memset(none, 0, sizeof(none));
+    assert_int_equal(cap_vsa_grants_check(none, TASKCN_VSAS), ERR_OK);
+    const struct { uint64_t name; uint32_t rights; } bad[] = {
+        { vsa_name("big"), 0 },                                 /* no right */
+        { vsa_name("big"), CAP_RIGHT_WRITE },                   /* write without read */
+        { vsa_name("big"), RW | CAP_RIGHT_EXECUTE },            /* beyond r/rw */
+        { vsa_name("big"), CAP_RIGHT_ALL },
+        { vsa_name("a b"), RW },                                /* not printable */
+        { vsa_name("a\x7f"), RW },
+        { vsa_name("ab") | 0x42ull << 32, RW },                 /* bytes after the end */
+        { 0x4100ull, RW },                                      /* empty, then a byte */
+    };
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct spawn_vsa v[TASKCN_VSAS];
+        memset(v, 0, sizeof(v));
+        v[0].name = bad[i].name;
+        v[0].rights = bad[i].rights;
+        assert_int_equal(cap_vsa_grants_check(v, TASKCN_VSAS), SPAWN_ERR_VSA);
+    }
+    struct spawn_vsa hole[TASKCN_VSAS];
+    memset(hole, 0, sizeof(hole));
+    hole[0] = (struct spawn_vsa){ vsa_name("a"), R, 0 };
+    hole[2] = (struct spawn_vsa){ vsa_name("b"), R, 0 };
+    assert_int_equal(cap_vsa_grants_check(hole, TASKCN_VSAS), SPAWN_ERR_VSA);
+}
+
+/* A VSA capability: identify tells its name; a mint only removes rights
+ * (read-only cannot be minted back to read-write); two grants of one name
+ * are two objects; RAM is never retyped into one. */
+static void test_vsa_capability(void **state)
+{
+    const uint32_t RW = CAP_RIGHT_READ | CAP_RIGHT_WRITE;
+    struct capability a = cap_vsa(vsa_name("redis"), RW, 1), b = cap_vsa(vsa_name("redis"), RW, 2);
+    assert_int_equal(cap_create_root(&fx.mdb, S(20), &a), ERR_OK);
+    assert_int_equal(cap_create_root(&fx.mdb, S(21), &b), ERR_OK);
+    struct cap_identity id;
+    assert_int_equal(cap_identify(S(20), &id), ERR_OK);
+    assert_int_equal(id.type, CAP_VSA);
+    assert_int_equal(id.rights, RW);
+    assert_int_equal(id.base, vsa_name("redis"));
+    assert_int_equal(id.bytes, 0);
+    assert_int_equal(cap_mint(&fx.mdb, S(20), S(22), CAP_RIGHT_READ), ERR_OK);
+    assert_int_equal(cap_mint(&fx.mdb, S(22), S(23), RW), CAP_ERR_RIGHTS);
+    assert_int_equal(cap_mint(&fx.mdb, S(22), S(23), CAP_RIGHT_READ), ERR_OK);
+    assert_false(mdb_is_last_copy(S(20)));
+    assert_true(mdb_is_last_copy(S(21)));       /* the other grant is not a copy */
+    assert_int_equal(cap_revoke(&fx.mdb, S(20)), ERR_OK);
+    assert_int_equal(S(22)->cap.type, CAP_NULL);    /* the mints went with it */
+    assert_int_equal(S(23)->cap.type, CAP_NULL);
+    assert_int_equal(S(21)->cap.type, CAP_VSA);     /* the other grant stays */
+    assert_int_equal(retype(S(RAM_SLOT), CAP_VSA, 0, PAGE, 1, 30), CAP_ERR_RETYPE_INVALID_TYPE);
+    assert_string_equal(cap_type_name(CAP_VSA), "VSA");
+}
+
 /* ---- randomized ------------------------------------------------------------ */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -849,6 +921,8 @@ int main(void)
         cmocka_unit_test_setup(test_pinned_memory_not_retyped, setup),
         cmocka_unit_test_setup(test_slot_out_of_range, setup),
         cmocka_unit_test_setup(test_identify, setup),
+        cmocka_unit_test_setup(test_vsa_grants_check, setup),
+        cmocka_unit_test_setup(test_vsa_capability, setup),
         cmocka_unit_test_setup(test_random_operations, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,7 @@
  * the two EXDEV, removing the mount point EBUSY, and a bad or second
  * mount refused? Do pread and pwrite leave the position alone and refuse
  * what POSIX says? And the hook for a spawn argument fs=NAME (spawned
- * with "fs=nosuchvsa keep fs=second"): is it found in the environment or
+ * with "fs=nosuch keep fs=second"): is it found in the environment or
  * taken out of argv, and is a VSA that cannot be opened refused, said
  * once, with /data left alone?
  * (The opener here refuses every name, as a provider without that VSA
@@ -291,19 +291,19 @@ static errval_t refuse_open(const char *name, struct blk_dev **dev)
 
 /* fs=NAME: from the environment (a leading spawn argument) or from argv
  * (taken out); a VSA that cannot be opened is refused. Spawned with
- * "fs=nosuchvsa keep fs=second". */
+ * "fs=nosuch keep fs=second". */
 static void test_spawn_arg_hook(void)
 {
     const char *env = getenv("fs");
-    ktap_check(env && strcmp(env, "nosuchvsa") == 0, "fs=nosuchvsa is in the environment");
+    ktap_check(env && strcmp(env, "nosuch") == 0, "fs=nosuch is in the environment");
     ktap_check(libos_argc == 3 && strcmp(libos_argv[1], "keep") == 0 &&
                strcmp(libos_argv[2], "fs=second") == 0, "argv is prog keep fs=second (argc %d)", libos_argc);
     errval_t err = vsafs_mount_spawn_args(refuse_open);
     ktap_check(err_no(err) == VSAFS_ERR_MOUNT && err_no(err_pop(err)) == TENACIOUS_ERR_DEVICE,
                "a VSA that cannot be opened: VSAFS_ERR_MOUNT <- the opener's error (%s)",
                err_name(err_no(err)));
-    ktap_check(opener_calls == 1 && strcmp(opener_name, "nosuchvsa") == 0,
-               "the opener was asked for 'nosuchvsa' ('%s', %d calls)", opener_name, opener_calls);
+    ktap_check(opener_calls == 1 && strcmp(opener_name, "nosuch") == 0,
+               "the opener was asked for 'nosuch' ('%s', %d calls)", opener_name, opener_calls);
     ktap_check(libos_argc == 3, "argv untouched when fs came from the environment");
     struct stat st;
     ktap_check(stat("/data", &st) != 0, "/data was not mounted");

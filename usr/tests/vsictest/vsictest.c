@@ -11,10 +11,17 @@
  *   vsictest vsicd=ID forge NAME VSIC   what a hostile client tries with numbers
  *                                       it was never given: another VSIC's id in
  *                                       its hello, a second Frame, a grant sent
- *                                       to its monitor, kicks through deleted
+ *                                       to its monitor, a VSA slot number it was
+ *                                       not given, kicks through deleted
  *                                       and revoked copies of its VSIC, the
  *                                       service's commands through its VSIC,
  *                                       garbage ring indices
+ *   vsictest vsicd=ID capvsa NAME       what its VSA capability (vsa=NAME, rw)
+ *                                       does not let it do: show the VSIC what
+ *                                       is not one, mint write back into a
+ *                                       read-only mint, write after deleting
+ *                                       the original (the mint shown), use
+ *                                       anything after deleting the mint too
  *   vsictest vsicd=ID bell NAME N       N writes, each flushed, one at a time:
  *                                       how often this domain's doorbell rang
  *                                       and woke vsic_wait (completions ring it)
@@ -313,6 +320,16 @@ static int forge(uint32_t service, uint32_t victim)
     ok += err_no(acq) == VSA_ERR_NO_AUTHORITY;
     n++;
     debug_printf("vsictest: forge: acquire big after it: %s\n", err_name(err_no(acq)));
+    /* 3b. the slot number where another domain (the victim, on another
+     * core) holds its second VSA capability: in our cspace it is empty */
+    errval_t slot = sys_invoke(vsic.cap, VSIC_CMD_PRESENT_VSA, CAP_TASK(TASKCN_SLOT_VSA0 + 1), 0, 0, 0).err;
+    ok += err_no(slot) == CAP_ERR_SLOT_EMPTY;
+    n++;
+    debug_printf("vsictest: forge: present the victim's VSA slot number: %s\n", err_name(err_no(slot)));
+    acq = vsic_vsa_acquire(&vsic, "vw", VSIC_RIGHT_READ, &h, &blocks);
+    ok += err_no(acq) == VSA_ERR_NO_AUTHORITY;
+    n++;
+    debug_printf("vsictest: forge: acquire the victim's vw after it: %s\n", err_name(err_no(acq)));
     /* 4. CNode.move beyond what it is for (an unmapped capability lent by
      * another core): a local Frame, the mapped rings, an empty slot, a
      * slot number past the cspace, onto an occupied slot */
@@ -364,6 +381,83 @@ static int forge(uint32_t service, uint32_t victim)
     return ok == n ? 0 : 1;
 }
 
+/* Present `slot` to our VSIC; the kernel's answer. */
+static errval_t present(uint64_t slot)
+{
+    return sys_invoke(vsic.cap, VSIC_CMD_PRESENT_VSA, slot, 0, 0, 0).err;
+}
+
+static unsigned cap_ok, cap_n;
+
+static void expect(const char *what, errval_t got, enum err_code want)
+{
+    cap_ok += err_no(got) == want;
+    cap_n++;
+    debug_printf("vsictest: capvsa: %s: %s%s\n", what, err_name(err_no(got)),
+                 err_no(got) == want ? "" : " (WRONG)");
+}
+
+/* The VSA capability the spawn gave us (vsa=NAME, read-write) and what it
+ * must not let us do. The writes that must be refused carry HOSTILE_FILL,
+ * which the test looks for on the disk. */
+static int capvsa(const char *name)
+{
+    const capaddr_t ROOT = CAP_TASK(TASKCN_SLOT_ROOTCN), ORIG = CAP_TASK(TASKCN_SLOT_VSA0);
+    const capaddr_t RO = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 20), UP = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 21);
+    struct cap_identity id;
+    errval_t err = sys_invoke(ROOT, CNODE_CMD_IDENTIFY, ORIG, (uint64_t)(uintptr_t)&id, 0, 0).err;
+    char got[9] = { 0 };
+    memcpy(got, &id.base, 8);
+    debug_printf("vsictest: capvsa: slot %u holds %s %s rights %#x (%s)\n", TASKCN_SLOT_VSA0,
+                 cap_type_name(id.type), got, id.rights, err_name(err_no(err)));
+    /* 1. showing the VSIC what is not a VSA capability of ours */
+    expect("present our VSIC capability", present(vsic.cap), VSA_ERR_CAP_TYPE);
+    expect("present our RAM", present(CAP_TASK(TASKCN_SLOT_RAM)), VSA_ERR_CAP_TYPE);
+    expect("present a VSA slot the spawn left empty", present(CAP_TASK(TASKCN_SLOT_VSA0 + 3)),
+           CAP_ERR_SLOT_EMPTY);
+    expect("present a slot past the cspace", present(1ull << 40), SYS_ERR_ARG_RANGE);
+    expect("retype our RAM into a VSA capability",
+           sys_invoke(ROOT, CNODE_CMD_RETYPE, CAP_TASK(TASKCN_SLOT_RAM), CAP_VSA | 12u << 8, 1,
+                      CAP_TASK(TASKCN_SLOT_FIRST_FREE + 22)).err,
+           CAP_ERR_RETYPE_INVALID_TYPE);
+    /* 2. a read-only mint, and write minted back into it */
+    expect("mint it read-only", sys_invoke(ROOT, CNODE_CMD_MINT, ORIG, RO, CAP_RIGHT_READ, 0).err, ERR_OK);
+    expect("mint read-write from the read-only mint",
+           sys_invoke(ROOT, CNODE_CMD_MINT, RO, UP, CAP_RIGHT_READ | CAP_RIGHT_WRITE, 0).err,
+           CAP_ERR_RIGHTS);
+    /* 3. with the original: acquire read-write and write (the pattern) */
+    unsigned h = 0, hr = 0;
+    uint64_t blocks;
+    expect("acquire read-write with the original",
+           vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ | VSIC_RIGHT_WRITE, &h, &blocks), ERR_OK);
+    fill(0, 4096);
+    expect("write 4 KiB with it", vsic_io(&vsic, VSIC_OP_WRITE, h, 0, 8, 0), ERR_OK);
+    expect("flush", vsic_io(&vsic, VSIC_OP_FLUSH, h, 0, 0, 0), ERR_OK);
+    /* 4. the read-only mint shown too, then the original deleted: the
+     * VSIC keeps what the mint carries (authority is by the slot shown) */
+    for (uint64_t i = 0; i < 4096 / 8; i++)
+        ((uint64_t *)vsic.buf)[i] = HOSTILE_FILL;
+    expect("present the read-only mint", present(RO), ERR_OK);
+    expect("delete the original", sys_invoke(ROOT, CNODE_CMD_DELETE, ORIG, 0, 0, 0).err, ERR_OK);
+    expect("acquire read-write with only the read-only mint",
+           vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ | VSIC_RIGHT_WRITE, &hr, &blocks),
+           VSA_ERR_NO_AUTHORITY);
+    expect("acquire read-only with it", vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ, &hr, &blocks),
+           ERR_OK);
+    expect("write through the first handle", vsic_io(&vsic, VSIC_OP_WRITE, h, 0, 8, 0), VSA_ERR_RIGHTS);
+    expect("read through it", vsic_io(&vsic, VSIC_OP_READ, h, 0, 8, 4096), ERR_OK);
+    /* 5. the mint deleted too: nothing left */
+    expect("delete the read-only mint", sys_invoke(ROOT, CNODE_CMD_DELETE, RO, 0, 0, 0).err, ERR_OK);
+    expect("acquire read-only with nothing",
+           vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ, &hr, &blocks), VSA_ERR_NO_AUTHORITY);
+    expect("read through the read-only handle", vsic_io(&vsic, VSIC_OP_READ, hr, 0, 8, 4096),
+           VSA_ERR_REVOKED);
+    expect("write through the first handle", vsic_io(&vsic, VSIC_OP_WRITE, h, 0, 8, 0), VSA_ERR_REVOKED);
+    expect("present the deleted original", present(ORIG), CAP_ERR_SLOT_EMPTY);
+    debug_printf("vsictest: capvsa: %u of %u as they must be\n", cap_ok, cap_n);
+    return cap_ok == cap_n ? 0 : 1;
+}
+
 int main(int argc, char *argv[])
 {
     uint32_t service = 0;
@@ -376,7 +470,7 @@ int main(int argc, char *argv[])
     }
     argc = k;
     if (argc - a < 2) {
-        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge|bell|kickstorm NAME [N]\n");
+        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge|capvsa|bell|kickstorm NAME [N]\n");
         return 2;
     }
     const char *cmd = argv[a], *name = argv[a + 1];
@@ -399,6 +493,8 @@ int main(int argc, char *argv[])
         rc = rate(name, n ? n : 3);
     else if (strcmp(cmd, "forge") == 0)
         rc = forge(service, (uint32_t)n);
+    else if (strcmp(cmd, "capvsa") == 0)
+        rc = capvsa(name);
     else if (strcmp(cmd, "bell") == 0)
         rc = bell(name, n ? n : 20);
     else if (strcmp(cmd, "kickstorm") == 0)

@@ -9,7 +9,8 @@
  *     controller's MSI-X entry as a one-shot Doorbell of the holder's:
  *     drivers/pci/doorbell.c);
  *   - what happens when an NVMe capability (the last copy: the controller
- *     is released) or a registered Frame (unmapped) goes.
+ *     is released), a registered Frame (unmapped) or a VSA capability shown
+ *     to a VSIC (vsa.c: the VSIC loses it) goes.
  * Each decoder checks its arguments and builds one struct nvme_req served
  * on the controller's core (devcall: here, or forwarded by the service
  * "nvme"); its `done` makes the caller's result on the caller's core.
@@ -73,6 +74,22 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
         if (nvme_bell != NVME_NO_BELL)
             pci_bell_silence(nvme_bell, r.holder);
         break;
+    case NVME_OP_VSA_PRESENT:
+    case NVME_OP_VSA_RIGHTS:
+    case NVME_OP_VSA_GONE:
+    case NVME_OP_VSA_HINT: {
+        struct nvme_vsa_req v;
+        memcpy(&v, m->body, sizeof(v));
+        if (m->op == NVME_OP_VSA_PRESENT)
+            a.err = nvme_vsa_present(&v);
+        else if (m->op == NVME_OP_VSA_RIGHTS)
+            a.err = nvme_vsa_rights(v.holder, v.vsic, v.name, &a.value[0]);
+        else if (m->op == NVME_OP_VSA_GONE)
+            nvme_vsa_gone(&v);
+        else
+            nvme_vsa_hint(&v);
+        break;
+    }
     default:
         kprintf("nvme: unknown request %u from core %u ignored\n", m->op, from);
         a.err = SYS_ERR_ILLEGAL_INVOCATION;
@@ -82,19 +99,36 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
 
 XCALL_SERVICE(nvme_service, "nvme", serve);
 
-struct sysret nvme_call(struct invocation *inv, enum nvme_op op, const struct nvme_req *r,
-                        devcall_done_fn done, uint64_t ctx0, uint64_t ctx1)
+struct sysret nvme_call_body(struct invocation *inv, enum nvme_op op, const void *body, size_t len,
+                             devcall_done_fn done, uint64_t ctx0, uint64_t ctx1)
 {
     if (!nvme_ctl.up)
         return ret(NVME_ERR_NOT_UP, 0);
-    return devcall(inv, &nvme_service, nvme_ctl.owner_core, (uint16_t)op, r, sizeof(*r), done,
+    return devcall(inv, &nvme_service, nvme_ctl.owner_core, (uint16_t)op, body, len, done,
                    ctx0, ctx1);
+}
+
+struct sysret nvme_call(struct invocation *inv, enum nvme_op op, const struct nvme_req *r,
+                        devcall_done_fn done, uint64_t ctx0, uint64_t ctx1)
+{
+    return nvme_call_body(inv, op, r, sizeof(*r), done, ctx0, ctx1);
+}
+
+void nvme_tell_body(enum nvme_op op, const void *body, size_t len)
+{
+    if (nvme_ctl.up)
+        devcall_tell(&nvme_service, nvme_ctl.owner_core, (uint16_t)op, body, len);
+}
+
+void nvme_tell_to(uint32_t core, enum nvme_op op, const void *body, size_t len)
+{
+    if (nvme_ctl.up && core < ncores)
+        devcall_tell(&nvme_service, core, (uint16_t)op, body, len);
 }
 
 void nvme_tell(enum nvme_op op, const struct nvme_req *r)
 {
-    if (nvme_ctl.up)
-        devcall_tell(&nvme_service, nvme_ctl.owner_core, (uint16_t)op, r, sizeof(*r));
+    nvme_tell_body(op, r, sizeof(*r));
 }
 
 /* An NVMe capability names its holder: a stale one reaches nothing. */
@@ -274,12 +308,14 @@ static const struct invoke_entry nvme_cmds[] = {
     [NVME_CMD_VSIC_INFO]      = { nvme_invoke_vsic_info, "NVMe.vsic_info", CAP_RIGHT_READ },
     [NVME_CMD_DOORBELL_CREATE] = { invoke_doorbell_create, "NVMe.doorbell_create", CAP_RIGHT_WRITE },
     [NVME_CMD_VSIC_RING]      = { nvme_invoke_vsic_ring, "NVMe.vsic_ring", CAP_RIGHT_WRITE },
+    [NVME_CMD_VSA_RIGHTS]     = { nvme_invoke_vsa_rights, "NVMe.vsa_rights", CAP_RIGHT_READ },
 };
 
 static const struct invoke_entry vsic_cmds[] = {
     [VSIC_CMD_REGISTER_DMA]   = { nvme_invoke_vsic_register, "VSIC.register_dma", CAP_RIGHT_WRITE },
     [VSIC_CMD_UNREGISTER_DMA] = { nvme_invoke_vsic_unregister, "VSIC.unregister_dma", 0 },
     [VSIC_CMD_KICK]           = { nvme_invoke_vsic_kick, "VSIC.kick", 0 },
+    [VSIC_CMD_PRESENT_VSA]    = { nvme_invoke_vsa_present, "VSIC.present_vsa", 0 },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -293,6 +329,7 @@ static void nvme_boot(const struct driver_env *env)
     cap_removed_register(CAP_VSIC, nvme_vsic_removed);
     cap_removed_register(CAP_NVME, nvme_removed);
     cap_removed_register(CAP_FRAME, frame_removed);
+    cap_removed_register(CAP_VSA, nvme_vsa_removed);
     errval_t err = pci_bells_alloc(1, true, &nvme_bell);
     if (err_is_ok(err))
         err = pci_bells_alloc(NVME_VSICS, false, &nvme_vsic_bell0);

@@ -12,9 +12,16 @@
  * polled: no kernel entry on the data path; vsic_wait gives the core away
  * until the next tick when there is nothing to do.
  *
- * VSAs: vsic_vsa_create/acquire by name (the service checks the name
- * against the grants the shell made at spawn: `spawn P vsa=NAME`), then
- * I/O by handle with blocks numbered from 0 in the VSA.
+ * VSAs: vsic_vsa_create/acquire by name, then I/O by handle with blocks
+ * numbered from 0 in the VSA. The authority for a name is a VSA
+ * capability (kpi/caps.h CAP_VSA) that the kernel gave the domain at
+ * spawn (`spawn P vsa=NAME[:r]` or `fs=NAME`, in TASKCN_SLOT_VSA0 on):
+ * create and acquire first find the spawn's one for that name with the
+ * most rights and show it to the VSIC (VSIC.present_vsa; a capability kept
+ * elsewhere is shown with vsic_vsa_present); the service asks the kernel
+ * what the VSIC was shown. Deleting that
+ * capability takes the VSA back from the VSIC (its handles are then
+ * refused, VSA_ERR_REVOKED).
  * vsic_blk_init makes a struct blk_dev (arrakis/blk.h) of one VSA;
  * vsic_blk_open does all of it for a program that wants one VSA by name.
  *
@@ -23,8 +30,8 @@
  * program finds it in its environment (lib/newlib/env.c) and a minic one in
  * argv; vsic_service() looks in both. The id is no authority: the service
  * serves a VSIC only if the kernel says we hold it, names only under the
- * grants the shell made, and vsic_open takes rings only from the domain
- * named (the monitors say who lent them).
+ * VSA capabilities shown to it, and vsic_open takes rings only from the
+ * domain named (the monitors say who lent them).
  */
 #ifndef ARRAKIS_VSIC_H
 #define ARRAKIS_VSIC_H
@@ -68,6 +75,11 @@ errval_t vsic_vsa_create(struct vsic *v, const char *name, uint64_t blocks, unsi
 errval_t vsic_vsa_acquire(struct vsic *v, const char *name, unsigned rights, unsigned *handle,
                           uint64_t *blocks);
 errval_t vsic_vsa_resize(struct vsic *v, unsigned handle, uint64_t blocks);
+/** Show the VSIC the VSA capability in `slot` (VSIC.present_vsa): create
+ *  and acquire show the spawn's by themselves; a program that keeps a
+ *  copy or a mint elsewhere shows it with this. The VSIC keeps it while
+ *  that slot's capability lives. */
+errval_t vsic_vsa_present(struct vsic *v, capaddr_t slot);
 errval_t vsic_vsa_delete(struct vsic *v, unsigned handle);
 /** Queue a read/write/flush (VSIC_OP_*) of `count` blocks at `block` of VSA
  *  `handle` to or from the registered memory at `buf` (buf_off = buf -

@@ -65,6 +65,17 @@ static inline const char *cap_type_name(unsigned type)
     return type < CAP_TYPE_COUNT ? names[type] : "?";
 }
 
+/*
+ * CAP_VSA: the authority to use the VSA of one name (usr/vsicd). Minted only
+ * by the kernel, at spawn, from the spawn request a monitor makes for an
+ * admin's `spawn P vsa=NAME[:r]` (kernel/spawn.c); identify tells the name
+ * as `base` (the 8 bytes of the name, little-endian, zero-padded), `bytes`
+ * is 0. Rights: CAP_RIGHT_READ, CAP_RIGHT_WRITE (a mint only removes them).
+ * A domain shows it to the VSIC service by VSIC.present_vsa; the VSIC keeps
+ * that VSA while the presented capability lives (drivers/storage/nvme).
+ */
+#define CAP_VSA_NAME_MAX 8
+
 /* Rights: a mint may only remove them. */
 #define CAP_RIGHT_READ      (1u << 0)
 #define CAP_RIGHT_WRITE     (1u << 1)

@@ -25,6 +25,11 @@
 #define TASKCN_SLOT_CHANNEL     8   /* the channel Frame given at spawn, mapped at
                                        USER_SHARED_FRAME_VADDR (delete: unmapped) */
 #define TASKCN_SLOT_FIRST_FREE  9
+/* The VSA capabilities given at spawn (kpi/caps.h CAP_VSA), in the order of
+ * the spawn request's grants; the rest of these slots stay empty. Far from
+ * TASKCN_SLOT_FIRST_FREE, which programs count up from. */
+#define TASKCN_SLOT_VSA0        240
+#define TASKCN_VSAS             4
 
 #define CAP_TASK(slot)  CAP_CPTR(CSPACE_L1_TASKCN, slot)
 #define CAP_SLOT(slot)  CAP_CPTR(CSPACE_L1_SLOTCN, slot)

@@ -17,7 +17,7 @@
  *       the text command lines a person types (spawn, kill, ps, caps, vnic
  *       ID, pair, ...; see usr/monitor/commands.c).
  *   LMP_BADGE_KERNEL (the CPU driver): MONITOR_MSG_EXIT, _EXPORT_REVOKED,
- *       _IMPORT_GONE.
+ *       _IMPORT_GONE; to the VSIC service, MONITOR_MSG_VSA_GONE.
  * Anything else is refused with MONITOR_ERR_NOT_PERMITTED (or
  * MONITOR_ERR_BAD_MESSAGE) and one log line; the monitor keeps serving.
  *
@@ -72,12 +72,16 @@ enum monitor_msg {
     MONITOR_MSG_VSIC_REQUEST,   /* client -> monitor: tag -> MONITOR_MSG_CAP (tag,
                                    VSIC id) with the VSIC in the receive slot, then
                                    RESULT; MONITOR_VSICS_PER_CLIENT in its life */
-    MONITOR_MSG_VSA_GRANT,      /* monitor -> VSIC service: domain | rights << 32,
-                                   name (8 bytes): that domain may create and
-                                   acquire the VSA of that name */
+    MONITOR_MSG_VSA_GRANT,      /* retired (VSAs are capabilities now, CAP_VSA):
+                                   was monitor -> VSIC service, a name grant.
+                                   Nobody sends it; a monitor refuses it, the
+                                   service ignores it */
     MONITOR_MSG_VSA_RATE,       /* monitor -> VSIC service: domain, IOPS |
                                    KiB/s << 32 (0: no limit) */
     MONITOR_MSG_VSA_LIST,       /* monitor -> VSIC service: print the VSAs */
+    MONITOR_MSG_VSA_GONE,       /* CPU driver -> VSIC service: VSIC id: a VSA
+                                   capability shown to it went; a hint to ask
+                                   NVMe.vsa_rights again (no authority) */
 };
 
 /* VSICs a client's VSIC_REQUESTs get in its life (then MONITOR_ERR_LIMIT). */

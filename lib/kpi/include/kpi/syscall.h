@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <kpi/errors.h>
 #include <kpi/caps.h>
+#include <kpi/cspace.h>
 
 enum sys_no {
     SYS_NULL = 0,       /* nothing: measures the syscall path */
@@ -140,6 +141,11 @@ enum nvme_cmd {
                                holder (as NVME_CMD_VSIC_INFO last told this
                                core) on its core: the service posted
                                completions. VSIC_ERR_NOT_HELD if nobody */
+    NVME_CMD_VSA_RIGHTS,    /* (VSIC id, name as 8 bytes): the rights of the
+                               live VSA capabilities of that name presented
+                               to that VSIC (VSIC_CMD_PRESENT_VSA), OR-ed;
+                               value = rights | VSIC's revocation count << 32
+                               (it grows each time a presented VSA goes) */
 };
 
 enum vsic_cmd {
@@ -153,6 +159,12 @@ enum vsic_cmd {
                                Coalesced: at most one interrupt between two
                                of the service's DOORBELL_CMD_ARM; value 1 if
                                this kick sent one */
+    VSIC_CMD_PRESENT_VSA,   /* (VSA cptr): show the VSIC service a VSA
+                               capability of the caller's: the VSIC may use
+                               that name with its rights while that very
+                               capability lives (its deletion, a revoke of
+                               it, or the holder's end takes it back).
+                               VSA_ERR_CAP_TYPE, VSA_ERR_PRESENT_FULL */
 };
 
 enum doorbell_cmd {
@@ -312,6 +324,13 @@ struct spawn_request {
                                        DOMAIN_RAM_BYTES, else a multiple of
                                        SPAWN_MEM_UNIT the core can spare
                                        (SPAWN_ERR_MEM_SIZE, SPAWN_ERR_MEM_FREE) */
+    struct spawn_vsa {              /* VSA capabilities the kernel mints into
+                                       TASKCN_SLOT_VSA0 + i; name 0 ends the
+                                       list (SPAWN_ERR_VSA if malformed) */
+        uint64_t name;              /* 1-8 printable bytes, zero-padded */
+        uint32_t rights;            /* CAP_RIGHT_READ [| CAP_RIGHT_WRITE] */
+        uint32_t _pad;
+    } vsa[TASKCN_VSAS];
 };
 #define SPAWN_MEM_UNIT (1ull << 20)     /* mem= is a whole number of MiB */
 #define SPAWN_MEM_MAX  (1ull << 40)     /* beyond any core: refused before looking */
