@@ -230,6 +230,28 @@ def test_completions_ring_both_doorbells(shell):
     shell.wait(rf"doorbell: bell \d+ rang \d+ times for domain {dom}", 30, "the VSIC's bell let go")
 
 
+FUA_LINE = r"vsicd: (\d+) FUA writes, (\d+) flushes after them"
+
+
+def test_fua_writes_reach_the_disk_in_one_request_each(shell, disk):
+    # Writes flagged FUA, never followed by a flush request: each is
+    # answered once durable, and on QEMU's controller (which ignores the
+    # FUA bit) vsicd added a Flush after each; the blocks are in the image.
+    shell.command("vsas")
+    before = [int(x) for x in shell.wait(FUA_LINE, 30, "vsicd's FUA counts").groups()]
+    spawn(shell, "core 1 vsa=fu fua fu 16")
+    m = shell.wait(r"vsictest: fua: 16 FUA writes of 4 KiB \((\w+)\), read back: (\d+) words differ",
+                   120, "fua run")
+    assert m.group(1) == "ERR_OK" and m.group(2) == "0", m.group(0)
+    assert re.search(r"write cache yes \(FUA ignored: a FUA write gets a flush after it\)",
+                     shell.seen), "vsicd did not say that QEMU ignores FUA"
+    shell.command("vsas")
+    after = [int(x) for x in shell.wait(FUA_LINE, 30, "vsicd's FUA counts").groups()]
+    assert after[0] - before[0] == 16 and after[1] - before[1] == 16, (before, after)
+    rc, out = vsa_read(disk, "fu", "--check")
+    assert rc == 0, out
+
+
 def test_kick_storm_costs_one_interrupt_per_sleep(shell):
     # A client that never sleeps kicks the service without pause while
     # another domain's reads go on: the kernel sends vsicd at most one

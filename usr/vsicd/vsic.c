@@ -18,7 +18,10 @@
  * monitor sent us (the shell's `spawn ... vsa=NAME`); a request made
  * before its grant arrives waits for it up to GRANT_WAIT_MS. Rate
  * specifiers (IOPS and KiB/s, per domain) are token buckets: a VSIC out of
- * tokens is not served until they refill.
+ * tokens is not served until they refill. A write flagged VSIC_REQ_FUA
+ * goes with NVMe's FUA bit, and where the controller ignores it (QEMU's:
+ * nvme_ctrl.fua_needs_flush) a Flush follows once every piece completed;
+ * the answer waits for it (README.md, "FUA writes").
  *
  * Wake-ups (arrakis/vsic_ring.h): after completions are posted to a VSIC
  * whose client sleeps (client_asleep), the flag is cleared and the
