@@ -507,6 +507,9 @@ static enum verdict serve(struct vsic *v, const struct vsic_req *q)
     switch (is_io || !q->flags ? (int)q->op : -1) {    /* io() checks the flags of I/O */
     case -1:
         err = VSIC_ERR_BAD_FLAGS;
+        if (v->errors++ < 8)
+            debug_printf("vsicd: VSIC %ld of domain %#x: request refused: %s\n",
+                         (long)(v - vsics) + 1, v->holder, err_name(err_no(err)));
         break;
     case VSIC_OP_READ:
     case VSIC_OP_WRITE:
