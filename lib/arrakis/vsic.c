@@ -134,7 +134,7 @@ static void kick(struct vsic *v)
         (void)vsic_kick(v);             /* a failed kick: the service's own deadline wakes it */
 }
 
-errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t block,
+errval_t vsic_submit(struct vsic *v, unsigned op, uint32_t flags, unsigned handle, uint64_t block,
                      uint32_t count, uint64_t buf_off, blk_done_fn done, void *cookie)
 {
     if (v->inflight >= VSIC_SLOTS)
@@ -148,7 +148,7 @@ errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t bloc
     v->op[slot].cookie = cookie;
     struct vsic_req *q = &v->ring->req[v->head % VSIC_SLOTS];
     *q = (struct vsic_req){ .op = (uint16_t)op, .vsa = (uint16_t)handle, .count = count,
-                            .cookie = slot, .block = block, .buf_off = buf_off };
+                            .cookie = slot, .block = block, .buf_off = buf_off, .flags = flags };
     v->head++;
     v->inflight++;
     __atomic_thread_fence(__ATOMIC_RELEASE);
@@ -376,11 +376,11 @@ errval_t vsic_vsa_delete(struct vsic *v, unsigned handle)
     return call(v, &q, &r);
 }
 
-errval_t vsic_io(struct vsic *v, unsigned op, unsigned handle, uint64_t block, uint32_t count,
-                 uint64_t buf_off)
+errval_t vsic_io(struct vsic *v, unsigned op, uint32_t flags, unsigned handle, uint64_t block,
+                 uint32_t count, uint64_t buf_off)
 {
     struct vsic_req q = { .op = (uint16_t)op, .vsa = (uint16_t)handle, .block = block,
-                          .count = count, .buf_off = buf_off };
+                          .count = count, .buf_off = buf_off, .flags = flags };
     struct vsic_resp r;
     return call(v, &q, &r);
 }

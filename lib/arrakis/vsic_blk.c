@@ -17,8 +17,8 @@
 
 static struct vsic_blk *B(struct blk_dev *d) { return (struct vsic_blk *)d; }
 
-static errval_t queue(struct blk_dev *d, unsigned op, uint64_t block, uint32_t count,
-                      const void *buf, blk_done_fn done, void *cookie)
+static errval_t queue(struct blk_dev *d, unsigned op, uint32_t flags, uint64_t block,
+                      uint32_t count, const void *buf, blk_done_fn done, void *cookie)
 {
     struct vsic *v = B(d)->v;
     const uint8_t *p = buf;
@@ -29,25 +29,33 @@ static errval_t queue(struct blk_dev *d, unsigned op, uint64_t block, uint32_t c
         if (p < v->buf || p + (uint64_t)count * d->block_size > v->buf + v->buf_bytes)
             return VSIC_ERR_BUF;
     }
-    return vsic_submit(v, op, B(d)->handle, block, count, op == VSIC_OP_FLUSH ? 0 : (uint64_t)(p - v->buf),
-                       done, cookie);
+    return vsic_submit(v, op, flags, B(d)->handle, block, count,
+                       op == VSIC_OP_FLUSH ? 0 : (uint64_t)(p - v->buf), done, cookie);
 }
 
 static errval_t blk_read(struct blk_dev *d, uint64_t block, uint32_t count, void *buf,
                          blk_done_fn done, void *cookie)
 {
-    return queue(d, VSIC_OP_READ, block, count, buf, done, cookie);
+    return queue(d, VSIC_OP_READ, 0, block, count, buf, done, cookie);
 }
 
 static errval_t blk_write(struct blk_dev *d, uint64_t block, uint32_t count, const void *buf,
                           blk_done_fn done, void *cookie)
 {
-    return queue(d, VSIC_OP_WRITE, block, count, buf, done, cookie);
+    return queue(d, VSIC_OP_WRITE, 0, block, count, buf, done, cookie);
+}
+
+/* Durable at completion: the service sees to it (a FUA write, and a flush
+ * after it where the controller ignores FUA: usr/vsicd/README.md). */
+static errval_t blk_write_fua(struct blk_dev *d, uint64_t block, uint32_t count, const void *buf,
+                              blk_done_fn done, void *cookie)
+{
+    return queue(d, VSIC_OP_WRITE, VSIC_REQ_FUA, block, count, buf, done, cookie);
 }
 
 static errval_t blk_flush(struct blk_dev *d, blk_done_fn done, void *cookie)
 {
-    return queue(d, VSIC_OP_FLUSH, 0, 0, NULL, done, cookie);
+    return queue(d, VSIC_OP_FLUSH, 0, 0, 0, NULL, done, cookie);
 }
 
 static errval_t blk_poll(struct blk_dev *d)
@@ -80,7 +88,8 @@ static void blk_buf_free(struct blk_dev *d, void *buf)
 }
 
 static const struct blk_ops vsic_blk_ops = {
-    .read = blk_read, .write = blk_write, .flush = blk_flush, .poll = blk_poll,
+    .read = blk_read, .write = blk_write, .write_fua = blk_write_fua, .flush = blk_flush,
+    .poll = blk_poll,
     .wait = blk_wait, .buf_alloc = blk_buf_alloc, .buf_free = blk_buf_free,
 };
 

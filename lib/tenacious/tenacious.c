@@ -49,7 +49,10 @@
  * Group commit: appends copy their record into the batch being gathered
  * (one DMA buffer); the other buffer is the batch in flight. When the
  * flight's flush completes, its appends' completions run and the gathered
- * batch, however many records it holds, goes out as one write + one flush.
+ * batch, however many records it holds, goes out as one write + one flush,
+ * or as one FUA write where the device has them (tn_use_fua: the log then
+ * has nothing else unflushed, so the batch's own durability is all the
+ * flush gave).
  */
 #define _DEFAULT_SOURCE         /* getentropy (glibc for the host tests; newlib) */
 #include <stdlib.h>
@@ -505,6 +508,16 @@ static void tn_write_done(void *cookie, errval_t status)
         tn_fail(log, status);
 }
 
+/* Is one FUA write as good as write + flush for the next batch? Only if
+ * the log has nothing of its own unflushed, since FUA makes no other write
+ * durable (blk.h). It has not: the header (format, reset, trim) is written
+ * and flushed before they return, open flushes what its scan found, and
+ * the batch before this one is durable already (one batch at a time). */
+static bool tn_use_fua(const struct tenacious *log)
+{
+    return log->dev->ops->write_fua != NULL;
+}
+
 /* Sends the gathered batch if none is in flight. */
 static void tn_kick(struct tenacious *log)
 {
@@ -526,8 +539,9 @@ static void tn_kick(struct tenacious *log)
     log->tail = (place + k) % log->ring;
     log->gather = 1 - log->gather;
     log->inflight = true;
-    errval_t err = log->dev->ops->write(log->dev, log->first + 1 + place, k, b->data,
-                                        tn_write_done, log);
+    errval_t err = tn_use_fua(log)
+        ? log->dev->ops->write_fua(log->dev, log->first + 1 + place, k, b->data, tn_flush_done, log)
+        : log->dev->ops->write(log->dev, log->first + 1 + place, k, b->data, tn_write_done, log);
     if (err_is_fail(err))
         tn_fail(log, err);
 }

@@ -54,7 +54,8 @@ def test_vsicd_holds_the_controller(shell):
                r"domain", 30, "given to vsicd")
     shell.wait(r"vsicd: nvme 1b36:0010 at 02:00\.0 on core 3: \"QEMU NVMe Ctrl\" serial arrakis0 "
                rf"fw \S+, NVMe 1\.4, namespace 1: {DISK_BYTES // BLOCK} blocks of 512 B \(128 MiB\), "
-               r"max transfer 512 KiB", 60, "user half identified the controller")
+               r"max transfer 512 KiB, write cache yes \(FUA ignored: a FUA write gets a flush "
+               r"after it\)", 60, "user half identified the controller")
     # Its completions interrupt: the controller's MSI-X entry 1 is a
     # one-shot Doorbell of vsicd's on core 3, made before the I/O CQ.
     assert re.search(r"doorbell: nvme 02:00\.0 MSI-X entry 1 rings domain 0x3\w+ on core 3 "
@@ -282,6 +283,26 @@ def test_completions_ring_both_doorbells(shell):
     assert after["client_rings"] > before["client_rings"], (before, after)
     assert after["sleeps"] > before["sleeps"] and after["rings"] > before["rings"], (before, after)
     shell.wait(rf"doorbell: bell \d+ rang \d+ times for domain {dom}", 30, "the VSIC's bell let go")
+
+
+FUA_LINE = r"vsicd: (\d+) FUA writes, (\d+) flushes after them"
+
+
+def test_fua_writes_reach_the_disk_in_one_request_each(shell, disk):
+    # Writes flagged FUA, never followed by a flush request: each is
+    # answered once durable, and on QEMU's controller (which ignores the
+    # FUA bit) vsicd added a Flush after each; the blocks are in the image.
+    shell.command("vsas")
+    before = [int(x) for x in shell.wait(FUA_LINE, 30, "vsicd's FUA counts").groups()]
+    spawn(shell, "core 1 vsa=fu fua fu 16")
+    m = shell.wait(r"vsictest: fua: 16 FUA writes of 4 KiB \((\w+)\), read back: (\d+) words differ",
+                   120, "fua run")
+    assert m.group(1) == "ERR_OK" and m.group(2) == "0", m.group(0)
+    shell.command("vsas")
+    after = [int(x) for x in shell.wait(FUA_LINE, 30, "vsicd's FUA counts").groups()]
+    assert after[0] - before[0] == 16 and after[1] - before[1] == 16, (before, after)
+    rc, out = vsa_read(disk, "fu", "--check")
+    assert rc == 0, out
 
 
 def test_kick_storm_costs_one_interrupt_per_sleep(shell):

@@ -88,12 +88,14 @@ errval_t vsicd_ctrl_open(void)
     uint32_t rid = (uint32_t)(ident >> 32);
     debug_printf("vsicd: nvme %04lx:%04lx at %02x:%02x.%x on core %u: \"%s\" serial %s fw %s, "
                  "NVMe %u.%u, namespace 1: %lu blocks of %u B (%lu MiB), max transfer %u KiB, "
-                 "write cache %s, 1 I/O queue pair of %u\n",
+                 "write cache %s%s, 1 I/O queue pair of %u\n",
                  (ident >> 16) & 0xffff, ident & 0xffff, rid >> 8, (rid >> 3) & 31, rid & 7,
                  libos_core_id(), c->model, c->serial, c->firmware, c->version >> 16,
                  (c->version >> 8) & 0xff, c->blocks, c->block_bytes,
                  c->blocks * c->block_bytes >> 20, c->max_xfer_bytes / 1024,
-                 c->volatile_cache ? "yes" : "no", c->io.depth);
+                 c->volatile_cache ? "yes" : "no",
+                 c->fua_needs_flush ? " (FUA ignored: a FUA write gets a flush after it)" : "",
+                 c->io.depth);
     return ERR_OK;
 }
 

@@ -24,7 +24,10 @@
  * a second in vsic_check), and a handle whose name lost its rights is
  * refused from then on (VSA_ERR_REVOKED). Rate specifiers (IOPS and
  * KiB/s, per domain) are token buckets: a VSIC out of tokens is not
- * served until they refill.
+ * served until they refill. A write flagged VSIC_REQ_FUA goes with NVMe's
+ * FUA bit, and where the controller ignores it (QEMU's:
+ * nvme_ctrl.fua_needs_flush) a Flush follows once every piece completed;
+ * the answer waits for it (README.md, "FUA writes").
  *
  * Wake-ups (arrakis/vsic_ring.h): after completions are posted to a VSIC
  * whose client sleeps (client_asleep), the flag is cleared and the
@@ -73,7 +76,17 @@ struct vsic {
 
 static struct vsic vsics[VSICS];
 static struct { uint32_t domain, iops, kbps; } rates[RATES];
-static struct { bool used; uint16_t vsic; uint64_t cookie; unsigned left; errval_t st; uint64_t taken; } pend[PENDING];
+/* A request in flight: its NVMe commands (left), then, for a FUA write on
+ * a controller that ignores FUA, the Flush that makes it durable. */
+static struct {
+    bool used, then_flush;
+    uint16_t vsic;
+    uint64_t cookie;
+    unsigned left;
+    errval_t st;
+    uint64_t taken;
+} pend[PENDING];
+static uint64_t fua_writes, fua_flushes;
 
 static uint64_t now(void) { return rdtsc_now(); }
 
@@ -313,6 +326,7 @@ void vsic_list(void)
                      vsicd_sleeps, st.arms, vsicd_rings_sent);
     else
         debug_printf("vsicd: doorbell: none (%s); %lu sleeps\n", err_name(err_no(err)), vsicd_sleeps);
+    debug_printf("vsicd: %lu FUA writes, %lu flushes after them\n", fua_writes, fua_flushes);
     debug_printf("vsicd: %u VSAs on the disk (table generation %lu):\n", vsa_table->count,
                  vsa_table->generation);
     for (int i = 0; i < VSA_MAX; i++) {
@@ -448,6 +462,8 @@ static enum verdict io(struct vsic *v, const struct vsic_req *q, errval_t *err)
     uint64_t bytes = (uint64_t)q->count * c->block_bytes;
     if (vsa < 0)
         ;                               /* *err says why */
+    else if (q->flags & ~VSIC_REQ_FUA || (q->flags && q->op != VSIC_OP_WRITE))
+        *err = VSIC_ERR_BAD_FLAGS;
     else if (q->op != VSIC_OP_FLUSH && !(v->h[q->vsa].rights & need))
         *err = VSA_ERR_RIGHTS;
     else if (q->op != VSIC_OP_FLUSH && (q->count == 0 || bytes > c->max_xfer_bytes ||
@@ -487,7 +503,9 @@ static enum verdict io(struct vsic *v, const struct vsic_req *q, errval_t *err)
         return LATER;
     if (!rate_take(v, q->op == VSIC_OP_FLUSH ? 0 : bytes))
         return LATER;
+    bool fua = q->flags & VSIC_REQ_FUA;
     pend[p].used = true;
+    pend[p].then_flush = fua && c->fua_needs_flush;
     pend[p].vsic = (uint16_t)(v - vsics);
     pend[p].cookie = q->cookie;
     pend[p].left = pieces;
@@ -502,8 +520,8 @@ static enum verdict io(struct vsic *v, const struct vsic_req *q, errval_t *err)
         for (uint64_t b = q->block, left = q->count; left;) {
             vsa_translate(vsa, b, &pb, &run);
             uint64_t n = run < left ? run : left;
-            errval_t e = nvme_submit(c, q->op == VSIC_OP_WRITE ? NVME_CMD_WRITE : NVME_CMD_READ,
-                                     pb, (uint32_t)n, v->buf_pa + off, p);
+            errval_t e = nvme_submit_rw(c, q->op == VSIC_OP_WRITE ? NVME_CMD_WRITE : NVME_CMD_READ,
+                                        pb, (uint32_t)n, v->buf_pa + off, fua ? NVME_RW_FUA : 0, p);
             if (err_is_fail(e))
                 vsicd_complete(NULL, p, e);
             b += n;
@@ -511,6 +529,7 @@ static enum verdict io(struct vsic *v, const struct vsic_req *q, errval_t *err)
             off += n * c->block_bytes;
         }
         v->bytes += bytes;
+        fua_writes += fua;
     }
     v->ios++;
     v->outstanding++;
@@ -533,7 +552,14 @@ static enum verdict serve(struct vsic *v, const struct vsic_req *q)
     errval_t herr;
     int vsa = handle_vsa(v, q->vsa, &herr);
     bool w = q->vsa < HANDLES && (v->h[q->vsa].rights & VSIC_RIGHT_WRITE);
-    switch (q->op) {
+    bool is_io = q->op == VSIC_OP_READ || q->op == VSIC_OP_WRITE || q->op == VSIC_OP_FLUSH;
+    switch (is_io || !q->flags ? (int)q->op : -1) {    /* io() checks the flags of I/O */
+    case -1:
+        err = VSIC_ERR_BAD_FLAGS;
+        if (v->errors++ < 8)
+            debug_printf("vsicd: VSIC %ld of domain %#x: request refused: %s\n",
+                         (long)(v - vsics) + 1, v->holder, err_name(err_no(err)));
+        break;
     case VSIC_OP_READ:
     case VSIC_OP_WRITE:
     case VSIC_OP_FLUSH:
@@ -603,6 +629,19 @@ void vsicd_complete(void *arg, uint64_t cookie, errval_t st)
         pend[cookie].st = st;
     if (--pend[cookie].left)
         return;
+    if (pend[cookie].then_flush && err_is_ok(pend[cookie].st)) {
+        /* Every piece of the FUA write completed: a Flush queued now
+         * covers them (the controller ignores FUA: ctrl.c). Room for it
+         * was kept when the write was taken (io: inflight + pieces + 2). */
+        pend[cookie].then_flush = false;
+        pend[cookie].left = 1;
+        fua_flushes++;
+        errval_t e = nvme_submit(&vsicd_nvme, NVME_CMD_FLUSH, 0, 0, 0, cookie);
+        if (err_is_ok(e))
+            return;
+        pend[cookie].st = e;
+        pend[cookie].left = 0;
+    }
     pend[cookie].used = false;
     if (pend[cookie].vsic == ORPHAN)
         return;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <crashdev/crashdev.h>
 
-enum cd_kind { CD_READ, CD_WRITE, CD_FLUSH };
+enum cd_kind { CD_READ, CD_WRITE, CD_WRITE_FUA, CD_FLUSH };
 
 struct cd_req {
     enum cd_kind kind;
@@ -85,7 +85,7 @@ void crashdev_crash(struct crashdev *cd)
     for (unsigned i = 0; i < cd->ndirty; i++)
         c[m++] = cd->dirty[i];
     for (unsigned i = 0; i < cd->nq; i++)
-        if (cd->q[i].kind == CD_WRITE)
+        if (cd->q[i].kind == CD_WRITE || cd->q[i].kind == CD_WRITE_FUA)
             c[m++] = (struct cd_write){ .block = cd->q[i].block, .count = cd->q[i].count,
                                         .data = cd->q[i].data };
     /* Shuffle, then land a random half, a quarter of them torn. */
@@ -145,8 +145,8 @@ static errval_t cd_read(struct blk_dev *dev, uint64_t block, uint32_t count, voi
                                          .buf = buf, .done = done, .cookie = cookie });
 }
 
-static errval_t cd_write(struct blk_dev *dev, uint64_t block, uint32_t count, const void *buf,
-                         blk_done_fn done, void *cookie)
+static errval_t cd_write_kind(struct blk_dev *dev, enum cd_kind kind, uint64_t block,
+                              uint32_t count, const void *buf, blk_done_fn done, void *cookie)
 {
     struct crashdev *cd = (struct crashdev *)dev;
     errval_t err = cd_rw_check(cd, block, count, buf);
@@ -154,11 +154,40 @@ static errval_t cd_write(struct blk_dev *dev, uint64_t block, uint32_t count, co
         return err;
     uint8_t *data = malloc(cd_bytes(cd, count));
     memcpy(data, buf, cd_bytes(cd, count));
-    err = cd_queue(cd, (struct cd_req){ .kind = CD_WRITE, .block = block, .count = count,
+    err = cd_queue(cd, (struct cd_req){ .kind = kind, .block = block, .count = count,
                                         .data = data, .done = done, .cookie = cookie });
     if (err_is_fail(err))
         free(data);
     return err;
+}
+
+static errval_t cd_write(struct blk_dev *dev, uint64_t block, uint32_t count, const void *buf,
+                         blk_done_fn done, void *cookie)
+{
+    return cd_write_kind(dev, CD_WRITE, block, count, buf, done, cookie);
+}
+
+static errval_t cd_write_fua(struct blk_dev *dev, uint64_t block, uint32_t count, const void *buf,
+                             blk_done_fn done, void *cookie)
+{
+    return cd_write_kind(dev, CD_WRITE_FUA, block, count, buf, done, cookie);
+}
+
+/* A FUA write completed: its blocks are on the medium. Older cached
+ * writes of the same blocks can no longer land over it (a cache holds a
+ * block's newest data), so their copies of those blocks become the new
+ * data; their other blocks stay as volatile as they were. */
+static void cd_land_fua(struct crashdev *cd, uint64_t block, uint32_t count, const uint8_t *data)
+{
+    size_t bs = cd->dev.block_size;
+    memcpy(cd->durable + block * bs, data, cd_bytes(cd, count));
+    for (unsigned j = 0; j < cd->ndirty; j++) {
+        struct cd_write *w = &cd->dirty[j];
+        uint64_t lo = w->block > block ? w->block : block;
+        uint64_t hi = w->block + w->count < block + count ? w->block + w->count : block + count;
+        if (lo < hi)
+            memcpy(w->data + (lo - w->block) * bs, data + (lo - block) * bs, (hi - lo) * bs);
+    }
 }
 
 static errval_t cd_flush(struct blk_dev *dev, blk_done_fn done, void *cookie)
@@ -180,10 +209,15 @@ static void cd_complete(struct crashdev *cd, unsigned i)
     } else if (r.kind == CD_READ) {
         cd->reads++;
         memcpy(r.buf, cd->cache + r.block * cd->dev.block_size, cd_bytes(cd, r.count));
-    } else if (r.kind == CD_WRITE) {
+    } else if (r.kind == CD_WRITE || r.kind == CD_WRITE_FUA) {
         cd->writes++;
         if (cd->fail_write_at && --cd->fail_write_at == 0) {
             status = TENACIOUS_ERR_DEVICE;
+            free(r.data);
+        } else if (r.kind == CD_WRITE_FUA) {
+            cd->fua_writes++;
+            memcpy(cd->cache + r.block * cd->dev.block_size, r.data, cd_bytes(cd, r.count));
+            cd_land_fua(cd, r.block, r.count, r.data);
             free(r.data);
         } else {
             memcpy(cd->cache + r.block * cd->dev.block_size, r.data, cd_bytes(cd, r.count));
@@ -274,6 +308,16 @@ static const struct blk_ops cd_ops = {
     .read = cd_read, .write = cd_write, .flush = cd_flush, .poll = cd_poll,
     .wait = cd_wait, .buf_alloc = cd_buf_alloc, .buf_free = cd_buf_free,
 };
+
+static const struct blk_ops cd_ops_fua = {
+    .read = cd_read, .write = cd_write, .write_fua = cd_write_fua, .flush = cd_flush,
+    .poll = cd_poll, .wait = cd_wait, .buf_alloc = cd_buf_alloc, .buf_free = cd_buf_free,
+};
+
+void crashdev_set_fua(struct crashdev *cd, bool fua)
+{
+    cd->dev.ops = fua ? &cd_ops_fua : &cd_ops;
+}
 
 void crashdev_init(struct crashdev *cd, uint32_t block_size, uint64_t blocks,
                    uint32_t max_io_blocks, uint64_t seed)

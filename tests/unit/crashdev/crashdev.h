@@ -11,6 +11,8 @@
  * subset of the cached and in-flight writes, applied in a random order,
  * some torn at random 512-byte sectors; after it every request fails.
  * crashdev_reboot then starts from that image, as a power cycle would.
+ * With crashdev_set_fua it also has write_fua: a write whose completion
+ * puts its own blocks (and only them) on the durable image.
  */
 #ifndef CRASHDEV_H
 #define CRASHDEV_H
@@ -34,7 +36,8 @@ struct crashdev {
     bool crashed;
     uint64_t rng;
     /* Counters for tests. */
-    uint64_t writes, flushes, reads;
+    uint64_t writes, flushes, reads;     /* writes counts FUA writes too */
+    uint64_t fua_writes;
     uint64_t bad_bufs;                  /* requests with a buffer not from buf_alloc */
     uint64_t fail_write_at;             /* the n-th write from now completes with an error */
     bool slow;                          /* poll completes nothing, wait one request: a slow device */
@@ -46,6 +49,8 @@ struct crashdev {
 void crashdev_init(struct crashdev *cd, uint32_t block_size, uint64_t blocks,
                    uint32_t max_io_blocks, uint64_t seed);
 void crashdev_fini(struct crashdev *cd);
+/** Offer write_fua (blk.h) or not (the default: none). */
+void crashdev_set_fua(struct crashdev *cd, bool fua);
 /** Power cycle: the durable image stays, everything else goes. */
 void crashdev_reboot(struct crashdev *cd);
 /** Crashes now (as if crash_at were this event). */

@@ -74,6 +74,10 @@ static void test_prp_forms(void **state)
     assert_int_equal(sq[4].prp2, PRP_PA(4));
     assert_int_equal(prp_pages[4][127], 0x301000 + 127ull * NVME_PAGE_BYTES);
     assert_int_equal(sq_db, 5);
+    /* FUA on a write: CDW12 bit 30 beside the NLB (NVMe 1.4 6.15). */
+    assert_int_equal(nvme_submit_rw(&c, NVME_CMD_WRITE, 7, 2, 0x100000, NVME_RW_FUA, 6), ERR_OK);
+    assert_int_equal(sq[5].cdw12, (1u << 30) | 1);
+    assert_int_equal(sq[1].cdw12 & NVME_RW_FUA, 0);  /* a plain write has none */
 }
 
 static void test_refusals(void **state)
@@ -82,6 +86,10 @@ static void test_refusals(void **state)
     assert_int_equal(nvme_submit(&c, NVME_CMD_READ, 0, 0, 0x100000, 1), NVME_ERR_ARGS);
     assert_int_equal(nvme_submit(&c, NVME_CMD_READ, 0, 1025, 0x100000, 1), NVME_ERR_ARGS);
     assert_int_equal(nvme_submit(&c, NVME_CMD_READ, 0, 1, 0x100002, 1), NVME_ERR_ARGS);
+    /* FUA only on a write, and no other control bit. */
+    assert_int_equal(nvme_submit_rw(&c, NVME_CMD_READ, 0, 1, 0x100000, NVME_RW_FUA, 1), NVME_ERR_ARGS);
+    assert_int_equal(nvme_submit_rw(&c, NVME_CMD_FLUSH, 0, 0, 0, NVME_RW_FUA, 1), NVME_ERR_ARGS);
+    assert_int_equal(nvme_submit_rw(&c, NVME_CMD_WRITE, 0, 1, 0x100000, 1u << 31, 1), NVME_ERR_ARGS);
     assert_int_equal(sq_db, 0);                     /* nothing reached the "device" */
     for (unsigned i = 0; i < NVME_IO_DEPTH - 1; i++)
         assert_int_equal(nvme_submit(&c, NVME_CMD_FLUSH, 0, 0, 0, i), ERR_OK);

@@ -25,6 +25,9 @@
  *   vsictest vsicd=ID bell NAME N       N writes, each flushed, one at a time:
  *                                       how often this domain's doorbell rang
  *                                       and woke vsic_wait (completions ring it)
+ *   vsictest vsicd=ID fua NAME N        N FUA writes of 4 KiB filling VSA NAME
+ *                                       (created: N * 8 blocks), each waited
+ *                                       for and never flushed, then read back
  *   vsictest vsicd=ID kickstorm NAME S  kicks the service without pause for S
  *                                       seconds, never sleeping: how many kicks
  *                                       sent an interrupt (the kernel coalesces)
@@ -91,7 +94,7 @@ static errval_t move(unsigned op, unsigned h, uint64_t at, uint64_t bytes)
     done_err = ERR_OK;
     for (uint64_t off = 0; off < bytes; off += IO_BYTES, n++) {
         uint64_t len = bytes - off < IO_BYTES ? bytes - off : IO_BYTES;
-        errval_t err = vsic_submit(&vsic, op, h, (at + off) / 512, (uint32_t)(len / 512), off, done,
+        errval_t err = vsic_submit(&vsic, op, 0, h, (at + off) / 512, (uint32_t)(len / 512), off, done,
                                    NULL);
         if (err_is_fail(err))
             return err;
@@ -138,7 +141,7 @@ static int write_verify(const char *name, uint64_t mib, bool write)
         err = move(VSIC_OP_WRITE, h, at, n);
     }
     if (write && err_is_ok(err))
-        err = vsic_io(&vsic, VSIC_OP_FLUSH, h, 0, 0, 0);
+        err = vsic_io(&vsic, VSIC_OP_FLUSH, 0, h, 0, 0, 0);
     for (uint64_t at = 0; at < total && err_is_ok(err); at += BUF_BYTES) {
         uint64_t n = total - at < BUF_BYTES ? total - at : BUF_BYTES;
         memset(vsic.buf, 0, n);
@@ -167,27 +170,34 @@ static int hostile(const char *name)
     for (uint64_t i = 0; i < BUF_BYTES / 8; i++)
         w[i] = HOSTILE_FILL;            /* would show on the disk if any write got through */
     static const struct { const char *what; unsigned op; int h; uint64_t block; uint32_t count;
-                          uint64_t off; enum err_code want; } tries[] = {
-        { "write past the VSA's end", VSIC_OP_WRITE, 0, ~0ull, 8, 0, VSA_ERR_BOUNDS },
-        { "write across the VSA's end", VSIC_OP_WRITE, 0, 1, 8, 0, VSA_ERR_BOUNDS },
-        { "read past the VSA's end", VSIC_OP_READ, 0, ~0ull, 8, 0, VSA_ERR_BOUNDS },
-        { "write from unregistered memory", VSIC_OP_WRITE, 0, 0, 8, BUF_BYTES, VSIC_ERR_BUF },
+                          uint64_t off; enum err_code want; uint32_t flags; } tries[] = {
+        { "write past the VSA's end", VSIC_OP_WRITE, 0, ~0ull, 8, 0, VSA_ERR_BOUNDS, 0 },
+        { "write across the VSA's end", VSIC_OP_WRITE, 0, 1, 8, 0, VSA_ERR_BOUNDS, 0 },
+        { "read past the VSA's end", VSIC_OP_READ, 0, ~0ull, 8, 0, VSA_ERR_BOUNDS, 0 },
+        { "write from unregistered memory", VSIC_OP_WRITE, 0, 0, 8, BUF_BYTES, VSIC_ERR_BUF, 0 },
         { "write from memory past the end of registered memory", VSIC_OP_WRITE, 0, 0, 8,
-          BUF_BYTES - 2048, VSIC_ERR_BUF },
-        { "write from a wrapping offset", VSIC_OP_WRITE, 0, 0, 8, ~0ull - 1023, VSIC_ERR_BUF },
-        { "read into a misaligned offset", VSIC_OP_READ, 0, 0, 1, 2, VSIC_ERR_BUF },
-        { "write through a read-only handle", VSIC_OP_WRITE, 1, 0, 8, 0, VSA_ERR_RIGHTS },
-        { "write through a handle never given", VSIC_OP_WRITE, 3, 0, 8, 0, VSA_ERR_BAD_HANDLE },
-        { "write through handle 65535", VSIC_OP_WRITE, 0xffff, 0, 8, 0, VSA_ERR_BAD_HANDLE },
-        { "write of 0 blocks", VSIC_OP_WRITE, 0, 0, 0, 0, VSIC_ERR_TOO_LONG },
-        { "write of 4 GiB", VSIC_OP_WRITE, 0, 0, 0xffffffffu, 0, VSIC_ERR_TOO_LONG },
-        { "request 99", 99, 0, 0, 8, 0, VSIC_ERR_BAD_OP },
+          BUF_BYTES - 2048, VSIC_ERR_BUF, 0 },
+        { "write from a wrapping offset", VSIC_OP_WRITE, 0, 0, 8, ~0ull - 1023, VSIC_ERR_BUF, 0 },
+        { "read into a misaligned offset", VSIC_OP_READ, 0, 0, 1, 2, VSIC_ERR_BUF, 0 },
+        { "write through a read-only handle", VSIC_OP_WRITE, 1, 0, 8, 0, VSA_ERR_RIGHTS, 0 },
+        { "write through a handle never given", VSIC_OP_WRITE, 3, 0, 8, 0, VSA_ERR_BAD_HANDLE, 0 },
+        { "write through handle 65535", VSIC_OP_WRITE, 0xffff, 0, 8, 0, VSA_ERR_BAD_HANDLE, 0 },
+        { "write of 0 blocks", VSIC_OP_WRITE, 0, 0, 0, 0, VSIC_ERR_TOO_LONG, 0 },
+        { "write of 4 GiB", VSIC_OP_WRITE, 0, 0, 0xffffffffu, 0, VSIC_ERR_TOO_LONG, 0 },
+        { "request 99", 99, 0, 0, 8, 0, VSIC_ERR_BAD_OP, 0 },
+        { "FUA on a read", VSIC_OP_READ, 0, 0, 8, 0, VSIC_ERR_BAD_FLAGS, VSIC_REQ_FUA },
+        { "FUA on a flush", VSIC_OP_FLUSH, 0, 0, 0, 0, VSIC_ERR_BAD_FLAGS, VSIC_REQ_FUA },
+        { "write with an unknown flag", VSIC_OP_WRITE, 0, 0, 8, 0, VSIC_ERR_BAD_FLAGS, 1u << 31 },
+        { "FUA write past the VSA's end", VSIC_OP_WRITE, 0, ~0ull, 8, 0, VSA_ERR_BOUNDS, VSIC_REQ_FUA },
+        { "FUA write through a read-only handle", VSIC_OP_WRITE, 1, 0, 8, 0, VSA_ERR_RIGHTS,
+          VSIC_REQ_FUA },
     };
     unsigned ok = 0, n = sizeof(tries) / sizeof(tries[0]);
     for (unsigned i = 0; i < n; i++) {
         int hh = tries[i].h == 0 ? (int)h : tries[i].h == 1 ? (int)ro : tries[i].h;
         uint64_t block = tries[i].block == ~0ull ? blocks : tries[i].block == 1 ? blocks - 4 : tries[i].block;
-        err = vsic_io(&vsic, tries[i].op, (unsigned)hh, block, tries[i].count, tries[i].off);
+        err = vsic_io(&vsic, tries[i].op, tries[i].flags, (unsigned)hh, block, tries[i].count,
+                      tries[i].off);
         bool good = err_no(err) == tries[i].want;
         ok += good;
         debug_printf("vsictest: %s: %s (%s)\n", tries[i].what, err_name(err_no(err)),
@@ -217,7 +227,7 @@ static int rate(const char *name, uint64_t seconds)
     while (rdtsc_now() < end) {
         while (submitted - done_count < 8) {
             uint64_t b = (submitted * 8ull) % (blocks - 8);
-            if (err_is_fail(vsic_submit(&vsic, VSIC_OP_READ, h, b, 8, (submitted % 8) * 4096, done, NULL)))
+            if (err_is_fail(vsic_submit(&vsic, VSIC_OP_READ, 0, h, b, 8, (submitted % 8) * 4096, done, NULL)))
                 break;
             submitted++;
         }
@@ -241,15 +251,36 @@ static int bell(const char *name, uint64_t n)
         err = vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ | VSIC_RIGHT_WRITE, &h, &blocks);
     uint32_t before = libos_doorbell_count();
     for (uint64_t i = 0; i < n && err_is_ok(err); i++) {
-        err = vsic_io(&vsic, VSIC_OP_WRITE, h, (i * 8) % blocks, 8, 0);
+        err = vsic_io(&vsic, VSIC_OP_WRITE, 0, h, (i * 8) % blocks, 8, 0);
         if (err_is_ok(err))
-            err = vsic_io(&vsic, VSIC_OP_FLUSH, h, 0, 0, 0);
+            err = vsic_io(&vsic, VSIC_OP_FLUSH, 0, h, 0, 0, 0);
     }
     uint32_t rang = libos_doorbell_count() - before;
     debug_printf("vsictest: bell: %lu writes and flushes (%s): doorbell rang %u times, %lu sleeps, "
                  "%lu woken by it, %lu kicks (%lu sent)\n", n, err_name(err_no(err)), rang,
                  vsic.sleeps, vsic.woken, vsic.kicks, vsic.kicks_sent);
     return err_is_ok(err) && rang && vsic.woken ? 0 : 1;
+}
+
+/* Durable writes without a flush request: N FUA writes, one at a time
+ * (vsicd answers each after the Flush it adds on QEMU: its counters). */
+static int fua(const char *name, uint64_t n)
+{
+    unsigned h;
+    uint64_t blocks = n * 8, bad = 0;
+    errval_t err = vsic_vsa_create(&vsic, name, blocks, &h);
+    for (uint64_t i = 0; i < n && err_is_ok(err); i++) {
+        fill(i * 4096, 4096);
+        err = vsic_io(&vsic, VSIC_OP_WRITE, VSIC_REQ_FUA, h, i * 8, 8, 0);
+    }
+    for (uint64_t i = 0; i < n && err_is_ok(err); i++) {
+        memset(vsic.buf, 0, 4096);
+        err = vsic_io(&vsic, VSIC_OP_READ, 0, h, i * 8, 8, 0);
+        bad += differ(i * 4096, 4096);
+    }
+    debug_printf("vsictest: fua: %lu FUA writes of 4 KiB (%s), read back: %lu words differ\n", n,
+                 err_name(err_no(err)), bad);
+    return err_is_ok(err) && !bad ? 0 : 1;
 }
 
 /* A client that never sleeps and kicks constantly: the kernel must send
@@ -431,8 +462,8 @@ static int capvsa(const char *name)
     expect("acquire read-write with the original",
            vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ | VSIC_RIGHT_WRITE, &h, &blocks), ERR_OK);
     fill(0, 4096);
-    expect("write 4 KiB with it", vsic_io(&vsic, VSIC_OP_WRITE, h, 0, 8, 0), ERR_OK);
-    expect("flush", vsic_io(&vsic, VSIC_OP_FLUSH, h, 0, 0, 0), ERR_OK);
+    expect("write 4 KiB with it", vsic_io(&vsic, VSIC_OP_WRITE, 0, h, 0, 8, 0), ERR_OK);
+    expect("flush", vsic_io(&vsic, VSIC_OP_FLUSH, 0, h, 0, 0, 0), ERR_OK);
     /* 4. the read-only mint shown too, then the original deleted: the
      * VSIC keeps what the mint carries (authority is by the slot shown) */
     for (uint64_t i = 0; i < 4096 / 8; i++)
@@ -444,15 +475,15 @@ static int capvsa(const char *name)
            VSA_ERR_NO_AUTHORITY);
     expect("acquire read-only with it", vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ, &hr, &blocks),
            ERR_OK);
-    expect("write through the first handle", vsic_io(&vsic, VSIC_OP_WRITE, h, 0, 8, 0), VSA_ERR_RIGHTS);
-    expect("read through it", vsic_io(&vsic, VSIC_OP_READ, h, 0, 8, 4096), ERR_OK);
+    expect("write through the first handle", vsic_io(&vsic, VSIC_OP_WRITE, 0, h, 0, 8, 0), VSA_ERR_RIGHTS);
+    expect("read through it", vsic_io(&vsic, VSIC_OP_READ, 0, h, 0, 8, 4096), ERR_OK);
     /* 5. the mint deleted too: nothing left */
     expect("delete the read-only mint", sys_invoke(ROOT, CNODE_CMD_DELETE, RO, 0, 0, 0).err, ERR_OK);
     expect("acquire read-only with nothing",
            vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ, &hr, &blocks), VSA_ERR_NO_AUTHORITY);
-    expect("read through the read-only handle", vsic_io(&vsic, VSIC_OP_READ, hr, 0, 8, 4096),
+    expect("read through the read-only handle", vsic_io(&vsic, VSIC_OP_READ, 0, hr, 0, 8, 4096),
            VSA_ERR_REVOKED);
-    expect("write through the first handle", vsic_io(&vsic, VSIC_OP_WRITE, h, 0, 8, 0), VSA_ERR_REVOKED);
+    expect("write through the first handle", vsic_io(&vsic, VSIC_OP_WRITE, 0, h, 0, 8, 0), VSA_ERR_REVOKED);
     expect("present the deleted original", present(ORIG), CAP_ERR_SLOT_EMPTY);
     debug_printf("vsictest: capvsa: %u of %u as they must be\n", cap_ok, cap_n);
     return cap_ok == cap_n ? 0 : 1;
@@ -470,7 +501,7 @@ int main(int argc, char *argv[])
     }
     argc = k;
     if (argc - a < 2) {
-        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge|capvsa|bell|kickstorm NAME [N]\n");
+        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge|capvsa|bell|fua|kickstorm NAME [N]\n");
         return 2;
     }
     const char *cmd = argv[a], *name = argv[a + 1];
@@ -497,6 +528,8 @@ int main(int argc, char *argv[])
         rc = capvsa(name);
     else if (strcmp(cmd, "bell") == 0)
         rc = bell(name, n ? n : 20);
+    else if (strcmp(cmd, "fua") == 0)
+        rc = fua(name, n ? n : 20);
     else if (strcmp(cmd, "kickstorm") == 0)
         rc = kickstorm(n ? n : 5);
     else if (strcmp(cmd, "acquire") == 0) {

@@ -102,6 +102,12 @@ _Static_assert(sizeof(struct nvme_cqe) == 16, "NVMe 4.6: a completion queue entr
 #define NVME_CMD_FLUSH          0x00
 #define NVME_CMD_WRITE          0x01
 #define NVME_CMD_READ           0x02
+/* 6.9 Read, 6.15 Write: CDW12 is NLB 15:0 (0-based), then control bits */
+#define NVME_RW_FUA             (1u << 30)  /* Force Unit Access: 0: the data may stay
+                                               in a volatile write cache; 1: the
+                                               controller writes it (this command's
+                                               blocks only) to non-volatile media
+                                               before it posts the completion */
 
 /* 5.15.2.1 Identify Controller data structure (offsets used) */
 #define NVME_IDC_VID            0       /* PCI vendor id, 16 */

@@ -149,6 +149,12 @@ static errval_t identify(struct nvme_ctrl *c)
     ascii(c->firmware, id + NVME_IDC_FR, 8);
     memcpy(&c->namespaces, id + NVME_IDC_NN, 4);
     c->volatile_cache = id[NVME_IDC_VWC] & 1;
+    /* QEMU's controller (PCI vendor 1b36, Red Hat) accepts FUA and ignores
+     * it: hw/nvme/ctrl.c (QEMU 10.0) nvme_do_write -> nvme_blk_write hands
+     * the block layer no BDRV_REQ_FUA, so a FUA write completes while its
+     * data may sit in the host's page cache. Without a volatile cache every
+     * completed write is durable and FUA asks nothing more. */
+    c->fua_needs_flush = c->volatile_cache && c->vid == 0x1b36;
     uint64_t page_min = 1ull << (12 + NVME_CAP_MPSMIN(c->cap));
     uint64_t mdts = id[NVME_IDC_MDTS] ? page_min << id[NVME_IDC_MDTS] : UINT64_MAX;
     /* One PRP list page describes NVME_PAGE_BYTES / 8 pages after PRP1's. */

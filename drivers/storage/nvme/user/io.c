@@ -1,6 +1,9 @@
 /*
  * io.c: read, write and flush on I/O queue pair 1, and reaping their
  * completions (NVMe 1.4 6.9 Read, 6.15 Write, 6.8 Flush; 4.3 PRPs).
+ * A write may carry FUA (6.15: durable before its completion); whether
+ * the controller keeps that promise is the caller's to know (QEMU's does
+ * not: usr/vsicd/README.md).
  *
  * Data is physically contiguous at `pa` (the VSIC service only passes
  * memory inside one registered Frame). PRP1 is `pa` itself (any dword
@@ -16,6 +19,14 @@
 errval_t nvme_submit(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t blocks,
                      uint64_t pa, uint64_t cookie)
 {
+    return nvme_submit_rw(c, opcode, lba, blocks, pa, 0, cookie);
+}
+
+errval_t nvme_submit_rw(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t blocks,
+                        uint64_t pa, uint32_t control, uint64_t cookie)
+{
+    if (control & ~NVME_RW_FUA || (control && opcode != NVME_CMD_WRITE))
+        return NVME_ERR_ARGS;
     struct nvme_queue *q = &c->io;
     if (c->inflight + 1 >= q->depth)
         return NVME_ERR_QUEUE_FULL;
@@ -50,7 +61,7 @@ errval_t nvme_submit(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t
         }
         cmd.cdw10 = (uint32_t)lba;
         cmd.cdw11 = (uint32_t)(lba >> 32);
-        cmd.cdw12 = blocks - 1;             /* NLB, 0-based */
+        cmd.cdw12 = (blocks - 1) | control; /* NLB, 0-based; FUA */
     }
     s->busy = true;
     s->cookie = cookie;

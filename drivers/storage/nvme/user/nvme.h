@@ -61,6 +61,7 @@ struct nvme_ctrl {
     uint32_t block_bytes;
     uint32_t max_xfer_bytes;    /* MDTS (capped at what one PRP list page describes) */
     bool volatile_cache;
+    bool fua_needs_flush;       /* a FUA write is durable only after a Flush (QEMU: ctrl.c) */
 };
 
 /** Reset the controller (disable first: firmware leaves CC.EN = 1),
@@ -80,6 +81,10 @@ void nvme_stop(struct nvme_ctrl *c);
  *  (lba, blocks, pa ignored). NVME_ERR_QUEUE_FULL, NVME_ERR_ARGS. */
 errval_t nvme_submit(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t blocks,
                      uint64_t pa, uint64_t cookie);
+/** nvme_submit with CDW12 control bits for a write: 0 or NVME_RW_FUA
+ *  (anything else, or FUA on another command, is NVME_ERR_ARGS). */
+errval_t nvme_submit_rw(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t blocks,
+                        uint64_t pa, uint32_t control, uint64_t cookie);
 typedef void (*nvme_done_fn)(void *arg, uint64_t cookie, errval_t status);
 /** True if a completion waits in the I/O CQ (nothing is reaped). */
 bool nvme_cq_pending(const struct nvme_ctrl *c);

@@ -26,6 +26,11 @@
  *   device may have a volatile write cache). Writes in flight at the same
  *   time may reach the medium in any order and a crash may tear a write
  *   along block boundaries (never inside a 512-byte sector).
+ * - write_fua, where a provider has it (NULL otherwise), is a write whose
+ *   completion means its own blocks are durable (NVMe's Force Unit
+ *   Access). It makes no other write durable: data written before it and
+ *   not yet flushed still needs a flush, and only a user that has none
+ *   outstanding may treat a write_fua as write + flush.
  */
 #ifndef ARRAKIS_BLK_H
 #define ARRAKIS_BLK_H
@@ -44,6 +49,9 @@ struct blk_ops {
     errval_t (*write)(struct blk_dev *dev, uint64_t block, uint32_t count,
                       const void *buf, blk_done_fn done, void *cookie);
     errval_t (*flush)(struct blk_dev *dev, blk_done_fn done, void *cookie);
+    /** Optional (NULL: none): a write durable at its completion (above). */
+    errval_t (*write_fua)(struct blk_dev *dev, uint64_t block, uint32_t count,
+                          const void *buf, blk_done_fn done, void *cookie);
     /** Run the completions that have arrived; never blocks. */
     errval_t (*poll)(struct blk_dev *dev);
     /** Sleep until a completion may have arrived or the monotonic clock

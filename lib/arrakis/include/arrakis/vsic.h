@@ -84,8 +84,10 @@ errval_t vsic_vsa_delete(struct vsic *v, unsigned handle);
 /** Queue a read/write/flush (VSIC_OP_*) of `count` blocks at `block` of VSA
  *  `handle` to or from the registered memory at `buf` (buf_off = buf -
  *  v->buf; any offset is passed on: the service checks it). `done` runs
- *  from vsic_poll with `cookie`. VSIC_ERR_FULL when the rings are full. */
-errval_t vsic_submit(struct vsic *v, unsigned op, unsigned handle, uint64_t block,
+ *  from vsic_poll with `cookie`. `flags`: 0, or VSIC_REQ_FUA on a write
+ *  (vsic_ring.h; the service refuses anything else). VSIC_ERR_FULL when the
+ *  rings are full. */
+errval_t vsic_submit(struct vsic *v, unsigned op, uint32_t flags, unsigned handle, uint64_t block,
                      uint32_t count, uint64_t buf_off, blk_done_fn done, void *cookie);
 /** Run the completions that have arrived; returns how many. */
 unsigned vsic_poll(struct vsic *v);
@@ -94,8 +96,8 @@ errval_t vsic_kick(struct vsic *v);
 /** Sleep until something completed or deadline (TSC ticks, 0: none). */
 errval_t vsic_wait(struct vsic *v, uint64_t deadline_tsc);
 /** Submit and wait: the request's status. */
-errval_t vsic_io(struct vsic *v, unsigned op, unsigned handle, uint64_t block, uint32_t count,
-                 uint64_t buf_off);
+errval_t vsic_io(struct vsic *v, unsigned op, uint32_t flags, unsigned handle, uint64_t block,
+                 uint32_t count, uint64_t buf_off);
 /** Memory from the registered Frame (page-aligned, zeroed), or NULL;
  *  vsic_buf_free gives it back (best fit reuses freed runs). */
 void *vsic_buf_alloc(struct vsic *v, size_t bytes);

@@ -46,6 +46,12 @@ enum vsic_op {
     VSIC_OP_VSA_DELETE,     /* vsa (the VSA goes from the disk) */
 };
 
+/* Request flags (vsic_req.flags). VSIC_REQ_FUA, on a write only: the
+ * response comes once this write's blocks are durable (not merely in a
+ * volatile cache), as NVMe's Force Unit Access; it says nothing of other
+ * writes, which still need a flush. */
+#define VSIC_REQ_FUA        1u
+
 /* Rights on an acquired VSA (vsic_req.rights). */
 #define VSIC_RIGHT_READ     1u
 #define VSIC_RIGHT_WRITE    2u
@@ -60,7 +66,8 @@ struct vsic_req {
     uint64_t arg;
     uint32_t rights;
     char name[VSIC_NAME_MAX];
-    uint8_t pad[12];
+    uint32_t flags;         /* VSIC_REQ_*; any other bit is refused */
+    uint8_t pad[8];
 };
 _Static_assert(sizeof(struct vsic_req) == 64, "a request is one cache line");
 
