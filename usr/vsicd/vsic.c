@@ -607,10 +607,6 @@ bool vsic_poll(void)
         struct vsic *v = &vsics[i];
         if (!v->holder || v->broken)
             continue;
-        if (vsicd_shown && __atomic_load_n(&vsicd_shown->vsic[i].holder, __ATOMIC_ACQUIRE) != v->holder) {
-            vsic_drop(v);               /* let go of (its end): the kernel's table says so at once */
-            continue;
-        }
         uint32_t head = v->ring->req_head;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         v->seen_head = head;
@@ -618,6 +614,10 @@ bool vsic_poll(void)
             debug_printf("vsicd: VSIC %u of domain %#x: request index %u is %u past ours: "
                          "no longer served\n", i + 1, v->holder, head, head - v->tail);
             v->broken = true;
+            continue;
+        }
+        if (vsicd_shown && __atomic_load_n(&vsicd_shown->vsic[i].holder, __ATOMIC_ACQUIRE) != v->holder) {
+            vsic_drop(v);               /* let go of (its end): the kernel's table says so at once */
             continue;
         }
         while (v->tail != head) {
