@@ -37,6 +37,7 @@
  */
 #include "vsicd.h"
 #include "vsa.h"
+#include <storage/nvme/shared/vsatable.h>
 #include <libos/debug.h>
 #include <libos/libos.h>
 #include <libos/ram.h>
@@ -191,7 +192,7 @@ static void vsic_drop(struct vsic *v)
 }
 
 /* What VSIC v is shown now for VSA `name` (0: nothing), read from the
- * kernel's table (NVMe.map_vsas; kpi/syscall.h says how a record is read),
+ * kernel's table (NVMe.map_vsas; storage/nvme/shared/vsatable.h reads it),
  * and its count of records gone. The kernel makes a record dead before the
  * delete, revoke or end that removed its capability returns, and we read
  * the table after the request we check, so a request written after that
@@ -201,18 +202,9 @@ static uint32_t shown(const struct vsic *v, uint64_t name, uint32_t *gone)
     unsigned n = (unsigned)(v - vsics);
     const struct nvme_vsa_vsic *t = vsicd_shown ? &vsicd_shown->vsic[n] : NULL;
     *gone = t ? __atomic_load_n(&t->gone, __ATOMIC_ACQUIRE) : 0;
-    if (!t || __atomic_load_n(&t->holder, __ATOMIC_ACQUIRE) != v->holder)
-        return 0;                       /* let go of (or never mapped): nothing */
-    uint32_t rights = 0;
-    for (unsigned i = 0; i < NVME_VSA_SHOWN; i++) {
-        uint64_t s = __atomic_load_n(&t->shown[i].state, __ATOMIC_ACQUIRE);
-        if (!(s & NVME_VSA_STATE_RIGHTS))
-            continue;
-        uint64_t nm = __atomic_load_n(&t->shown[i].name, __ATOMIC_ACQUIRE);
-        if (nm == name && __atomic_load_n(&t->shown[i].state, __ATOMIC_ACQUIRE) == s)
-            rights |= (uint32_t)s;
-    }
-    return rights & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
+    if (!t)
+        return 0;                       /* never mapped: nothing */
+    return vsatable_rights(t, v->holder, name) & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
 }
 
 /* Handle h keeps only what its name is still shown for; one left with

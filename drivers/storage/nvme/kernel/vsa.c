@@ -33,12 +33,10 @@
  * controller's core still owns which VSIC is whose (vsic.c); a VSIC's end
  * kills its records too.
  *
- * A record: state = generation << 32 | BUSY | rights, the name, and (here
- * only, not in the shared page) which slot it is: (core, cte address,
- * capability id). Filling takes a free record by CAS to BUSY with a new
- * generation, writes the rest, then publishes the rights; killing CASes the
- * state it saw (live, that generation) to dead, so a record freed and
- * filled again in between (a new generation) is never killed by mistake:
+ * A record (shared/vsatable.h: filled, killed and read with atomics only):
+ * its state (a generation, rights) and name in the shared page, which slot
+ * it is (core, cte address, capability id) here only. The generation
+ * makes a kill of a record that died and was filled again since fail, so
  * one domain's revocation never cuts another's record.
  *
  * Records are by slot, not by object: a VSIC keeps a VSA while the slot
@@ -53,6 +51,7 @@
  * authority and may be lost: the table is what is checked.
  */
 #include <storage/nvme/kernel/nvme.h>
+#include <storage/nvme/shared/vsatable.h>
 #include <pci/devcall.h>
 #include <cap/cap.h>
 #include <core.h>
@@ -78,37 +77,10 @@ static union {
     uint8_t page[PAGE_SIZE];
 } shared __attribute__((aligned(PAGE_SIZE)));
 
-/* Which slot a record is (the kernel's only: addresses of its own). */
-static struct {
-    uint64_t id, slot;
-    uint32_t core;
-} who[NVME_VSA_VSICS][NVME_VSA_SHOWN];
-
-#define LIVE(s)  ((s) & NVME_VSA_STATE_RIGHTS)
-#define GEN(s)   ((s) >> 32)
+/* Which slot each record is (the kernel's only: addresses of its own). */
+static struct vsatable_who who[NVME_VSA_VSICS][NVME_VSA_SHOWN];
 
 static struct sysret ret(errval_t e, uint64_t v) { return (struct sysret){ e, v }; }
-
-static uint64_t *state(unsigned n, unsigned i) { return &shared.t.vsic[n].shown[i].state; }
-
-static bool is(unsigned n, unsigned i, uint32_t core, uint64_t slot, uint64_t id)
-{
-    return __atomic_load_n(&who[n][i].core, __ATOMIC_RELAXED) == core &&
-           __atomic_load_n(&who[n][i].slot, __ATOMIC_RELAXED) == slot &&
-           __atomic_load_n(&who[n][i].id, __ATOMIC_RELAXED) == id;
-}
-
-/* Kill record i of VSIC n if it is still what was `seen`; true if this
- * call killed it. */
-static bool kill(unsigned n, unsigned i, uint64_t seen)
-{
-    uint64_t dead = seen & ~(NVME_VSA_STATE_RIGHTS | NVME_VSA_STATE_BUSY);
-    if (!__atomic_compare_exchange_n(state(n, i), &seen, dead, false, __ATOMIC_SEQ_CST,
-                                     __ATOMIC_SEQ_CST))
-        return false;
-    __atomic_add_fetch(&shared.t.vsic[n].gone, 1, __ATOMIC_SEQ_CST);
-    return true;
-}
 
 /* The service hears of it now, not at its next request (a hint on its core;
  * a lost one costs only a log line's promptness). */
@@ -124,26 +96,15 @@ static void hint(unsigned n)
 /* Every live record of that slot dies, in every VSIC. */
 static void kill_slot(uint32_t core, uint64_t slot, uint64_t id)
 {
-    for (unsigned n = 0; n < NVME_VSA_VSICS; n++) {
-        bool killed = false;
-        for (unsigned i = 0; i < NVME_VSA_SHOWN; i++) {
-            uint64_t s = __atomic_load_n(state(n, i), __ATOMIC_ACQUIRE);
-            if (LIVE(s) && is(n, i, core, slot, id))
-                killed |= kill(n, i, s);
-        }
-        if (killed)
+    for (unsigned n = 0; n < NVME_VSA_VSICS; n++)
+        if (vsatable_kill_slot(&shared.t.vsic[n], who[n], core, slot, id))
             hint(n);
-    }
 }
 
 void nvme_vsa_vsic_held(uint32_t vsic, uint32_t holder)
 {
     struct nvme_vsa_vsic *t = &shared.t.vsic[vsic - 1];
-    for (unsigned i = 0; i < NVME_VSA_SHOWN; i++) {
-        uint64_t s = __atomic_load_n(state(vsic - 1, i), __ATOMIC_ACQUIRE);
-        if (LIVE(s))
-            kill(vsic - 1, i, s);       /* none should be: its last holder's end killed them */
-    }
+    vsatable_kill_all(t);               /* none should live: its last holder's end killed them */
     __atomic_store_n(&t->holder, holder, __ATOMIC_RELEASE);
 }
 
@@ -155,45 +116,24 @@ void nvme_vsa_vsic_gone(uint32_t vsic, uint32_t holder)
     uint32_t h = holder;
     if (!__atomic_compare_exchange_n(&t->holder, &h, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         return;                         /* not (or no longer) that holder's */
-    bool killed = false;
-    for (unsigned i = 0; i < NVME_VSA_SHOWN; i++) {
-        uint64_t s = __atomic_load_n(state(vsic - 1, i), __ATOMIC_ACQUIRE);
-        if (LIVE(s))
-            killed |= kill(vsic - 1, i, s);
-    }
-    if (killed)
+    if (vsatable_kill_all(t))
         hint(vsic - 1);
 }
 
 /* On the caller's core, which holds the slot: the record goes live here,
- * so no removal of the slot can come between it and the mark. */
+ * and the slot is marked, in one kernel entry, so no removal of the slot
+ * can come in between. */
 static errval_t present(uint32_t holder, uint32_t vsic, struct cte *s)
 {
-    unsigned n = vsic - 1;
     if (vsic < 1 || vsic > NVME_VSA_VSICS ||
-        __atomic_load_n(&shared.t.vsic[n].holder, __ATOMIC_ACQUIRE) != holder)
+        __atomic_load_n(&shared.t.vsic[vsic - 1].holder, __ATOMIC_ACQUIRE) != holder)
         return NVME_ERR_NOT_HOLDER;
-    uint32_t core = this_core()->id, rights = s->cap.rights & (CAP_RIGHT_READ | CAP_RIGHT_WRITE);
-    uint64_t slot = (uint64_t)(uintptr_t)s, id = s->cap.u.raw;
-    for (unsigned i = 0; i < NVME_VSA_SHOWN; i++)
-        if (LIVE(__atomic_load_n(state(n, i), __ATOMIC_ACQUIRE)) && is(n, i, core, slot, id))
-            return ERR_OK;              /* shown before */
-    for (unsigned i = 0; i < NVME_VSA_SHOWN; i++) {
-        uint64_t s0 = __atomic_load_n(state(n, i), __ATOMIC_ACQUIRE);
-        uint64_t busy = (GEN(s0) + 1) << 32 | NVME_VSA_STATE_BUSY;
-        if (LIVE(s0) || (s0 & NVME_VSA_STATE_BUSY) ||
-            !__atomic_compare_exchange_n(state(n, i), &s0, busy, false, __ATOMIC_SEQ_CST,
-                                         __ATOMIC_SEQ_CST))
-            continue;
-        __atomic_store_n(&who[n][i].core, core, __ATOMIC_RELAXED);
-        __atomic_store_n(&who[n][i].slot, slot, __ATOMIC_RELAXED);
-        __atomic_store_n(&who[n][i].id, id, __ATOMIC_RELAXED);
-        __atomic_store_n(&shared.t.vsic[n].shown[i].name, s->cap.base, __ATOMIC_RELAXED);
-        __atomic_store_n(state(n, i), (busy & ~NVME_VSA_STATE_BUSY) | rights, __ATOMIC_SEQ_CST);
+    errval_t err = vsatable_fill(&shared.t.vsic[vsic - 1], who[vsic - 1], this_core()->id,
+                                 (uint64_t)(uintptr_t)s, s->cap.u.raw, s->cap.base,
+                                 s->cap.rights & (CAP_RIGHT_READ | CAP_RIGHT_WRITE));
+    if (err_is_ok(err))
         s->cap._reserved[CAP_FLAGS] |= CAP_FLAG_VSA_SHOWN;
-        return ERR_OK;
-    }
-    return VSA_ERR_PRESENT_FULL;
+    return err;
 }
 
 struct sysret nvme_invoke_vsa_present(struct invocation *inv)
@@ -226,13 +166,8 @@ struct sysret nvme_invoke_vsa_rights(struct invocation *inv)
     if (inv->arg[0] < 1 || inv->arg[0] > NVME_VSICS)
         return ret(invoke_refuse_arg(inv, 1, VSIC_ERR_NOT_HELD, 1, NVME_VSICS), 0);
     const struct nvme_vsa_vsic *t = &shared.t.vsic[inv->arg[0] - 1];
-    uint32_t rights = 0, gone = __atomic_load_n(&t->gone, __ATOMIC_ACQUIRE);
-    for (unsigned i = 0; __atomic_load_n(&t->holder, __ATOMIC_ACQUIRE) && i < NVME_VSA_SHOWN; i++) {
-        uint64_t s = __atomic_load_n(&t->shown[i].state, __ATOMIC_ACQUIRE);
-        uint64_t name = __atomic_load_n(&t->shown[i].name, __ATOMIC_ACQUIRE);
-        if (LIVE(s) && name == inv->arg[1] && __atomic_load_n(&t->shown[i].state, __ATOMIC_ACQUIRE) == s)
-            rights |= (uint32_t)LIVE(s);
-    }
+    uint32_t gone = __atomic_load_n(&t->gone, __ATOMIC_ACQUIRE);
+    uint32_t rights = vsatable_rights(t, __atomic_load_n(&t->holder, __ATOMIC_ACQUIRE), inv->arg[1]);
     return ret(ERR_OK, rights | (uint64_t)gone << 32);
 }
 
