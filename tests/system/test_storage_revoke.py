@@ -50,9 +50,12 @@ def rv(console):
 
 def run_rounds(shell, disk, mode):
     before = image_digest(disk)
-    # Another domain reads rv through a capability of its own the whole time.
-    victim = spawn(shell, "core 1 vsa=rv:r rate rv 20")
-    shell.wait(rf"vsicd: VSIC \d+ of domain {victim}: VSA rv acquired", 60, "victim reads")
+    # Two other domains read rv through capabilities of their own the whole
+    # time, one on another core, one on the attacker's.
+    victims = []
+    for core in (1, 2):
+        victims.append(spawn(shell, f"core {core} vsa=rv:r rate rv 30"))
+        shell.wait(rf"vsicd: VSIC \d+ of domain {victims[-1]}: VSA rv acquired", 60, "victim reads")
     dom = spawn(shell, f"core 2 vsa=rv revoke rv {mode} {ROUNDS}")
     m = shell.wait(rf"vsictest: revoke: {mode}: (\d+) of (\d+) rounds \((\w+)\): (\d+) requests after "
                    r"the capability went, (\d+) refused VSA_ERR_REVOKED, (\d+) served", 600,
@@ -63,11 +66,12 @@ def run_rounds(shell, disk, mode):
     rounds_seen = re.findall(rf"vsictest: revoke: round \d+ \({mode}(, 40 marked copies went just "
                              r"before)?: ERR_OK\): 128 requests after it: 128 refused", shell.seen)
     assert len(rounds_seen) == ROUNDS and sum(1 for f in rounds_seen if f) == ROUNDS // 2, rounds_seen
-    m = shell.wait(r"vsictest: rate: (\d+) reads of 4 KiB in 20 s \((\w+)\)", 120, "victim done")
-    assert m.group(2) == "ERR_OK" and int(m.group(1)) > 0, m.group(0)
-    # (its own end revokes its handle, after its last read)
-    until_done = shell.seen[:shell.seen.index(m.group(0))]
-    assert not re.search(rf"VSIC \d+ of domain {victim}: handle \d+ \(VSA rv\) is", until_done)
+    rate = r"vsictest: rate: \d+ reads of 4 KiB in 30 s \(\w+\)"
+    shell.wait(rf"(?s){rate}.*{rate}", 120, "victims done")
+    # A refused read would show as its error (vsictest rate keeps the first);
+    # each victim's own end revokes its handle later (the log line).
+    done = re.findall(r"vsictest: rate: (\d+) reads of 4 KiB in 30 s \((\w+)\)", shell.seen)
+    assert len(done) == 2 and all(e == "ERR_OK" and int(n) > 0 for n, e in done), done
     assert image_digest(disk) == before, "a request after the revocation changed the disk"
     no_hostile_words(disk)
     rc, out = vsa_read(disk, "rv", "--check")
@@ -96,7 +100,7 @@ def test_end_with_requests_queued_and_a_domain_holding_nothing(shell, disk, rv):
     # holding no capability at all opens a VSIC (often the same id) and
     # tries the handle numbers and the name: refused.
     before = image_digest(disk)
-    victim = spawn(shell, "core 1 vsa=rv:r rate rv 10")
+    victim = spawn(shell, "core 1 vsa=rv:r rate rv 30")
     shell.wait(rf"vsicd: VSIC \d+ of domain {victim}: VSA rv acquired", 60, "victim reads")
     dom = spawn(shell, "core 2 vsa=rv rate=1:0 revoke rv end")
     shell.wait(r"vsictest: revoke: end: 1 I/O served, 64 queued behind the rate; ending", 60, "queued")
@@ -107,7 +111,7 @@ def test_end_with_requests_queued_and_a_domain_holding_nothing(shell, disk, rv):
     spawn(shell, f"core 2 vsicd={service} revoke rv nothing")
     m = shell.wait(r"vsictest: revoke: nothing: (\d+) of (\d+) refused", 60, "nothing")
     assert m.group(1) == m.group(2) == "5", shell.seen
-    m = shell.wait(r"vsictest: rate: (\d+) reads of 4 KiB in 10 s \((\w+)\)", 120, "victim done")
+    m = shell.wait(r"vsictest: rate: (\d+) reads of 4 KiB in 30 s \((\w+)\)", 120, "victim done")
     assert m.group(2) == "ERR_OK" and int(m.group(1)) > 0, m.group(0)
     assert image_digest(disk) == before, "a request queued before the end changed the disk"
     no_hostile_words(disk)
