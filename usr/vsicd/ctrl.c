@@ -25,6 +25,7 @@
 
 struct nvme_ctrl vsicd_nvme;
 capaddr_t vsicd_nvme_cap = CAP_TASK(TASKCN_SLOT_FIRST_FREE);
+const struct nvme_vsa_table *vsicd_shown;
 capaddr_t vsicd_bell = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 1);
 bool vsicd_have_bell;
 uint32_t vsicd_monitor;
@@ -68,6 +69,10 @@ errval_t vsicd_ctrl_open(void)
     errval_t err = take(&ident);
     if (err_is_ok(err))
         err = sys_invoke(vsicd_nvme_cap, NVME_CMD_MAP_REGS, VSICD_REGS_VA, 0, 0, 0).err;
+    if (err_is_ok(err))         /* the VSA capabilities shown to VSICs: checked per request */
+        err = sys_invoke(vsicd_nvme_cap, NVME_CMD_MAP_VSAS, VSICD_SHOWN_VA, 0, 0, 0).err;
+    if (err_is_ok(err))
+        vsicd_shown = (const struct nvme_vsa_table *)VSICD_SHOWN_VA;
     if (err_is_ok(err))
         err = vsicd_dma_frame(VSICD_NVME_MEM_VA, NVME_MEM_BYTES, &pa, &slot);
     if (err_is_fail(err))

@@ -37,6 +37,7 @@
  */
 #include "vsicd.h"
 #include "vsa.h"
+#include <storage/nvme/shared/vsatable.h>
 #include <libos/debug.h>
 #include <libos/libos.h>
 #include <libos/ram.h>
@@ -190,53 +191,58 @@ static void vsic_drop(struct vsic *v)
     *v = (struct vsic){ 0 };
 }
 
-/* What the kernel says VSIC v was shown for VSA `name` (0: nothing), and
- * its count of shown VSAs gone. */
-static errval_t shown(struct vsic *v, uint64_t name, uint32_t *rights, uint32_t *gone)
+/* What VSIC v is shown now for VSA `name` (0: nothing), read from the
+ * kernel's table (NVMe.map_vsas; storage/nvme/shared/vsatable.h reads it),
+ * and its count of records gone. The kernel makes a record dead before the
+ * delete, revoke or end that removed its capability returns, and we read
+ * the table after the request we check, so a request written after that
+ * return is never served under it (README.md, "VSAs as capabilities"). */
+static uint32_t shown(const struct vsic *v, uint64_t name, uint32_t *gone)
 {
-    struct sysret r = sys_invoke(vsicd_nvme_cap, NVME_CMD_VSA_RIGHTS, (uint64_t)(v - vsics) + 1,
-                                 name, 0, 0);
-    *rights = err_is_ok(r.err) ? (uint32_t)r.value & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE) : 0;
-    *gone = (uint32_t)(r.value >> 32);
-    return r.err;
+    unsigned n = (unsigned)(v - vsics);
+    const struct nvme_vsa_vsic *t = vsicd_shown ? &vsicd_shown->vsic[n] : NULL;
+    *gone = t ? __atomic_load_n(&t->gone, __ATOMIC_ACQUIRE) : 0;
+    if (!t)
+        return 0;                       /* never mapped: nothing */
+    return vsatable_rights(t, v->holder, name) & (VSIC_RIGHT_READ | VSIC_RIGHT_WRITE);
 }
 
-/* A shown capability went: every handle keeps only what its name is still
- * shown for; one left with nothing is refused from now on. */
-static void handles_recheck(struct vsic *v)
+/* Handle h keeps only what its name is still shown for; one left with
+ * nothing is refused from now on. */
+static void handle_recheck(struct vsic *v, unsigned h)
 {
-    for (unsigned h = 0; h < HANDLES; h++) {
-        uint32_t rights, gone;
-        if (v->h[h].vsa < 0 || err_is_fail(shown(v, v->h[h].name, &rights, &gone)))
-            continue;
-        if ((v->h[h].rights & rights) == v->h[h].rights)
-            continue;
-        char name[VSIC_NAME_MAX + 1] = { 0 };
-        memcpy(name, &v->h[h].name, VSIC_NAME_MAX);
-        v->h[h].rights &= rights;
-        if (!v->h[h].rights)
-            v->h[h].vsa = REVOKED;
-        debug_printf("vsicd: VSIC %ld of domain %#x: handle %u (VSA %s) %s: its capability went\n",
-                     (long)(v - vsics) + 1, v->holder, h, name,
-                     v->h[h].rights ? "is read-only now" : "is revoked");
-    }
+    uint32_t gone, rights = shown(v, v->h[h].name, &gone);
+    if ((v->h[h].rights & rights) == v->h[h].rights)
+        return;
+    char name[VSIC_NAME_MAX + 1] = { 0 };
+    memcpy(name, &v->h[h].name, VSIC_NAME_MAX);
+    v->h[h].rights &= rights;
+    if (!v->h[h].rights)
+        v->h[h].vsa = REVOKED;
+    debug_printf("vsicd: VSIC %ld of domain %#x: handle %u (VSA %s) %s: its capability went\n",
+                 (long)(v - vsics) + 1, v->holder, h, name,
+                 v->h[h].rights ? "is read-only now" : "is revoked");
 }
 
-/* Whether the kernel's count moved since we last looked: if so, recheck. */
-static void gone_check(struct vsic *v, uint32_t gone)
+/* Whether the kernel's count moved since we last looked: if so, every
+ * handle is checked (for the log line at once; each request is checked
+ * anyway). */
+static void gone_check(struct vsic *v)
 {
+    uint32_t gone;
+    (void)shown(v, 0, &gone);
     if (gone == v->vsa_gone)
         return;
     v->vsa_gone = gone;
-    handles_recheck(v);
+    for (unsigned h = 0; h < HANDLES; h++)
+        if (v->h[h].vsa >= 0)
+            handle_recheck(v, h);
 }
 
 void vsic_vsa_gone(uint32_t id)
 {
-    uint32_t rights, gone;
-    if (id >= 1 && id <= VSICS && vsics[id - 1].holder &&
-        err_is_ok(shown(&vsics[id - 1], 0, &rights, &gone)))
-        gone_check(&vsics[id - 1], gone);
+    if (id >= 1 && id <= VSICS && vsics[id - 1].holder)
+        gone_check(&vsics[id - 1]);
 }
 
 void vsic_check(void)
@@ -250,9 +256,8 @@ void vsic_check(void)
             vsic_drop(&vsics[i]);
             continue;
         }
-        uint32_t rights, gone;
-        if (vsics[i].holder && err_is_ok(shown(&vsics[i], 0, &rights, &gone)))
-            gone_check(&vsics[i], gone);
+        if (vsics[i].holder)
+            gone_check(&vsics[i]);
     }
 }
 
@@ -394,9 +399,12 @@ static int handle_attach(struct vsic *v, int vsa, uint32_t rights, uint64_t name
     return -1;
 }
 
-/* The VSA behind handle `h` of a request, or <0 with why in *err. */
-static int handle_vsa(const struct vsic *v, unsigned h, errval_t *err)
+/* The VSA behind handle `h` of a request, or <0 with why in *err; its
+ * rights cut first to what the kernel's table shows now (every request). */
+static int handle_vsa(struct vsic *v, unsigned h, errval_t *err)
 {
+    if (h < HANDLES && v->h[h].vsa >= 0)
+        handle_recheck(v, h);
     int vsa = h < HANDLES ? v->h[h].vsa : -1;
     *err = vsa == REVOKED ? VSA_ERR_REVOKED : vsa < 0 ? VSA_ERR_BAD_HANDLE : ERR_OK;
     return vsa;
@@ -420,11 +428,10 @@ static enum verdict named(struct vsic *v, const struct vsic_req *q, errval_t *er
     }
     uint64_t n64 = 0;
     memcpy(&n64, name, vsa_name_len(name));
-    uint32_t rights, gone;
-    *err = shown(v, n64, &rights, &gone);
-    if (err_is_ok(*err))
-        gone_check(v, gone);
-    if (err_is_ok(*err) && (rights & want) != want) {
+    gone_check(v);
+    uint32_t gone, rights = shown(v, n64, &gone);
+    *err = ERR_OK;
+    if ((rights & want) != want) {
         debug_printf("vsicd: domain %#x holds no authority for VSA %s: refused\n", v->holder, name);
         *err = VSA_ERR_NO_AUTHORITY;
     }
@@ -599,6 +606,10 @@ bool vsic_poll(void)
             debug_printf("vsicd: VSIC %u of domain %#x: request index %u is %u past ours: "
                          "no longer served\n", i + 1, v->holder, head, head - v->tail);
             v->broken = true;
+            continue;
+        }
+        if (vsicd_shown && __atomic_load_n(&vsicd_shown->vsic[i].holder, __ATOMIC_ACQUIRE) != v->holder) {
+            vsic_drop(v);               /* let go of (its end): the kernel's table says so at once */
             continue;
         }
         while (v->tail != head) {

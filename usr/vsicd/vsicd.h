@@ -19,10 +19,15 @@
 #define VSICD_NVME_MEM_VA (VSICD_REGS_VA + (1ull << 20))
 #define VSICD_BUF_VA    (VSICD_REGS_VA + (16ull << 20))
 #define VSICD_TABLE_VA  (VSICD_REGS_VA + (2ull << 20))
+#define VSICD_SHOWN_VA  (VSICD_REGS_VA + (3ull << 20))     /* the kernel's page, read-only */
 #define VSICD_RING_VA   (VSICD_REGS_VA + (32ull << 20))     /* VSIC n's ring at + n * 64 KiB */
 
 extern struct nvme_ctrl vsicd_nvme;
 extern capaddr_t vsicd_nvme_cap;
+/** The kernel's table of VSA capabilities shown to each VSIC
+ *  (NVMe.map_vsas, read-only; kpi/syscall.h): NULL until mapped, and then
+ *  nothing is granted. */
+extern const struct nvme_vsa_table *vsicd_shown;
 /** The controller's Doorbell (NVMe.doorbell_create): the I/O CQ interrupts
  *  on MSI-X entry VSICD_BELL_ENTRY (entry 0 is the admin CQ's, left
  *  masked: the control path polls), and clients' kicks ring it too. */

@@ -31,6 +31,13 @@
  *   vsictest vsicd=ID kickstorm NAME S  kicks the service without pause for S
  *                                       seconds, never sleeping: how many kicks
  *                                       sent an interrupt (the kernel coalesces)
+ *   vsictest vsicd=ID revoke NAME MODE N  (vsa=NAME, rw) requests after its
+ *                                       capability went, N rounds: MODE delete
+ *                                       (the shown copy deleted), parent (a
+ *                                       parent of it revoked), end (the domain
+ *                                       ends with requests queued behind its
+ *                                       rate), nothing (spawned without any:
+ *                                       handles and the name after another's end)
  *
  * The pattern: the 8-byte word at byte X of VSA NAME holds X XOR the name
  * read as a little-endian number (tools/vsa-read --check does the same on
@@ -489,6 +496,220 @@ static int capvsa(const char *name)
     return cap_ok == cap_n ? 0 : 1;
 }
 
+/*
+ * Revocation is over when the delete returns. Each round: a fresh copy of
+ * our capability is shown and a handle acquired under it; 256 reads we do
+ * not answer fill the response ring, so the service takes nothing more of
+ * ours (it takes a request only when its answer fits); 32 writes (of
+ * HOSTILE_FILL) and 32 reads are queued behind them. Then the capability
+ * goes (deleted, or a parent of it revoked), sometimes with 40 marked
+ * copies of it going at once just before (each was a cross-core message
+ * before the table: a full queue lost them); the moment that returns, 32
+ * writes and 32 reads more are written and the 256 answers read. Every one
+ * of the 128 is taken after the delete returned: each must be refused
+ * (VSA_ERR_REVOKED), none served.
+ */
+#define RV_FILL     VSIC_SLOTS
+#define RV_EACH     32
+#define RV_FLOOD    40
+#define RV_COOKIE   0x7e0000u
+#define RV_DATA     (1u << 20)          /* HOSTILE_FILL lives here in the buffer */
+
+static const capaddr_t RV_ROOT = CAP_TASK(TASKCN_SLOT_ROOTCN);
+static const capaddr_t RV_KEEP = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 19);
+static const capaddr_t RV_PARENT = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 20);
+static const capaddr_t RV_SHOWN = CAP_TASK(TASKCN_SLOT_FIRST_FREE + 21);
+#define RV_COPY(i) CAP_TASK(TASKCN_SLOT_FIRST_FREE + 30 + (i))
+
+/* A request written straight into the ring (the library counts at most
+ * VSIC_SLOTS in flight; a client may write what it likes). */
+static void raw(unsigned op, unsigned h, uint64_t block, uint32_t count, uint64_t off, uint64_t cookie)
+{
+    vsic.ring->req[vsic.head % VSIC_SLOTS] = (struct vsic_req){
+        .op = (uint16_t)op, .vsa = (uint16_t)h, .count = count, .cookie = cookie,
+        .block = block, .buf_off = off };
+    vsic.head++;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    vsic.ring->req_head = vsic.head;
+}
+
+static void raw_batch(unsigned h, uint64_t blocks, unsigned round, unsigned first)
+{
+    for (unsigned i = 0; i < RV_EACH; i++) {
+        uint64_t b = ((uint64_t)(first + i) * 8 + round * 64) % (blocks - 8);
+        raw(VSIC_OP_WRITE, h, b, 8, RV_DATA, RV_COOKIE | (first + 2 * i));
+        raw(VSIC_OP_READ, h, b, 8, RV_DATA + 4096 * (1 + i % 8), RV_COOKIE | (first + 2 * i + 1));
+    }
+    vsic_kick(&vsic);
+}
+
+/* Responses posted and not read by us. */
+static uint32_t unread(void) { return vsic.ring->resp_head - vsic.resp_tail; }
+
+static bool await_unread(uint32_t n, unsigned seconds)
+{
+    uint64_t end = rdtsc_now() + libos_tsc_hz() * seconds;
+    while (unread() < n && rdtsc_now() < end) {
+        vsic_kick(&vsic);
+        sys_yield(0);
+    }
+    return unread() >= n;
+}
+
+/* Read `n` responses: fillers are counted apart; of ours, how many were
+ * refused as revoked, served, refused otherwise. */
+static void reap(uint32_t n, unsigned *revoked, unsigned *served, unsigned *other)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        struct vsic_resp r = vsic.ring->resp[vsic.resp_tail % VSIC_SLOTS];
+        vsic.resp_tail++;
+        if ((r.cookie & ~0xffffull) != RV_COOKIE)
+            continue;                   /* a filler */
+        if (err_no((errval_t)r.status) == VSA_ERR_REVOKED)
+            ++*revoked;
+        else if (err_is_ok((errval_t)r.status))
+            ++*served;
+        else
+            ++*other;
+    }
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    vsic.ring->resp_tail = vsic.resp_tail;
+    vsic_kick(&vsic);
+}
+
+/* 40 copies of the shown capability (each marked as shown: its going was a
+ * message once); they go with the next revoke of it or of a parent. */
+static errval_t flood_copies(void)
+{
+    errval_t err = ERR_OK;
+    for (unsigned i = 0; i < RV_FLOOD && err_is_ok(err); i++)
+        err = sys_invoke(RV_ROOT, CNODE_CMD_COPY, RV_SHOWN, RV_COPY(i), 0, 0).err;
+    return err;
+}
+
+static errval_t rv_show(bool parent, unsigned *h, uint64_t *blocks, const char *name)
+{
+    errval_t err = parent ? sys_invoke(RV_ROOT, CNODE_CMD_COPY, RV_KEEP, RV_PARENT, 0, 0).err : ERR_OK;
+    if (err_is_ok(err))
+        err = sys_invoke(RV_ROOT, CNODE_CMD_COPY, parent ? RV_PARENT : RV_KEEP, RV_SHOWN, 0, 0).err;
+    if (err_is_ok(err))
+        err = present(RV_SHOWN);
+    if (err_is_ok(err))
+        err = vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ | VSIC_RIGHT_WRITE, h, blocks);
+    return err;
+}
+
+static int rv_nothing(const char *name)
+{
+    unsigned ok = 0, n = 0, h;
+    uint64_t blocks;
+    for (unsigned hh = 0; hh < 4; hh++, n++) {
+        errval_t e = vsic_io(&vsic, VSIC_OP_WRITE, 0, hh, 0, 8, RV_DATA);
+        ok += err_no(e) == VSA_ERR_BAD_HANDLE;
+        debug_printf("vsictest: revoke: nothing: write through handle %u: %s\n", hh, err_name(err_no(e)));
+    }
+    errval_t e = vsic_vsa_acquire(&vsic, name, VSIC_RIGHT_READ, &h, &blocks);
+    ok += err_no(e) == VSA_ERR_NO_AUTHORITY;
+    n++;
+    debug_printf("vsictest: revoke: nothing: acquire %s: %s\n", name, err_name(err_no(e)));
+    debug_printf("vsictest: revoke: nothing: %u of %u refused\n", ok, n);
+    return ok == n ? 0 : 1;
+}
+
+/* The end: one read served, 64 requests queued behind our rate (1 I/O a
+ * second, spawned with rate=1:0), 40 marked copies revoked, and we end at
+ * once (SYS_EXIT): the end's own messages found the queue full once. */
+static int rv_end(const char *name)
+{
+    unsigned h;
+    uint64_t blocks;
+    uint64_t until = rdtsc_now() + libos_tsc_hz() * 2;  /* the shell's rate reaches the service */
+    while (rdtsc_now() < until)
+        sys_yield(0);
+    errval_t err = rv_show(false, &h, &blocks, name);
+    if (err_is_ok(err))
+        err = vsic_io(&vsic, VSIC_OP_READ, 0, h, 0, 8, 0);
+    if (err_is_ok(err))
+        err = flood_copies();
+    if (err_is_fail(err)) {
+        debug_printf("vsictest: revoke: end: %s\n", err_name(err_no(err)));
+        return 1;
+    }
+    raw_batch(h, blocks, 0, 0);
+    debug_printf("vsictest: revoke: end: 1 I/O served, %u queued behind the rate; ending\n", 2 * RV_EACH);
+    /* The copies go (each a cross-core message once: the queue fills),
+     * and at once the end: no libc exit path between the two. */
+    sys_invoke(RV_ROOT, CNODE_CMD_REVOKE, RV_SHOWN, 0, 0, 0);
+    sys_exit(0);
+    return 0;
+}
+
+static int revoke_rounds(const char *name, const char *mode, uint64_t rounds)
+{
+    bool parent = strcmp(mode, "parent") == 0;
+    /* Our spawn's capability kept in a slot of our own, the spawn's slot
+     * emptied: the library shows nothing by itself, only what we show. */
+    errval_t err = sys_invoke(RV_ROOT, CNODE_CMD_COPY, CAP_TASK(TASKCN_SLOT_VSA0), RV_KEEP, 0, 0).err;
+    if (err_is_ok(err))
+        err = sys_invoke(RV_ROOT, CNODE_CMD_DELETE, CAP_TASK(TASKCN_SLOT_VSA0), 0, 0, 0).err;
+    if (strcmp(mode, "nothing") == 0)
+        return rv_nothing(name);
+    if (strcmp(mode, "end") == 0)
+        return err_is_ok(err) ? rv_end(name) : 1;
+    for (uint64_t i = 0; i < BUF_BYTES / 8; i++)
+        ((uint64_t *)vsic.buf)[i] = HOSTILE_FILL;
+    unsigned total = 0, revoked = 0, served = 0, other = 0, rounds_ok = 0;
+    for (unsigned r = 0; r < rounds && err_is_ok(err); r++) {
+        bool flood = r % 2 == 1;
+        unsigned h, rv = 0, sv = 0, ot = 0;
+        uint64_t blocks;
+        err = rv_show(parent, &h, &blocks, name);
+        if (err_is_ok(err) && flood)
+            err = flood_copies();
+        if (err_is_fail(err))
+            break;
+        for (unsigned i = 0; i < RV_FILL; i++)
+            raw(VSIC_OP_READ, h, 0, 1, 0, i);
+        vsic_kick(&vsic);
+        if (!await_unread(RV_FILL, 30)) {
+            err = VSIC_ERR_TIMEOUT;
+            break;
+        }
+        raw_batch(h, blocks, r, 0);     /* queued: the service has no room to take them */
+        errval_t gone;
+        if (parent) {
+            gone = sys_invoke(RV_ROOT, CNODE_CMD_REVOKE, RV_PARENT, 0, 0, 0).err;
+        } else {
+            if (flood)
+                sys_invoke(RV_ROOT, CNODE_CMD_REVOKE, RV_SHOWN, 0, 0, 0);  /* the copies */
+            gone = sys_invoke(RV_ROOT, CNODE_CMD_DELETE, RV_SHOWN, 0, 0, 0).err;
+        }
+        /* at once, the moment that returned */
+        raw_batch(h, blocks, r, 2 * RV_EACH);
+        reap(RV_FILL, &rv, &sv, &ot);
+        if (!await_unread(4 * RV_EACH, 30)) {
+            err = VSIC_ERR_TIMEOUT;
+            break;
+        }
+        reap(4 * RV_EACH, &rv, &sv, &ot);
+        if (parent)
+            sys_invoke(RV_ROOT, CNODE_CMD_DELETE, RV_PARENT, 0, 0, 0);
+        debug_printf("vsictest: revoke: round %u (%s%s: %s): %u requests after it: %u refused "
+                     "VSA_ERR_REVOKED, %u served, %u refused otherwise\n", r, mode,
+                     flood ? ", 40 marked copies went just before" : "", err_name(err_no(gone)),
+                     4 * RV_EACH, rv, sv, ot);
+        total += 4 * RV_EACH;
+        revoked += rv;
+        served += sv;
+        other += ot;
+        rounds_ok += err_is_ok(gone) && rv == 4 * RV_EACH;
+    }
+    debug_printf("vsictest: revoke: %s: %u of %lu rounds (%s): %u requests after the capability "
+                 "went, %u refused VSA_ERR_REVOKED, %u served\n", mode, rounds_ok, rounds,
+                 err_name(err_no(err)), total, revoked, served);
+    return err_is_ok(err) && rounds_ok == rounds ? 0 : 1;
+}
+
 int main(int argc, char *argv[])
 {
     uint32_t service = 0;
@@ -501,7 +722,7 @@ int main(int argc, char *argv[])
     }
     argc = k;
     if (argc - a < 2) {
-        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge|capvsa|bell|fua|kickstorm NAME [N]\n");
+        debug_printf("vsictest: usage: vsictest vsicd=ID write|verify|hostile|acquire|rate|forge|capvsa|bell|fua|kickstorm|revoke NAME [N]\n");
         return 2;
     }
     const char *cmd = argv[a], *name = argv[a + 1];
@@ -532,6 +753,8 @@ int main(int argc, char *argv[])
         rc = fua(name, n ? n : 20);
     else if (strcmp(cmd, "kickstorm") == 0)
         rc = kickstorm(n ? n : 5);
+    else if (strcmp(cmd, "revoke") == 0)
+        rc = revoke_rounds(name, a + 2 < argc ? argv[a + 2] : "delete", a + 3 < argc ? dec(argv[a + 3]) : 10);
     else if (strcmp(cmd, "acquire") == 0) {
         unsigned h;
         uint64_t blocks;

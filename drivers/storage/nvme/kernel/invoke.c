@@ -8,9 +8,11 @@
  *   - NVMe.map_regs, register_dma, unregister_dma, doorbell_create (the
  *     controller's MSI-X entry as a one-shot Doorbell of the holder's:
  *     drivers/pci/doorbell.c);
+ *   - NVMe.map_vsas: the table of VSA capabilities shown to VSICs, mapped
+ *     read-only into the holder (vsa.c);
  *   - what happens when an NVMe capability (the last copy: the controller
  *     is released), a registered Frame (unmapped) or a VSA capability shown
- *     to a VSIC (vsa.c: the VSIC loses it) goes.
+ *     to a VSIC (vsa.c: its record dies before the removal returns) goes.
  * Each decoder checks its arguments and builds one struct nvme_req served
  * on the controller's core (devcall: here, or forwarded by the service
  * "nvme"); its `done` makes the caller's result on the caller's core.
@@ -74,20 +76,10 @@ static struct xcall_answer serve(const struct xcall_msg *m, uint32_t from)
         if (nvme_bell != NVME_NO_BELL)
             pci_bell_silence(nvme_bell, r.holder);
         break;
-    case NVME_OP_VSA_PRESENT:
-    case NVME_OP_VSA_RIGHTS:
-    case NVME_OP_VSA_GONE:
     case NVME_OP_VSA_HINT: {
         struct nvme_vsa_req v;
         memcpy(&v, m->body, sizeof(v));
-        if (m->op == NVME_OP_VSA_PRESENT)
-            a.err = nvme_vsa_present(&v);
-        else if (m->op == NVME_OP_VSA_RIGHTS)
-            a.err = nvme_vsa_rights(v.holder, v.vsic, v.name, &a.value[0]);
-        else if (m->op == NVME_OP_VSA_GONE)
-            nvme_vsa_gone(&v);
-        else
-            nvme_vsa_hint(&v);
+        nvme_vsa_hint(&v);
         break;
     }
     default:
@@ -309,6 +301,7 @@ static const struct invoke_entry nvme_cmds[] = {
     [NVME_CMD_DOORBELL_CREATE] = { invoke_doorbell_create, "NVMe.doorbell_create", CAP_RIGHT_WRITE },
     [NVME_CMD_VSIC_RING]      = { nvme_invoke_vsic_ring, "NVMe.vsic_ring", CAP_RIGHT_WRITE },
     [NVME_CMD_VSA_RIGHTS]     = { nvme_invoke_vsa_rights, "NVMe.vsa_rights", CAP_RIGHT_READ },
+    [NVME_CMD_MAP_VSAS]       = { nvme_invoke_map_vsas, "NVMe.map_vsas", CAP_RIGHT_READ },
 };
 
 static const struct invoke_entry vsic_cmds[] = {

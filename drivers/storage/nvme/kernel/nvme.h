@@ -51,42 +51,29 @@ enum nvme_op {
     NVME_OP_DOORBELL_CREATE,        /* holder, base: MSI-X entry, bytes: APIC
                                        id -> value: vector */
     NVME_OP_DOORBELL_DELETE,        /* holder */
-    NVME_OP_VSA_PRESENT,            /* struct nvme_vsa_req (vsa.c) */
-    NVME_OP_VSA_RIGHTS,             /* holder (of the controller), vsic, name ->
-                                       value: rights | records gone << 32 */
-    NVME_OP_VSA_GONE,               /* id, slot, core: a shown slot went */
-    NVME_OP_VSA_HINT,               /* holder (the service), vsic: on the
-                                       service's core, tell it (vsa.c) */
+    NVME_OP_VSA_HINT,               /* struct nvme_vsa_req: holder (the
+                                       service), vsic: on the service's core,
+                                       tell it a record died (vsa.c) */
 };
 struct nvme_req {
     uint32_t holder, vsic;
     uint64_t base, bytes;
 };
 
-/** A VSA capability shown to a VSIC (vsa.c): by the slot that was shown. */
+/** The hint to the service (vsa.c). */
 struct nvme_vsa_req {
-    uint32_t holder, vsic;          /* the VSIC's holder and id */
-    uint64_t name, id;              /* the capability's name and id (cap.base, u.raw) */
-    uint64_t slot;                  /* its struct cte on `core` */
-    uint32_t core, rights;
+    uint32_t holder, vsic;          /* the service, the VSIC whose record died */
 };
 _Static_assert(sizeof(struct nvme_vsa_req) <= XCALL_BODY_BYTES, "a VSA request is one xcall");
-#define NVME_VSIC_VSAS 8
-struct nvme_vsic_vsa {
-    uint64_t name, id, slot;
-    uint32_t core, rights;          /* rights 0: a free record */
-};
 
 /** A VSIC (owned by ctl.owner_core): a domain's virtual storage
- *  controller, with the one Frame it registered for DMA and the VSA
- *  capabilities shown to it. */
+ *  controller, with the one Frame it registered for DMA. The VSA
+ *  capabilities shown to it are in vsa.c's table. */
 #define NVME_VSICS 16
 struct nvme_vsic {
     uint32_t holder;                /* 0: free */
     uint64_t base, bytes;           /* bytes 0: nothing registered */
     struct cte *frame;              /* the capability that registered it, if on this core */
-    struct nvme_vsic_vsa vsa[NVME_VSIC_VSAS];
-    uint32_t vsa_gone;              /* records dropped: the service re-asks when it moves */
 };
 extern struct nvme_vsic nvme_vsics[NVME_VSICS];     /* VSIC id n is nvme_vsics[n - 1] */
 
@@ -131,15 +118,18 @@ struct sysret nvme_call_body(struct invocation *inv, enum nvme_op op, const void
 void nvme_tell_body(enum nvme_op op, const void *body, size_t len);
 /** The same to the nvme service of another core than the controller's. */
 void nvme_tell_to(uint32_t core, enum nvme_op op, const void *body, size_t len);
-/* VSA capabilities shown to VSICs (vsa.c). On the controller's core: */
-errval_t nvme_vsa_present(const struct nvme_vsa_req *r);
-errval_t nvme_vsa_rights(uint32_t ctl_holder, uint32_t vsic, uint64_t name, uint64_t *value);
-void nvme_vsa_gone(const struct nvme_vsa_req *r);
+/* VSA capabilities shown to VSICs (vsa.c): a table in shared memory,
+ * written on whichever core holds the slot (vsa.c says why). */
+/** On the controller's core: VSIC `vsic` is `holder`'s now (no record). */
+void nvme_vsa_vsic_held(uint32_t vsic, uint32_t holder);
+/** On any core: `holder` let go of VSIC `vsic`; its records die now. */
+void nvme_vsa_vsic_gone(uint32_t vsic, uint32_t holder);
 /** On the service's core: MONITOR_MSG_VSA_GONE (vsic) to it. */
 void nvme_vsa_hint(const struct nvme_vsa_req *r);
 /* On the caller's core: */
 struct sysret nvme_invoke_vsa_present(struct invocation *inv);
 struct sysret nvme_invoke_vsa_rights(struct invocation *inv);
+struct sysret nvme_invoke_map_vsas(struct invocation *inv);
 void nvme_vsa_removed(struct cte *slot);
 /** Follow `frame`, registered as `base` for (holder, vsic), on this core. */
 bool nvme_follow(struct cte *frame, uint32_t holder, uint32_t vsic, uint64_t base);

@@ -54,6 +54,7 @@ errval_t nvme_vsic_create(uint32_t holder, uint64_t *id, uint64_t *service)
     for (unsigned i = 0; i < NVME_VSICS; i++) {
         if (!nvme_vsics[i].holder) {
             nvme_vsics[i] = (struct nvme_vsic){ .holder = holder };
+            nvme_vsa_vsic_held(i + 1, holder);
             *id = i + 1;
             kprintf("vsic: VSIC %u is domain %#x's\n", i + 1, holder);
             return ERR_OK;
@@ -69,6 +70,7 @@ void nvme_vsic_release(uint32_t vsic, uint32_t holder)
         return;
     if (v->bytes)
         vtd_dmaset_remove(&nvme_ctl.dma, v->base);
+    nvme_vsa_vsic_gone(vsic, holder);   /* done already where its last copy went */
     *v = (struct nvme_vsic){ 0 };
     kprintf("vsic: VSIC %u is free again (domain %#x let go of it)\n", vsic, holder);
 }
@@ -276,7 +278,11 @@ void nvme_vsic_removed(struct cte *slot)
 {
     if (mdb_is_last_copy(slot) && nvme_vsic_bell0 != NVME_NO_BELL)
         pci_bell_unlisten(vsic_bell(cap_vsic(slot)), cap_holder(slot));
-    if (mdb_is_last_copy(slot))
-        nvme_tell(NVME_OP_VSIC_RELEASE, &(struct nvme_req){ .vsic = cap_vsic(slot),
-                                                            .holder = cap_holder(slot) });
+    if (!mdb_is_last_copy(slot))
+        return;
+    /* Its VSA records die here, before the removal (or the holder's end)
+     * returns; the rest is the controller's core's, told. */
+    nvme_vsa_vsic_gone(cap_vsic(slot), cap_holder(slot));
+    nvme_tell(NVME_OP_VSIC_RELEASE, &(struct nvme_req){ .vsic = cap_vsic(slot),
+                                                        .holder = cap_holder(slot) });
 }

@@ -146,6 +146,10 @@ enum nvme_cmd {
                                to that VSIC (VSIC_CMD_PRESENT_VSA), OR-ed;
                                value = rights | VSIC's revocation count << 32
                                (it grows each time a presented VSA goes) */
+    NVME_CMD_MAP_VSAS,      /* (vaddr): the page of VSA capabilities shown to
+                               every VSIC (struct nvme_vsa_table) mapped
+                               read-only at vaddr, for the VSIC service's
+                               check of each request it takes */
 };
 
 enum vsic_cmd {
@@ -183,6 +187,33 @@ struct doorbell_stats {
     uint64_t arms;                  /* DOORBELL_CMD_ARM */
     uint64_t kicks;                 /* kicks that were sent (an IPI or a local ring) */
     uint64_t coalesced;             /* kicks that sent nothing: one was posted */
+};
+
+/**
+ * The VSA capabilities shown to each VSIC (VSIC_CMD_PRESENT_VSA), as the
+ * kernel keeps them in one page that NVME_CMD_MAP_VSAS maps read-only into
+ * the VSIC service (drivers/storage/nvme/kernel/vsa.c). The kernel of the
+ * core holding a shown capability makes its record dead (rights 0) before
+ * the delete, revoke or end that removed it returns, so a request the
+ * service takes after that, and checks here, is never served under it.
+ * A record is read as state, name, state again: the same state twice with
+ * rights in it is a live record of that name. state >> 32 is a generation,
+ * new each time a record is filled.
+ */
+#define NVME_VSA_VSICS       16     /* VSIC n is vsic[n - 1] */
+#define NVME_VSA_SHOWN       8      /* records a VSIC */
+#define NVME_VSA_STATE_RIGHTS 0xffull   /* CAP_RIGHT_READ | CAP_RIGHT_WRITE; 0: not live */
+#define NVME_VSA_STATE_BUSY  0x100ull   /* being filled: not live */
+struct nvme_vsa_shown {
+    uint64_t state, name;           /* name: the capability's 8 bytes (identify's base) */
+};
+struct nvme_vsa_vsic {
+    uint32_t holder;                /* the domain holding the VSIC; 0: none */
+    uint32_t gone;                  /* records that died: moves on every revocation */
+    struct nvme_vsa_shown shown[NVME_VSA_SHOWN];
+};
+struct nvme_vsa_table {
+    struct nvme_vsa_vsic vsic[NVME_VSA_VSICS];
 };
 
 /** What NVME_CMD_VSIC_INFO tells. */
