@@ -12,7 +12,7 @@ with `cycles=N` (libos/cyclestat.h: a table of the group-commit cycles
 every N) when asked; linux: the Linux guest with Debian's redis-server,
 AOF fsync always on ext4, as benchredis.py starts it. Then Debian's
 redis-benchmark from the namespace: SET, 64-byte values, the clients and
-requests given. With --strace, strace -f -c counts QEMU's host system
+requests given. With --strace, strace -f -c -w counts (and times, wall clock) QEMU's host system
 calls that move or sync the disk image (pwritev, pwrite64, preadv,
 pread64, fdatasync, fsync, io_submit, io_uring_enter) while the load runs,
 and the SETs the server executed are taken from its INFO commandstats,
@@ -90,7 +90,7 @@ def load(ns, ip, port, clients, requests, qemu_pid, trace):
     st = None
     if trace:
         st_out = OUT / f"strace-{os.getpid()}.txt"
-        st = subprocess.Popen(["strace", "-f", "-c", "-e", f"trace={SYSCALLS}", "-o", str(st_out),
+        st = subprocess.Popen(["strace", "-f", "-c", "-w", "-e", f"trace={SYSCALLS}", "-o", str(st_out),
                                "-p", str(qemu_of(qemu_pid))], stdin=subprocess.DEVNULL,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(2)                   # attached to every thread
@@ -102,7 +102,7 @@ def load(ns, ip, port, clients, requests, qemu_pid, trace):
         for line in st_out.read_text().splitlines():
             f = line.split()
             if len(f) >= 5 and f[-1] in SYSCALLS.split(","):
-                counts[f[-1]] = int(f[3])
+                counts[f[-1]] = (int(f[3]), int(f[2]))     # calls, us per call
     sets = sets_done(ns, ip, port) - before
     return r, counts, sets
 
@@ -110,8 +110,8 @@ def load(ns, ip, port, clients, requests, qemu_pid, trace):
 def report(side, r, counts, sets):
     print(f"probe: {side}: {r}")
     if counts:
-        per = ", ".join(f"{k} {v} ({v / sets:.2f}/SET)" for k, v in sorted(counts.items())) \
-            if sets else str(counts)
+        per = ", ".join(f"{k} {n} ({n / sets:.2f}/SET, {us} us each)"
+                        for k, (n, us) in sorted(counts.items())) if sets else str(counts)
         print(f"probe: {side}: {sets} SETs executed; QEMU host calls while loaded: {per}")
 
 
