@@ -13,6 +13,7 @@
  * naming a cookie that is not in flight is dropped.
  */
 #include <arrakis/vsic.h>
+#include <libos/cyclestat.h>
 #include <libos/debug.h>
 #include <libos/doorbell.h>
 #include <libos/libos.h>
@@ -154,6 +155,10 @@ errval_t vsic_submit(struct vsic *v, unsigned op, uint32_t flags, unsigned handl
     __atomic_thread_fence(__ATOMIC_RELEASE);
     v->ring->req_head = v->head;
     reqstage_stamp(REQ_VSIC_POST);
+    if (cyclestat_every) {
+        cyclestat_stamp(CYC_VSIC_POST);
+        cyclestat_add(CYCN_VSIC_REQS, 1);
+    }
     kick(v);
     return ERR_OK;
 }
@@ -177,6 +182,11 @@ unsigned vsic_poll(struct vsic *v)
             reqstage_at(REQ_VSIC_TAKEN, r.value);
             reqstage_at(REQ_NVME_DONE, r.posted_tsc);
             reqstage_stamp(REQ_VSIC_SEEN);
+        }
+        if (cyclestat_every && v->op[r.cookie].io && r.value) {
+            cyclestat_at(CYC_VSIC_TAKEN, r.value);
+            cyclestat_at(CYC_NVME_DONE, r.posted_tsc);
+            cyclestat_stamp(CYC_VSIC_SEEN);
         }
         n++;
         if (v->op[r.cookie].done)
@@ -217,6 +227,7 @@ errval_t vsic_wait(struct vsic *v, uint64_t deadline_tsc)
     if (deadline_tsc && deadline_tsc < until)
         until = deadline_tsc;
     v->sleeps++;
+    cyclestat_count(CYCN_VSIC_SLEEPS, 1);
     errval_t err = libos_doorbell_wait(&seen, until);
     v->ring->client_asleep = 0;
     v->woken += err_is_ok(err);

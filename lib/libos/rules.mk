@@ -2,6 +2,7 @@ MODULE := libos
 MODULE_KIND := userlib
 MODULE_SRCS := \
 	lib/libos/crt0.S \
+	lib/libos/cyclestat.c \
 	lib/libos/debug.c \
 	lib/libos/dispatch.c \
 	lib/libos/dispatch_asm.S \

@@ -67,6 +67,7 @@
 #include "lwip_stacks.h"
 #include "netif_vnic.h"
 #include "vnic_vf.h"
+#include <libos/cyclestat.h>
 #include <libos/reqstage.h>
 
 #define NET_RX_BATCH   32
@@ -233,6 +234,7 @@ static void net_rx_frame(void *arg, const uint8_t *frame, unsigned len, unsigned
     net_stamp_frame(frame, len, tsc);
     if (reqstage_every && reqstage_tcp_payload(frame, len))
         reqstage_at(REQ_RX, tsc);
+    cyclestat_count(CYCN_RX_FRAMES, 1);
     struct pbuf *p = b->f->st->pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (!p) {
         /* The pool is out (frames wait in sockets nobody reads yet: with
@@ -383,6 +385,7 @@ static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
         return ERR_MEM;
     }
     NET_LINK_INC(f, xmit);
+    cyclestat_count(CYCN_TX_FRAMES, 1);
     if (reqstage_every && reqstage_tcp_payload(p->payload, p->len))
         reqstage_stamp(REQ_TX);
     return ERR_OK;

@@ -32,6 +32,7 @@
 #include <sys/epoll.h>
 #include <time.h>
 
+#include <libos/cyclestat.h>
 #include <posix/libc.h>
 #include "ready.h"
 #include "socket_priv.h"
@@ -237,6 +238,7 @@ int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms)
     struct timespec when;
     const struct timespec *deadline = posix_deadline(timeout_ms, &when);
     int got = 0;
+    cyclestat_stamp(CYC_POLL);
     for (;;) {
         /* The poll set: armed entries, from the rotating start. */
         pthread_mutex_lock(&ep->lock);
@@ -293,5 +295,10 @@ int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms)
     }
     if (set != stack)
         free(set);
+    if (cyclestat_every) {
+        cyclestat_stamp(CYC_POLLED);
+        cyclestat_add(CYCN_POLLS, 1);
+        cyclestat_add(CYCN_READY, got > 0 ? (unsigned)got : 0);
+    }
     return got;
 }

@@ -24,6 +24,7 @@
 
 #include <libos/debug.h>
 #include <libos/libos.h>
+#include <libos/cyclestat.h>
 #include <libos/reqstage.h>
 #include <libos/sync.h>
 #include <posix/libc.h>
@@ -107,6 +108,8 @@ static ssize_t vv_write(void *file, const void *buf, size_t n, off_t pos, int fl
     if (pos < 0)
         return -EINVAL;
     reqstage_stamp(REQ_AOF);
+    cyclestat_stamp(CYC_WRITE);
+    cyclestat_count(CYCN_WRITES, 1);
     sync_mutex_lock(&vv_lock);
     ssize_t r = vsafs_write(vv_fs, f->ino, buf, n, (uint64_t)pos);
     sync_mutex_unlock(&vv_lock);
@@ -148,9 +151,11 @@ static int vv_ftruncate(void *file, off_t len)
 
 static int vv_fsync(void *file)
 {
+    cyclestat_stamp(CYC_FSYNC);
     sync_mutex_lock(&vv_lock);
     int err = vsafs_sync(vv_fs);
     sync_mutex_unlock(&vv_lock);
+    cyclestat_stamp(CYC_END);
     return err;
 }
 

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libos/cyclestat.h>
 #include <libos/reqstage.h>
 
 #include "netif_vnic.h"
@@ -78,7 +79,7 @@ static const char *maxmemory_default(void)
 static int is_net_word(const char *s)
 {
     return !strncmp(s, "ip=", 3) || !strncmp(s, "gw=", 3) || !strncmp(s, "net=", 4) ||
-           !strncmp(s, "stages=", 7);
+           !strncmp(s, "stages=", 7) || !strncmp(s, "cycles=", 7);
 }
 
 /* Redis's call() says when a command is done (patches/0003): a stage of
@@ -87,21 +88,36 @@ void redis_command_done(void);
 void redis_command_done(void)
 {
     reqstage_stamp(REQ_CMD);
+    if (cyclestat_every) {
+        cyclestat_stamp(CYC_CMD);
+        cyclestat_add(CYCN_CMDS, 1);
+    }
 }
 
 /* stages=N (a leading word arrives in the environment, a later one in
  * argv): stamp every request, a table of the stages every N on the
  * console. */
+static long word_value(int argc, char *argv[], const char *name)
+{
+    size_t len = strlen(name);
+    const char *v = getenv(name);
+    for (int i = 1; i < argc; i++)
+        if (!strncmp(argv[i], name, len) && argv[i][len] == '=')
+            v = argv[i] + len + 1;
+    return v ? strtol(v, NULL, 10) : 0;
+}
+
 static void stages_start(int argc, char *argv[])
 {
-    const char *v = getenv("stages");
-    for (int i = 1; i < argc; i++)
-        if (!strncmp(argv[i], "stages=", 7))
-            v = argv[i] + 7;
-    long n = v ? strtol(v, NULL, 10) : 0;
+    long n = word_value(argc, argv, "stages");
     if (n > 0) {
         reqstage_enable((unsigned)n);
         printf("redis: stage stamps on: a table every %u requests\n", reqstage_every);
+    }
+    n = word_value(argc, argv, "cycles");
+    if (n > 0) {
+        cyclestat_enable((unsigned)n);
+        printf("redis: cycle stamps on: a table every %u durable cycles\n", cyclestat_every);
     }
 }
 
