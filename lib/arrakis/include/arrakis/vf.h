@@ -185,7 +185,8 @@ void vf_wait(struct vf *vf);
 /** vf_wait's first half, for a thread that sleeps elsewhere (on another
  *  core than the one its Doorbell rings, say: lib/lwip's receive threads
  *  of a spanning domain): deferred sends told to the NIC, the receive
- *  interrupt cleared and unmasked (with a Doorbell). True if a frame is
+ *  interrupt re-armed, its cause cleared (with a Doorbell: one
+ *  interrupt per sleep, not per frame). True if a frame is
  *  already waiting (then do not sleep); else *max_ms is how long the
  *  sleep may last (1 ms while sends are in flight: they raise no
  *  interrupt, and their buffers come back only by looking). */
