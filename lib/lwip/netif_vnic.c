@@ -28,6 +28,9 @@
  *             lwIP picks the interface by the packet's source address
  *             (lwip_port_route_src), so a connection's replies leave by
  *             the VF its requests came in on.
+ *             The NIC is told of sends (one tail write) when the core lock
+ *             is let go, or, for what the receive thread's input made the
+ *             stack send, once at the end of its batch (net_core_unlocked).
  *
  *   checksums With the NIC's checksum offload (the default where the NIC
  *             has it; net=csum=sw turns it off), lwIP computes no IPv4,
