@@ -28,6 +28,9 @@
  *             lwIP picks the interface by the packet's source address
  *             (lwip_port_route_src), so a connection's replies leave by
  *             the VF its requests came in on.
+ *             The NIC is told of sends (one tail write) when the core lock
+ *             is let go, or, for what the receive thread's input made the
+ *             stack send, once at the end of its batch (net_core_unlocked).
  *
  *   checksums With the NIC's checksum offload (the default where the NIC
  *             has it; net=csum=sw turns it off), lwIP computes no IPv4,
@@ -112,6 +115,9 @@ struct net_if {
     uint64_t rx_refused;        /* frames tcpip_input refused (its mailbox full) */
     uint64_t tx_fail;           /* linkoutput refused: too long, ring full */
     bool csum;                  /* the NIC's checksum offload is in use */
+    /* The receive thread while it inputs a batch (else NULL): what the
+     * stack sends meanwhile is told to the NIC once, at the batch's end. */
+    pthread_t batching;
     unsigned rx_csum;           /* the frame being input: VNIC_CSUM_* (receive thread) */
     uint8_t flat[NET_FRAME_MAX];    /* long chains; the stack's core lock guards it */
 };
@@ -322,6 +328,8 @@ static void *net_rx_thread(void *arg)
         struct net_rx_batch b = { f, p, csum };
         unsigned taken = vnic_vf_rx(f->i, net_rx_frame, &b, NET_RX_BATCH);
         unsigned n = (unsigned)(b.next - p);    /* frames not dropped for a wrong checksum */
+        if (n)
+            __atomic_store_n(&f->batching, pthread_self(), __ATOMIC_RELAXED);
         for (unsigned i = 0; i < n; i++) {
             if (!p[i]) {
                 f->rx_nopbuf++;
@@ -339,6 +347,12 @@ static void *net_rx_thread(void *arg)
                 reqstage_stamp(REQ_LWIP);   /* the core lock's input ran TCP: data is in the socket */
             }
         }
+        if (n) {
+            /* What the batch made the stack send (ACKs, answers): one
+             * tail write for all of it, now. */
+            __atomic_store_n(&f->batching, NULL, __ATOMIC_RELAXED);
+            vnic_vf_flush();
+        }
         if (!link && vnic_vf_link_up(f->i)) {
             link = true;
             f->st->tcpip_callback(net_link_up, f);
@@ -353,6 +367,21 @@ static void *net_rx_thread(void *arg)
             net_sleep_relayed(f);
     }
     return NULL;
+}
+
+/* The core lock's release hook: sends made under it are told to the
+ * NIC (one tail write per lock hold), except by a receive thread inside a
+ * batch, which tells them once at the batch's end (net_rx_thread). Any
+ * other thread's release tells the NIC of everything sent so far. */
+static void net_core_unlocked(void)
+{
+    pthread_t me = pthread_self();
+    for (unsigned k = 0; k < vn.n; k++) {
+        pthread_t b = __atomic_load_n(&vn.ifs[k].batching, __ATOMIC_RELAXED);
+        if (b && pthread_equal(b, me))
+            return;
+    }
+    vnic_vf_flush();
 }
 
 /* lwIP's linkoutput (under the core lock): one frame out. */
@@ -560,7 +589,7 @@ static int net_start_n(int argc, char *argv[], unsigned ncores, bool apart)
                 printf("net: lwIP %u did not start\n", apart ? i : 0);
                 return -1;
             }
-            st->on_core_unlock(vnic_vf_flush);     /* one tail write per lock hold */
+            st->on_core_unlock(net_core_unlocked);     /* one tail write per lock hold */
         }
         if (net_if_start(i, first + (int)i, &cfg, st))
             return -1;
@@ -606,6 +635,19 @@ unsigned net_vf_index(void)
     return vnic_vf_index(0);
 }
 
+void net_cost_print(const char *who)
+{
+    for (unsigned i = 0; i < vn.n; i++) {
+        struct vnic_vf_counters s;
+        vnic_vf_counters(i, &s);
+        printf("%s: vf %u frames rx %llu tx %llu, register writes rx tail %llu tx tail %llu "
+               "irq %llu, doorbells %llu\n", who, vnic_vf_index(i),
+               (unsigned long long)s.rx_packets, (unsigned long long)s.tx_packets,
+               (unsigned long long)s.rx_tail_writes, (unsigned long long)s.tx_tail_writes,
+               (unsigned long long)s.irq_writes, (unsigned long long)s.bells);
+    }
+}
+
 void net_stats_print(const char *who)
 {
     for (unsigned i = 0; i < vn.n; i++) {
@@ -623,6 +665,7 @@ void net_stats_print(const char *who)
                (unsigned long long)s.wakeups, f->csum ? "nic" : "sw",
                (unsigned long long)f->rx_csum_bad);
     }
+    net_cost_print(who);
 #if LWIP_STATS
 #define NET_PROTO(name, st)                                                                  \
     printf("%s: lwip%s %s recv %u xmit %u drop %u chkerr %u lenerr %u proterr %u err %u "     \

@@ -27,6 +27,7 @@
 
 #include <arrakis/vf.h>
 #include <kpi/cspace.h>
+#include <libos/doorbell.h>
 #include <libos/tsc.h>
 #include <libos/vnic.h>
 
@@ -39,6 +40,7 @@ static struct {
     pthread_mutex_t lock;
     bool open;
     bool csum;                  /* checksum offload in use */
+    uint32_t bells0;            /* the domain's doorbell count when it opened */
 } vv[VNIC_VF_MAX];
 
 _Static_assert(VNIC_CSUM_IP_OK == VF_RX_IP_OK && VNIC_CSUM_L4_OK == VF_RX_L4_OK &&
@@ -79,6 +81,7 @@ int vnic_vf_open(unsigned i, bool doorbell, unsigned filter_slot, unsigned doorb
         if (err_is_fail(err))
             return vv_fail("the VNIC's doorbell", err, why, why_len);
     }
+    vv[i].bells0 = libos_doorbell_count();
     vv[i].open = true;
     if (i + 1 > vv_count)
         __atomic_store_n(&vv_count, i + 1, __ATOMIC_RELEASE);
@@ -247,6 +250,8 @@ void vnic_vf_counters(unsigned i, struct vnic_vf_counters *c)
     *c = (struct vnic_vf_counters){
         .rx_packets = s.rx_packets, .tx_packets = s.tx_packets, .rx_errors = s.rx_errors,
         .rx_drops = s.rx_drops, .tx_drops = s.tx_drops, .tx_errors = s.tx_errors,
-        .wakeups = vv[i].vf.wakeups,
+        .wakeups = vv[i].vf.wakeups, .rx_tail_writes = s.rx_tail_writes,
+        .tx_tail_writes = s.tx_tail_writes, .irq_writes = s.irq_writes,
+        .bells = (uint32_t)(libos_doorbell_count() - vv[i].bells0),
     };
 }

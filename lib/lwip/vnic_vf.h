@@ -22,9 +22,12 @@ struct vnic_seg {
     size_t len;
 };
 
-/** Driver counters (vf_stats) and the doorbell's wake-ups. */
+/** Driver counters (vf_stats) and the doorbell's wake-ups; the data
+ *  path's register writes (each an exit into the device model under
+ *  emulation) and the doorbell rings the domain got since the VF opened. */
 struct vnic_vf_counters {
     uint64_t rx_packets, tx_packets, rx_errors, rx_drops, tx_drops, tx_errors, wakeups;
+    uint64_t rx_tail_writes, tx_tail_writes, irq_writes, bells;
 };
 
 /* What vnic_vf_rx's callback learns of a frame with checksum offload on:

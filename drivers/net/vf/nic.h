@@ -41,7 +41,7 @@ struct vf_regmap {
     unsigned gprc, gptc;            /* good packets received / sent, 32-bit, wrapping */
     unsigned ctrl;                  /* VF control; VF_CTRL_RST resets the VF */
     unsigned link, link_up;         /* where the PF's link state shows, and its bit */
-    unsigned eicr, eims, eiac;      /* interrupt cause, mask set, auto clear */
+    unsigned eicr, eims;            /* interrupt cause, mask set */
     unsigned ivar0;                 /* queue 0 Rx event -> MSI-X entry (bits 7:0) */
     unsigned mailbox, mbmem;        /* VF mailbox control and its 16-dword buffer */
     uint32_t srrctl;                /* SRRCTL for VF_BUF_SIZE buffers, advanced one-buffer */
@@ -83,7 +83,8 @@ errval_t vf_mbx_call(volatile uint8_t *regs, const struct vf_regmap *map, const 
  *  receive ring filled (tail written). vf->nic, regs, rings, bufs set. */
 void vf_rings_init(struct vf *vf);
 /** Post free receive buffers to empty receive descriptors; writes the
- *  tail once if any were posted. Returns how many. */
+ *  tail (once) when VF_RX_TAIL_BATCH wait untold, or when the NIC holds
+ *  fewer than VF_RX_TELL_LOW told ones. Returns how many were posted. */
 unsigned vf_rx_refill(struct vf *vf);
 
 static inline void vf_reg_wr(struct vf *vf, unsigned off, uint32_t v)

@@ -180,9 +180,17 @@ bool vf_link_up(const struct vf *vf)
 
 /* Polling: let this domain's other threads and then the core's other
  * domains run, and come straight back to look again (the core is never
- * idle: that is what polling costs). Doorbell: re-arm the interrupt (EICR is write-1-to-clear; the next event
- * raises it anew), look once more, then sleep until it rings; the deadline
- * only bounds a lost wake-up. */
+ * idle: that is what polling costs). Doorbell: re-arm the interrupt, look
+ * once more, then sleep until it rings; the deadline only bounds a lost
+ * wake-up. Re-arming is one write: the cause bit in EICR (write-1-to-clear)
+ * stays set after an interrupt, since auto-clear (EIAC) is left off, and
+ * while it is set no other message goes out (one goes when a cause enabled
+ * in EIMS newly sets: QEMU's igb_raise_interrupts); EIMS stays set from
+ * vf_doorbell_enable. So frames that arrive while the receive thread is
+ * busy cost no interrupt each: one per sleep, as with Linux's NAPI. (QEMU
+ * never clears EIAC bits, even on a VF reset: a VF whose earlier holder
+ * set auto-clear, as usr/tests/doorbelltest does, interrupts per frame
+ * again, which costs time, not correctness.) */
 #define DOORBELL_WAIT_MAX_MS 100
 
 bool vf_wait_prepare(struct vf *vf, unsigned *max_ms)
@@ -193,7 +201,7 @@ bool vf_wait_prepare(struct vf *vf, unsigned *max_ms)
     if (!vf->doorbell)
         return vf_rx_pending(vf);
     vf_reg_wr(vf, vf->nic->map.eicr, 1u << VF_DOORBELL_ENTRY);
-    vf_reg_wr(vf, vf->nic->map.eims, 1u << VF_DOORBELL_ENTRY);
+    vf->stats.irq_writes++;
     return vf_rx_pending(vf);
 }
 
@@ -221,10 +229,11 @@ errval_t vf_doorbell_enable(struct vf *vf, capaddr_t slot)
         return err;
     /* Receive events only: an interrupt for every frame sent would wake
      * (upcall) the domain in the middle of each send. A waiter for
-     * transmit space looks again when its deadline or the next tick wakes it. */
+     * transmit space looks again when its deadline or the next tick wakes it.
+     * No auto-clear (EIAC): the cause stays set until vf_wait_prepare
+     * clears it, so the NIC interrupts once per sleep, not per frame. */
     const struct vf_regmap *m = &vf->nic->map;
     vf_reg_wr(vf, m->ivar0, VF_IVAR_VALID | VF_DOORBELL_ENTRY);   /* queue 0 Rx, bits 7:0 */
-    vf_reg_wr(vf, m->eiac, 1u << VF_DOORBELL_ENTRY);
     vf_reg_wr(vf, m->eims, 1u << VF_DOORBELL_ENTRY);
     vf->doorbell = true;
     return ERR_OK;

@@ -14,7 +14,9 @@
  * Invariants:
  * - Receive descriptors [rx_next, rx_tail) and transmit descriptors
  *   [tx_clean, tx_tail) belong to the NIC; one slot of each ring stays
- *   empty so that head == tail means "none".
+ *   empty so that head == tail means "none". Of the receive ones, the
+ *   NIC has been told (RDT) of [rx_next, rx_told): only those are looked
+ *   at for frames; the rest are told in batches (vf_rx_refill).
  * - Every buffer is in exactly one place, recorded in owner[]: a free
  *   stack (its own pool's: ids below VF_RX_BUFS receive, the rest
  *   transmit), a descriptor the NIC holds, or the caller's hands. Only a
@@ -38,7 +40,7 @@ static volatile union igb_adv_rx_desc *rxd(struct vf *vf, unsigned i)
 
 bool vf_rx_pending(struct vf *vf)
 {
-    return vf->rx_next != vf->rx_tail && (rxd(vf, vf->rx_next)->wb.status_error & IGB_RXD_STAT_DD);
+    return vf->rx_next != vf->rx_told && (rxd(vf, vf->rx_next)->wb.status_error & IGB_RXD_STAT_DD);
 }
 
 static volatile union igb_adv_tx_desc *txd(struct vf *vf, unsigned i)
@@ -83,8 +85,8 @@ void vf_rings_init(struct vf *vf)
 {
     memset((void *)vf->rx_ring, 0, VF_RING_BYTES);
     memset((void *)vf->tx_ring, 0, VF_RING_BYTES);
-    vf->rx_next = vf->rx_tail = 0;
-    vf->tx_clean = vf->tx_tail = 0;
+    vf->rx_next = vf->rx_tail = vf->rx_told = 0;
+    vf->tx_clean = vf->tx_tail = vf->tx_told = 0;
     vf->rx_discard = false;
     vf->rx_nfree = vf->tx_nfree = 0;
     for (unsigned i = 0; i < VF_RX_RING; i++)
@@ -109,9 +111,17 @@ unsigned vf_rx_refill(struct vf *vf)
         vf->rx_tail = (uint16_t)((vf->rx_tail + 1) % VF_RX_RING);
         n++;
     }
-    if (n) {
+    /* Tell the NIC in batches: each tail write is an exit into the device
+     * model under emulation. Descriptors wait untold only while the NIC
+     * has at least VF_RX_TELL_LOW others it was told of (some may be
+     * filled and not yet polled), so it cannot run dry for want of them. */
+    unsigned untold = (unsigned)(vf->rx_tail - vf->rx_told + VF_RX_RING) % VF_RX_RING;
+    unsigned told = (unsigned)(vf->rx_told - vf->rx_next + VF_RX_RING) % VF_RX_RING;
+    if (untold && (untold >= VF_RX_TAIL_BATCH || told < VF_RX_TELL_LOW)) {
         dma_wmb();
         vf_reg_wr(vf, vf->nic->map.rdt0, vf->rx_tail);
+        vf->rx_told = vf->rx_tail;
+        vf->stats.rx_tail_writes++;
     }
     return n;
 }
@@ -156,7 +166,8 @@ unsigned vf_rx_poll(struct vf *vf, struct vf_buf *out, unsigned max)
     unsigned n = 0;
     vf_tx_flush(vf);                    /* the answers to the last batch go out */
     vf_tx_reclaim(vf);                  /* posted receive buffers come back too */
-    while (n < max && vf->rx_next != vf->rx_tail) {
+    /* Only descriptors the NIC was told of can hold a frame. */
+    while (n < max && vf->rx_next != vf->rx_told) {
         unsigned i = vf->rx_next;
         volatile union igb_adv_rx_desc *d = rxd(vf, i);
         uint32_t status = d->wb.status_error;
@@ -264,6 +275,7 @@ void vf_tx_flush(struct vf *vf)
     dma_wmb();
     vf_reg_wr(vf, vf->nic->map.tdt0, vf->tx_tail);
     vf->tx_told = vf->tx_tail;
+    vf->stats.tx_tail_writes++;
 }
 
 errval_t vf_tx_buf_post(struct vf *vf, const struct vf_buf *b, size_t len)

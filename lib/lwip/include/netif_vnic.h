@@ -94,6 +94,12 @@ unsigned net_vf_index(void);
 /** One line of driver counters per interface and lines of lwIP's drop counters (bad
  *  checksums, lengths, protocols...), prefixed with `who`. */
 void net_stats_print(const char *who);
+/** One line per interface of what the traffic cost the device: frames
+ *  received and sent, the data path's register writes (receive tail,
+ *  transmit tail, interrupt arming: each an exit into the device model
+ *  under emulation) and the doorbell rings (interrupts) taken. Also part
+ *  of net_stats_print. */
+void net_cost_print(const char *who);
 
 /* --- Per-packet stamps for the pktstat breakdown (arrakis/pktstat.h) ---
  * The receive thread can note, for each UDP datagram to one port, when the

@@ -153,7 +153,8 @@ static void test_rx_ring_wraps(void **state)
         assert_int_equal(vf_rx_release(&vf, &b[0]), ERR_OK);
     }
     assert_int_equal(vf.stats.rx_packets, 3 * VF_RX_RING);
-    assert_int_equal(regs[nic->map.rdt0 / 4], vf.rx_tail);
+    assert_int_equal(regs[nic->map.rdt0 / 4], vf.rx_told);
+    assert_true((vf.rx_tail - vf.rx_told + VF_RX_RING) % VF_RX_RING < VF_RX_TAIL_BATCH);
 }
 
 static void test_rx_holding_every_buffer(void **state)
@@ -163,7 +164,7 @@ static void test_rx_holding_every_buffer(void **state)
     static struct vf_buf held[VF_RX_BUFS];
     unsigned n = 0;
     for (unsigned k = 0; k < VF_RX_BUFS; k++) {
-        if (vf.rx_next == vf.rx_tail)
+        if (vf.rx_next == vf.rx_told)   /* the NIC fills only what it was told of */
             break;
         nic_rx(vf.rx_next, 64, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 64 + CRC);
         n += vf_rx_poll(&vf, &held[n], 1);
@@ -175,6 +176,107 @@ static void test_rx_holding_every_buffer(void **state)
     struct vf_buf b[1];
     assert_int_equal(vf_rx_poll(&vf, b, 1), 0);
     assert_int_equal(posted_rx(), VF_RX_RING - 1);
+}
+
+/* The fake NIC's own head: the next descriptor it fills, up to the tail
+ * it was told (RDT); a frame with nowhere to go is dropped and counted. */
+static unsigned nic_head, nic_dropped;
+
+static void nic_burst(unsigned frames)
+{
+    for (unsigned k = 0; k < frames; k++) {
+        if (nic_head == regs[nic->map.rdt0 / 4]) {
+            nic_dropped++;
+            continue;
+        }
+        nic_rx(nic_head, 64, IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP, 64 + CRC);
+        nic_head = (nic_head + 1) % VF_RX_RING;
+    }
+}
+
+/* Take every frame waiting (VV_BATCH at a time, as lib/lwip does) and give
+ * each buffer straight back; returns how many. */
+static unsigned drain(void)
+{
+    struct vf_buf b[32];
+    unsigned n, total = 0;
+    while ((n = vf_rx_poll(&vf, b, 32)) > 0) {
+        for (unsigned i = 0; i < n; i++)
+            assert_int_equal(vf_rx_release(&vf, &b[i]), ERR_OK);
+        total += n;
+    }
+    return total;
+}
+
+static void test_rx_tail_told_in_batches(void **state)
+{
+    (void)state;
+    /* Frames one at a time: the tail is written once per VF_RX_TAIL_BATCH
+     * refilled descriptors, not once per frame. */
+    nic_head = nic_dropped = 0;
+    uint64_t writes = vf.stats.rx_tail_writes;
+    for (unsigned k = 0; k < 4 * VF_RX_TAIL_BATCH; k++) {
+        nic_burst(1);
+        assert_int_equal(drain(), 1);
+        assert_int_equal(regs[nic->map.rdt0 / 4], vf.rx_told);
+        assert_true((vf.rx_tail - vf.rx_told + VF_RX_RING) % VF_RX_RING < VF_RX_TAIL_BATCH);
+    }
+    assert_int_equal(nic_dropped, 0);
+    assert_true(vf.stats.rx_tail_writes - writes <= 4);
+    assert_true(vf.stats.rx_tail_writes - writes >= 3);
+}
+
+static void test_rx_burst_beyond_batch_never_runs_dry(void **state)
+{
+    (void)state;
+    /* Bursts far longer than the batch, each as long as the ring can take
+     * with a batch held back, drained between them: the NIC never finds
+     * itself without a descriptor. */
+    nic_head = nic_dropped = 0;
+    const unsigned burst = VF_RX_RING - VF_RX_TAIL_BATCH;
+    for (unsigned round = 0; round < 20; round++) {
+        nic_burst(burst);
+        assert_int_equal(nic_dropped, 0);
+        assert_int_equal(drain(), burst);
+    }
+    /* Bursts of every length up to the batch and past it, in turn. */
+    for (unsigned len = 1; len <= 3 * VF_RX_TAIL_BATCH; len++) {
+        nic_burst(len);
+        assert_int_equal(drain(), len);
+    }
+    assert_int_equal(nic_dropped, 0);
+    assert_int_equal(vf.stats.rx_packets, 20 * burst + 3 * VF_RX_TAIL_BATCH * (3 * VF_RX_TAIL_BATCH + 1) / 2);
+}
+
+static void test_rx_low_ring_told_at_once(void **state)
+{
+    (void)state;
+    /* The caller holds every buffer: the NIC has nothing. A buffer given
+     * back must reach the NIC at the next look, not wait for a batch. */
+    nic_head = nic_dropped = 0;
+    static struct vf_buf held[VF_RX_BUFS];
+    unsigned n = 0;
+    while (n < VF_RX_BUFS) {
+        nic_burst(1);
+        n += vf_rx_poll(&vf, &held[n], VF_RX_BUFS - n);
+    }
+    assert_int_equal(vf.rx_told, vf.rx_next);           /* nothing left for the NIC */
+    nic_burst(1);
+    assert_int_equal(nic_dropped, 1);
+    for (unsigned i = 0; i < 3; i++) {
+        assert_int_equal(vf_rx_release(&vf, &held[--n]), ERR_OK);
+        struct vf_buf b[1];
+        assert_int_equal(vf_rx_poll(&vf, b, 1), 0);
+        assert_int_equal(vf.rx_told, vf.rx_tail);       /* told at once */
+        nic_burst(1);                                   /* and the NIC can use it */
+        assert_int_equal(nic_dropped, 1);
+        assert_int_equal(vf_rx_poll(&vf, &held[n], 1), 1);
+        n++;
+    }
+    while (n)
+        assert_int_equal(vf_rx_release(&vf, &held[--n]), ERR_OK);
+    drain();
+    assert_int_equal(vf.rx_nfree + (vf.rx_tail - vf.rx_next + VF_RX_RING) % VF_RX_RING, VF_RX_BUFS);
 }
 
 static void test_tx_descriptor_and_reclaim(void **state)
@@ -388,6 +490,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rx_bad_writebacks_dropped_and_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_ring_wraps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_holding_every_buffer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_tail_told_in_batches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_burst_beyond_batch_never_runs_dry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_low_ring_told_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_descriptor_and_reclaim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zero_copy_echo, setup, teardown),

@@ -12,8 +12,9 @@
  *
  * Whenever the last open connection closes it prints
  *   tcpecho: idle: C connections so far, peak P at once, B bytes echoed
- * and at the end (after `seconds`, if given) the same with "done", and
- * the driver's and lwIP's counters. */
+ * and what the traffic so far cost the device (net_cost_print), and at
+ * the end (after `seconds`, if given) the same with "done", and the
+ * driver's and lwIP's counters. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -68,6 +69,7 @@ static void conn_close(int fd)
     if (--open_conns == 0) {
         printf("tcpecho: idle: %llu connections so far, peak %u at once, %llu bytes echoed\n",
                total_conns, peak, echoed);
+        net_cost_print("tcpecho");      /* what the load cost the device so far */
         fflush(stdout);
     }
 }

@@ -40,7 +40,7 @@ _Static_assert(IGBVF_RXDCTL_ENABLE == VF_QUEUE_ENABLE && IGBVF_TXDCTL_ENABLE == 
     .txdctl0 = IGBVF_TXDCTL(0), .tdwbal0 = IGBVF_TDWBAL(0), .tdwbah0 = IGBVF_TDWBAH(0), \
     .gprc = IGBVF_VFGPRC, .gptc = IGBVF_VFGPTC, .ctrl = IGBVF_CTRL, \
     .link = IGBVF_STATUS, .link_up = IGBVF_STATUS_LU, .eicr = IGBVF_EICR, \
-    .eims = IGBVF_EIMS, .eiac = IGBVF_EIAC, .ivar0 = IGBVF_IVAR0, \
+    .eims = IGBVF_EIMS, .ivar0 = IGBVF_IVAR0, \
     .mailbox = IGBVF_V2PMAILBOX, .mbmem = IGBVF_VMBMEM, .srrctl = IGBVF_SRRCTL_VALUE, \
     .rx_crc_len = IGBVF_RX_CRC_LEN }
 #endif

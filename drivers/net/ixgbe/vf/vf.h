@@ -38,7 +38,7 @@ _Static_assert(IXGBEVF_RXDCTL_ENABLE == VF_QUEUE_ENABLE && IXGBEVF_TXDCTL_ENABLE
     .txdctl0 = IXGBEVF_TXDCTL(0), .tdwbal0 = IXGBEVF_TDWBAL(0), .tdwbah0 = IXGBEVF_TDWBAH(0), \
     .gprc = IXGBEVF_VFGPRC, .gptc = IXGBEVF_VFGPTC, .ctrl = IXGBEVF_CTRL, \
     .link = IXGBEVF_LINKS, .link_up = IXGBEVF_LINKS_UP, .eicr = IXGBEVF_EICR, \
-    .eims = IXGBEVF_EIMS, .eiac = IXGBEVF_EIAC, .ivar0 = IXGBEVF_IVAR0, \
+    .eims = IXGBEVF_EIMS, .ivar0 = IXGBEVF_IVAR0, \
     .mailbox = IXGBEVF_MAILBOX, .mbmem = IXGBEVF_MBMEM, .srrctl = IXGBEVF_SRRCTL_VALUE, \
     .rx_crc_len = IXGBEVF_RX_CRC_LEN }
 #endif

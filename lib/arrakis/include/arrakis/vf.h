@@ -45,6 +45,12 @@
 #define VF_TX_BUFS      256
 #define VF_BUFS         (VF_RX_BUFS + VF_TX_BUFS)
 #define VF_BUF_SIZE     2048    /* bytes per buffer (SRRCTL.BSIZEPKT = 2 KiB) */
+/* Receive descriptors are told to the NIC (RDT) in batches of this many,
+ * as Linux's igb does, unless the NIC holds fewer than VF_RX_TELL_LOW
+ * told descriptors: then at once (vfring.c vf_rx_refill). Under
+ * emulation each tail write is an exit into the device model. */
+#define VF_RX_TAIL_BATCH 16
+#define VF_RX_TELL_LOW  (VF_RX_RING / 2)
 #define VF_MAC_LEN      6
 #define VF_FRAME_MIN    14      /* an Ethernet header */
 #define VF_FRAME_MAX    1518    /* 1500 bytes of payload behind an 802.1Q tag */
@@ -80,6 +86,10 @@ struct vf_stats {
     uint64_t tx_drops;              /* vf_tx() refused: ring or buffers full */
     uint64_t tx_errors;             /* refused sends: bad length or buffer */
     uint32_t nic_rx, nic_tx;        /* VFGPRC, VFGPTC deltas (32 bits, wrap) */
+    /* Register writes of the data path (each one exit into the device
+     * model under emulation): receive tail, transmit tail, interrupt
+     * arming and masking (vf_wait_prepare, vf_wait). */
+    uint64_t rx_tail_writes, tx_tail_writes, irq_writes;
 };
 
 /** Buffer ownership, to catch a caller releasing what it does not hold. */
@@ -100,8 +110,9 @@ struct vf {
     uint64_t rings_pa, bufs_pa;     /* their physical (= DMA) addresses */
     uint32_t nic_rx0, nic_tx0;      /* statistics registers at open */
 
-    /* Receive ring: descriptors [rx_next, rx_tail) are the NIC's. */
-    uint16_t rx_next, rx_tail;
+    /* Receive ring: descriptors [rx_next, rx_tail) are the NIC's; it has
+     * been told of [rx_next, rx_told) (RDT), the rest wait for a batch. */
+    uint16_t rx_next, rx_tail, rx_told;
     bool rx_discard;                /* inside a frame that spans descriptors: drop to EOP */
     uint16_t rx_desc_buf[VF_RX_RING];
     uint16_t rx_free[VF_RX_BUFS];   /* stack of free receive buffers */
@@ -174,7 +185,8 @@ void vf_wait(struct vf *vf);
 /** vf_wait's first half, for a thread that sleeps elsewhere (on another
  *  core than the one its Doorbell rings, say: lib/lwip's receive threads
  *  of a spanning domain): deferred sends told to the NIC, the receive
- *  interrupt cleared and unmasked (with a Doorbell). True if a frame is
+ *  interrupt re-armed, its cause cleared (with a Doorbell: one
+ *  interrupt per sleep, not per frame). True if a frame is
  *  already waiting (then do not sleep); else *max_ms is how long the
  *  sleep may last (1 ms while sends are in flight: they raise no
  *  interrupt, and their buffers come back only by looking). */
