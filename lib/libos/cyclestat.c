@@ -16,6 +16,7 @@
 #include <libos/cyclestat.h>
 #include <libos/debug.h>
 #include <libos/libos.h>
+#include <libos/stagetab.h>
 #include <libos/stats.h>
 #include <fmt.h>
 
@@ -75,12 +76,6 @@ void cyclestat_add(enum cyc_count c, unsigned n)
         __atomic_add_fetch(&cnt[c], n, __ATOMIC_RELAXED);
 }
 
-static void us2(char *buf, unsigned n, uint64_t cycles, uint64_t hz)
-{
-    uint64_t v = hz ? (uint64_t)((double)cycles * 1e8 / (double)hz + 0.5) : 0;
-    fmt_snprintf(buf, n, "%lu.%02lu", v / 100, v % 100);
-}
-
 static void print_table(void)
 {
     uint64_t hz = libos_tsc_hz();
@@ -98,24 +93,12 @@ static void print_table(void)
             debug_printf("cyclestat:   %-28s %6u %10s %10s %10s\n", name, kept, "start", "", "");
             continue;
         }
-        if (!n) {
-            debug_printf("cyclestat:   %-28s %6s %10s %10s %10s\n", name, "-", "-", "-", "-");
-            continue;
-        }
-        uint64_t sum = 0;
-        for (unsigned i = 0; i < n; i++)
-            sum += samples[s][i];
+        uint64_t sum = stagetab_row("cyclestat", name, samples[s], n, hz);
         if (s < CYC_STAGES)
             mean_sum += sum;
-        stats_sort(samples[s], n);
-        char med[24], p99[24], avg[24];
-        us2(med, sizeof med, stats_percentile(samples[s], n, 50), hz);
-        us2(p99, sizeof p99, stats_percentile(samples[s], n, 99), hz);
-        us2(avg, sizeof avg, sum / n, hz);
-        debug_printf("cyclestat:   %-28s %6u %10s %10s %10s\n", name, n, med, p99, avg);
     }
     char sum[24];
-    us2(sum, sizeof sum, kept ? mean_sum / kept : 0, hz);
+    stagetab_us(sum, sizeof sum, kept ? mean_sum / kept : 0, hz);
     debug_printf("cyclestat:   %-28s %6s %10s %10s %10s\n", "stages summed (per cycle)", "", "",
                  "", sum);
     debug_printf("cyclestat:   %-28s %10s %10s %10s %10s\n", "per cycle", "median", "mean",

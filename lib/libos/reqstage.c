@@ -18,6 +18,7 @@
 #include <libos/debug.h>
 #include <libos/libos.h>
 #include <libos/reqstage.h>
+#include <libos/stagetab.h>
 #include <libos/stats.h>
 #include <fmt.h>
 
@@ -65,13 +66,6 @@ static int later(enum req_stage s)
     return 0;
 }
 
-/* Cycles as microseconds with two decimals (the console has no %f). */
-static void us2(char *buf, unsigned n, uint64_t cycles, uint64_t hz)
-{
-    uint64_t v = hz ? (uint64_t)((double)cycles * 1e8 / (double)hz + 0.5) : 0;
-    fmt_snprintf(buf, n, "%lu.%02lu", v / 100, v % 100);
-}
-
 static void print_table(void)
 {
     uint64_t hz = libos_tsc_hz();
@@ -89,27 +83,14 @@ static void print_table(void)
             debug_printf("reqstage:   %-28s %6u %10s %10s %10s\n", name, records, "start", "", "");
             continue;
         }
-        if (!n) {
-            debug_printf("reqstage:   %-28s %6s %10s %10s %10s\n", name, "-", "-", "-", "-");
-            continue;
-        }
-        uint64_t sum = 0;
-        for (unsigned i = 0; i < n; i++)
-            sum += samples[s][i];
-        stats_sort(samples[s], n);
-        uint64_t mean = sum / n;
         /* Each stage's mean is over the records that had it; the total's
          * over all: weighted by n, the stages' means add up to the total's. */
+        uint64_t sum = stagetab_row("reqstage", name, samples[s], n, hz);
         if (s < REQ_STAGES)
             mean_sum += sum;
-        char med[24], p99[24], avg[24];
-        us2(med, sizeof med, stats_percentile(samples[s], n, 50), hz);
-        us2(p99, sizeof p99, stats_percentile(samples[s], n, 99), hz);
-        us2(avg, sizeof avg, mean, hz);
-        debug_printf("reqstage:   %-28s %6u %10s %10s %10s\n", name, n, med, p99, avg);
     }
     char sum[24];
-    us2(sum, sizeof sum, records ? mean_sum / records : 0, hz);
+    stagetab_us(sum, sizeof sum, records ? mean_sum / records : 0, hz);
     debug_printf("reqstage:   %-28s %6s %10s %10s %10s\n", "stages summed (per request)", "", "",
                  "", sum);
     for (int s = 0; s <= REQ_STAGES; s++)

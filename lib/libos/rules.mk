@@ -10,6 +10,7 @@ MODULE_SRCS := \
 	lib/libos/lmp.c \
 	lib/libos/ram.c \
 	lib/libos/reqstage.c \
+	lib/libos/stagetab.c \
 	lib/libos/stats.c \
 	lib/libos/sync.c \
 	lib/libos/syscall.c \
